@@ -1,0 +1,1 @@
+//! The coufun adapter (filled in by its own issue).

@@ -1,0 +1,1 @@
+//! The giftimbiz adapter (filled in by its own issue).

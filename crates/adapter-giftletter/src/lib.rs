@@ -1,0 +1,1 @@
+//! The giftletter adapter (filled in by its own issue).

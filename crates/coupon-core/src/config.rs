@@ -1,0 +1,278 @@
+//! One vendor's configuration section, as flat keys and string values.
+//!
+//! The facade reads TOML (one section per vendor) and applies environment
+//! overrides (`COUPON_<VENDOR>_<KEY>`); adapters read their keys through a
+//! [`SectionReader`], which refuses unknown keys by name. Values never appear in
+//! `Debug` output: some are secrets.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::error::{Error, Result};
+
+/// Where a value came from, for error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A configuration file (its name or path).
+    File(String),
+    /// An environment variable (its name).
+    Env(String),
+    /// Set by code.
+    Code,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(p) => write!(f, "in {p}"),
+            Origin::Env(v) => write!(f, "from environment variable {v}"),
+            Origin::Code => f.write_str("set in code"),
+        }
+    }
+}
+
+/// The keys and values of one vendor's section.
+///
+/// ```
+/// use coupon_core::config::ConfigSection;
+/// let mut s = ConfigSection::new("giftletter");
+/// s.set("cid", "sandbox");
+/// s.set("auth_key", "sandbox-key");
+/// assert!(!format!("{s:?}").contains("sandbox-key"));
+/// let mut r = s.reader();
+/// assert_eq!(r.required("cid").unwrap(), "sandbox");
+/// let _key = r.required_secret("auth_key").unwrap();
+/// r.finish().unwrap();
+/// ```
+#[derive(Clone)]
+pub struct ConfigSection {
+    name: String,
+    entries: BTreeMap<String, (String, Origin)>,
+}
+
+impl ConfigSection {
+    /// An empty section named after a vendor.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            entries: BTreeMap::new(),
+        }
+    }
+
+    /// The section (vendor) name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Sets a key from code.
+    pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.insert(key, value, Origin::Code);
+    }
+
+    /// Sets a key with its origin; a later value replaces an earlier one.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<String>, origin: Origin) {
+        self.entries.insert(key.into(), (value.into(), origin));
+    }
+
+    /// The keys present, sorted.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
+    /// Whether the section has no key.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A reader that tracks which keys the adapter used.
+    pub fn reader(&self) -> SectionReader<'_> {
+        SectionReader {
+            section: self,
+            used: BTreeSet::new(),
+        }
+    }
+}
+
+impl fmt::Debug for ConfigSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigSection")
+            .field("name", &self.name)
+            .field("keys", &self.entries.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Reads keys of a [`ConfigSection`]; [`SectionReader::finish`] refuses any key not read.
+#[derive(Debug)]
+pub struct SectionReader<'a> {
+    section: &'a ConfigSection,
+    used: BTreeSet<&'static str>,
+}
+
+impl SectionReader<'_> {
+    fn raw(&mut self, key: &'static str) -> Option<&(String, Origin)> {
+        self.used.insert(key);
+        self.section
+            .entries
+            .get(key)
+            .filter(|(v, _)| !v.trim().is_empty())
+    }
+
+    fn missing(&self, key: &str) -> Error {
+        Error::config(format!("[{}] needs `{key}`", self.section.name)).with_field(key)
+    }
+
+    fn bad(&self, key: &str, origin: &Origin, what: &str) -> Error {
+        Error::config(format!(
+            "[{}] `{key}` ({origin}) must be {what}",
+            self.section.name
+        ))
+        .with_field(key)
+    }
+
+    /// An optional plain value, trimmed.
+    pub fn optional(&mut self, key: &'static str) -> Option<String> {
+        self.raw(key).map(|(v, _)| v.trim().to_string())
+    }
+
+    /// A required plain value, trimmed.
+    pub fn required(&mut self, key: &'static str) -> Result<String> {
+        self.optional(key).ok_or_else(|| self.missing(key))
+    }
+
+    /// A required secret (key, token). Not trimmed of inner content, only of surrounding space.
+    pub fn required_secret(&mut self, key: &'static str) -> Result<SecretString> {
+        self.raw(key)
+            .map(|(v, _)| SecretString::from(v.trim().to_string()))
+            .ok_or_else(|| self.missing(key))
+    }
+
+    /// An optional boolean (`true`/`false`).
+    pub fn bool(&mut self, key: &'static str) -> Result<Option<bool>> {
+        match self.raw(key).cloned() {
+            None => Ok(None),
+            Some((v, origin)) => match v.trim() {
+                "true" => Ok(Some(true)),
+                "false" => Ok(Some(false)),
+                _ => Err(self.bad(key, &origin, "true or false")),
+            },
+        }
+    }
+
+    /// An optional whole number.
+    pub fn u64(&mut self, key: &'static str) -> Result<Option<u64>> {
+        match self.raw(key).cloned() {
+            None => Ok(None),
+            Some((v, origin)) => v
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| self.bad(key, &origin, "a whole number")),
+        }
+    }
+
+    /// An optional duration given in milliseconds.
+    pub fn millis(&mut self, key: &'static str) -> Result<Option<Duration>> {
+        Ok(self.u64(key)?.map(Duration::from_millis))
+    }
+
+    /// An optional value from a fixed set of choices.
+    pub fn choice(
+        &mut self,
+        key: &'static str,
+        choices: &[&'static str],
+    ) -> Result<Option<&'static str>> {
+        match self.raw(key).cloned() {
+            None => Ok(None),
+            Some((v, origin)) => {
+                let v = v.trim().to_ascii_lowercase();
+                choices
+                    .iter()
+                    .find(|c| **c == v)
+                    .copied()
+                    .map(Some)
+                    .ok_or_else(|| {
+                        self.bad(key, &origin, &format!("one of {}", choices.join(", ")))
+                    })
+            }
+        }
+    }
+
+    /// Refuses every key that was not read, naming it.
+    pub fn finish(self) -> Result<()> {
+        let unknown: Vec<(&String, &Origin)> = self
+            .section
+            .entries
+            .iter()
+            .filter(|(k, _)| !self.used.contains(k.as_str()))
+            .map(|(k, (_, o))| (k, o))
+            .collect();
+        match unknown.first() {
+            None => Ok(()),
+            Some((key, origin)) => {
+                let known: Vec<&str> = self.used.iter().copied().collect();
+                Err(Error::config(format!(
+                    "[{}] has an unknown key `{key}` ({origin}); known keys: {}",
+                    self.section.name,
+                    known.join(", ")
+                ))
+                .with_field(key.as_str()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let mut s = ConfigSection::new("coufun");
+        s.insert("poc_id", "SANDBOX", Origin::File("coupon.toml".into()));
+        s.insert("poc_idd", "X", Origin::Env("COUPON_COUFUN_POC_IDD".into()));
+        let mut r = s.reader();
+        r.required("poc_id").unwrap();
+        let e = r.finish().unwrap_err();
+        assert!(
+            e.to_string().contains(
+                "unknown key `poc_idd` (from environment variable COUPON_COUFUN_POC_IDD)"
+            ),
+            "{e}"
+        );
+        assert_eq!(e.field(), Some("poc_idd"));
+    }
+
+    #[test]
+    fn missing_and_malformed_values_are_config_errors_naming_the_key() {
+        let mut s = ConfigSection::new("giftletter");
+        s.set("read_timeout_ms", "soon");
+        s.set("cid", "  ");
+        let mut r = s.reader();
+        assert!(
+            r.required("cid")
+                .unwrap_err()
+                .to_string()
+                .contains("[giftletter] needs `cid`")
+        );
+        let e = r.millis("read_timeout_ms").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Config);
+        assert!(
+            e.to_string()
+                .contains("`read_timeout_ms` (set in code) must be a whole number"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug() {
+        let mut s = ConfigSection::new("giftimbiz");
+        s.set("partner_key", "pk-very-secret");
+        let mut r = s.reader();
+        let key = r.required_secret("partner_key").unwrap();
+        assert!(!format!("{s:?} {r:?} {key:?}").contains("very-secret"));
+    }
+}

@@ -1,0 +1,154 @@
+//! References: the caller's own transaction id, the vendor's order id, and coupon numbers.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The caller's own reference for a transaction (Giftletter `co_tid`).
+///
+/// It is how an issue whose outcome is in doubt is traced and reconciled, so it
+/// travels in every result and every error of the call. Not secret.
+///
+/// ```
+/// use coupon_core::PartnerRef;
+/// let a = PartnerRef::generate();
+/// let b = PartnerRef::generate();
+/// assert_ne!(a, b);
+/// assert!(a.as_str().len() <= 30 && a.as_str().is_ascii());
+/// assert_eq!(PartnerRef::new("order-42").as_str(), "order-42");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct PartnerRef(String);
+
+static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+
+impl PartnerRef {
+    /// The caller's own reference, as given.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// A fresh reference, unique across processes with very high probability:
+    /// `CP` + KST `yyMMddHHmmss` + a per-process sequence + random characters
+    /// (22 ASCII characters, within every vendor's limit).
+    pub fn generate() -> Self {
+        const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let now = crate::time::now_kst().format("%y%m%d%H%M%S");
+        let seq = SEQUENCE.fetch_add(1, Ordering::Relaxed) % 1296;
+        let mut s = format!("CP{now}");
+        s.push(ALPHABET[(seq / 36) as usize] as char);
+        s.push(ALPHABET[(seq % 36) as usize] as char);
+        for _ in 0..6 {
+            s.push(ALPHABET[fastrand::usize(..ALPHABET.len())] as char);
+        }
+        Self(s)
+    }
+
+    /// The reference text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PartnerRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The vendor's identifier for an order (Giftletter `order_id`, GiftiMbiz `tid`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct OrderRef(String);
+
+impl OrderRef {
+    /// The vendor's order id, as given.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The order id text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrderRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A coupon number (PIN, barcode number). Whoever holds it can spend the coupon,
+/// so `Debug` and `Display` show only its last four characters.
+///
+/// ```
+/// use coupon_core::Pin;
+/// let pin = Pin::new("405868134802");
+/// assert_eq!(pin.to_string(), "********4802");
+/// assert_eq!(format!("{pin:?}"), "Pin(********4802)");
+/// assert_eq!(pin.expose(), "405868134802");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Pin(String);
+
+impl Pin {
+    /// Wraps a coupon number.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The coupon number, unmasked. Handle as a secret.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The masked form: all but the last four characters replaced by `*`
+    /// (everything masked when there are fewer than eight).
+    pub fn masked(&self) -> String {
+        let n = self.0.chars().count();
+        if n < 8 {
+            return "*".repeat(n.max(4));
+        }
+        let tail: String = self.0.chars().skip(n - 4).collect();
+        format!("{}{tail}", "*".repeat(n - 4))
+    }
+}
+
+impl fmt::Display for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pin({})", self.masked())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_refs_are_unique_ascii_and_short() {
+        let refs: std::collections::HashSet<_> =
+            (0..2000).map(|_| PartnerRef::generate()).collect();
+        assert_eq!(refs.len(), 2000);
+        for r in &refs {
+            assert_eq!(r.as_str().len(), 22);
+            assert!(r.as_str().bytes().all(|b| b.is_ascii_alphanumeric()));
+        }
+    }
+
+    #[test]
+    fn short_pins_are_masked_entirely() {
+        assert_eq!(Pin::new("1234567").to_string(), "*******");
+        assert_eq!(Pin::new("12").to_string(), "****");
+        assert_eq!(
+            Pin::new("가나다라마바사아자차").to_string(),
+            "******사아자차"
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! Korea Standard Time. Every vendor speaks KST (UTC+09:00, no daylight saving).
+//!
+//! The crate uses `chrono` everywhere; a vendor time is a [`KstDateTime`].
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// A date and time with the KST offset.
+pub type KstDateTime = DateTime<FixedOffset>;
+
+/// The KST offset, UTC+09:00.
+pub fn kst() -> FixedOffset {
+    // 9 hours is always a valid offset; the fallback is never taken.
+    FixedOffset::east_opt(9 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+}
+
+/// The current time in KST.
+pub fn now_kst() -> KstDateTime {
+    Utc::now().with_timezone(&kst())
+}
+
+/// Today's date in KST.
+pub fn today_kst() -> NaiveDate {
+    now_kst().date_naive()
+}
+
+/// A naive local time read as KST.
+pub fn from_naive(naive: NaiveDateTime) -> KstDateTime {
+    // A fixed offset has exactly one mapping for every local time.
+    kst()
+        .from_local_datetime(&naive)
+        .single()
+        .unwrap_or_else(|| kst().from_utc_datetime(&naive))
+}
+
+/// Parses `YYYYMMDDHHMMSS` (the vendors' compact form) as KST.
+///
+/// ```
+/// let t = coupon_core::time::parse_compact_datetime("20150221151203").unwrap();
+/// assert_eq!(t.to_rfc3339(), "2015-02-21T15:12:03+09:00");
+/// assert!(coupon_core::time::parse_compact_datetime("2015022115120").is_none());
+/// ```
+pub fn parse_compact_datetime(s: &str) -> Option<KstDateTime> {
+    if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S")
+        .ok()
+        .map(from_naive)
+}
+
+/// Parses `YYYYMMDD`.
+pub fn parse_compact_date(s: &str) -> Option<NaiveDate> {
+    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+}
+
+/// Parses `YYYY-MM-DD HH:MM:SS` (or with a `T`, or without seconds) as KST.
+pub fn parse_datetime(s: &str) -> Option<KstDateTime> {
+    let s = s.trim();
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y.%m.%d %H:%M:%S",
+    ] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(from_naive(n));
+        }
+    }
+    None
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_forms_are_kst() {
+        let t = parse_compact_datetime("20230915123000").unwrap();
+        assert_eq!(t.offset().local_minus_utc(), 9 * 3600);
+        assert_eq!(t.to_rfc3339(), "2023-09-15T12:30:00+09:00");
+        assert_eq!(
+            parse_compact_date("20231231"),
+            NaiveDate::from_ymd_opt(2023, 12, 31)
+        );
+    }
+
+    #[test]
+    fn rejects_impossible_or_foreign_values() {
+        assert!(parse_compact_datetime("20231332000000").is_none());
+        assert!(parse_compact_datetime("２０２３０９１５１２３０００").is_none());
+        assert!(parse_compact_date("2023-12-31").is_none());
+        assert!(parse_datetime("").is_none());
+    }
+
+    #[test]
+    fn dashed_forms() {
+        assert_eq!(
+            parse_datetime("2025-12-31 00:00:00").unwrap().to_rfc3339(),
+            "2025-12-31T00:00:00+09:00"
+        );
+        assert_eq!(
+            parse_date("2026-01-02"),
+            NaiveDate::from_ymd_opt(2026, 1, 2)
+        );
+    }
+}
