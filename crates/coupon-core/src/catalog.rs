@@ -21,11 +21,7 @@ pub struct Brand {
 impl Brand {
     /// A brand with a name and an optional id.
     pub fn new(id: Option<String>, name: impl Into<String>) -> Self {
-        Self {
-            id,
-            name: name.into(),
-            image_url: None,
-        }
+        Self { id, name: name.into(), image_url: None }
     }
 }
 
@@ -44,11 +40,7 @@ pub struct Category {
 impl Category {
     /// A category.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            image_url: None,
-        }
+        Self { id: id.into(), name: name.into(), image_url: None }
     }
 }
 
@@ -209,22 +201,12 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A page.
     pub fn new(items: Vec<T>, page: u32, total: Option<u64>, has_next: bool) -> Self {
-        Self {
-            items,
-            page,
-            total,
-            has_next,
-        }
+        Self { items, page, total, has_next }
     }
 
     /// A whole listing in one page.
     pub fn single(items: Vec<T>) -> Self {
         let total = Some(items.len() as u64);
-        Self {
-            items,
-            page: 1,
-            total,
-            has_next: false,
-        }
+        Self { items, page: 1, total, has_next: false }
     }
 }

@@ -56,10 +56,7 @@ pub struct ConfigSection {
 impl ConfigSection {
     /// An empty section named after a vendor.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            entries: BTreeMap::new(),
-        }
+        Self { name: name.into(), entries: BTreeMap::new() }
     }
 
     /// The section (vendor) name.
@@ -89,10 +86,7 @@ impl ConfigSection {
 
     /// A reader that tracks which keys the adapter used.
     pub fn reader(&self) -> SectionReader<'_> {
-        SectionReader {
-            section: self,
-            used: BTreeSet::new(),
-        }
+        SectionReader { section: self, used: BTreeSet::new() }
     }
 }
 
@@ -115,10 +109,7 @@ pub struct SectionReader<'a> {
 impl SectionReader<'_> {
     fn raw(&mut self, key: &'static str) -> Option<&(String, Origin)> {
         self.used.insert(key);
-        self.section
-            .entries
-            .get(key)
-            .filter(|(v, _)| !v.trim().is_empty())
+        self.section.entries.get(key).filter(|(v, _)| !v.trim().is_empty())
     }
 
     fn missing(&self, key: &str) -> Error {
@@ -126,11 +117,7 @@ impl SectionReader<'_> {
     }
 
     fn bad(&self, key: &str, origin: &Origin, what: &str) -> Error {
-        Error::config(format!(
-            "[{}] `{key}` ({origin}) must be {what}",
-            self.section.name
-        ))
-        .with_field(key)
+        Error::config(format!("[{}] `{key}` ({origin}) must be {what}", self.section.name)).with_field(key)
     }
 
     /// An optional plain value, trimmed.
@@ -145,9 +132,7 @@ impl SectionReader<'_> {
 
     /// A required secret (key, token). Not trimmed of inner content, only of surrounding space.
     pub fn required_secret(&mut self, key: &'static str) -> Result<SecretString> {
-        self.raw(key)
-            .map(|(v, _)| SecretString::from(v.trim().to_string()))
-            .ok_or_else(|| self.missing(key))
+        self.raw(key).map(|(v, _)| SecretString::from(v.trim().to_string())).ok_or_else(|| self.missing(key))
     }
 
     /// An optional boolean (`true`/`false`).
@@ -166,11 +151,7 @@ impl SectionReader<'_> {
     pub fn u64(&mut self, key: &'static str) -> Result<Option<u64>> {
         match self.raw(key).cloned() {
             None => Ok(None),
-            Some((v, origin)) => v
-                .trim()
-                .parse()
-                .map(Some)
-                .map_err(|_| self.bad(key, &origin, "a whole number")),
+            Some((v, origin)) => v.trim().parse().map(Some).map_err(|_| self.bad(key, &origin, "a whole number")),
         }
     }
 
@@ -180,11 +161,7 @@ impl SectionReader<'_> {
     }
 
     /// An optional value from a fixed set of choices.
-    pub fn choice(
-        &mut self,
-        key: &'static str,
-        choices: &[&'static str],
-    ) -> Result<Option<&'static str>> {
+    pub fn choice(&mut self, key: &'static str, choices: &[&'static str]) -> Result<Option<&'static str>> {
         match self.raw(key).cloned() {
             None => Ok(None),
             Some((v, origin)) => {
@@ -194,9 +171,7 @@ impl SectionReader<'_> {
                     .find(|c| **c == v)
                     .copied()
                     .map(Some)
-                    .ok_or_else(|| {
-                        self.bad(key, &origin, &format!("one of {}", choices.join(", ")))
-                    })
+                    .ok_or_else(|| self.bad(key, &origin, &format!("one of {}", choices.join(", "))))
             }
         }
     }
@@ -238,9 +213,7 @@ mod tests {
         r.required("poc_id").unwrap();
         let e = r.finish().unwrap_err();
         assert!(
-            e.to_string().contains(
-                "unknown key `poc_idd` (from environment variable COUPON_COUFUN_POC_IDD)"
-            ),
+            e.to_string().contains("unknown key `poc_idd` (from environment variable COUPON_COUFUN_POC_IDD)"),
             "{e}"
         );
         assert_eq!(e.field(), Some("poc_idd"));
@@ -252,19 +225,10 @@ mod tests {
         s.set("read_timeout_ms", "soon");
         s.set("cid", "  ");
         let mut r = s.reader();
-        assert!(
-            r.required("cid")
-                .unwrap_err()
-                .to_string()
-                .contains("[giftletter] needs `cid`")
-        );
+        assert!(r.required("cid").unwrap_err().to_string().contains("[giftletter] needs `cid`"));
         let e = r.millis("read_timeout_ms").unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
-        assert!(
-            e.to_string()
-                .contains("`read_timeout_ms` (set in code) must be a whole number"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("`read_timeout_ms` (set in code) must be a whole number"), "{e}");
     }
 
     #[test]

@@ -31,10 +31,7 @@ impl CouponRef {
 
     /// By product and coupon number.
     pub fn barcode(goods_id: impl Into<String>, barcode: impl Into<String>) -> Self {
-        Self::Barcode {
-            goods_id: goods_id.into(),
-            barcode: Pin::new(barcode),
-        }
+        Self::Barcode { goods_id: goods_id.into(), barcode: Pin::new(barcode) }
     }
 }
 
@@ -144,10 +141,7 @@ pub struct LineError {
 impl LineError {
     /// A line error.
     pub fn new(line: usize, message: impl Into<String>) -> Self {
-        Self {
-            line,
-            message: message.into(),
-        }
+        Self { line, message: message.into() }
     }
 }
 
@@ -290,12 +284,6 @@ pub struct Issued {
 impl Issued {
     /// An issued coupon.
     pub fn new(vendor: Vendor, order: OrderRef, pin: Option<Pin>, partner_ref: PartnerRef) -> Self {
-        Self {
-            vendor,
-            order,
-            pin,
-            partner_ref,
-            memo: None,
-        }
+        Self { vendor, order, pin, partner_ref, memo: None }
     }
 }

@@ -186,11 +186,7 @@ impl VendorCode {
 
     /// Every code, trimmed, in order; empty parts dropped.
     pub fn codes(&self) -> Vec<&str> {
-        self.0
-            .split(':')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect()
+        self.0.split(':').map(str::trim).filter(|c| !c.is_empty()).collect()
     }
 }
 
@@ -240,10 +236,7 @@ struct Inner {
 
 /// Whether repeating a call that failed this way can succeed, when nothing else says.
 const fn default_retryable(kind: ErrorKind) -> bool {
-    matches!(
-        kind,
-        ErrorKind::RateLimited | ErrorKind::Transport | ErrorKind::Timeout
-    )
+    matches!(kind, ErrorKind::RateLimited | ErrorKind::Transport | ErrorKind::Timeout)
 }
 
 impl Error {
@@ -284,12 +277,9 @@ impl Error {
 
     /// The operation is not offered by `vendor`.
     pub fn unsupported(vendor: Vendor, operation: &'static str) -> Self {
-        Self::new(
-            ErrorKind::Unsupported,
-            format!("{vendor} does not offer `{operation}`"),
-        )
-        .with_vendor(vendor)
-        .with_operation(operation)
+        Self::new(ErrorKind::Unsupported, format!("{vendor} does not offer `{operation}`"))
+            .with_vendor(vendor)
+            .with_operation(operation)
     }
 
     /// A money-moving call whose effect cannot be known. Keeps the cause.
@@ -307,8 +297,7 @@ impl Error {
             return self;
         }
         let was = format!("{}: {}", self.0.kind.describe(), self.0.message);
-        self.0.message =
-            format!("the request may have taken effect; reconcile before retrying ({was})");
+        self.0.message = format!("the request may have taken effect; reconcile before retrying ({was})");
         self.0.kind = ErrorKind::OutcomeUnknown;
         self.0.retryable = false;
         self
@@ -473,10 +462,7 @@ impl fmt::Debug for Error {
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.0
-            .source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
+        self.0.source.as_deref().map(|e| e as &(dyn StdError + 'static))
     }
 }
 
@@ -486,31 +472,19 @@ mod tests {
 
     #[test]
     fn display_reads_well_with_and_without_context() {
-        assert_eq!(
-            Error::new(ErrorKind::Timeout, "no answer in 15 s").to_string(),
-            "timed out: no answer in 15 s"
-        );
+        assert_eq!(Error::new(ErrorKind::Timeout, "no answer in 15 s").to_string(), "timed out: no answer in 15 s");
         let e = Error::invalid_field("title", "is 45 bytes in CP949; the limit is 40");
-        assert_eq!(
-            e.to_string(),
-            "invalid input: `title` is 45 bytes in CP949; the limit is 40"
-        );
+        assert_eq!(e.to_string(), "invalid input: `title` is 45 bytes in CP949; the limit is 40");
         let e = Error::new(ErrorKind::Unavailable, "the vendor answered 503")
             .with_vendor(Vendor::new("giftimbiz"))
             .with_operation("listAll")
             .with_http_status(503)
             .with_retryable(true);
-        assert_eq!(
-            e.to_string(),
-            "giftimbiz listAll: vendor unavailable: the vendor answered 503 (HTTP 503)"
-        );
+        assert_eq!(e.to_string(), "giftimbiz listAll: vendor unavailable: the vendor answered 503 (HTTP 503)");
         let e = Error::new(ErrorKind::Rejected, "payment failed")
             .with_vendor_message("결제실패")
             .with_partner_ref(PartnerRef::new("r-1"));
-        assert_eq!(
-            e.to_string(),
-            "refused by the vendor: payment failed [vendor says: 결제실패] (partner ref r-1)"
-        );
+        assert_eq!(e.to_string(), "refused by the vendor: payment failed [vendor says: 결제실패] (partner ref r-1)");
     }
 
     #[test]
@@ -521,20 +495,14 @@ mod tests {
             .with_retryable(true);
         assert_eq!(e.kind(), ErrorKind::OutcomeUnknown);
         assert!(!e.is_retryable());
-        assert!(
-            e.to_string().contains("timed out: no answer in 30 s"),
-            "{e}"
-        );
+        assert!(e.to_string().contains("timed out: no answer in 30 s"), "{e}");
         assert!(e.to_string().contains("partner ref CP1"), "{e}");
     }
 
     #[test]
     fn vendor_codes_are_kept_verbatim_and_split() {
         let c = VendorCode::new("E102:P002");
-        assert_eq!(
-            (c.raw(), c.primary(), c.codes()),
-            ("E102:P002", "E102", vec!["E102", "P002"])
-        );
+        assert_eq!((c.raw(), c.primary(), c.codes()), ("E102:P002", "E102", vec!["E102", "P002"]));
         let c = VendorCode::new("WEIRD-9");
         assert_eq!((c.primary(), c.codes()), ("WEIRD-9", vec!["WEIRD-9"]));
         assert_eq!(VendorCode::new("").codes(), Vec::<&str>::new());
@@ -556,24 +524,15 @@ mod tests {
             (302, ErrorKind::Protocol, false),
         ];
         for (status, kind, retry) in table {
-            assert_eq!(
-                ErrorKind::from_http_status(status),
-                (kind, retry),
-                "{status}"
-            );
+            assert_eq!(ErrorKind::from_http_status(status), (kind, retry), "{status}");
         }
     }
 
     #[test]
     fn kind_names_are_snake_case_and_unique() {
-        let names: std::collections::HashSet<_> =
-            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        let names: std::collections::HashSet<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), ErrorKind::ALL.len());
-        assert!(
-            names
-                .iter()
-                .all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-        );
+        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
     }
 
     #[test]

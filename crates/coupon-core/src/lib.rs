@@ -35,8 +35,7 @@ pub use async_trait::async_trait;
 pub use capabilities::Capabilities;
 pub use catalog::{Availability, Brand, Category, Page, Product, ProductQuery, Validity};
 pub use coupon::{
-    Balance, CouponRef, CouponStatus, IssueRequest, Issued, LineError, RedeemedAt, Redemption,
-    RedemptionReport,
+    Balance, CouponRef, CouponStatus, IssueRequest, Issued, LineError, RedeemedAt, Redemption, RedemptionReport,
 };
 pub use error::{Error, ErrorKind, Result, VendorCode};
 pub use money::Won;

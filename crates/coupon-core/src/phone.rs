@@ -64,11 +64,7 @@ impl PhoneNumber {
         if plus || digits.starts_with("0082") {
             let rest = if plus { digits.as_str() } else { &digits[2..] };
             let national = rest.strip_prefix("82").ok_or(PhoneError::ForeignCountry)?;
-            digits = if national.starts_with('0') {
-                national.to_string()
-            } else {
-                format!("0{national}")
-            };
+            digits = if national.starts_with('0') { national.to_string() } else { format!("0{national}") };
         }
         let groups = classify(&digits).ok_or(PhoneError::Pattern(digits.len()))?;
         Ok(Self { digits, groups })
@@ -80,10 +76,7 @@ impl PhoneNumber {
         Self::parse(input).map_err(|e| {
             Error::invalid_field(
                 field,
-                format!(
-                    "is not a valid Korean phone number: it {e} ({} characters given)",
-                    input.chars().count()
-                ),
+                format!("is not a valid Korean phone number: it {e} ({} characters given)", input.chars().count()),
             )
         })
     }
@@ -96,12 +89,7 @@ impl PhoneNumber {
     /// The number with hyphens, unmasked (`010-1234-5678`). Personal data.
     pub fn expose_formatted(&self) -> String {
         let (a, b, c) = self.split();
-        [a, b, c]
-            .iter()
-            .filter(|g| !g.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join("-")
+        [a, b, c].iter().filter(|g| !g.is_empty()).copied().collect::<Vec<_>>().join("-")
     }
 
     /// The masked form, as `Display` prints it (`010-****-5678`).
@@ -122,11 +110,7 @@ impl PhoneNumber {
 
     fn split(&self) -> (&str, &str, &str) {
         let (a, b) = (self.groups.0 as usize, self.groups.1 as usize);
-        (
-            &self.digits[..a],
-            &self.digits[a..a + b],
-            &self.digits[a + b..],
-        )
+        (&self.digits[..a], &self.digits[a..a + b], &self.digits[a + b..])
     }
 }
 
@@ -222,33 +206,15 @@ mod tests {
         assert_eq!(PhoneNumber::parse(""), Err(PhoneError::Empty));
         assert_eq!(PhoneNumber::parse(" - "), Err(PhoneError::Empty));
         assert_eq!(PhoneNumber::parse("010-123"), Err(PhoneError::Pattern(6)));
-        assert_eq!(
-            PhoneNumber::parse("0101234567"),
-            Err(PhoneError::Pattern(10))
-        );
-        assert_eq!(
-            PhoneNumber::parse("010123456789"),
-            Err(PhoneError::Pattern(12))
-        );
-        assert_eq!(
-            PhoneNumber::parse("+1 415 555 0100"),
-            Err(PhoneError::ForeignCountry)
-        );
+        assert_eq!(PhoneNumber::parse("0101234567"), Err(PhoneError::Pattern(10)));
+        assert_eq!(PhoneNumber::parse("010123456789"), Err(PhoneError::Pattern(12)));
+        assert_eq!(PhoneNumber::parse("+1 415 555 0100"), Err(PhoneError::ForeignCountry));
         assert_eq!(PhoneNumber::parse("+82"), Err(PhoneError::Pattern(1)));
         assert_eq!(PhoneNumber::parse("0"), Err(PhoneError::Pattern(1)));
-        assert_eq!(
-            PhoneNumber::parse("010-일이삼사-5678"),
-            Err(PhoneError::BadCharacter(5))
-        );
-        assert_eq!(
-            PhoneNumber::parse("０１０１２３４５６７８"),
-            Err(PhoneError::BadCharacter(1))
-        );
+        assert_eq!(PhoneNumber::parse("010-일이삼사-5678"), Err(PhoneError::BadCharacter(5)));
+        assert_eq!(PhoneNumber::parse("０１０１２３４５６７８"), Err(PhoneError::BadCharacter(1)));
         assert!(PhoneNumber::parse("010+12345678").is_err());
-        assert!(
-            PhoneNumber::parse("0082101234567890").is_err(),
-            "0082 then too many digits"
-        );
+        assert!(PhoneNumber::parse("0082101234567890").is_err(), "0082 then too many digits");
     }
 
     #[test]

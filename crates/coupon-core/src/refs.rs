@@ -133,8 +133,7 @@ mod tests {
 
     #[test]
     fn generated_refs_are_unique_ascii_and_short() {
-        let refs: std::collections::HashSet<_> =
-            (0..2000).map(|_| PartnerRef::generate()).collect();
+        let refs: std::collections::HashSet<_> = (0..2000).map(|_| PartnerRef::generate()).collect();
         assert_eq!(refs.len(), 2000);
         for r in &refs {
             assert_eq!(r.as_str().len(), 22);
@@ -146,9 +145,6 @@ mod tests {
     fn short_pins_are_masked_entirely() {
         assert_eq!(Pin::new("1234567").to_string(), "*******");
         assert_eq!(Pin::new("12").to_string(), "****");
-        assert_eq!(
-            Pin::new("가나다라마바사아자차").to_string(),
-            "******사아자차"
-        );
+        assert_eq!(Pin::new("가나다라마바사아자차").to_string(), "******사아자차");
     }
 }

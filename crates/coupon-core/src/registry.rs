@@ -86,10 +86,7 @@ impl Registry {
     /// Adds a factory. A name already present is an error.
     pub fn register(&mut self, factory: &'static AdapterFactory) -> Result<()> {
         if self.factories.contains_key(factory.name) {
-            return Err(Error::config(format!(
-                "an adapter named `{}` is already registered",
-                factory.name
-            )));
+            return Err(Error::config(format!("an adapter named `{}` is already registered", factory.name)));
         }
         self.factories.insert(factory.name, factory);
         Ok(())

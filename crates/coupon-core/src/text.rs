@@ -54,17 +54,11 @@ pub fn encode_euc_kr(s: &str) -> Result<Cow<'_, [u8]>, Unencodable> {
     for (i, ch) in s.chars().enumerate() {
         let (_, _, bad) = EUC_KR.encode(ch.encode_utf8(&mut buf));
         if bad {
-            return Err(Unencodable {
-                ch,
-                position: i + 1,
-            });
+            return Err(Unencodable { ch, position: i + 1 });
         }
     }
     // encode() reported an error but no single character fails: cannot happen for a stateless encoding.
-    Err(Unencodable {
-        ch: '\u{FFFD}',
-        position: 0,
-    })
+    Err(Unencodable { ch: '\u{FFFD}', position: 0 })
 }
 
 /// The first character of `s` EUC-KR cannot hold, if any.
@@ -95,10 +89,7 @@ pub fn decode_strict(bytes: &[u8], encoding: &'static Encoding) -> Result<String
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         return std::str::from_utf8(bytes)
             .map(str::to_owned)
-            .map_err(|e| Malformed {
-                encoding: "UTF-8",
-                offset: e.valid_up_to(),
-            });
+            .map_err(|e| Malformed { encoding: "UTF-8", offset: e.valid_up_to() });
     }
     if encoding.is_ascii_compatible() && bytes.is_ascii() {
         // Every ASCII-compatible encoding reads ASCII as itself.
@@ -111,20 +102,14 @@ pub fn decode_strict(bytes: &[u8], encoding: &'static Encoding) -> Result<String
         encoding_rs::DecoderResult::InputEmpty => Ok(out),
         encoding_rs::DecoderResult::Malformed(bad, consumed_after) => {
             let offset = read.saturating_sub(bad as usize + consumed_after as usize);
-            Err(Malformed {
-                encoding: encoding.name(),
-                offset,
-            })
+            Err(Malformed { encoding: encoding.name(), offset })
         }
         encoding_rs::DecoderResult::OutputFull => {
             // `out` was reserved with decode's worst case; grow and finish the slow way.
             encoding
                 .decode_without_bom_handling_and_without_replacement(bytes)
                 .map(Cow::into_owned)
-                .ok_or(Malformed {
-                    encoding: encoding.name(),
-                    offset: 0,
-                })
+                .ok_or(Malformed { encoding: encoding.name(), offset: 0 })
         }
     }
 }
@@ -140,10 +125,7 @@ pub fn decode_strict(bytes: &[u8], encoding: &'static Encoding) -> Result<String
 /// ```
 pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     let label = label.trim().trim_matches(|c| c == '"' || c == '\'');
-    if label.eq_ignore_ascii_case("cp949")
-        || label.eq_ignore_ascii_case("ms949")
-        || label.eq_ignore_ascii_case("uhc")
-    {
+    if label.eq_ignore_ascii_case("cp949") || label.eq_ignore_ascii_case("ms949") || label.eq_ignore_ascii_case("uhc") {
         return Some(EUC_KR);
     }
     Encoding::for_label(label.as_bytes())
@@ -159,9 +141,7 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
 pub fn charset_of_content_type(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
-        name.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches('"'))
+        name.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches('"'))
     })
 }
 
@@ -181,10 +161,7 @@ pub fn xml_declared_encoding(bytes: &[u8]) -> Option<&str> {
     let end = head.windows(2).position(|w| w == b"?>")?;
     let decl = std::str::from_utf8(&head[..end]).ok()?;
     let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..]
-        .trim_start()
-        .strip_prefix('=')?
-        .trim_start();
+    let rest = decl[at + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = &rest[1..];
     value.find(quote).map(|close| &value[..close])
@@ -196,10 +173,7 @@ pub fn decode_sniffed(
     bytes: &[u8],
     candidates: &[&'static Encoding],
 ) -> Result<(String, &'static Encoding), Malformed> {
-    let mut last = Malformed {
-        encoding: "no candidate",
-        offset: 0,
-    };
+    let mut last = Malformed { encoding: "no candidate", offset: 0 };
     for enc in candidates {
         match decode_strict(bytes, enc) {
             Ok(s) => return Ok((s, enc)),
@@ -219,10 +193,7 @@ pub fn decode_sniffed(
 /// let q = form_urlencode([("title", "선물")], encoding_rs::UTF_8).unwrap();
 /// assert_eq!(q, "title=%EC%84%A0%EB%AC%BC");
 /// ```
-pub fn form_urlencode<'a, I>(
-    pairs: I,
-    encoding: &'static Encoding,
-) -> Result<String, (&'a str, Unencodable)>
+pub fn form_urlencode<'a, I>(pairs: I, encoding: &'static Encoding) -> Result<String, (&'a str, Unencodable)>
 where
     I: IntoIterator<Item = (&'a str, &'a str)>,
 {
@@ -253,11 +224,7 @@ mod tests {
         assert_eq!(cp949_len("가"), 2);
         assert_eq!(cp949_len("가나다라마바사아자차카타파하가나다라마바"), 40);
         assert_eq!(cp949_len("😀"), 2);
-        for s in [
-            "GS25 모바일상품권 1만원",
-            "스타벅스 아메리카노 Tall",
-            "똠얌꿍",
-        ] {
+        for s in ["GS25 모바일상품권 1만원", "스타벅스 아메리카노 Tall", "똠얌꿍"] {
             assert_eq!(cp949_len(s), encode_euc_kr(s).unwrap().len(), "{s}");
         }
     }
@@ -280,13 +247,7 @@ mod tests {
     #[test]
     fn malformed_bytes_are_errors_never_replacement_characters() {
         let e = decode_strict(b"ok\xB0", EUC_KR).unwrap_err();
-        assert_eq!(
-            e,
-            Malformed {
-                encoding: "EUC-KR",
-                offset: 2
-            }
-        );
+        assert_eq!(e, Malformed { encoding: "EUC-KR", offset: 2 });
         assert!(decode_strict(b"\xFF\xFE", EUC_KR).is_err());
         let e = decode_strict(b"ab\xC3(", UTF_8).unwrap_err();
         assert_eq!(e.offset, 2);

@@ -10,8 +10,7 @@ pub type KstDateTime = DateTime<FixedOffset>;
 /// The KST offset, UTC+09:00.
 pub fn kst() -> FixedOffset {
     // 9 hours is always a valid offset; the fallback is never taken.
-    FixedOffset::east_opt(9 * 3600)
-        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
 }
 
 /// The current time in KST.
@@ -27,10 +26,7 @@ pub fn today_kst() -> NaiveDate {
 /// A naive local time read as KST.
 pub fn from_naive(naive: NaiveDateTime) -> KstDateTime {
     // A fixed offset has exactly one mapping for every local time.
-    kst()
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap_or_else(|| kst().from_utc_datetime(&naive))
+    kst().from_local_datetime(&naive).single().unwrap_or_else(|| kst().from_utc_datetime(&naive))
 }
 
 /// Parses `YYYYMMDDHHMMSS` (the vendors' compact form) as KST.
@@ -44,9 +40,7 @@ pub fn parse_compact_datetime(s: &str) -> Option<KstDateTime> {
     if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S")
-        .ok()
-        .map(from_naive)
+    NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S").ok().map(from_naive)
 }
 
 /// Parses `YYYYMMDD`.
@@ -60,12 +54,7 @@ pub fn parse_compact_date(s: &str) -> Option<NaiveDate> {
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with a `T`, or without seconds) as KST.
 pub fn parse_datetime(s: &str) -> Option<KstDateTime> {
     let s = s.trim();
-    for fmt in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y.%m.%d %H:%M:%S",
-    ] {
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M:%S"] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(from_naive(n));
         }
@@ -87,10 +76,7 @@ mod tests {
         let t = parse_compact_datetime("20230915123000").unwrap();
         assert_eq!(t.offset().local_minus_utc(), 9 * 3600);
         assert_eq!(t.to_rfc3339(), "2023-09-15T12:30:00+09:00");
-        assert_eq!(
-            parse_compact_date("20231231"),
-            NaiveDate::from_ymd_opt(2023, 12, 31)
-        );
+        assert_eq!(parse_compact_date("20231231"), NaiveDate::from_ymd_opt(2023, 12, 31));
     }
 
     #[test]
@@ -103,13 +89,7 @@ mod tests {
 
     #[test]
     fn dashed_forms() {
-        assert_eq!(
-            parse_datetime("2025-12-31 00:00:00").unwrap().to_rfc3339(),
-            "2025-12-31T00:00:00+09:00"
-        );
-        assert_eq!(
-            parse_date("2026-01-02"),
-            NaiveDate::from_ymd_opt(2026, 1, 2)
-        );
+        assert_eq!(parse_datetime("2025-12-31 00:00:00").unwrap().to_rfc3339(), "2025-12-31T00:00:00+09:00");
+        assert_eq!(parse_date("2026-01-02"), NaiveDate::from_ymd_opt(2026, 1, 2));
     }
 }

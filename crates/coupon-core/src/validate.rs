@@ -53,17 +53,10 @@ pub fn euc_kr_encodable(field: &str, value: &str) -> Result<()> {
 
 /// `value` must be printable ASCII with no spaces (ids, references).
 pub fn ascii_token(field: &str, value: &str) -> Result<()> {
-    if let Some((i, _)) = value
-        .chars()
-        .enumerate()
-        .find(|(_, c)| !c.is_ascii_graphic())
-    {
+    if let Some((i, _)) = value.chars().enumerate().find(|(_, c)| !c.is_ascii_graphic()) {
         return Err(Error::invalid_field(
             field,
-            format!(
-                "must be ASCII letters, digits or punctuation without spaces (character {} is not)",
-                i + 1
-            ),
+            format!("must be ASCII letters, digits or punctuation without spaces (character {} is not)", i + 1),
         ));
     }
     Ok(())
@@ -74,10 +67,7 @@ pub fn digits(field: &str, value: &str) -> Result<()> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid_field(
             field,
-            format!(
-                "must be digits only ({} characters given)",
-                value.chars().count()
-            ),
+            format!("must be digits only ({} characters given)", value.chars().count()),
         ));
     }
     Ok(())
@@ -92,23 +82,10 @@ mod tests {
         let e = max_cp949_bytes("co_tid", "ORDER-0123456789-0123456789-XYZ", 30).unwrap_err();
         assert_eq!(e.field(), Some("co_tid"));
         let shown = e.to_string();
-        assert!(
-            shown.contains("31 bytes") && shown.contains("limit is 30"),
-            "{shown}"
-        );
+        assert!(shown.contains("31 bytes") && shown.contains("limit is 30"), "{shown}");
         assert!(!shown.contains("ORDER-0123"), "{shown}");
-        assert!(
-            required("title", "  ")
-                .unwrap_err()
-                .to_string()
-                .contains("`title` is required")
-        );
-        assert!(
-            euc_kr_encodable("content", "쿠폰 🎁")
-                .unwrap_err()
-                .to_string()
-                .contains("U+1F381 at position 4")
-        );
+        assert!(required("title", "  ").unwrap_err().to_string().contains("`title` is required"));
+        assert!(euc_kr_encodable("content", "쿠폰 🎁").unwrap_err().to_string().contains("U+1F381 at position 4"));
         assert!(ascii_token("goods_id", "00 1").is_err());
         assert!(digits("brand_id", "12a").is_err());
         assert!(digits("brand_id", "").is_err());

@@ -46,15 +46,8 @@ impl Jitter for FixedJitter {
 /// ```
 pub fn backoff_delay(policy: &RetryPolicy, retry: u32, jitter: f64) -> Duration {
     let factor = 2u32.saturating_pow(retry.min(20));
-    let nominal = policy
-        .base_delay
-        .saturating_mul(factor)
-        .min(policy.max_delay);
-    let j = if jitter.is_finite() {
-        jitter.clamp(0.0, 1.0)
-    } else {
-        1.0
-    };
+    let nominal = policy.base_delay.saturating_mul(factor).min(policy.max_delay);
+    let j = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 1.0 };
     nominal.mul_f64(0.5 + 0.5 * j)
 }
 
@@ -69,10 +62,7 @@ mod tests {
             let nominal = (p.base_delay * 2u32.pow(retry)).min(p.max_delay);
             for j in [0.0, 0.001, 0.25, 0.5, 0.999, 1.0, -3.0, 7.0, f64::NAN] {
                 let d = backoff_delay(&p, retry, j);
-                assert!(
-                    d >= nominal / 2 && d <= nominal,
-                    "retry {retry} jitter {j}: {d:?}"
-                );
+                assert!(d >= nominal / 2 && d <= nominal, "retry {retry} jitter {j}: {d:?}");
                 assert!(d <= Duration::from_secs(5));
             }
         }
@@ -81,9 +71,7 @@ mod tests {
     #[test]
     fn grows_by_doubling_until_the_cap() {
         let p = RetryPolicy::default();
-        let got: Vec<u128> = (0..6)
-            .map(|r| backoff_delay(&p, r, 1.0).as_millis())
-            .collect();
+        let got: Vec<u128> = (0..6).map(|r| backoff_delay(&p, r, 1.0).as_millis()).collect();
         assert_eq!(got, vec![500, 1000, 2000, 4000, 5000, 5000]);
         assert_eq!(backoff_delay(&p, u32::MAX, 1.0), Duration::from_secs(5));
     }
@@ -92,10 +80,7 @@ mod tests {
     fn injected_jitter_is_used_as_given() {
         let j = FixedJitter(0.5);
         let p = RetryPolicy::default();
-        assert_eq!(
-            backoff_delay(&p, 2, j.sample()),
-            Duration::from_millis(1500)
-        );
+        assert_eq!(backoff_delay(&p, 2, j.sample()), Duration::from_millis(1500));
         assert!((0.0..1.0).contains(&RandomJitter.sample()));
     }
 }

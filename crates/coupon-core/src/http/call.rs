@@ -106,12 +106,6 @@ impl Call {
 
 impl fmt::Debug for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "Call({} {} {})",
-            self.operation,
-            self.method,
-            self.url.path()
-        )
+        write!(f, "Call({} {} {})", self.operation, self.method, self.url.path())
     }
 }

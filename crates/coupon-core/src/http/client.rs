@@ -55,11 +55,7 @@ impl HttpClient {
     }
 
     /// A client with an injected jitter source (tests).
-    pub fn with_jitter(
-        vendor: Vendor,
-        config: HttpConfig,
-        jitter: Arc<dyn Jitter>,
-    ) -> Result<Self> {
+    pub fn with_jitter(vendor: Vendor, config: HttpConfig, jitter: Arc<dyn Jitter>) -> Result<Self> {
         let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -68,25 +64,14 @@ impl HttpClient {
             .http1_title_case_headers()
             .no_proxy();
         if let Some(proxy) = &config.proxy {
-            let p = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
-                Error::config(format!(
-                    "`proxy` is not a usable proxy URL: {}",
-                    e.without_url()
-                ))
-            })?;
+            let p = reqwest::Proxy::all(proxy.as_str())
+                .map_err(|e| Error::config(format!("`proxy` is not a usable proxy URL: {}", e.without_url())))?;
             builder = builder.proxy(p);
         }
-        let client = builder.build().map_err(|e| {
-            Error::config("the HTTP client could not be built").with_source(e.without_url())
-        })?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                vendor,
-                config,
-                client,
-                jitter,
-            }),
-        })
+        let client = builder
+            .build()
+            .map_err(|e| Error::config("the HTTP client could not be built").with_source(e.without_url()))?;
+        Ok(Self { inner: Arc::new(Inner { vendor, config, client, jitter }) })
     }
 
     /// The vendor this client speaks to.
@@ -111,8 +96,7 @@ impl HttpClient {
     /// assert!(c.check_url(&"http://api.example/x".parse().unwrap()).is_err());
     /// ```
     pub fn check_url(&self, url: &Url) -> Result<()> {
-        check_url(url, self.inner.config.allow_insecure_http)
-            .map_err(|e| e.with_vendor(self.inner.vendor))
+        check_url(url, self.inner.config.allow_insecure_http).map_err(|e| e.with_vendor(self.inner.vendor))
     }
 
     /// Sends a call under the retry rules and reads the answer.
@@ -121,21 +105,12 @@ impl HttpClient {
     /// adapter can read a vendor code from the body); every other outcome is an
     /// [`Error`] already in the call's context.
     pub async fn send(&self, call: Call) -> Result<Response> {
-        self.check_url(&call.url)
-            .map_err(|e| e.in_context(self.inner.vendor, call.operation))?;
+        self.check_url(&call.url).map_err(|e| e.in_context(self.inner.vendor, call.operation))?;
         let cfg = &self.inner.config;
         let started = Instant::now();
         let deadline = started + cfg.total_timeout;
-        let per_attempt = if call.safety.moves_money() {
-            cfg.money_timeout
-        } else {
-            cfg.read_timeout
-        };
-        let partner = call
-            .partner_ref
-            .as_ref()
-            .map(|r| r.as_str().to_owned())
-            .unwrap_or_default();
+        let per_attempt = if call.safety.moves_money() { cfg.money_timeout } else { cfg.read_timeout };
+        let partner = call.partner_ref.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default();
         let (mut attempts, mut doubts) = (0u32, 0u32);
         loop {
             attempts += 1;
@@ -145,9 +120,7 @@ impl HttpClient {
             let (failure, source) = match outcome {
                 Ok(raw) => match judge(&raw) {
                     None => {
-                        span.in_scope(|| {
-                            tracing::debug!(status = raw.status, bytes = raw.body.len(), "answer")
-                        });
+                        span.in_scope(|| tracing::debug!(status = raw.status, bytes = raw.body.len(), "answer"));
                         return Ok(self.response(&call, raw, attempts));
                     }
                     Some(failure) => (failure, None),
@@ -157,35 +130,17 @@ impl HttpClient {
             if failure.may_have_taken_effect() {
                 doubts += 1;
             }
-            let decision = decide(
-                &cfg.retry,
-                call.safety,
-                &failure,
-                attempts,
-                doubts,
-                self.inner.jitter.sample(),
-            );
+            let decision = decide(&cfg.retry, call.safety, &failure, attempts, doubts, self.inner.jitter.sample());
             match decision {
                 Decision::Retry(wait) if Instant::now() + wait < deadline => {
                     span.in_scope(|| {
-                        tracing::warn!(
-                            ?failure,
-                            wait_ms = wait.as_millis() as u64,
-                            "attempt failed; trying again"
-                        )
+                        tracing::warn!(?failure, wait_ms = wait.as_millis() as u64, "attempt failed; trying again")
                     });
                     tokio::time::sleep(wait).await;
                 }
                 _ => {
                     span.in_scope(|| tracing::warn!(?failure, "giving up"));
-                    return Err(self.give_up(
-                        &call,
-                        failure,
-                        source,
-                        attempts,
-                        doubts,
-                        per_attempt,
-                    ));
+                    return Err(self.give_up(&call, failure, source, attempts, doubts, per_attempt));
                 }
             }
         }
@@ -199,17 +154,11 @@ impl HttpClient {
         if timeout.is_zero() {
             return Err((AttemptFailure::NoAnswer { timed_out: true }, None));
         }
-        let mut req = self
-            .inner
-            .client
-            .request(call.method.clone(), call.url.clone())
-            .timeout(timeout);
+        let mut req = self.inner.client.request(call.method.clone(), call.url.clone()).timeout(timeout);
         for (name, value, secret) in &call.headers {
             // Bad header text is our bug or bad config; it never reaches the wire.
-            let (Ok(name), Ok(mut value)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
-            ) else {
+            let (Ok(name), Ok(mut value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value))
+            else {
                 return Err((
                     AttemptFailure::Unusable {
                         reason: format!("header `{name}` has characters HTTP cannot carry"),
@@ -224,10 +173,7 @@ impl HttpClient {
         if let Some((content_type, body)) = &call.body {
             req = req.header(CONTENT_TYPE, *content_type).body(body.clone());
         }
-        let mut resp = req
-            .send()
-            .await
-            .map_err(|e| (classify(&e), Some(e.without_url())))?;
+        let mut resp = req.send().await.map_err(|e| (classify(&e), Some(e.without_url())))?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let cap = self.inner.config.max_response_bytes;
@@ -257,20 +203,11 @@ impl HttpClient {
                 }
                 Ok(None) => break,
                 Err(e) => {
-                    return Err((
-                        AttemptFailure::NoAnswer {
-                            timed_out: e.is_timeout(),
-                        },
-                        Some(e.without_url()),
-                    ));
+                    return Err((AttemptFailure::NoAnswer { timed_out: e.is_timeout() }, Some(e.without_url())));
                 }
             }
         }
-        Ok(Raw {
-            status,
-            headers,
-            body: body.freeze(),
-        })
+        Ok(Raw { status, headers, body: body.freeze() })
     }
 
     fn response(&self, call: &Call, raw: Raw, attempts: u32) -> Response {
@@ -296,23 +233,15 @@ impl HttpClient {
         doubts: u32,
         per_attempt: Duration,
     ) -> Error {
-        let tries = if attempts == 1 {
-            "1 attempt".to_string()
-        } else {
-            format!("{attempts} attempts")
-        };
+        let tries = if attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
         let mut e = match &failure {
-            AttemptFailure::NotSent => Error::new(
-                ErrorKind::Transport,
-                format!("could not reach the vendor ({tries}); nothing was sent"),
-            )
-            .with_retryable(true),
+            AttemptFailure::NotSent => {
+                Error::new(ErrorKind::Transport, format!("could not reach the vendor ({tries}); nothing was sent"))
+                    .with_retryable(true)
+            }
             AttemptFailure::NoAnswer { timed_out: true } => Error::new(
                 ErrorKind::Timeout,
-                format!(
-                    "no complete answer within {} ms ({tries})",
-                    per_attempt.as_millis()
-                ),
+                format!("no complete answer within {} ms ({tries})", per_attempt.as_millis()),
             ),
             AttemptFailure::NoAnswer { timed_out: false } => Error::new(
                 ErrorKind::Transport,
@@ -339,11 +268,7 @@ impl HttpClient {
             .with_vendor(self.inner.vendor)
             .with_operation(call.operation)
             .with_partner_ref_opt(call.partner_ref.as_ref());
-        if call.safety != CallSafety::Read && doubts > 0 {
-            e.into_outcome_unknown()
-        } else {
-            e
-        }
+        if call.safety != CallSafety::Read && doubts > 0 { e.into_outcome_unknown() } else { e }
     }
 }
 
@@ -352,30 +277,19 @@ fn judge(raw: &Raw) -> Option<AttemptFailure> {
     match raw.status {
         200..=299 => None,
         300..=399 => Some(AttemptFailure::Unusable {
-            reason: format!(
-                "the vendor answered a redirect (HTTP {}); redirects are not followed",
-                raw.status
-            ),
+            reason: format!("the vendor answered a redirect (HTTP {}); redirects are not followed", raw.status),
             status: Some(raw.status),
         }),
-        408 | 429 | 500..=599 => Some(AttemptFailure::Status {
-            status: raw.status,
-            retry_after: retry_after(&raw.headers),
-        }),
+        408 | 429 | 500..=599 => {
+            Some(AttemptFailure::Status { status: raw.status, retry_after: retry_after(&raw.headers) })
+        }
         _ => None,
     }
 }
 
 /// `Retry-After` in its seconds form; the date form is ignored.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// Whether the request can have left, from reqwest's error.
@@ -384,14 +298,9 @@ fn classify(e: &reqwest::Error) -> AttemptFailure {
         // DNS, TCP connect or TLS handshake: the request was never written.
         AttemptFailure::NotSent
     } else if e.is_builder() {
-        AttemptFailure::Unusable {
-            reason: "the request could not be built".into(),
-            status: None,
-        }
+        AttemptFailure::Unusable { reason: "the request could not be built".into(), status: None }
     } else {
-        AttemptFailure::NoAnswer {
-            timed_out: e.is_timeout(),
-        }
+        AttemptFailure::NoAnswer { timed_out: e.is_timeout() }
     }
 }
 
@@ -404,9 +313,7 @@ pub fn check_url(url: &Url, allow_insecure_http: bool) -> Result<()> {
             "refusing plain http to {}: use https, or set `allow_insecure_http = true` for this vendor",
             url.host_str().unwrap_or("(no host)")
         ))),
-        other => Err(Error::config(format!(
-            "unsupported URL scheme `{other}`; use https"
-        ))),
+        other => Err(Error::config(format!("unsupported URL scheme `{other}`; use https"))),
     }
 }
 
@@ -432,10 +339,7 @@ mod tests {
             ("http://127.8.9.10/x", true),
             ("http://localhost/x", true),
             ("http://[::1]:80/x", true),
-            (
-                "http://admin.gift-n.net/mn_compare/ExchangeDaily.aspx",
-                false,
-            ),
+            ("http://admin.gift-n.net/mn_compare/ExchangeDaily.aspx", false),
             ("http://10.0.0.1/x", false),
             ("ftp://127.0.0.1/x", false),
         ] {
@@ -450,40 +354,14 @@ mod tests {
 
     #[test]
     fn statuses_are_judged() {
-        let raw = |status| Raw {
-            status,
-            headers: HeaderMap::new(),
-            body: Bytes::new(),
-        };
+        let raw = |status| Raw { status, headers: HeaderMap::new(), body: Bytes::new() };
         assert!(judge(&raw(200)).is_none());
-        assert!(
-            judge(&raw(404)).is_none(),
-            "a 4xx goes to the adapter, which may read a vendor code"
-        );
-        assert!(matches!(
-            judge(&raw(302)),
-            Some(AttemptFailure::Unusable { .. })
-        ));
-        assert!(matches!(
-            judge(&raw(503)),
-            Some(AttemptFailure::Status {
-                status: 503,
-                retry_after: None
-            })
-        ));
+        assert!(judge(&raw(404)).is_none(), "a 4xx goes to the adapter, which may read a vendor code");
+        assert!(matches!(judge(&raw(302)), Some(AttemptFailure::Unusable { .. })));
+        assert!(matches!(judge(&raw(503)), Some(AttemptFailure::Status { status: 503, retry_after: None })));
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static("2"));
-        let r = Raw {
-            status: 429,
-            headers,
-            body: Bytes::new(),
-        };
-        assert_eq!(
-            judge(&r),
-            Some(AttemptFailure::Status {
-                status: 429,
-                retry_after: Some(Duration::from_secs(2))
-            })
-        );
+        let r = Raw { status: 429, headers, body: Bytes::new() };
+        assert_eq!(judge(&r), Some(AttemptFailure::Status { status: 429, retry_after: Some(Duration::from_secs(2)) }));
     }
 }

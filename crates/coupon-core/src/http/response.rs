@@ -10,8 +10,7 @@ use super::retry::CallSafety;
 use crate::error::{Error, ErrorKind};
 use crate::refs::PartnerRef;
 use crate::text::{
-    Malformed, charset_of_content_type, decode_sniffed, decode_strict, encoding_for_label,
-    xml_declared_encoding,
+    Malformed, charset_of_content_type, decode_sniffed, decode_strict, encoding_for_label, xml_declared_encoding,
 };
 use crate::vendor::Vendor;
 
@@ -72,14 +71,11 @@ impl Response {
     /// The encoding the body declares: `Content-Type` charset first, then an
     /// XML declaration, then the call's default. An unknown label is an error.
     pub fn declared_encoding(&self) -> Result<&'static Encoding, Error> {
-        let label = self
-            .header("content-type")
-            .and_then(charset_of_content_type)
-            .or_else(|| xml_declared_encoding(&self.body));
+        let label =
+            self.header("content-type").and_then(charset_of_content_type).or_else(|| xml_declared_encoding(&self.body));
         match label {
             None => Ok(self.default_charset),
-            Some(l) => encoding_for_label(l)
-                .ok_or_else(|| self.protocol_error(format!("unknown charset label {l:?}"))),
+            Some(l) => encoding_for_label(l).ok_or_else(|| self.protocol_error(format!("unknown charset label {l:?}"))),
         }
     }
 
@@ -92,17 +88,12 @@ impl Response {
     /// The body as text when no label can be trusted: the `Content-Type`
     /// label if present, else the first candidate that decodes strictly.
     pub fn text_sniffed(&self, candidates: &[&'static Encoding]) -> Result<String, Error> {
-        if let Some(l) = self
-            .header("content-type")
-            .and_then(charset_of_content_type)
-        {
-            let enc = encoding_for_label(l)
-                .ok_or_else(|| self.protocol_error(format!("unknown charset label {l:?}")))?;
+        if let Some(l) = self.header("content-type").and_then(charset_of_content_type) {
+            let enc =
+                encoding_for_label(l).ok_or_else(|| self.protocol_error(format!("unknown charset label {l:?}")))?;
             return decode_strict(&self.body, enc).map_err(|e| self.malformed(e));
         }
-        decode_sniffed(&self.body, candidates)
-            .map(|(s, _)| s)
-            .map_err(|e| self.malformed(e))
+        decode_sniffed(&self.body, candidates).map(|(s, _)| s).map_err(|e| self.malformed(e))
     }
 
     fn malformed(&self, e: Malformed) -> Error {
@@ -123,28 +114,19 @@ impl Response {
             .with_http_status(self.status)
             .with_retryable(retryable);
         // A 4xx is a refusal: definite even for a money-moving call.
-        if (400..500).contains(&self.status) {
-            self.context_only(e)
-        } else {
-            self.contextualize(e)
-        }
+        if (400..500).contains(&self.status) { self.context_only(e) } else { self.contextualize(e) }
     }
 
     /// Adds vendor, operation and partner reference; for a money-moving call,
     /// turns the error into [`ErrorKind::OutcomeUnknown`].
     pub fn contextualize(&self, e: Error) -> Error {
         let e = self.context_only(e);
-        if self.safety.moves_money() {
-            e.into_outcome_unknown()
-        } else {
-            e
-        }
+        if self.safety.moves_money() { e.into_outcome_unknown() } else { e }
     }
 
     /// Adds vendor, operation and partner reference only: for vendor refusals, which are definite.
     pub fn context_only(&self, e: Error) -> Error {
-        e.in_context(self.vendor, self.operation)
-            .with_partner_ref_opt(self.partner_ref.as_ref())
+        e.in_context(self.vendor, self.operation).with_partner_ref_opt(self.partner_ref.as_ref())
     }
 }
 

@@ -142,25 +142,15 @@ pub fn decide(
             // One re-send with the same reference settles one doubt: the vendor
             // either issues (the first never took effect) or says "duplicate".
             AttemptFailure::NoAnswer { .. } => doubts <= 1,
-            AttemptFailure::Status { status, .. } => {
-                (*status >= 500 && doubts <= 1) || matches!(status, 408 | 429)
-            }
+            AttemptFailure::Status { status, .. } => (*status >= 500 && doubts <= 1) || matches!(status, 408 | 429),
             AttemptFailure::Unusable { .. } => false,
         },
     };
     if !again {
         return Decision::GiveUp;
     }
-    if let AttemptFailure::Status {
-        retry_after: Some(wait),
-        ..
-    } = failure
-    {
-        return if *wait <= policy.max_retry_after {
-            Decision::Retry(*wait)
-        } else {
-            Decision::GiveUp
-        };
+    if let AttemptFailure::Status { retry_after: Some(wait), .. } = failure {
+        return if *wait <= policy.max_retry_after { Decision::Retry(*wait) } else { Decision::GiveUp };
     }
     Decision::Retry(backoff_delay(policy, attempts - 1, jitter))
 }
@@ -172,19 +162,13 @@ mod tests {
     use CallSafety::*;
 
     fn status(s: u16) -> AttemptFailure {
-        Status {
-            status: s,
-            retry_after: None,
-        }
+        Status { status: s, retry_after: None }
     }
 
     /// Each failure class × each safety, on the first attempt with no earlier doubt.
     #[test]
     fn classifier_table() {
-        let unusable = Unusable {
-            reason: "redirect".into(),
-            status: Some(302),
-        };
+        let unusable = Unusable { reason: "redirect".into(), status: Some(302) };
         let table: Vec<(AttemptFailure, [bool; 3])> = vec![
             //                                   Read   Money  MoneyDedup
             (NotSent, [true, true, true]),
@@ -200,15 +184,9 @@ mod tests {
         ];
         let p = RetryPolicy::default();
         for (failure, expect) in table {
-            for (safety, want) in [Read, MoneyMoving, MoneyMovingDeduplicated]
-                .into_iter()
-                .zip(expect)
-            {
+            for (safety, want) in [Read, MoneyMoving, MoneyMovingDeduplicated].into_iter().zip(expect) {
                 let doubts = u32::from(failure.may_have_taken_effect());
-                let got = matches!(
-                    decide(&p, safety, &failure, 1, doubts, 0.5),
-                    Decision::Retry(_)
-                );
+                let got = matches!(decide(&p, safety, &failure, 1, doubts, 0.5), Decision::Retry(_));
                 assert_eq!(got, want, "{failure:?} with {safety:?}");
             }
         }
@@ -218,46 +196,25 @@ mod tests {
     fn a_deduplicated_call_is_resent_once_after_a_doubt_not_twice() {
         let p = RetryPolicy::default();
         let dropped = NoAnswer { timed_out: false };
-        assert!(matches!(
-            decide(&p, MoneyMovingDeduplicated, &dropped, 1, 1, 0.0),
-            Decision::Retry(_)
-        ));
-        assert_eq!(
-            decide(&p, MoneyMovingDeduplicated, &dropped, 2, 2, 0.0),
-            Decision::GiveUp
-        );
+        assert!(matches!(decide(&p, MoneyMovingDeduplicated, &dropped, 1, 1, 0.0), Decision::Retry(_)));
+        assert_eq!(decide(&p, MoneyMovingDeduplicated, &dropped, 2, 2, 0.0), Decision::GiveUp);
         // A connect failure after the doubt is still safe to repeat.
-        assert!(matches!(
-            decide(&p, MoneyMovingDeduplicated, &NotSent, 2, 1, 0.0),
-            Decision::Retry(_)
-        ));
+        assert!(matches!(decide(&p, MoneyMovingDeduplicated, &NotSent, 2, 1, 0.0), Decision::Retry(_)));
     }
 
     #[test]
     fn attempts_are_capped() {
         let p = RetryPolicy::default();
-        assert!(matches!(
-            decide(&p, Read, &NotSent, 2, 0, 0.0),
-            Decision::Retry(_)
-        ));
+        assert!(matches!(decide(&p, Read, &NotSent, 2, 0, 0.0), Decision::Retry(_)));
         assert_eq!(decide(&p, Read, &NotSent, 3, 0, 0.0), Decision::GiveUp);
     }
 
     #[test]
     fn retry_after_is_honoured_up_to_the_cap() {
         let p = RetryPolicy::default();
-        let soon = Status {
-            status: 429,
-            retry_after: Some(Duration::from_secs(2)),
-        };
-        assert_eq!(
-            decide(&p, Read, &soon, 1, 0, 0.9),
-            Decision::Retry(Duration::from_secs(2))
-        );
-        let late = Status {
-            status: 503,
-            retry_after: Some(Duration::from_secs(30)),
-        };
+        let soon = Status { status: 429, retry_after: Some(Duration::from_secs(2)) };
+        assert_eq!(decide(&p, Read, &soon, 1, 0, 0.9), Decision::Retry(Duration::from_secs(2)));
+        let late = Status { status: 503, retry_after: Some(Duration::from_secs(30)) };
         assert_eq!(decide(&p, Read, &late, 1, 0, 0.9), Decision::GiveUp);
     }
 
