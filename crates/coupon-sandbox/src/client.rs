@@ -1,0 +1,181 @@
+//! [`SandboxAdmin`]: a small client for the admin API, for tests and the CLI.
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::emulator::RedeemRequest;
+use crate::error::SandboxError;
+use crate::faults::FaultSpec;
+use crate::state::Stats;
+
+/// Client for the admin API of a sandbox (`/_sandbox/...`), in-process or not.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), coupon_sandbox::SandboxError> {
+/// use coupon_sandbox::{FaultKind, FaultSpec, SandboxAdmin};
+///
+/// let admin = SandboxAdmin::new("http://127.0.0.1:8089");
+/// admin.reset().await?;
+/// admin.inject(FaultSpec::new("/giftletter/SendEPin", FaultKind::Drop)).await?;
+/// // ... exercise the code under test ...
+/// assert_eq!(admin.request_count("/giftletter/SendEPin").await?, 1);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct SandboxAdmin {
+    base_url: String,
+    http: reqwest::Client,
+}
+
+#[derive(serde::Deserialize)]
+struct Pending {
+    faults: Vec<FaultSpec>,
+}
+
+impl SandboxAdmin {
+    /// A client for the sandbox at `base_url` (`http://127.0.0.1:PORT`, without
+    /// `/_sandbox`).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        let http = reqwest::Client::builder()
+            // The sandbox is on loopback: a proxy from the environment would only get
+            // in the way (or fail to reach it).
+            .no_proxy()
+            // The sandbox speaks plain HTTP. An empty trust store skips loading the
+            // platform's certificates, the one step of build() that depends on the
+            // machine, which leaves build() nothing to fail on.
+            .tls_certs_only(std::iter::empty())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("a proxy-less, certificate-less reqwest client always builds");
+        Self::with_client(base_url, http)
+    }
+
+    /// A client for the sandbox at `base_url` sending through `http`, e.g. one with a
+    /// different timeout.
+    pub fn with_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+        let mut base_url = base_url.into();
+        while base_url.ends_with('/') {
+            base_url.pop();
+        }
+        Self { base_url, http }
+    }
+
+    /// The base URL this client talks to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Every vendor's fixture catalog: `{"giftletter": ..., "giftimbiz": ..., "coufun": ...}`.
+    ///
+    /// # Errors
+    ///
+    /// [`SandboxError::Http`] when the sandbox cannot be reached,
+    /// [`SandboxError::Admin`] when it answers an error.
+    pub async fn fixtures(&self) -> Result<Value, SandboxError> {
+        self.call(self.request(Method::GET, "fixtures")).await
+    }
+
+    /// Resets every emulator, clears pending faults and request counters.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn reset(&self) -> Result<(), SandboxError> {
+        self.call::<Value>(self.request(Method::POST, "reset")).await.map(drop)
+    }
+
+    /// Redeems coupon `id` of `vendor` now, at `branch` (or a shop the emulator picks).
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures); an unknown vendor or coupon is
+    /// [`SandboxError::Admin`] with status 404.
+    pub async fn redeem(&self, vendor: &str, id: &str, branch: Option<&str>) -> Result<Value, SandboxError> {
+        let mut req = RedeemRequest::new(vendor, id);
+        req.branch = branch.map(str::to_owned);
+        self.redeem_with(&req).await
+    }
+
+    /// Redeems a coupon with every option of [`RedeemRequest`] (amount, time).
+    ///
+    /// # Errors
+    ///
+    /// As [`redeem`](Self::redeem).
+    pub async fn redeem_with(&self, req: &RedeemRequest) -> Result<Value, SandboxError> {
+        self.call(self.json(Method::POST, "redeem", req)).await
+    }
+
+    /// Queues a fault after those already pending.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures); an invalid spec is [`SandboxError::Admin`] with
+    /// status 400.
+    pub async fn inject(&self, spec: FaultSpec) -> Result<(), SandboxError> {
+        self.call::<Value>(self.json(Method::POST, "faults", &spec)).await.map(drop)
+    }
+
+    /// The pending faults, oldest first, each with its remaining count.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn faults(&self) -> Result<Vec<FaultSpec>, SandboxError> {
+        let pending: Pending = self.call(self.request(Method::GET, "faults")).await?;
+        Ok(pending.faults)
+    }
+
+    /// Drops every pending fault.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn clear_faults(&self) -> Result<(), SandboxError> {
+        self.call::<Value>(self.request(Method::DELETE, "faults")).await.map(drop)
+    }
+
+    /// Request counts per path since the last reset.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn stats(&self) -> Result<Stats, SandboxError> {
+        self.call(self.request(Method::GET, "stats")).await
+    }
+
+    /// Requests received on exactly `path` (e.g. `/giftletter/SendEPin`) since the last
+    /// reset.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn request_count(&self, path: &str) -> Result<u64, SandboxError> {
+        Ok(self.stats().await?.count(path))
+    }
+
+    fn request(&self, method: Method, route: &str) -> RequestBuilder {
+        self.http.request(method, format!("{}/_sandbox/{route}", self.base_url))
+    }
+
+    fn json<T: Serialize + ?Sized>(&self, method: Method, route: &str, body: &T) -> RequestBuilder {
+        self.request(method, route).json(body)
+    }
+
+    async fn call<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, SandboxError> {
+        let response = request.send().await?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response.json().await?);
+        }
+        let body = response.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or(body);
+        Err(SandboxError::Admin { status: status.as_u16(), message })
+    }
+}

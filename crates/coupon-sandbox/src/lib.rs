@@ -1,0 +1,112 @@
+//! A stateful, in-memory emulator of the coupon vendors' HTTP APIs (Giftletter,
+//! GiftiMbiz, COUFUN), for integration tests, demos and trying code without vendor
+//! accounts.
+//!
+//! Each vendor is served under its own prefix (`/giftletter`, `/giftimbiz`, `/coufun`),
+//! written from the vendor's own document, independently of the SDK's adapters, so the
+//! two readings check each other. The sandbox only ever listens on loopback
+//! (127.0.0.0/8 or `::1`): it has no authentication and anyone reaching it may reset it.
+//! Times are KST (UTC+09:00).
+//!
+//! ```no_run
+//! use coupon_sandbox::{FaultKind, FaultSpec, Sandbox};
+//!
+//! # async fn demo() -> Result<(), coupon_sandbox::SandboxError> {
+//! let sandbox = Sandbox::start().await?; // 127.0.0.1, free port
+//! let giftletter_base = sandbox.vendor_url("giftletter"); // http://127.0.0.1:PORT/giftletter
+//! let config = sandbox.config_toml(); // every vendor pointed at the sandbox
+//!
+//! let admin = sandbox.admin();
+//! // The next SendEPin runs, but its answer never arrives.
+//! admin.inject(FaultSpec::new("/giftletter/SendEPin", FaultKind::Drop)).await?;
+//! // ... run the code under test against `giftletter_base` ...
+//! assert_eq!(admin.request_count("/giftletter/SendEPin").await?, 1);
+//! sandbox.shutdown().await;
+//! # let _ = (giftletter_base, config);
+//! # Ok(()) }
+//! ```
+//!
+//! # Admin API
+//!
+//! Under `/_sandbox/`, JSON in and out; errors are `{"error": "..."}` with status 400
+//! (malformed body or value), 404 (unknown vendor, coupon or route), 405, 409 (coupon
+//! state forbids it) or 501 (not emulated yet). [`SandboxAdmin`] wraps it.
+//!
+//! | route | body | answer |
+//! |---|---|---|
+//! | `GET /_sandbox/fixtures` | | `{"giftletter": {...}, "giftimbiz": {...}, "coufun": {...}}` |
+//! | `POST /_sandbox/reset` | | `{"reset": true}`: every emulator's state, the faults and the counters are reset |
+//! | `POST /_sandbox/redeem` | [`RedeemRequest`]: `{"vendor", "id", "branch"?, "amount"?, "at"?}` | the emulator's description of the redeemed coupon |
+//! | `POST /_sandbox/faults` | [`FaultSpec`]: `{"path_prefix", "count"?, "fault"}` | `{"faults": [pending...]}` |
+//! | `GET /_sandbox/faults` | | `{"faults": [pending...]}`, oldest first, with remaining counts |
+//! | `DELETE /_sandbox/faults` | | `{"faults": []}` |
+//! | `GET /_sandbox/stats` | | [`Stats`]: `{"requests": {"/giftletter/SendEPin": 2, ...}}` |
+//! | `/_sandbox/{vendor}/...` | | vendor-specific routes, when the emulator has some |
+//!
+//! `at` is `YYYY-MM-DD HH:MM:SS` in KST (default now); `amount` spends part of a
+//! stored-value coupon (default all of it).
+//!
+//! # Faults
+//!
+//! A fault applies to the next `count` (default 1) requests whose path (without query)
+//! starts with `path_prefix`. Faults queue in order: a request takes the oldest pending
+//! fault that matches it. They never apply to the admin API. `fault` is one of
+//! ([`FaultKind`]):
+//!
+//! | `fault` | effect |
+//! |---|---|
+//! | `{"kind": "latency", "ms": 1500}` | waits, then handles the request normally |
+//! | `{"kind": "status", "status": 503}` | answers that status with `<html><body><h1>503 Service Unavailable</h1></body></html>` (`text/html`); the handler does not run |
+//! | `{"kind": "drop"}` | the handler runs (the request takes effect), then the connection closes without any response |
+//! | `{"kind": "drop_unprocessed"}` | the connection closes without any response; the handler does not run |
+//! | `{"kind": "truncate"}` | the handler runs; the headers carry the true `Content-Length`, then half the body, then the connection closes |
+//! | `{"kind": "malformed"}` | the handler runs; its body is replaced by the bytes `\xff\xfe{"not json`, status and content type kept |
+//!
+//! # Request counting
+//!
+//! Every request outside `/_sandbox/` is counted per path, those hit by a fault
+//! included, so a test can assert "exactly one token request":
+//! `GET /_sandbox/stats`, [`SandboxAdmin::request_count`], or in-process
+//! [`RunningSandbox::request_count`].
+//!
+//! # Custom emulators
+//!
+//! [`Sandbox::with_emulator`] adds (or replaces) an [`Emulator`], served under
+//! `/{name}` with the same counting and faults.
+
+mod admin;
+mod client;
+mod config;
+pub mod credentials;
+mod emulator;
+mod error;
+mod faults;
+mod fixtures;
+mod server;
+mod state;
+
+mod coufun;
+mod giftimbiz;
+mod giftletter;
+
+pub use client::SandboxAdmin;
+pub use emulator::{Emulator, KST, RedeemRequest, emulators, now_kst, parse_kst};
+pub use error::{AdminError, SandboxError};
+pub use faults::{FaultKind, FaultSpec, MALFORMED_BODY, MAX_LATENCY_MS};
+pub use server::{RunningSandbox, Sandbox};
+pub use state::{SandboxState, Stats};
+
+use std::net::SocketAddr;
+
+/// Serves the built-in emulators on `addr` (loopback only) until ctrl-c. The address
+/// and configuration are logged with `tracing`; callers wanting them on screen can use
+/// [`Sandbox::bind`] and [`RunningSandbox::run_until_ctrl_c`] instead.
+///
+/// # Errors
+///
+/// As [`Sandbox::bind`], and [`SandboxError::Signal`] when ctrl-c cannot be listened for.
+pub async fn serve_forever(addr: SocketAddr) -> Result<(), SandboxError> {
+    let sandbox = Sandbox::bind(addr).await?;
+    tracing::info!(config = %sandbox.config_toml(), "coupon sandbox configuration");
+    sandbox.run_until_ctrl_c().await
+}
