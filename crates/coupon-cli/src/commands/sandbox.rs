@@ -1,0 +1,41 @@
+//! `coupon sandbox`: the vendor emulator in the foreground.
+
+use std::net::SocketAddr;
+
+use coupon::{Error, ErrorKind, Result};
+use coupon_sandbox::{Sandbox, SandboxError};
+use serde_json::json;
+
+use crate::output::Output;
+
+/// Serves until ctrl-c.
+pub async fn run(addr: SocketAddr, out: &Output) -> Result<()> {
+    let running = Sandbox::bind(addr).await.map_err(sandbox_error)?;
+    let doc = json!({
+        "base_url": running.base_url(),
+        "vendors": {
+            "giftletter": running.vendor_url("giftletter"),
+            "giftimbiz": running.vendor_url("giftimbiz"),
+            "coufun": running.vendor_url("coufun"),
+        },
+        "admin": format!("{}/_sandbox", running.base_url()),
+        "config_toml": running.config_toml(),
+    });
+    out.emit(&doc, || {
+        format!(
+            "coupon sandbox listening on {} (loopback only; ctrl-c stops it)\nadmin API: {}/_sandbox (fixtures, reset, redeem, faults, stats)\n\n# save as coupon.toml:\n{}",
+            running.base_url(),
+            running.base_url(),
+            running.config_toml()
+        )
+    });
+    running.run_until_ctrl_c().await.map_err(sandbox_error)
+}
+
+fn sandbox_error(e: SandboxError) -> Error {
+    let kind = match e {
+        SandboxError::NonLoopback(_) => ErrorKind::InvalidInput,
+        _ => ErrorKind::Transport,
+    };
+    Error::new(kind, format!("sandbox: {e}"))
+}

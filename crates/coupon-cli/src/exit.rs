@@ -1,0 +1,57 @@
+//! Exit codes, one meaning each.
+
+use coupon::{Error, ErrorKind};
+
+/// Usage, configuration or invalid input: nothing was sent.
+pub const USAGE: u8 = 2;
+/// The vendor refused: a definite failure.
+pub const REFUSED: u8 = 3;
+/// The outcome is unknown: reconcile before retrying.
+pub const OUTCOME_UNKNOWN: u8 = 4;
+/// Transport failure or vendor unavailable after retries.
+pub const TRANSPORT: u8 = 5;
+
+/// The exit-code table for `--help`.
+pub const HELP: &str = "Exit codes:
+  0  success
+  2  usage, config or invalid input (nothing was sent)
+  3  the vendor refused (a definite failure)
+  4  outcome unknown (reconcile before retrying)
+  5  transport or vendor unavailable after retries";
+
+/// The exit code for an error.
+pub fn code_for(e: &Error) -> u8 {
+    match e.kind() {
+        ErrorKind::InvalidInput | ErrorKind::Config => USAGE,
+        ErrorKind::OutcomeUnknown => OUTCOME_UNKNOWN,
+        ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited => TRANSPORT,
+        ErrorKind::Unauthenticated
+        | ErrorKind::PermissionDenied
+        | ErrorKind::NotFound
+        | ErrorKind::DuplicateReference
+        | ErrorKind::AlreadyUsed
+        | ErrorKind::AlreadyCancelled
+        | ErrorKind::LimitExceeded
+        | ErrorKind::Unsupported
+        | ErrorKind::Rejected
+        | ErrorKind::Protocol => REFUSED,
+        // ErrorKind is non-exhaustive: a kind added later is a refusal until it is given its own code.
+        _ => REFUSED,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_code_and_doubt_is_its_own() {
+        for kind in ErrorKind::ALL {
+            let code = code_for(&Error::new(kind, "x"));
+            assert!((2..=5).contains(&code), "{kind:?}");
+        }
+        assert_eq!(code_for(&Error::new(ErrorKind::OutcomeUnknown, "x")), OUTCOME_UNKNOWN);
+        assert_eq!(code_for(&Error::new(ErrorKind::InvalidInput, "x")), USAGE);
+        assert_eq!(code_for(&Error::new(ErrorKind::Timeout, "x")), TRANSPORT);
+    }
+}

@@ -1,0 +1,44 @@
+//! The `coupon` binary as an operator runs it.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn coupon() -> Command {
+    Command::cargo_bin("coupon").expect("the coupon binary is built")
+}
+
+#[test]
+fn adapters_prints_the_capability_matrix() {
+    let out = coupon().arg("adapters").assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    for name in ["giftletter", "giftimbiz", "coufun"] {
+        assert!(text.contains(name), "{text}");
+    }
+    assert!(text.contains("issue") && text.contains("balance"), "{text}");
+}
+
+#[test]
+fn adapters_json_is_one_document_naming_every_adapter() {
+    let out = coupon().args(["adapters", "--json"]).assert().success().get_output().stdout.clone();
+    let doc: Value = serde_json::from_slice(&out).expect("stdout is exactly one JSON document");
+    let names: Vec<&str> = doc["adapters"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["coufun", "giftimbiz", "giftletter"]);
+    for a in doc["adapters"].as_array().unwrap() {
+        assert!(a["capabilities"]["issue"].is_boolean());
+    }
+}
+
+#[test]
+fn the_sandbox_refuses_a_non_loopback_address_with_exit_code_2() {
+    let assert = coupon().args(["sandbox", "--addr", "0.0.0.0:0", "--json"]).assert().code(2);
+    let doc: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(doc["error"]["kind"], "invalid_input");
+    assert!(doc["error"]["message"].as_str().unwrap().contains("0.0.0.0"), "{doc}");
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = coupon().arg("--help").assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("4  outcome unknown (reconcile before retrying)"), "{text}");
+}
