@@ -167,6 +167,7 @@ async fn retry_after_is_honoured_on_reads() {
         serve(vec![reply("429 Too Many Requests", &[("Retry-After", "0")], b""), reply("200 OK", &[], b"ok")]).await;
     let r = client(fast()).send(Call::get("read", base)).await.unwrap();
     assert_eq!((r.body(), r.attempts()), (&b"ok"[..], 2));
+    assert!(!r.resent_after_doubt(), "a 429 is a refusal: the first attempt did nothing");
     assert_eq!(count.load(Ordering::SeqCst), 2);
 }
 
@@ -188,6 +189,7 @@ async fn a_deduplicated_call_is_resent_once_after_a_drop() {
     let (base, count) = serve(vec![Step::Drop, reply("200 OK", &[], b"second")]).await;
     let r = client(fast()).send(Call::get("SendEPin", base).safety(CallSafety::MoneyMovingDeduplicated)).await.unwrap();
     assert_eq!((r.body(), r.attempts()), (&b"second"[..], 2));
+    assert!(r.resent_after_doubt(), "the dropped first attempt may have taken effect");
     assert_eq!(count.load(Ordering::SeqCst), 2);
 
     let (base, count) = serve(vec![Step::Drop, Step::Drop, reply("200 OK", &[], b"third")]).await;

@@ -121,7 +121,7 @@ impl HttpClient {
                 Ok(raw) => match judge(&raw) {
                     None => {
                         span.in_scope(|| tracing::debug!(status = raw.status, bytes = raw.body.len(), "answer"));
-                        return Ok(self.response(&call, raw, attempts));
+                        return Ok(self.response(&call, raw, attempts, doubts));
                     }
                     Some(failure) => (failure, None),
                 },
@@ -210,12 +210,13 @@ impl HttpClient {
         Ok(Raw { status, headers, body: body.freeze() })
     }
 
-    fn response(&self, call: &Call, raw: Raw, attempts: u32) -> Response {
+    fn response(&self, call: &Call, raw: Raw, attempts: u32, doubtful_attempts: u32) -> Response {
         Response {
             status: raw.status,
             headers: raw.headers,
             body: raw.body,
             attempts,
+            doubtful_attempts,
             vendor: self.inner.vendor,
             operation: call.operation,
             safety: call.safety,

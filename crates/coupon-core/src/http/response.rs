@@ -25,6 +25,7 @@ pub struct Response {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) attempts: u32,
+    pub(crate) doubtful_attempts: u32,
     pub(crate) vendor: Vendor,
     pub(crate) operation: &'static str,
     pub(crate) safety: CallSafety,
@@ -56,6 +57,14 @@ impl Response {
     /// A header's value, when it is text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// True when this answer came from a re-send after an earlier attempt that
+    /// may have taken effect (its answer was lost). On a deduplicated call, a
+    /// "duplicate reference" answer then means the earlier attempt succeeded.
+    /// An earlier attempt that provably never left does not count.
+    pub fn resent_after_doubt(&self) -> bool {
+        self.doubtful_attempts > 0
     }
 
     /// The call's safety.
@@ -139,6 +148,7 @@ impl fmt::Debug for Response {
             .field("status", &self.status)
             .field("body_bytes", &self.body.len())
             .field("attempts", &self.attempts)
+            .field("doubtful_attempts", &self.doubtful_attempts)
             .finish()
     }
 }
