@@ -165,8 +165,8 @@ mod tests {
 
     #[test]
     fn refuses_unknown_keys_and_bad_values_by_name() {
-        let e = CoufunConfig::from_section(&section(&[("base_url", "test"), ("poc_id", "A"), ("pocid", "B")]))
-            .unwrap_err();
+        let e =
+            CoufunConfig::from_section(&section(&[("base_url", "test"), ("poc_id", "A"), ("pocid", "B")])).unwrap_err();
         assert_eq!(e.field(), Some("pocid"));
         let e = CoufunConfig::from_section(&section(&[("base_url", "test")])).unwrap_err();
         assert_eq!(e.field(), Some("poc_id"));

@@ -407,14 +407,16 @@ pub fn parse_status(bytes: &[u8], content_type_charset: Option<&str>) -> Result<
 /// disagree about non-ASCII bytes are a contradiction.
 fn choose_encoding(bytes: &[u8], content_type_charset: Option<&str>) -> Result<&'static Encoding, WireError> {
     let lookup = |label: &str, source: &str| {
-        encoding_for_label(label).ok_or_else(|| WireError::malformed(format!("unknown charset {label:?} in the {source}")))
+        encoding_for_label(label)
+            .ok_or_else(|| WireError::malformed(format!("unknown charset {label:?} in the {source}")))
     };
     let from_header = content_type_charset.map(|l| lookup(l, "Content-Type")).transpose()?;
     let from_declaration = xml_declared_encoding(bytes).map(|l| lookup(l, "XML declaration")).transpose()?;
     let bom = bytes.starts_with(b"\xEF\xBB\xBF").then_some(UTF_8);
     let ascii = bytes.is_ascii();
     let mut chosen: Option<&'static Encoding> = None;
-    for (label, source) in [(from_header, "Content-Type"), (from_declaration, "XML declaration"), (bom, "byte order mark")]
+    for (label, source) in
+        [(from_header, "Content-Type"), (from_declaration, "XML declaration"), (bom, "byte order mark")]
     {
         match (chosen, label) {
             (None, Some(enc)) => chosen = Some(enc),
@@ -459,7 +461,8 @@ fn parse_tree(text: &str, encoding: &'static Encoding, non_ascii: bool) -> Resul
         match event {
             Event::Decl(decl) => {
                 if let Some(label) = decl.encoding() {
-                    let label = label.map_err(|_| WireError::malformed("unreadable encoding in the XML declaration"))?;
+                    let label =
+                        label.map_err(|_| WireError::malformed("unreadable encoding in the XML declaration"))?;
                     let declared = encoding_for_label(&label).ok_or_else(|| {
                         WireError::malformed(clip(&format!("unknown charset {label:?} in the XML declaration")))
                     })?;
@@ -473,7 +476,9 @@ fn parse_tree(text: &str, encoding: &'static Encoding, non_ascii: bool) -> Resul
                 }
             }
             Event::DocType(_) => {
-                return Err(WireError::malformed("the answer has a DOCTYPE, which is refused (entities are never expanded)"));
+                return Err(WireError::malformed(
+                    "the answer has a DOCTYPE, which is refused (entities are never expanded)",
+                ));
             }
             Event::Start(_) | Event::Empty(_) if root.is_some() => {
                 return Err(WireError::malformed("content after the root element"));
@@ -604,7 +609,8 @@ impl<'a> Fields<'_, 'a> {
     }
 
     fn required(&self, field: &str) -> Result<&'a str, WireError> {
-        self.get(field).ok_or_else(|| WireError::malformed(format!("<{field}> is missing or empty in <{}>", self.own.name)))
+        self.get(field)
+            .ok_or_else(|| WireError::malformed(format!("<{field}> is missing or empty in <{}>", self.own.name)))
     }
 
     fn date(&self, field: &str) -> Result<NaiveDate, WireError> {

@@ -1,7 +1,9 @@
 //! Two independent readings of the document agree: records generated, written by the
 //! sandbox's own XML writer (EUC-KR), parsed back by the adapter, equal.
 
-use adapter_coufun::wire::{CouponType, OrderRecord, OrderStatus, ReceiverMobile, StatusAnswer, WireError, parse_status};
+use adapter_coufun::wire::{
+    CouponType, OrderRecord, OrderStatus, ReceiverMobile, StatusAnswer, WireError, parse_status,
+};
 use coupon_core::time::{parse_compact_date, parse_compact_datetime};
 use coupon_core::{Balance, Pin, Won};
 use coupon_sandbox::coufun::{OrderRecord as SandboxRecord, write_error_xml, write_status_xml};
@@ -33,10 +35,9 @@ fn record() -> impl Strategy<Value = SandboxRecord> {
     let status = prop_oneof![Just("000".to_string()), Just("001".to_string()), Just("100".to_string()), "[0-9]{3}"];
     let mobile = prop_oneof![Just(String::new()), "010[0-9]{8}", text(1, 13)];
     let amounts = (any::<bool>(), 0u64..10_000_000_000, 0u64..10_000_000_000);
-    (kind, compact_date(), status, mobile, text(1, 30), compact_date(), compact_time(), compact_time(), amounts).prop_map(
-        |(coupon_type, order_date, status, receiver_mobile, barcode_num, valid_end_date, exchange_date, cancel_date, (with, total, remain))| {
-            let amounts = coupon_type == "AMOUNT" || with;
-            SandboxRecord {
+    (kind, compact_date(), status, mobile, text(1, 30), compact_date(), compact_time(), compact_time(), amounts)
+        .prop_map(
+            |(
                 coupon_type,
                 order_date,
                 status,
@@ -45,11 +46,23 @@ fn record() -> impl Strategy<Value = SandboxRecord> {
                 valid_end_date,
                 exchange_date,
                 cancel_date,
-                total_amount: amounts.then_some(total),
-                remain_amount: amounts.then_some(remain),
-            }
-        },
-    )
+                (with, total, remain),
+            )| {
+                let amounts = coupon_type == "AMOUNT" || with;
+                SandboxRecord {
+                    coupon_type,
+                    order_date,
+                    status,
+                    receiver_mobile,
+                    barcode_num,
+                    valid_end_date,
+                    exchange_date,
+                    cancel_date,
+                    total_amount: amounts.then_some(total),
+                    remain_amount: amounts.then_some(remain),
+                }
+            },
+        )
 }
 
 /// What the adapter must read from a record the sandbox wrote.

@@ -1,5 +1,6 @@
 //! The adapter against the sandbox over real HTTP on loopback: every fixture coupon,
 //! the several-orders barcode, refusals, redemption, input checks, retries.
+#![cfg(feature = "client")]
 
 use adapter_coufun::wire::{CouponType, OrderStatus};
 use adapter_coufun::{Coufun, CoufunAdapter, CoufunConfig, FACTORY};

@@ -53,7 +53,9 @@ fn order_info(date: &str, status: &str) -> String {
 }
 
 fn success_with(blocks: &str) -> String {
-    format!("<?xml version=\"1.0\" encoding=\"EUC-KR\"?><COUFUNSEARCH><RESULT_CODE>00</RESULT_CODE><RESULT_MSG>SUCCESS</RESULT_MSG>{blocks}</COUFUNSEARCH>")
+    format!(
+        "<?xml version=\"1.0\" encoding=\"EUC-KR\"?><COUFUNSEARCH><RESULT_CODE>00</RESULT_CODE><RESULT_MSG>SUCCESS</RESULT_MSG>{blocks}</COUFUNSEARCH>"
+    )
 }
 
 fn check_doc_success(answer: &StatusAnswer) {
@@ -113,7 +115,9 @@ fn unknown_result_codes_are_kept_verbatim() {
 
 #[test]
 fn several_orders_in_order_info_blocks_all_decode_and_the_latest_is_current() {
-    let xml = success_with(&[order_info("20260315", "100"), order_info("20261110", "000"), order_info("20260816", "001")].concat());
+    let xml = success_with(
+        &[order_info("20260315", "100"), order_info("20261110", "000"), order_info("20260816", "001")].concat(),
+    );
     let answer = parse_status(xml.as_bytes(), None).expect("repeated form");
     let statuses: Vec<_> = answer.orders.iter().map(|o| o.status.clone()).collect();
     assert_eq!(statuses, [OrderStatus::Cancelled, OrderStatus::Unused, OrderStatus::Used]);
@@ -172,11 +176,19 @@ fn empty_absent_and_all_zero_times_are_absent() {
 fn missing_or_malformed_required_fields_are_named() {
     for (from, to, named) in [
         ("<STATUS>000</STATUS>", "", "<STATUS> is missing"),
-        ("<BARCODE_NUM>ABC1234567890</BARCODE_NUM>", "<BARCODE_NUM> </BARCODE_NUM>", "<BARCODE_NUM> is missing or empty"),
+        (
+            "<BARCODE_NUM>ABC1234567890</BARCODE_NUM>",
+            "<BARCODE_NUM> </BARCODE_NUM>",
+            "<BARCODE_NUM> is missing or empty",
+        ),
         ("<COUPON_TYPE>AMOUNT</COUPON_TYPE>", "", "<COUPON_TYPE>"),
         ("<REMAIN_AMOUNT>2500</REMAIN_AMOUNT>", "", "<REMAIN_AMOUNT> is missing"),
         ("<TOTAL_AMOUNT>10000</TOTAL_AMOUNT>", "", "<TOTAL_AMOUNT> is missing"),
-        ("<TOTAL_AMOUNT>10000</TOTAL_AMOUNT>", "<TOTAL_AMOUNT>1만</TOTAL_AMOUNT>", "<TOTAL_AMOUNT> is not a whole number"),
+        (
+            "<TOTAL_AMOUNT>10000</TOTAL_AMOUNT>",
+            "<TOTAL_AMOUNT>1만</TOTAL_AMOUNT>",
+            "<TOTAL_AMOUNT> is not a whole number",
+        ),
         ("<REMAIN_AMOUNT>2500</REMAIN_AMOUNT>", "<REMAIN_AMOUNT>-1</REMAIN_AMOUNT>", "<REMAIN_AMOUNT> is not a whole"),
         ("20231231", "2023-12-31", "<VALID_END_DATE> is not a date"),
         ("<ORDER_DATE>20230915</ORDER_DATE>", "<ORDER_DATE>20231332</ORDER_DATE>", "<ORDER_DATE> is not a date"),
@@ -216,6 +228,14 @@ fn records_and_errors_mask_the_receiver_and_the_barcode() {
     assert!(receiver.phone().is_none());
     assert_eq!(receiver.masked(), "010******7654");
     assert!(!format!("{order:?} {order}").contains("98"));
+    // The request, and the refusal of a bad one, mask the barcode too.
+    let barcode = coupon_core::Pin::new("ABC1234567890");
+    let request = adapter_coufun::wire::StatusRequest { poc_id: "SANDBOX", goods_id: "CF20001000", barcode: &barcode };
+    assert!(!format!("{request:?}").contains("ABC1234567890"));
+    let long = coupon_core::Pin::new("ABC1234567890".repeat(3));
+    let e = adapter_coufun::wire::StatusRequest { barcode: &long, ..request }.to_form().unwrap_err();
+    assert!(!format!("{e} {e:?}").contains("ABC1234567890"), "{e}");
+    assert!(e.to_string().contains("39 bytes") && e.to_string().contains("limit is 30"), "{e}");
     let short = DOC_SUCCESS.replace(">01012345678<", ">12345<");
     let order = &parse_status(short.as_bytes(), None).unwrap().orders[0];
     assert_eq!(order.receiver.as_ref().unwrap().masked(), "*****");
@@ -230,7 +250,9 @@ fn status_meanings_with_expiry_and_a_spent_stored_value_coupon() {
     assert!(matches!(spent.coupon_status(date(2023, 10, 1)), CouponStatus::Used { at: Some(_), place: None }));
     let used = parse_status(DOC_SUCCESS.replace(">000<", ">001<").as_bytes(), None).unwrap().orders.remove(0);
     assert!(matches!(used.coupon_status(date(2030, 1, 1)), CouponStatus::Used { at: Some(_), .. }));
-    let cancelled = DOC_SUCCESS.replace(">000<", ">100<").replace("<CANCEL_DATE></CANCEL_DATE>", "<CANCEL_DATE>20230916090000</CANCEL_DATE>");
+    let cancelled = DOC_SUCCESS
+        .replace(">000<", ">100<")
+        .replace("<CANCEL_DATE></CANCEL_DATE>", "<CANCEL_DATE>20230916090000</CANCEL_DATE>");
     let cancelled = parse_status(cancelled.as_bytes(), None).unwrap().orders.remove(0);
     let CouponStatus::Cancelled { at: Some(at) } = cancelled.coupon_status(date(2023, 10, 1)) else { panic!() };
     assert_eq!(at.to_rfc3339(), "2023-09-16T09:00:00+09:00");
@@ -238,7 +260,8 @@ fn status_meanings_with_expiry_and_a_spent_stored_value_coupon() {
 
 #[test]
 fn escapes_cdata_and_character_references_are_read() {
-    let xml = DOC_FAILURE.replace("ERROR MESSAGE", "&lt;A&gt; &amp; &quot;B&quot; &apos;C&apos; &#54620;&#xAE00; <![CDATA[<D>]]>");
+    let xml = DOC_FAILURE
+        .replace("ERROR MESSAGE", "&lt;A&gt; &amp; &quot;B&quot; &apos;C&apos; &#54620;&#xAE00; <![CDATA[<D>]]>");
     let WireError::Vendor { message, .. } = parse_status(xml.as_bytes(), None).unwrap_err() else { panic!() };
     assert_eq!(message, "<A> & \"B\" 'C' 한글 <D>");
 }
