@@ -153,9 +153,7 @@ fn escape_into(out: &mut String, value: &str) {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             // XML 1.0 cannot carry these at all, not even as references.
-            c if (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-                out.push('?')
-            }
+            c if (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('?'),
             c => out.push(c),
         }
     }
