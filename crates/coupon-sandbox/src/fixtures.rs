@@ -355,6 +355,11 @@ mod tests {
         for coupon in &c.coupons {
             assert!(barcodes.insert(&coupon.barcode_num), "duplicate barcode");
             assert!(coupon.barcode_num.len() <= 30, "{}", coupon.barcode_num);
+            // Clients send BARCODE_NUM as EUC-KR-safe ASCII.
+            assert!(coupon.barcode_num.bytes().all(|b| b.is_ascii_graphic()), "{}", coupon.barcode_num);
+            // The latest order says what the coupon is now: order dates must tell them apart.
+            let dates: BTreeSet<_> = coupon.orders.iter().map(|o| o.order_date.as_str()).collect();
+            assert_eq!(dates.len(), coupon.orders.len(), "{}: one order per date", coupon.barcode_num);
             let kind = *types.get(coupon.goods_id.as_str()).expect("known goods");
             assert!((1..=10).contains(&coupon.orders.len()), "ORDER_INFO holds 1 to 10");
             for o in &coupon.orders {
@@ -395,5 +400,11 @@ mod tests {
             }
         }
         assert!(c.coupons.iter().any(|c| c.orders.len() == 3), "a barcode with 3 orders");
+        // The document's success example, as a fixture: AMOUNT, 000, 2,500 of 10,000 left, exchanged.
+        let example = c.coupons.iter().find(|c| c.barcode_num == "ABC1234567890").expect("the document's barcode");
+        let o = &example.orders[0];
+        assert_eq!(types.get(example.goods_id.as_str()), Some(&"AMOUNT"));
+        assert_eq!((o.status.as_str(), o.total_amount, o.remain_amount), ("000", Some(10_000), Some(2_500)));
+        assert!(!o.exchange_date.is_empty() && o.cancel_date.is_empty());
     }
 }

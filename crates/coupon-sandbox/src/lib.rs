@@ -85,7 +85,7 @@ mod fixtures;
 mod server;
 mod state;
 
-mod coufun;
+pub mod coufun;
 mod giftimbiz;
 mod giftletter;
 
