@@ -5,7 +5,7 @@
 use coupon_core::time::now_kst;
 use coupon_core::{
     Adapter, Availability, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest,
-    Issued, PartnerRef, Page, Product, ProductQuery, Result, Validity, Vendor, async_trait, op,
+    Issued, Page, PartnerRef, Product, ProductQuery, Result, Validity, Vendor, async_trait, op,
 };
 
 use crate::client::Giftimbiz;
@@ -114,11 +114,14 @@ impl Adapter for GiftimbizAdapter {
         let partner_ref = request.partner_ref.clone().unwrap_or_else(PartnerRef::generate);
         let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
         refuse_unused(request).map_err(in_context)?;
-        let amount = request
-            .amount
-            .ok_or_else(|| in_context(Error::invalid_field("amount", "is required: GiftiMbiz checks the amount paid (`cash`)")))?;
+        let amount = request.amount.ok_or_else(|| {
+            in_context(Error::invalid_field("amount", "is required: GiftiMbiz checks the amount paid (`cash`)"))
+        })?;
         let product = request.product_name.as_deref().ok_or_else(|| {
-            in_context(Error::invalid_field("product_name", "is required: GiftiMbiz wants the product name (`product`)"))
+            in_context(Error::invalid_field(
+                "product_name",
+                "is required: GiftiMbiz wants the product name (`product`)",
+            ))
         })?;
         let sales = sales_of(&request.product_id);
         let receipt = self.client.buy_gifticons(&sales, amount, product, Some(partner_ref.clone())).await?;
@@ -129,12 +132,18 @@ impl Adapter for GiftimbizAdapter {
         let tid = match coupon {
             CouponRef::Order(order) => order.as_str().to_string(),
             CouponRef::Barcode { .. } => {
-                return Err(Error::invalid_field("coupon", "must be an order (`tid`): GiftiMbiz names purchases by order")
-                    .in_context(VENDOR, op::STATUS));
+                return Err(Error::invalid_field(
+                    "coupon",
+                    "must be an order (`tid`): GiftiMbiz names purchases by order",
+                )
+                .in_context(VENDOR, op::STATUS));
             }
             other => {
-                return Err(Error::invalid_field("coupon", format!("of this kind is not known to GiftiMbiz ({other:?})"))
-                    .in_context(VENDOR, op::STATUS));
+                return Err(Error::invalid_field(
+                    "coupon",
+                    format!("of this kind is not known to GiftiMbiz ({other:?})"),
+                )
+                .in_context(VENDOR, op::STATUS));
             }
         };
         let history = self.client.gift_purchases().await?;
@@ -176,7 +185,10 @@ impl Adapter for GiftimbizAdapter {
         else {
             return Err(Error::invalid_field(
                 "id",
-                format!("must be \"CODE:DCODE\" (gm_idx:md_idx), as `products` gives it ({} characters given)", id.chars().count()),
+                format!(
+                    "must be \"CODE:DCODE\" (gm_idx:md_idx), as `products` gives it ({} characters given)",
+                    id.chars().count()
+                ),
             )
             .in_context(VENDOR, op::PRODUCT));
         };

@@ -121,7 +121,7 @@ impl Giftimbiz {
     // -----------------------------------------------------------------------
     // Transport and tokens.
 
-    /// 1. `common/getAccessToken`: a fresh access token. The client manages tokens
+    /// Endpoint 1, `common/getAccessToken`: a fresh access token. The client manages tokens
     /// by itself; this is for callers who want to see the call work.
     ///
     /// # Errors
@@ -188,8 +188,14 @@ impl Giftimbiz {
         let resp = self.send(ep, &query, &body, safety, partner_ref, &lease.token).await?;
         match refused_code(&resp) {
             Some(code) if codes::refresh_cures(&code) => {
-                tracing::debug!(operation = ep.op, code, generation = lease.generation, "access token refused; refreshing");
-                let lease = self.inner.tokens.refresh(lease.generation, || self.access_token()).await.map_err(with_ref)?;
+                tracing::debug!(
+                    operation = ep.op,
+                    code,
+                    generation = lease.generation,
+                    "access token refused; refreshing"
+                );
+                let lease =
+                    self.inner.tokens.refresh(lease.generation, || self.access_token()).await.map_err(with_ref)?;
                 self.send(ep, &query, &body, safety, partner_ref, &lease.token).await
             }
             _ => Ok(resp),
@@ -203,7 +209,7 @@ impl Giftimbiz {
     // -----------------------------------------------------------------------
     // Gifticons.
 
-    /// 2. `giftimbiz/cateGift`: the gifticon categories and brands, optionally of one
+    /// Endpoint 2, `giftimbiz/cateGift`: the gifticon categories and brands, optionally of one
     /// category (`CODE`) or brand (`BCODE`).
     ///
     /// # Errors
@@ -215,7 +221,7 @@ impl Giftimbiz {
         read(&resp, |b| wire::parse_gift_categories(b, self.origin()))
     }
 
-    /// 3. `giftimbiz/listAll`: one page of the gifticons for sale.
+    /// Endpoint 3, `giftimbiz/listAll`: one page of the gifticons for sale.
     ///
     /// # Errors
     ///
@@ -227,7 +233,10 @@ impl Giftimbiz {
 
     /// Every page of listAll from `q.page` (default 1) on, as a stream of pages that
     /// ends after the page whose `isNext` is false (or an empty page, whatever `isNext` says).
-    pub fn gift_listing_pages(&self, q: GiftQuery) -> impl Stream<Item = Result<ListPage<GiftListing>>> + Send + 'static {
+    pub fn gift_listing_pages(
+        &self,
+        q: GiftQuery,
+    ) -> impl Stream<Item = Result<ListPage<GiftListing>>> + Send + 'static {
         let client = self.clone();
         let first = q.page.unwrap_or(1);
         stream::try_unfold(Some(first), move |next| {
@@ -242,7 +251,7 @@ impl Giftimbiz {
         })
     }
 
-    /// 4. `giftimbiz/giftDetail`: one gifticon, by `CODE` (gm_idx) and `DCODE` (md_idx).
+    /// Endpoint 4, `giftimbiz/giftDetail`: one gifticon, by `CODE` (gm_idx) and `DCODE` (md_idx).
     ///
     /// # Errors
     ///
@@ -256,7 +265,7 @@ impl Giftimbiz {
         read(&resp, |b| wire::parse_gift_detail(b, self.origin()))
     }
 
-    /// 5. `giftimbiz/buyGifticoupon`: buys the sales `md_idx` (several are joined with
+    /// Endpoint 5, `giftimbiz/buyGifticoupon`: buys the sales `md_idx` (several are joined with
     /// `|`) for `cash` in all. Moves money: never re-sent once it may have left; a
     /// doubt is [`coupon_core::ErrorKind::OutcomeUnknown`] carrying the partner
     /// reference, to be settled with [`Giftimbiz::reconcile_gift_purchase`].
@@ -275,7 +284,8 @@ impl Giftimbiz {
     ) -> Result<Receipt> {
         let partner_ref = partner_ref.unwrap_or_else(PartnerRef::generate);
         let checked = check_md_idx(md_idx).and_then(|joined| validate::required("product", product).map(|()| joined));
-        let joined = checked.map_err(|e| e.in_context(VENDOR, BUY_GIFTICOUPON.op).with_partner_ref(partner_ref.clone()))?;
+        let joined =
+            checked.map_err(|e| e.in_context(VENDOR, BUY_GIFTICOUPON.op).with_partner_ref(partner_ref.clone()))?;
         let body = params([
             ("cash", Some(cash.get().to_string())),
             ("md_idx", Some(joined)),
@@ -287,7 +297,7 @@ impl Giftimbiz {
         Ok(Receipt { tid: OrderRef::new(answer.tid), message: answer.message, partner_ref })
     }
 
-    /// 6. `giftimbiz/buyGifticonList`: the partner's gifticon purchases.
+    /// Endpoint 6, `giftimbiz/buyGifticonList`: the partner's gifticon purchases.
     ///
     /// # Errors
     ///
@@ -331,7 +341,7 @@ impl Giftimbiz {
     // -----------------------------------------------------------------------
     // Starcoupons.
 
-    /// 7. `giftimbiz/cateStar`: the Starcoupon categories and shops, optionally of one
+    /// Endpoint 7, `giftimbiz/cateStar`: the Starcoupon categories and shops, optionally of one
     /// category (`CODE`).
     ///
     /// # Errors
@@ -342,7 +352,7 @@ impl Giftimbiz {
         read(&resp, |b| wire::parse_star_categories(b, self.origin()))
     }
 
-    /// 8. `giftimbiz/starListAll`: one page of the Starcoupons for sale.
+    /// Endpoint 8, `giftimbiz/starListAll`: one page of the Starcoupons for sale.
     ///
     /// # Errors
     ///
@@ -353,7 +363,10 @@ impl Giftimbiz {
     }
 
     /// Every page of starListAll from `q.page` (default 1) on, as a stream of pages.
-    pub fn star_listing_pages(&self, q: StarQuery) -> impl Stream<Item = Result<ListPage<StarListing>>> + Send + 'static {
+    pub fn star_listing_pages(
+        &self,
+        q: StarQuery,
+    ) -> impl Stream<Item = Result<ListPage<StarListing>>> + Send + 'static {
         let client = self.clone();
         let first = q.page.unwrap_or(1);
         stream::try_unfold(Some(first), move |next| {
@@ -368,7 +381,7 @@ impl Giftimbiz {
         })
     }
 
-    /// 9. `giftimbiz/starDetail`: one Starcoupon, by `CODE` (the sale, md_idx) and
+    /// Endpoint 9, `giftimbiz/starDetail`: one Starcoupon, by `CODE` (the sale, md_idx) and
     /// `CCODE` (the coupon, msl_idx).
     ///
     /// # Errors
@@ -383,7 +396,7 @@ impl Giftimbiz {
         read(&resp, |b| wire::parse_star_detail(b, self.origin()))
     }
 
-    /// 10. `giftimbiz/buyStarcoupon`: buys one Starcoupon (its parameters go in the
+    /// Endpoint 10, `giftimbiz/buyStarcoupon`: buys one Starcoupon (its parameters go in the
     /// query string, as the document says). Moves money, like
     /// [`Giftimbiz::buy_gifticons`]; settle a doubt with [`Giftimbiz::reconcile_star_purchase`].
     ///
@@ -410,7 +423,7 @@ impl Giftimbiz {
         Ok(Receipt { tid: OrderRef::new(answer.tid), message: answer.message, partner_ref })
     }
 
-    /// 11. `giftimbiz/buyStarcouponList`: the partner's Starcoupon purchases,
+    /// Endpoint 11, `giftimbiz/buyStarcouponList`: the partner's Starcoupon purchases,
     /// optionally of one coupon issue (`msl`) or sale (`md`).
     ///
     /// # Errors
@@ -457,7 +470,7 @@ impl Giftimbiz {
         Ok(settle(matched, false))
     }
 
-    /// 12. `gifticon/getQRImg`: the address (absolute) of the QR image of a purchased
+    /// Endpoint 12, `gifticon/getQRImg`: the address (absolute) of the QR image of a purchased
     /// Starcoupon, by order `tid` and purchased coupon `msc_idx`.
     ///
     /// # Errors
@@ -471,7 +484,7 @@ impl Giftimbiz {
         read(&resp, |b| wire::parse_qr_image(b, self.origin()))
     }
 
-    /// 13. `gifticon/setUseStarCoupon`: marks a purchased Starcoupon used, by seller
+    /// Endpoint 13, `gifticon/setUseStarCoupon`: marks a purchased Starcoupon used, by seller
     /// `msu_idx`, purchased coupon `msc_idx` and the shop's `managecode`. Spends the
     /// coupon: never re-sent automatically; a doubt is
     /// [`coupon_core::ErrorKind::OutcomeUnknown`] (read [`Giftimbiz::star_purchases`] to settle it).
@@ -566,7 +579,11 @@ pub(crate) fn check_md_idx(md_idx: &[&str]) -> Result<String> {
         if m.is_empty() || m.contains('|') || !m.is_ascii() || m.bytes().any(|b| !b.is_ascii_graphic()) {
             return Err(Error::invalid_field(
                 "md_idx",
-                format!("item {} must be one sale id: ASCII without spaces or `|` ({} characters given)", i + 1, m.chars().count()),
+                format!(
+                    "item {} must be one sale id: ASCII without spaces or `|` ({} characters given)",
+                    i + 1,
+                    m.chars().count()
+                ),
             ));
         }
     }

@@ -78,7 +78,8 @@ pub fn error(code: &str, message: Option<&str>) -> Error {
         Some(m) => format!("GiftiMbiz refused the call ({m})"),
         None => "GiftiMbiz refused the call with a code this adapter does not know".to_string(),
     };
-    let e = Error::new(kind, ours).with_vendor(VENDOR).with_vendor_code(VendorCode::new(code)).with_retryable(retryable);
+    let e =
+        Error::new(kind, ours).with_vendor(VENDOR).with_vendor_code(VendorCode::new(code)).with_retryable(retryable);
     match message {
         Some(m) => e.with_vendor_message(m),
         None => e,

@@ -40,12 +40,18 @@ async fn gift_listings_filter_order_and_page() {
     let (_sandbox, client) = common::start().await;
     let first = client.gift_listings(&GiftQuery::default()).await.unwrap();
     assert_eq!((first.total_count, first.is_next, first.items.len()), (Some(31), true, 10));
-    let q = GiftQuery { max_price: Some(Won(3000)), order: Some(GiftOrder::PriceHigh), limit: Some(50), ..GiftQuery::default() };
+    let q = GiftQuery {
+        max_price: Some(Won(3000)),
+        order: Some(GiftOrder::PriceHigh),
+        limit: Some(50),
+        ..GiftQuery::default()
+    };
     let cheap = client.gift_listings(&q).await.unwrap();
     let prices: Vec<Won> = cheap.items.iter().map(|l| l.disprice.unwrap()).collect();
     assert!(!prices.is_empty() && prices.iter().all(|p| *p <= Won(3000)), "{prices:?}");
     assert!(prices.windows(2).all(|w| w[0] >= w[1]), "{prices:?}");
-    let found = client.gift_listings(&GiftQuery { word: Some("스타벅스".into()), ..GiftQuery::default() }).await.unwrap();
+    let found =
+        client.gift_listings(&GiftQuery { word: Some("스타벅스".into()), ..GiftQuery::default() }).await.unwrap();
     assert_eq!(found.items.len(), 3);
     // The current price is the tier price for the days left.
     let today = coupon_core::time::today_kst();
@@ -123,11 +129,13 @@ async fn star_categories_listings_and_pages() {
     let c = client.star_categories(None).await.unwrap();
     assert_eq!(c.categories.len(), 12);
     assert_eq!(client.star_categories(Some("15")).await.unwrap().shops[0].ms_name, "너랑나랑분식");
-    let seoul = client.star_listings(&StarQuery { si: Some("서울특별시".into()), ..StarQuery::default() }).await.unwrap();
+    let seoul =
+        client.star_listings(&StarQuery { si: Some("서울특별시".into()), ..StarQuery::default() }).await.unwrap();
     assert!(seoul.items.iter().all(|l| l.ms_place1.as_deref() == Some("서울특별시")));
     let word = client.star_listings(&StarQuery { word: Some("쌀국수".into()), ..StarQuery::default() }).await.unwrap();
     assert_eq!(word.items[0].ms_name, "포메인하우스 해운대점");
-    let made = client.star_listings(&StarQuery { maker: Some("starmaker02".into()), ..StarQuery::default() }).await.unwrap();
+    let made =
+        client.star_listings(&StarQuery { maker: Some("starmaker02".into()), ..StarQuery::default() }).await.unwrap();
     assert_eq!(made.total_count, Some(4));
     let pages: Vec<_> = client.star_listing_pages(StarQuery::default()).try_collect().await.unwrap();
     assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), [10, 2]);

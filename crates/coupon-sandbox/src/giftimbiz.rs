@@ -141,7 +141,7 @@ fn refusal((code, msg): Refusal) -> Value {
 
 const MISSING: Refusal = ("Q", "파라미터오류");
 
-fn required<'a>(v: Option<&'a str>) -> Result<&'a str, Refusal> {
+fn required(v: Option<&str>) -> Result<&str, Refusal> {
     v.ok_or(MISSING)
 }
 
@@ -480,11 +480,8 @@ impl Giftimbiz {
         post(move |headers: HeaderMap, uri: Uri, body: Bytes| {
             let this = Arc::clone(&this);
             async move {
-                let req = Req {
-                    headers,
-                    query: parse_pairs(uri.query().unwrap_or("").as_bytes()),
-                    body: parse_pairs(&body),
-                };
+                let req =
+                    Req { headers, query: parse_pairs(uri.query().unwrap_or("").as_bytes()), body: parse_pairs(&body) };
                 axum::Json(answer(&this, &req))
             }
         })
@@ -563,9 +560,11 @@ impl Emulator for Giftimbiz {
                 "branch": req.branch, "used_at": at.format("%Y-%m-%d %H:%M:%S").to_string(),
             }));
         }
-        let star = shop.stars.iter_mut().find(|r| r.tid == req.id).ok_or_else(|| {
-            AdminError::NotFound(format!("no GiftiMbiz purchase with tid {:?}", req.id))
-        })?;
+        let star = shop
+            .stars
+            .iter_mut()
+            .find(|r| r.tid == req.id)
+            .ok_or_else(|| AdminError::NotFound(format!("no GiftiMbiz purchase with tid {:?}", req.id)))?;
         if star.used_at.is_some() {
             return Err(AdminError::Conflict(format!("Starcoupon order {} is already used", req.id)));
         }
@@ -596,7 +595,9 @@ impl Emulator for Giftimbiz {
                             None | Some("TOKEN07") => "TOKEN07",
                             Some("T1") => "T1",
                             Some(other) => {
-                                return Err(AdminError::BadRequest(format!("code must be T1 or TOKEN07, got {other:?}")));
+                                return Err(AdminError::BadRequest(format!(
+                                    "code must be T1 or TOKEN07, got {other:?}"
+                                )));
                             }
                         };
                         let n = lock(&expire.state).tokens.expire_all(code);

@@ -36,12 +36,21 @@ impl Vendor {
     }
 
     async fn token(&self, partner: &str) -> String {
-        let v = self.token_with(partner, GIFTIMBIZ_PARTNER_KEY, GIFTIMBIZ_PARTNER_TOKEN, Some(GIFTIMBIZ_REFRESH_TOKEN)).await;
+        let v = self
+            .token_with(partner, GIFTIMBIZ_PARTNER_KEY, GIFTIMBIZ_PARTNER_TOKEN, Some(GIFTIMBIZ_REFRESH_TOKEN))
+            .await;
         assert_eq!(v["result"], json!(0), "{v}");
         v["token"].as_str().unwrap().to_owned()
     }
 
-    async fn call(&self, path: &str, partner: &str, token: &str, query: &[(&str, &str)], body: &[(&str, &str)]) -> Value {
+    async fn call(
+        &self,
+        path: &str,
+        partner: &str,
+        token: &str,
+        query: &[(&str, &str)],
+        body: &[(&str, &str)],
+    ) -> Value {
         self.http
             .post(self.url(path, partner, query))
             .header("Access-Token", token)
@@ -108,7 +117,9 @@ async fn listings_drift_between_strings_and_numbers_and_page_with_is_next() {
     assert_eq!(last["list"].as_array().unwrap().len(), 1);
     // `site` is required, and parameters marked `query` are not read from the body.
     assert_eq!(v.call("giftimbiz/listAll", p, &token, &[], &[("site", "gift")]).await["result"], "Q");
-    let cheap = v.call("giftimbiz/listAll", p, &token, &[("site", "gift"), ("price", "1000"), ("orderby", "priceL")], &[]).await;
+    let cheap = v
+        .call("giftimbiz/listAll", p, &token, &[("site", "gift"), ("price", "1000"), ("orderby", "priceL")], &[])
+        .await;
     let prices: Vec<u64> =
         cheap["list"].as_array().unwrap().iter().map(|i| i["disprice"].as_str().unwrap().parse().unwrap()).collect();
     assert!(!prices.is_empty() && prices.iter().all(|p| *p <= 1000) && prices.is_sorted(), "{prices:?}");
@@ -157,7 +168,8 @@ async fn a_bought_starcoupon_has_a_decodable_qr_image_and_is_used_with_its_manag
     let token = v.token(GIFTIMBIZ_PARTNER_ID).await;
     let p = GIFTIMBIZ_PARTNER_ID;
     // Buy parameters are `query` in the document.
-    let q = [("cash", "12000"), ("md_idx", "1352"), ("product", "연어덮밥 1인분"), ("msl_idx", "190"), ("msc_idx", "3001")];
+    let q =
+        [("cash", "12000"), ("md_idx", "1352"), ("product", "연어덮밥 1인분"), ("msl_idx", "190"), ("msc_idx", "3001")];
     assert_eq!(v.call("giftimbiz/buyStarcoupon", p, &token, &[], &q).await["result"], "Q");
     let bought = v.call("giftimbiz/buyStarcoupon", p, &token, &q, &[]).await;
     assert_eq!(bought["result"], "0000", "{bought}");

@@ -92,7 +92,11 @@ impl Tokens {
             return Err(("Z", "토큰값이 일치하지 않습니다."));
         }
         if issued.expires <= Instant::now() {
-            let msg = if self.expired_code == "T1" { "유효기간이 지난 토큰" } else { "토큰 만료일이 종료되었습니다." };
+            let msg = if self.expired_code == "T1" {
+                "유효기간이 지난 토큰"
+            } else {
+                "토큰 만료일이 종료되었습니다."
+            };
             return Err((self.expired_code, msg));
         }
         Ok(partner)
