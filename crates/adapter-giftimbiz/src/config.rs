@@ -21,12 +21,13 @@ use coupon_core::{Error, Result};
 /// let mut s = ConfigSection::new("giftimbiz");
 /// s.set("base_url", "https://www.giftiexchange.com");
 /// s.set("partner_id", "devtest1");
-/// s.set("partner_key", "pk-secret");
-/// s.set("partner_token", "pt-secret");
-/// s.set("refresh_token", "rt-secret");
+/// s.set("partner_key", "pk-1234");
+/// s.set("partner_token", "pt-5678");
+/// s.set("refresh_token", "rt-9012");
 /// let c = GiftimbizConfig::from_section(&s).unwrap();
 /// assert_eq!(c.image_origin(), "https://www.giftiexchange.com");
-/// assert!(!format!("{c:?}").contains("secret"));
+/// let shown = format!("{c:?}");
+/// assert!(!shown.contains("pk-1234") && !shown.contains("pt-5678") && !shown.contains("rt-9012"));
 /// ```
 #[derive(Clone)]
 pub struct GiftimbizConfig {
