@@ -11,9 +11,9 @@
 //!   `mc_idx`, `mb_thumb`), `gifticons` (`md_idx`, `gm_idx`, `product`, `mb_idx`,
 //!   `mc_idx`, `price`, `sell_price1..3`, `endtime_days_from_now`, `hit`, `gm_thumb`),
 //!   `star_coupons` (`ms_idx`, `mc_idx`, `ms_name`, `ms_couponname`, `ms_product`,
-//!   `ms_type`, `ms_price`, `ms_place1`, `gu`, `dong`, `msl_idx`, `md_idx`,
-//!   `msl_condition`, `ms_thumb`, `msl_thumb`, `msl_img`, `ms_naverplaceaddr`, `msu_idx`,
-//!   `managecode`).
+//!   `ms_type`, `ms_price`, `ms_orgprice`, `ms_place1`, `gu`, `dong`, `msl_idx`,
+//!   `msc_idx`, `md_idx`, `msl_condition`, `ms_thumb`, `msl_thumb`, `msl_img`,
+//!   `ms_naverplaceaddr`, `msu_idx`, `managecode`, `makestarid`).
 //! - `coufun.json`: `goods` (`goods_id`, `goods_name`, `brand`, `coupon_type`, `price`),
 //!   `coupons` (`barcode_num`, `goods_id`, `orders`: `order_date`, `status`,
 //!   `receiver_mobile`, `valid_end_date`, `exchange_date`, `cancel_date`, and for
@@ -175,10 +175,12 @@ mod tests {
         ms_product: String,
         ms_type: String,
         ms_price: u64,
+        ms_orgprice: u64,
         ms_place1: String,
         gu: String,
         dong: String,
         msl_idx: u32,
+        msc_idx: u32,
         md_idx: u32,
         msl_condition: String,
         ms_thumb: String,
@@ -187,6 +189,7 @@ mod tests {
         ms_naverplaceaddr: String,
         msu_idx: u32,
         managecode: String,
+        makestarid: String,
     }
 
     fn table(categories: &[GiCategory]) -> Vec<(u32, &str)> {
@@ -273,6 +276,7 @@ mod tests {
         assert!(c.gifticons.iter().any(|g| g.gm_thumb.starts_with('/')), "relative thumbs");
 
         let mut shops = HashSet::new();
+        let mut coupon_details = HashSet::new();
         for s in &c.star_coupons {
             assert!(shops.insert(s.ms_idx), "duplicate ms_idx {}", s.ms_idx);
             assert!(star_cats.contains(&s.mc_idx), "{}", s.ms_name);
@@ -286,6 +290,10 @@ mod tests {
                 assert!(!text.is_empty(), "{}", s.ms_name);
             }
             assert!(s.msl_idx > 0 && s.md_idx > 0 && s.msu_idx > 0);
+            // buyStarcoupon's `msc_idx` (쿠폰상세인덱스): one per listing.
+            assert!(coupon_details.insert(s.msc_idx), "duplicate msc_idx {}", s.msc_idx);
+            assert!(s.ms_orgprice >= s.ms_price && s.ms_orgprice > 0, "{}: 원가 at least the price", s.ms_name);
+            assert!(!s.makestarid.is_empty(), "{}", s.ms_name);
             for thumb in [&s.ms_thumb, &s.msl_thumb, &s.msl_img] {
                 assert!(thumb.starts_with("/UPLOAD/"), "{}", s.ms_name);
             }

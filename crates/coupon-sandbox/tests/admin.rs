@@ -122,11 +122,11 @@ async fn stats_count_every_vendor_request_per_path_and_reset_clears_them() {
     let http = raw_client();
     let token = format!("{}/api/v1/common/getAccessToken", sandbox.vendor_url("giftimbiz"));
     for _ in 0..3 {
-        // Not emulated yet, so 404: counted all the same.
+        // Refused (no partner headers: TOKEN06), and counted all the same.
         let response = http.post(format!("{token}?partner_id=sandbox")).send().await.expect("answer");
-        assert_eq!(response.status(), 404);
-        let body: Value = response.json().await.expect("JSON error");
-        assert!(body["error"].as_str().is_some_and(|e| e.contains("getAccessToken")));
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.expect("JSON refusal");
+        assert_eq!(body["result"], "TOKEN06");
     }
     echo(&sandbox, "{}").await.expect("echo");
 

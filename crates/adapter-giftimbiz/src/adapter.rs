@@ -1,0 +1,211 @@
+//! GiftiMbiz behind the shared [`Adapter`] operations: products (listAll), product
+//! (giftDetail), issue (buyGifticoupon) and status (the gifticon purchase history).
+//! Starcoupons, QR images and marking used stay on the native [`Giftimbiz`] client.
+
+use coupon_core::time::now_kst;
+use coupon_core::{
+    Adapter, Availability, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest,
+    Issued, Page, PartnerRef, Product, ProductQuery, Result, Validity, Vendor, async_trait, op,
+};
+
+use crate::client::Giftimbiz;
+use crate::request::GiftQuery;
+use crate::wire::{GiftDetailItem, GiftListing, VENDOR};
+
+/// What this adapter implements (also the factory's value).
+pub const CAPABILITIES: Capabilities =
+    Capabilities { issue: true, status: true, products: true, product_detail: true, ..Capabilities::NONE };
+
+/// The GiftiMbiz [`Adapter`].
+///
+/// Product ids are `"{CODE}:{DCODE}"`, that is `"{gm_idx}:{md_idx}"`: giftDetail needs
+/// both. `issue` takes such an id or a bare `md_idx` (several joined with `|`), needs
+/// [`IssueRequest::amount`] (the vendor's `cash`) and [`IssueRequest::product_name`]
+/// (its `product`), and refuses the fields GiftiMbiz has no place for (recipient,
+/// callback, title, message, memo). `status` takes [`CouponRef::Order`] with the `tid`.
+#[derive(Clone, Debug)]
+pub struct GiftimbizAdapter {
+    client: Giftimbiz,
+}
+
+impl GiftimbizAdapter {
+    /// An adapter over a native client.
+    pub fn new(client: Giftimbiz) -> Self {
+        Self { client }
+    }
+
+    /// The native client, for what the trait does not cover.
+    pub fn client(&self) -> &Giftimbiz {
+        &self.client
+    }
+}
+
+/// A product id of ours: `"{CODE}:{DCODE}"` when the gifticon kind is known, else the sale alone.
+pub fn product_id(gm_idx: Option<&str>, md_idx: &str) -> String {
+    match gm_idx {
+        Some(g) => format!("{g}:{md_idx}"),
+        None => md_idx.to_string(),
+    }
+}
+
+fn listing_product(l: &GiftListing) -> Product {
+    let mut p = Product::new(VENDOR, product_id(l.gm_idx.as_deref(), &l.md_idx), l.product.clone());
+    p.brand = l.brand_name.as_ref().map(|name| Brand::new(l.mb_idx.clone(), name.clone()));
+    p.category = match (&l.mc_idx, &l.cate_name) {
+        (Some(id), Some(name)) => Some(Category::new(id.clone(), name.clone())),
+        _ => None,
+    };
+    p.price = l.price;
+    p.sale_price = l.disprice.or_else(|| l.price_on(now_kst().date_naive()));
+    p.image_url = l.thumb.clone();
+    p.validity = l.endtime.map(Validity::UntilTime);
+    p
+}
+
+fn detail_product(d: &GiftDetailItem) -> Product {
+    let mut p = Product::new(VENDOR, product_id(Some(&d.code), &d.dcode), d.product.clone());
+    p.brand = d.brand.as_ref().map(|name| Brand::new(d.mb_idx.clone(), name.clone()));
+    p.category = match (&d.mc_idx, &d.cate_name) {
+        (Some(id), Some(name)) => Some(Category::new(id.clone(), name.clone())),
+        _ => None,
+    };
+    p.price = d.price;
+    p.image_url = d.thumb.clone();
+    p.validity = d.endtime.map(Validity::UntilTime);
+    if d.endtime.is_some_and(|end| end < now_kst()) {
+        p.availability = Availability::Unavailable;
+    }
+    p
+}
+
+/// The sales of an issue request's product id: each item a bare `md_idx` or `CODE:DCODE`.
+fn sales_of(product_id: &str) -> Vec<&str> {
+    product_id.split('|').map(|item| item.rsplit(':').next().unwrap_or(item).trim()).collect()
+}
+
+fn refuse_unused(req: &IssueRequest) -> Result<()> {
+    let unused = [
+        ("recipient", req.recipient.is_some()),
+        ("callback", req.callback.is_some()),
+        ("title", req.title.is_some()),
+        ("message", req.message.is_some()),
+        ("memo", req.memo.is_some()),
+    ];
+    match unused.into_iter().find(|(_, set)| *set) {
+        Some((field, _)) => Err(Error::invalid_field(
+            field,
+            "is not used by GiftiMbiz (a purchase is delivered to the partner's purchase history, not sent); leave it unset",
+        )),
+        None => Ok(()),
+    }
+}
+
+#[async_trait]
+impl Adapter for GiftimbizAdapter {
+    fn vendor(&self) -> Vendor {
+        VENDOR
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { issue: true, status: true, products: true, product_detail: true, ..Capabilities::NONE }
+    }
+
+    async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
+        let partner_ref = request.partner_ref.clone().unwrap_or_else(PartnerRef::generate);
+        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
+        refuse_unused(request).map_err(in_context)?;
+        let amount = request.amount.ok_or_else(|| {
+            in_context(Error::invalid_field("amount", "is required: GiftiMbiz checks the amount paid (`cash`)"))
+        })?;
+        let product = request.product_name.as_deref().ok_or_else(|| {
+            in_context(Error::invalid_field(
+                "product_name",
+                "is required: GiftiMbiz wants the product name (`product`)",
+            ))
+        })?;
+        let sales = sales_of(&request.product_id);
+        let receipt = self.client.buy_gifticons(&sales, amount, product, Some(partner_ref.clone())).await?;
+        Ok(Issued::new(VENDOR, receipt.tid, None, receipt.partner_ref))
+    }
+
+    async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
+        let tid = match coupon {
+            CouponRef::Order(order) => order.as_str().to_string(),
+            CouponRef::Barcode { .. } => {
+                return Err(Error::invalid_field(
+                    "coupon",
+                    "must be an order (`tid`): GiftiMbiz names purchases by order",
+                )
+                .in_context(VENDOR, op::STATUS));
+            }
+            other => {
+                return Err(Error::invalid_field(
+                    "coupon",
+                    format!("of this kind is not known to GiftiMbiz ({other:?})"),
+                )
+                .in_context(VENDOR, op::STATUS));
+            }
+        };
+        let history = self.client.gift_purchases().await?;
+        let items: Vec<_> = history.items.iter().filter(|p| p.tid == tid).collect();
+        if items.is_empty() {
+            return Err(Error::new(ErrorKind::NotFound, "the gifticon purchase history holds no order with this tid")
+                .in_context(VENDOR, op::STATUS));
+        }
+        let used = items.iter().filter(|p| p.used == Some(true)).count();
+        let now = now_kst();
+        Ok(if used == items.len() {
+            CouponStatus::Used { at: items.iter().filter_map(|p| p.used_at).max(), place: None }
+        } else if used > 0 {
+            CouponStatus::Unknown(format!("{used} of the {} gifticons of this order are used", items.len()))
+        } else if items.iter().all(|p| p.endtime.is_some_and(|end| end < now)) {
+            CouponStatus::Expired
+        } else {
+            CouponStatus::Unused
+        })
+    }
+
+    async fn products(&self, query: &ProductQuery) -> Result<Page<Product>> {
+        let q = GiftQuery {
+            category: query.category.clone(),
+            brand: query.brand.clone(),
+            max_price: query.max_price,
+            word: query.word.clone(),
+            order: None,
+            page: query.page,
+            limit: query.limit,
+        };
+        let page = self.client.gift_listings(&q).await.map_err(|e| e.in_context(VENDOR, op::PRODUCTS))?;
+        let items = page.items.iter().map(listing_product).collect();
+        Ok(Page::new(items, query.page.unwrap_or(1), page.total_count, page.is_next))
+    }
+
+    async fn product(&self, id: &str) -> Result<Product> {
+        let Some((code, dcode)) = id.split_once(':').filter(|(c, d)| !c.trim().is_empty() && !d.trim().is_empty())
+        else {
+            return Err(Error::invalid_field(
+                "id",
+                format!(
+                    "must be \"CODE:DCODE\" (gm_idx:md_idx), as `products` gives it ({} characters given)",
+                    id.chars().count()
+                ),
+            )
+            .in_context(VENDOR, op::PRODUCT));
+        };
+        let detail = self.client.gift_detail(code.trim(), dcode.trim()).await?;
+        Ok(detail_product(&detail.detail))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_ids_name_sales_bare_or_with_their_code() {
+        assert_eq!(sales_of("18411"), ["18411"]);
+        assert_eq!(sales_of("27935:18411|2576:14560"), ["18411", "14560"]);
+        assert_eq!(product_id(Some("27935"), "18411"), "27935:18411");
+        assert_eq!(product_id(None, "18411"), "18411");
+    }
+}

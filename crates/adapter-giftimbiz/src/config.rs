@@ -1,0 +1,214 @@
+//! The `[giftimbiz]` configuration section.
+
+use std::fmt;
+
+use coupon_core::config::ConfigSection;
+use coupon_core::http::{HttpConfig, Url};
+use coupon_core::secrecy::SecretString;
+use coupon_core::{Error, Result};
+
+/// How to reach GiftiMbiz and who we are there.
+///
+/// Keys: `base_url` (the vendor's root: endpoints are `{base_url}/api/v1/...`),
+/// `partner_id`, `partner_key`, `partner_token`, `refresh_token` (the last three
+/// secret), optional `image_origin` (what relative image paths such as `/UPLOAD/...`
+/// resolve against; default `base_url`), plus the common transport keys of
+/// [`HttpConfig::from_section`]. `Debug` never shows a secret.
+///
+/// ```
+/// use adapter_giftimbiz::GiftimbizConfig;
+/// use coupon_core::config::ConfigSection;
+/// let mut s = ConfigSection::new("giftimbiz");
+/// s.set("base_url", "https://www.giftiexchange.com");
+/// s.set("partner_id", "devtest1");
+/// s.set("partner_key", "pk-1234");
+/// s.set("partner_token", "pt-5678");
+/// s.set("refresh_token", "rt-9012");
+/// let c = GiftimbizConfig::from_section(&s).unwrap();
+/// assert_eq!(c.image_origin(), "https://www.giftiexchange.com");
+/// let shown = format!("{c:?}");
+/// assert!(!shown.contains("pk-1234") && !shown.contains("pt-5678") && !shown.contains("rt-9012"));
+/// ```
+#[derive(Clone)]
+pub struct GiftimbizConfig {
+    pub(crate) base_url: Url,
+    pub(crate) partner_id: String,
+    pub(crate) partner_key: SecretString,
+    pub(crate) partner_token: SecretString,
+    pub(crate) refresh_token: SecretString,
+    pub(crate) image_origin: String,
+    pub(crate) http: HttpConfig,
+}
+
+impl GiftimbizConfig {
+    /// A configuration from code, with default transport settings and images
+    /// resolved against `base_url`.
+    ///
+    /// # Errors
+    ///
+    /// [`coupon_core::ErrorKind::Config`] when `base_url` is not an absolute http(s) URL
+    /// or `partner_id` is empty.
+    pub fn new(
+        base_url: &str,
+        partner_id: impl Into<String>,
+        partner_key: SecretString,
+        partner_token: SecretString,
+        refresh_token: SecretString,
+    ) -> Result<Self> {
+        let base_url = parse_base(base_url)?;
+        let partner_id = partner_id.into();
+        if partner_id.trim().is_empty() {
+            return Err(Error::config("[giftimbiz] `partner_id` is empty").with_field("partner_id"));
+        }
+        let image_origin = base_url.as_str().trim_end_matches('/').to_string();
+        Ok(Self {
+            base_url,
+            partner_id,
+            partner_key,
+            partner_token,
+            refresh_token,
+            image_origin,
+            http: HttpConfig::default(),
+        })
+    }
+
+    /// Reads the `[giftimbiz]` section; unknown keys are refused by name.
+    ///
+    /// # Errors
+    ///
+    /// [`coupon_core::ErrorKind::Config`] naming the key that is missing, malformed or unknown.
+    pub fn from_section(section: &ConfigSection) -> Result<Self> {
+        let mut r = section.reader();
+        let base_url = r.required("base_url")?;
+        let partner_id = r.required("partner_id")?;
+        let partner_key = r.required_secret("partner_key")?;
+        let partner_token = r.required_secret("partner_token")?;
+        let refresh_token = r.required_secret("refresh_token")?;
+        let image_origin = r.optional("image_origin");
+        let http = HttpConfig::from_section(&mut r)?;
+        r.finish()?;
+        let mut c = Self::new(&base_url, partner_id, partner_key, partner_token, refresh_token)?;
+        if let Some(origin) = image_origin {
+            c = c.with_image_origin(&origin)?;
+        }
+        Ok(c.with_http(http))
+    }
+
+    /// Resolves relative image paths against `origin` instead of `base_url`.
+    ///
+    /// # Errors
+    ///
+    /// [`coupon_core::ErrorKind::Config`] when it is not an absolute http(s) URL.
+    pub fn with_image_origin(mut self, origin: &str) -> Result<Self> {
+        let url = Url::parse(origin.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| {
+                Error::config("[giftimbiz] `image_origin` must be an absolute http(s) URL").with_field("image_origin")
+            })?;
+        self.image_origin = url.as_str().trim_end_matches('/').to_string();
+        Ok(self)
+    }
+
+    /// Replaces the transport settings.
+    pub fn with_http(mut self, http: HttpConfig) -> Self {
+        self.http = http;
+        self
+    }
+
+    /// The vendor's root URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    /// The partner id sent as `partner_id`.
+    pub fn partner_id(&self) -> &str {
+        &self.partner_id
+    }
+
+    /// What relative image paths resolve against, without a trailing slash.
+    pub fn image_origin(&self) -> &str {
+        &self.image_origin
+    }
+
+    /// The transport settings.
+    pub fn http(&self) -> &HttpConfig {
+        &self.http
+    }
+}
+
+fn parse_base(base: &str) -> Result<Url> {
+    let bad = || Error::config("[giftimbiz] `base_url` must be an absolute http(s) URL").with_field("base_url");
+    let mut url = Url::parse(base.trim()).map_err(|_| bad())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.query().is_some() {
+        return Err(bad());
+    }
+    // A trailing slash makes `join`-free concatenation uniform.
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+impl fmt::Debug for GiftimbizConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GiftimbizConfig")
+            .field("base_url", &self.base_url.as_str())
+            .field("partner_id", &self.partner_id)
+            .field("partner_key", &"[secret]")
+            .field("partner_token", &"[secret]")
+            .field("refresh_token", &"[secret]")
+            .field("image_origin", &self.image_origin)
+            .field("http", &self.http)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section() -> ConfigSection {
+        let mut s = ConfigSection::new("giftimbiz");
+        s.set("base_url", "http://127.0.0.1:8089/giftimbiz");
+        s.set("partner_id", "sandbox");
+        s.set("partner_key", "sandbox-partner-key");
+        s.set("partner_token", "sandbox-partner-token");
+        s.set("refresh_token", "sandbox-refresh-token");
+        s
+    }
+
+    #[test]
+    fn reads_the_sandbox_section_and_keeps_secrets_out_of_debug() {
+        let c = GiftimbizConfig::from_section(&section()).unwrap();
+        assert_eq!(c.base_url().as_str(), "http://127.0.0.1:8089/giftimbiz/");
+        assert_eq!(c.image_origin(), "http://127.0.0.1:8089/giftimbiz");
+        let shown = format!("{c:?}");
+        for secret in ["sandbox-partner-key", "sandbox-partner-token", "sandbox-refresh-token"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+
+    #[test]
+    fn unknown_and_missing_keys_are_named() {
+        let mut s = section();
+        s.set("partner_secret", "x");
+        assert_eq!(GiftimbizConfig::from_section(&s).unwrap_err().field(), Some("partner_secret"));
+        let mut s = ConfigSection::new("giftimbiz");
+        s.set("base_url", "https://www.giftiexchange.com");
+        assert_eq!(GiftimbizConfig::from_section(&s).unwrap_err().field(), Some("partner_id"));
+    }
+
+    #[test]
+    fn image_origin_and_transport_keys_are_read() {
+        let mut s = section();
+        s.set("image_origin", "https://img.example/");
+        s.set("read_timeout_ms", "1500");
+        let c = GiftimbizConfig::from_section(&s).unwrap();
+        assert_eq!(c.image_origin(), "https://img.example");
+        assert_eq!(c.http().read_timeout, std::time::Duration::from_millis(1500));
+        s.set("image_origin", "not a url");
+        assert_eq!(GiftimbizConfig::from_section(&s).unwrap_err().field(), Some("image_origin"));
+    }
+}

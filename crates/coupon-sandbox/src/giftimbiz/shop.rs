@@ -1,0 +1,157 @@
+//! Purchases: what the buy endpoints record, the purchase histories read, and QR and
+//! mark-used act on.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde_json::{Value, json};
+
+use super::Refusal;
+use super::catalog::{Catalog, StarCoupon};
+
+/// One gifticon bought (a buy of several `md_idx` records one per sale, sharing the `tid`).
+pub(super) struct GiftRecord {
+    pub(super) tid: String,
+    pub(super) partner: String,
+    pub(super) md_idx: u32,
+    pub(super) cash: u64,
+    pub(super) bought_at: DateTime<FixedOffset>,
+    pub(super) used_at: Option<DateTime<FixedOffset>>,
+}
+
+/// One Starcoupon bought.
+pub(super) struct StarRecord {
+    pub(super) tid: String,
+    pub(super) partner: String,
+    /// The purchased coupon (구매한쿠폰인덱스), for getQRImg and setUseStarCoupon.
+    pub(super) msc_idx: u64,
+    /// Index of the coupon in the catalog.
+    pub(super) coupon: usize,
+    pub(super) cash: u64,
+    pub(super) bought_at: DateTime<FixedOffset>,
+    pub(super) used_at: Option<DateTime<FixedOffset>>,
+}
+
+/// Every purchase since the last reset.
+#[derive(Default)]
+pub(super) struct Shop {
+    seq: u64,
+    pub(super) gifts: Vec<GiftRecord>,
+    pub(super) stars: Vec<StarRecord>,
+    /// Sales already sold, by `md_idx`, with the partner who bought them.
+    pub(super) sold: HashMap<u32, String>,
+}
+
+fn time(t: &DateTime<FixedOffset>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn used(at: Option<&DateTime<FixedOffset>>) -> (&'static str, String) {
+    match at {
+        Some(t) => ("Y", time(t)),
+        None => ("N", String::new()),
+    }
+}
+
+impl Shop {
+    /// A fresh order number: `yyyyMMdd` and a sequence, unique across both kinds.
+    pub(super) fn next_tid(&mut self, now: &DateTime<FixedOffset>) -> String {
+        self.seq += 1;
+        format!("{}{:06}", now.format("%Y%m%d"), self.seq)
+    }
+
+    /// A fresh purchased-coupon index.
+    pub(super) fn next_msc(&mut self) -> u64 {
+        self.seq += 1;
+        500_000 + self.seq
+    }
+
+    /// buyGifticonList: the partner's gifticons, newest first.
+    pub(super) fn gift_list(&self, partner: &str, catalog: &Catalog, today: NaiveDate) -> Vec<Value> {
+        self.gifts
+            .iter()
+            .rev()
+            .filter(|r| r.partner == partner)
+            .map(|r| {
+                let g = catalog.gifticon(r.md_idx);
+                let (use_yn, use_date) = used(r.used_at.as_ref());
+                json!({
+                    "tid": r.tid,
+                    "md_idx": r.md_idx.to_string(),
+                    "gm_idx": g.map(|g| g.gm_idx.to_string()).unwrap_or_default(),
+                    "product": g.map(|g| g.product.clone()).unwrap_or_default(),
+                    "cash": r.cash.to_string(),
+                    "buy_date": time(&r.bought_at),
+                    "endtime": g.map(|g| g.endtime(today)).unwrap_or_default(),
+                    "use_yn": use_yn,
+                    "use_date": use_date,
+                })
+            })
+            .collect()
+    }
+
+    /// buyStarcouponList's `data`: the partner's Starcoupons (of one coupon issue or sale), newest first.
+    pub(super) fn star_data(&self, partner: &str, catalog: &Catalog, msl: Option<&str>, md: Option<&str>) -> Value {
+        let mut list = Vec::new();
+        let (mut total, mut discount) = (0u64, 0u64);
+        for r in self.stars.iter().rev().filter(|r| r.partner == partner) {
+            let Some(c) = catalog.star_coupons.get(r.coupon) else { continue };
+            if msl.is_some_and(|m| m != c.msl_idx.to_string()) || md.is_some_and(|m| m != c.md_idx.to_string()) {
+                continue;
+            }
+            total += r.cash;
+            discount += c.ms_orgprice.saturating_sub(r.cash);
+            let (use_yn, use_date) = used(r.used_at.as_ref());
+            list.push(json!({
+                "tid": r.tid,
+                "msc_idx": r.msc_idx.to_string(),
+                "msl_idx": c.msl_idx.to_string(),
+                "md_idx": c.md_idx.to_string(),
+                "ms_idx": c.ms_idx.to_string(),
+                "msu_idx": c.msu_idx.to_string(),
+                "ms_name": c.ms_name,
+                "ms_couponname": c.ms_couponname,
+                "ms_product": c.ms_product,
+                "cash": r.cash.to_string(),
+                "buy_date": time(&r.bought_at),
+                "use_yn": use_yn,
+                "use_date": use_date,
+            }));
+        }
+        json!({ "list": list, "Totalbuyprice": total, "Totaldiscountprice": discount })
+    }
+
+    /// The partner's Starcoupon by order and purchased coupon.
+    pub(super) fn star(&self, partner: &str, tid: &str, msc_idx: &str) -> Option<&StarRecord> {
+        self.stars.iter().find(|r| r.partner == partner && r.tid == tid && r.msc_idx.to_string() == msc_idx)
+    }
+
+    /// setUseStarCoupon.
+    pub(super) fn use_star(
+        &mut self,
+        partner: &str,
+        coupons: &[StarCoupon],
+        msu_idx: &str,
+        msc_idx: &str,
+        managecode: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<(), Refusal> {
+        let record = self
+            .stars
+            .iter_mut()
+            .find(|r| r.partner == partner && r.msc_idx.to_string() == msc_idx)
+            .ok_or(("M", "구매한 쿠폰이 존재하지 않습니다."))?;
+        let coupon = coupons.get(record.coupon).ok_or(("M", "쿠폰 정보가 존재하지 않습니다."))?;
+        if coupon.msu_idx.to_string() != msu_idx {
+            return Err(("M", "판매자 정보가 일치하지 않습니다."));
+        }
+        if coupon.managecode != managecode {
+            return Err(("N", "입력된 번호 값이 일치하지 않습니다."));
+        }
+        if record.used_at.is_some() {
+            return Err(("M", "이미 사용된 쿠폰입니다."));
+        }
+        record.used_at = Some(now);
+        Ok(())
+    }
+}
