@@ -7,6 +7,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::refs::PartnerRef;
 use crate::vendor::Vendor;
@@ -217,9 +218,10 @@ impl fmt::Display for VendorCode {
 /// );
 /// assert_eq!(e.vendor_code().unwrap().primary(), "E102");
 /// ```
+#[derive(Clone)]
 pub struct Error(Box<Inner>);
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Inner {
     kind: ErrorKind,
     message: String,
@@ -231,7 +233,8 @@ struct Inner {
     http_status: Option<u16>,
     retryable: bool,
     partner_ref: Option<PartnerRef>,
-    source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+    // Shared so an error can be cloned, e.g. to hand one refresh failure to every waiting call.
+    source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
 }
 
 /// Whether repeating a call that failed this way can succeed, when nothing else says.
@@ -363,7 +366,7 @@ impl Error {
     /// Sets the underlying cause. Do not pass errors whose text may hold a
     /// secret (a `reqwest::Error` with its URL, for one: strip it first).
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
-        self.0.source = Some(Box::new(source));
+        self.0.source = Some(Arc::new(source));
         self
     }
 
@@ -539,6 +542,10 @@ mod tests {
     fn errors_are_send_sync_and_small() {
         fn assert_send_sync<T: Send + Sync + 'static>() {}
         assert_send_sync::<Error>();
+        let e = Error::new(ErrorKind::Unauthenticated, "refresh refused").with_source(std::fmt::Error);
+        let copy = e.clone();
+        assert_eq!(copy.to_string(), e.to_string());
+        assert!(copy.source().is_some());
         assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
 }
