@@ -67,7 +67,7 @@ impl Tokens {
             return Ok(Lease { token: token.clone(), generation: s.generation });
         }
         if let Some(f) = s.last_failure.as_ref().filter(|f| f.attempt > seen) {
-            return Err(duplicate(&f.error));
+            return Err(f.error.clone());
         }
         let replacing = s.generation;
         self.fetch_locked(&mut s, replacing, fetch).await
@@ -86,7 +86,7 @@ impl Tokens {
             return Ok(Lease { token: token.clone(), generation: s.generation });
         }
         if let Some(f) = s.last_failure.as_ref().filter(|f| f.replacing == used) {
-            return Err(duplicate(&f.error));
+            return Err(f.error.clone());
         }
         self.fetch_locked(&mut s, used, fetch).await
     }
@@ -109,36 +109,13 @@ impl Tokens {
             Err(error) => {
                 // The old token was refused (or there was none): never hand it out again.
                 s.token = None;
-                s.last_failure = Some(Failure { replacing, attempt: s.attempts, error: duplicate(&error) });
+                s.last_failure = Some(Failure { replacing, attempt: s.attempts, error: error.clone() });
                 Err(error)
             }
         }
     }
 }
 
-/// A copy of an error for another waiter (the cause chain is not cloneable; the rest is).
-fn duplicate(e: &Error) -> Error {
-    let mut copy = Error::new(e.kind(), e.message()).with_retryable(e.is_retryable());
-    if let Some(v) = e.vendor() {
-        copy = copy.with_vendor(v);
-    }
-    if let Some(op) = e.operation() {
-        copy = copy.with_operation(op);
-    }
-    if let Some(code) = e.vendor_code() {
-        copy = copy.with_vendor_code(code.clone());
-    }
-    if let Some(m) = e.vendor_message() {
-        copy = copy.with_vendor_message(m);
-    }
-    if let Some(s) = e.http_status() {
-        copy = copy.with_http_status(s);
-    }
-    if let Some(f) = e.field() {
-        copy = copy.with_field(f);
-    }
-    copy.with_partner_ref_opt(e.partner_ref())
-}
 
 #[cfg(test)]
 mod tests {
