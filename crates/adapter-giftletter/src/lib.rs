@@ -64,6 +64,10 @@ pub use client::Giftletter;
 #[cfg(feature = "client")]
 pub use config::GiftletterConfig;
 
+/// The core this adapter is built on, re-exported: its types (`Pin`, `PhoneNumber`,
+/// `Error`, …) are part of this crate's API.
+pub use coupon_core;
+
 use coupon_core::Vendor;
 
 /// The vendor name; also the config section and the sandbox route prefix.
