@@ -140,7 +140,10 @@ fn brand_of(query: &ProductQuery) -> Result<u64> {
     if brand.is_empty() || brand.len() > 18 || !brand.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::invalid_field(
             "brand",
-            format!("must be Giftletter's numeric brand id, at most 18 digits ({} characters given)", brand.chars().count()),
+            format!(
+                "must be Giftletter's numeric brand id, at most 18 digits ({} characters given)",
+                brand.chars().count()
+            ),
         ));
     }
     brand.parse().map_err(|_| Error::invalid_field("brand", "must be a numeric brand id"))

@@ -216,7 +216,8 @@ impl Giftletter {
     /// `getGoodsInfoList`: the goods of one brand, each with its own `STATUS`.
     pub async fn goods_list(&self, brand_id: u64) -> Result<Vec<GoodsItem>> {
         let op = endpoint::GOODS_LIST;
-        let query = requests::goods_list_query(self.cid(), self.key(), brand_id).map_err(|e| e.in_context(VENDOR, op))?;
+        let query =
+            requests::goods_list_query(self.cid(), self.key(), brand_id).map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::Read, None).await?;
         Self::read(&resp, parse_goods_list)?.map_err(|r| refusal_error(&resp, r))
     }
@@ -224,7 +225,8 @@ impl Giftletter {
     /// `getGoodsInfo`: one goods in detail (supply price, message type, validity, notices).
     pub async fn goods_info(&self, goods_id: &str) -> Result<GoodsInfo> {
         let op = endpoint::GOODS_INFO;
-        let query = requests::goods_info_query(self.cid(), self.key(), goods_id).map_err(|e| e.in_context(VENDOR, op))?;
+        let query =
+            requests::goods_info_query(self.cid(), self.key(), goods_id).map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::Read, None).await?;
         Self::read(&resp, parse_goods_info)?.map_err(|r| refusal_error(&resp, r))
     }

@@ -100,9 +100,7 @@ fn parse_url(key: &str, value: &str) -> Result<Url> {
         return Err(Error::config(format!("[giftletter] `{key}` must be an http(s) URL")).with_field(key));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(
-            Error::config(format!("[giftletter] `{key}` must not carry a query or fragment")).with_field(key)
-        );
+        return Err(Error::config(format!("[giftletter] `{key}` must not carry a query or fragment")).with_field(key));
     }
     Ok(url)
 }

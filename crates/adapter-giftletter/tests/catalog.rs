@@ -1,10 +1,12 @@
 //! Goods list, goods info and brand image against the sandbox, and the IP allow-list.
 
+#![cfg(feature = "client")]
+
 mod common;
 
+use common::{adapter, client, issue_request, set_ip_allowlist, start};
 use coupon_core::{Adapter, Availability, ErrorKind, ProductQuery, Validity, Won};
 use coupon_sandbox::{FaultKind, FaultSpec};
-use common::{adapter, client, issue_request, set_ip_allowlist, start};
 
 #[tokio::test]
 async fn products_of_a_brand_with_each_items_status() {

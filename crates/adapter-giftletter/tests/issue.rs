@@ -1,13 +1,15 @@
 //! Issuing against the sandbox: success, refusals, validation before sending, and
 //! every doubtful path, which must never leave a second coupon.
 
+#![cfg(feature = "client")]
+
 mod common;
 
 use adapter_giftletter::GiftletterAdapter;
 use adapter_giftletter::wire::QueryCharset;
+use common::{SEND_EPIN, adapter, coupons, issue_request, start};
 use coupon_core::{Adapter, ErrorKind, PartnerRef, PhoneNumber};
 use coupon_sandbox::{FaultKind, FaultSpec};
-use common::{SEND_EPIN, adapter, coupons, issue_request, start};
 
 #[tokio::test]
 async fn issue_returns_order_pin_and_a_generated_partner_ref() {

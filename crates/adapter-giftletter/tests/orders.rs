@@ -1,12 +1,14 @@
 //! After the issue: cancel, status and SMS resend against the sandbox.
 
+#![cfg(feature = "client")]
+
 mod common;
 
 use adapter_giftletter::wire::replies::EPinUse;
 use adapter_giftletter::wire::requests::ReSendSms;
+use common::{adapter, issue_request, start};
 use coupon_core::{Adapter, CouponRef, CouponStatus, ErrorKind, Issued, OrderRef};
 use coupon_sandbox::{FaultKind, FaultSpec, RedeemRequest, RunningSandbox};
-use common::{adapter, issue_request, start};
 
 async fn issued(sandbox: &RunningSandbox, goods: &str) -> Issued {
     adapter(sandbox).issue(&issue_request(goods)).await.unwrap()
@@ -111,7 +113,11 @@ async fn resend_works_three_times_then_p301() {
     let mut with_msg = ReSendSms::new(coupon.order.as_str());
     with_msg.msg = Some("다시 보내드려요".into());
     with_msg.reserved = Some("r-2".into());
-    assert_eq!(adapter.client().resend_sms(&with_msg).await.unwrap().as_deref(), Some("r-2"), "`reserved ` key trimmed");
+    assert_eq!(
+        adapter.client().resend_sms(&with_msg).await.unwrap().as_deref(),
+        Some("r-2"),
+        "`reserved ` key trimmed"
+    );
     adapter.resend(&coupon.order).await.unwrap();
     let e = adapter.resend(&coupon.order).await.unwrap_err();
     assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::LimitExceeded, "P301"));

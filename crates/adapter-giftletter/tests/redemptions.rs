@@ -1,14 +1,16 @@
 //! The daily redemption report (`ExchangeDaily.aspx`) against the sandbox, and the
 //! plain-http rule of its separate host.
 
+#![cfg(feature = "client")]
+
 mod common;
 
 use adapter_giftletter::wire::replies::parse_send_epin;
 use adapter_giftletter::{Giftletter, GiftletterConfig, codes};
+use common::{adapter, issue_request, start};
 use coupon_core::chrono::NaiveDate;
 use coupon_core::{Adapter, ErrorKind, RedeemedAt};
 use coupon_sandbox::RedeemRequest;
-use common::{adapter, issue_request, start};
 
 #[tokio::test]
 async fn redemptions_of_a_day_with_korean_branches_and_day_only_goods() {
@@ -75,7 +77,8 @@ async fn the_sandboxs_p003_answer_reads_as_limit_exceeded() {
         "{}/SendEPin?cid=sandbox&enc={enc}&goods_id=0000000582&count=2&title=a&content=b&mdn=01012345678&receive_tel=15881234&co_tid=P3&reserved=",
         sandbox.vendor_url("giftletter")
     );
-    let body = reqwest::Client::builder().no_proxy().build().unwrap().get(url).send().await.unwrap().text().await.unwrap();
+    let body =
+        reqwest::Client::builder().no_proxy().build().unwrap().get(url).send().await.unwrap().text().await.unwrap();
     let refusal = parse_send_epin(&body).unwrap().unwrap_err();
     let adapter_giftletter::wire::Refusal::RstCode { code, .. } = refusal else { panic!("{refusal:?}") };
     assert_eq!(code.raw(), "P003");

@@ -1,11 +1,13 @@
 //! Registration (explicit and link-time), configuration from the sandbox's text, and
 //! secrets kept out of every printed form.
 
+#![cfg(feature = "client")]
+
 mod common;
 
 use adapter_giftletter::{CAPABILITIES, FACTORY, GiftletterAdapter};
-use coupon_core::{Adapter, Registry};
 use common::{issue_request, start};
+use coupon_core::{Adapter, Registry};
 
 #[test]
 fn the_factory_registers_explicitly_and_through_inventory() {

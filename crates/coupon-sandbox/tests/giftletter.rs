@@ -94,10 +94,16 @@ async fn send_epin_refusals_follow_the_code_table() {
     assert_eq!(code(get_json(&sandbox, &send_query("9999999999", "R4", "1", "01012345678", title)).await), "A101");
     assert_eq!(code(get_json(&sandbox, &send_query("0000003016", "R5", "1", "01012345678", title)).await), "A101");
     let long_title = "%EA%B0%80".repeat(21);
-    assert_eq!(code(get_json(&sandbox, &send_query("0000000582", "R6", "1", "01012345678", &long_title)).await), "P001");
+    assert_eq!(
+        code(get_json(&sandbox, &send_query("0000000582", "R6", "1", "01012345678", &long_title)).await),
+        "P001"
+    );
     assert_eq!(code(get_json(&sandbox, &send_query("0000000582", "R7", "1", "01012345678", title)).await), "0");
     let again = get_json(&sandbox, &send_query("0000000582", "R7", "1", "01012345678", title)).await;
-    assert_eq!(again, json!({"rstCode": "P101", "rstMsg": "이미 존재하는 거래번호 입니다", "epin": "", "order_id": "", "reserved": ""}));
+    assert_eq!(
+        again,
+        json!({"rstCode": "P101", "rstMsg": "이미 존재하는 거래번호 입니다", "epin": "", "order_id": "", "reserved": ""})
+    );
     let bad_enc = get_json(&sandbox, "/SendEPin?cid=sandbox&enc=00&goods_id=0000000582&count=1&title=a&content=b&mdn=01012345678&receive_tel=15881234&co_tid=R8").await;
     assert_eq!(code(bad_enc), "A001");
     assert_eq!(code(get_json(&sandbox, "/SendEPin").await), "P001");
@@ -111,9 +117,15 @@ async fn catalog_answers_keep_the_documents_quirks() {
     assert!(text.contains("\"PRICE\": \"10000\""), "string integers: {text}");
     let list: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);
-    assert_eq!(get_json(&sandbox, &format!("/getGoodsInfoList?cid={CID}&brand_id=10&enc=bad")).await, json!({"STATUS": "C"}));
+    assert_eq!(
+        get_json(&sandbox, &format!("/getGoodsInfoList?cid={CID}&brand_id=10&enc=bad")).await,
+        json!({"STATUS": "C"})
+    );
     let enc = md5_hex(&format!("{KEY}{CID}999"));
-    assert_eq!(get_json(&sandbox, &format!("/getGoodsInfoList?cid={CID}&brand_id=999&enc={enc}")).await, json!({"STATUS": "E"}));
+    assert_eq!(
+        get_json(&sandbox, &format!("/getGoodsInfoList?cid={CID}&brand_id=999&enc={enc}")).await,
+        json!({"STATUS": "E"})
+    );
 
     let enc = md5_hex(&format!("{KEY}{CID}0000001104"));
     let info = get_json(&sandbox, &format!("/getGoodsInfo?cid={CID}&goods_id=0000001104&enc={enc}")).await;
@@ -123,7 +135,10 @@ async fn catalog_answers_keep_the_documents_quirks() {
     assert_eq!(info["BRAND_ID"], "20");
 
     let brand = get_json(&sandbox, &format!("/getBrandImage?cid={CID}&brand_id=50")).await;
-    assert_eq!(brand, json!({"BRAND_NAME": "GS칼텍스", "IMG_URL ": "http://image.gift-n.net/brand/50.jpg", "STATUS": "Y"}));
+    assert_eq!(
+        brand,
+        json!({"BRAND_NAME": "GS칼텍스", "IMG_URL ": "http://image.gift-n.net/brand/50.jpg", "STATUS": "Y"})
+    );
     assert_eq!(get_json(&sandbox, &format!("/getBrandImage?cid={CID}&brand_id=1")).await, json!({"STATUS": "E"}));
 }
 
@@ -159,7 +174,8 @@ async fn the_report_is_euc_kr_text_of_the_days_redemptions() {
     assert!(admin.redeem("giftletter", &pin, None).await.is_err(), "a used PIN cannot be redeemed again");
     assert!(admin.redeem("giftletter", "000000000000", None).await.is_err());
 
-    let (status, ct, body) = get_raw(&sandbox, &format!("/mn_compare/ExchangeDaily.aspx?cid={CID}&dt=2026-03-01")).await;
+    let (status, ct, body) =
+        get_raw(&sandbox, &format!("/mn_compare/ExchangeDaily.aspx?cid={CID}&dt=2026-03-01")).await;
     assert_eq!((status, ct.as_deref()), (200, Some("text/plain; charset=euc-kr")));
     let (text, _, bad) = encoding_rs::EUC_KR.decode(&body);
     assert!(!bad);

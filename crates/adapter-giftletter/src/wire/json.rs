@@ -100,7 +100,8 @@ impl Reader<'_> {
             self.pos += 1;
         }
         // The slice is ASCII, so it is a char boundary on both ends.
-        let n: Number = self.text[start..self.pos].parse().map_err(|_| JsonError { offset: start, what: "a number" })?;
+        let n: Number =
+            self.text[start..self.pos].parse().map_err(|_| JsonError { offset: start, what: "a number" })?;
         Ok(Value::Number(n))
     }
 

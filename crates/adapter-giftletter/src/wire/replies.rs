@@ -353,7 +353,8 @@ pub fn parse_goods_info(text: &str) -> Result<Answer<GoodsInfo>, WireError> {
     let f = Fields(&map);
     let status = GoodsStatus::read(&f);
     let goods_id = match (&status, f.text("GOODS_ID")) {
-        (GoodsStatus::Error | GoodsStatus::IpNotAllowed | GoodsStatus::AuthFailed, _) | (GoodsStatus::Other(_), None) => {
+        (GoodsStatus::Error | GoodsStatus::IpNotAllowed | GoodsStatus::AuthFailed, _)
+        | (GoodsStatus::Other(_), None) => {
             return Ok(Err(status_refusal(&f)));
         }
         (_, Some(id)) => id,
@@ -400,7 +401,8 @@ pub fn parse_brand_image(text: &str) -> Result<Answer<BrandImage>, WireError> {
     let status = GoodsStatus::read(&f);
     let brand_name = f.text("BRAND_NAME");
     match (&status, &brand_name) {
-        (GoodsStatus::Error | GoodsStatus::IpNotAllowed | GoodsStatus::AuthFailed, _) | (GoodsStatus::Other(_), None) => {
+        (GoodsStatus::Error | GoodsStatus::IpNotAllowed | GoodsStatus::AuthFailed, _)
+        | (GoodsStatus::Other(_), None) => {
             return Ok(Err(status_refusal(&f)));
         }
         (GoodsStatus::Usable | GoodsStatus::NotUsable | GoodsStatus::Other(_), _) => {}

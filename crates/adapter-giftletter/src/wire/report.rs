@@ -127,7 +127,8 @@ mod tests {
 
     #[test]
     fn tolerates_crlf_blank_lines_spaces_and_date_only() {
-        let text = "\r\n 910587397432 | 20150221151203 | 광주영주 \r\n\r\n910587731646|20150221|\r\n910587731647|20150221";
+        let text =
+            "\r\n 910587397432 | 20150221151203 | 광주영주 \r\n\r\n910587731646|20150221|\r\n910587731647|20150221";
         let r = parse_exchange_daily(day(), text);
         assert!(r.errors.is_empty(), "{:?}", r.errors);
         assert_eq!(r.items.len(), 3);

@@ -260,7 +260,9 @@ mod tests {
     fn send_epin_query_follows_the_documents_order_and_signs() {
         let q = request().query("sandbox", "sandbox-key", QueryCharset::Utf8).unwrap();
         assert!(
-            q.starts_with("cid=sandbox&enc=62101e86ae5b152e0a20688cef18175f&goods_id=0000000582&count=1&title=%EC%84%A0"),
+            q.starts_with(
+                "cid=sandbox&enc=62101e86ae5b152e0a20688cef18175f&goods_id=0000000582&count=1&title=%EC%84%A0"
+            ),
             "{q}"
         );
         assert!(q.ends_with("&mdn=01012345678&receive_tel=15881234&co_tid=CP1&reserved="), "{q}");
@@ -295,7 +297,10 @@ mod tests {
     #[test]
     fn resend_sends_type_d_and_checks_msg() {
         let q = ReSendSms::new("GL2603010000001").query("sandbox", "sandbox-key", QueryCharset::Utf8).unwrap();
-        assert_eq!(q, "cid=sandbox&enc=7d857edebb491c348b48d7e636242f5e&order_id=GL2603010000001&send_type=D&msg=&reserved=");
+        assert_eq!(
+            q,
+            "cid=sandbox&enc=7d857edebb491c348b48d7e636242f5e&order_id=GL2603010000001&send_type=D&msg=&reserved="
+        );
         let mut r = ReSendSms::new("GL2603010000001");
         r.msg = Some("가".repeat(11));
         assert_eq!(r.validate(QueryCharset::Utf8).unwrap_err().field(), Some("msg"));
@@ -304,7 +309,10 @@ mod tests {
 
     #[test]
     fn catalog_and_report_queries() {
-        assert_eq!(goods_list_query("sandbox", "sandbox-key", 10).unwrap(), "cid=sandbox&brand_id=10&enc=e4bf6cd095db4884bb13d7540ee818d2");
+        assert_eq!(
+            goods_list_query("sandbox", "sandbox-key", 10).unwrap(),
+            "cid=sandbox&brand_id=10&enc=e4bf6cd095db4884bb13d7540ee818d2"
+        );
         assert_eq!(
             goods_info_query("sandbox", "sandbox-key", "0000000582").unwrap(),
             "cid=sandbox&goods_id=0000000582&enc=f5d2a17c5db697d17c4ea2fd65e3a1df"

@@ -59,7 +59,8 @@ pub fn issue_request(goods: &str) -> IssueRequest {
 /// The coupons the sandbox issued (admin route).
 pub async fn coupons(sandbox: &RunningSandbox) -> Vec<Value> {
     let url = format!("{}/_sandbox/giftletter/coupons", sandbox.base_url());
-    let v: Value = reqwest::Client::builder().no_proxy().build().unwrap().get(url).send().await.unwrap().json().await.unwrap();
+    let v: Value =
+        reqwest::Client::builder().no_proxy().build().unwrap().get(url).send().await.unwrap().json().await.unwrap();
     v["coupons"].as_array().cloned().unwrap_or_default()
 }
 

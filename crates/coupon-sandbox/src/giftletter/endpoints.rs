@@ -82,7 +82,7 @@ pub(crate) fn send_epin(gl: &Giftletter, raw: Option<&str>) -> Response {
     if !valid_phone(p.get("mdn").unwrap_or(""), true) || !valid_phone(p.get("receive_tel").unwrap_or(""), false) {
         return fail("P002", "핸드폰 번호가 올바르지 않습니다");
     }
-    if !gl.catalog.goods(goods_id).is_some_and(|g| g.status == "Y") {
+    if gl.catalog.goods(goods_id).is_none_or(|g| g.status != "Y") {
         return fail("A101", "사용가능한 상품이 아닙니다.");
     }
     if store.has_co_tid(co_tid) {
@@ -148,7 +148,7 @@ pub(crate) fn status(gl: &Giftletter, raw: Option<&str>) -> Response {
         return fail("E103 : P002", "EPin 상태 조회 실패 : 존재하지 않는 거래번호입니다.");
     };
     let goods = gl.catalog.goods(&order.goods_id);
-    if !goods.is_some_and(|g| g.status_supported) {
+    if goods.is_none_or(|g| !g.status_supported) {
         return fail("P201", "지원하지 않는 기능입니다");
     }
     let day_only = goods.is_some_and(|g| g.exchange_day_only);
@@ -276,7 +276,9 @@ pub(crate) fn brand_image(gl: &Giftletter, raw: Option<&str>) -> Response {
         Err(status) => return status_only(status),
     };
     match p.get("brand_id").and_then(|b| b.parse::<u64>().ok()).and_then(|b| gl.catalog.brand(b)) {
-        Some(b) => answers::object(&Obj::new().s("BRAND_NAME", &b.brand_name).s("IMG_URL ", &b.img_url).s("STATUS", "Y")),
+        Some(b) => {
+            answers::object(&Obj::new().s("BRAND_NAME", &b.brand_name).s("IMG_URL ", &b.img_url).s("STATUS", "Y"))
+        }
         None => status_only("E"),
     }
 }

@@ -71,10 +71,9 @@ fn decode(s: &str) -> Result<String, ()> {
     let bytes = percent_decode(s);
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
-        Err(e) => EUC_KR
-            .decode_without_bom_handling_and_without_replacement(e.as_bytes())
-            .map(|c| c.into_owned())
-            .ok_or(()),
+        Err(e) => {
+            EUC_KR.decode_without_bom_handling_and_without_replacement(e.as_bytes()).map(|c| c.into_owned()).ok_or(())
+        }
     }
 }
 

@@ -155,7 +155,9 @@ fn send_epin_examples() {
     let refused = parse_send_epin(DOC_SEND_EPIN_A101).unwrap().unwrap_err();
     assert_eq!(
         refused,
-        Refusal::RstCode { code: VendorCode::new("A101"), message: Some("사용가능한 상품이 아닙니다.".into()) }
+        Refusal::RstCode {
+            code: VendorCode::new("A101"), message: Some("사용가능한 상품이 아닙니다.".into())
+        }
     );
     assert_eq!(codes::classify(code_of(&refused)).0, ErrorKind::Rejected);
 }
