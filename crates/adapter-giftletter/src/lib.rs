@@ -1,1 +1,107 @@
-//! The giftletter adapter (filled in by its own issue).
+//! The Giftletter (기프트레터, gift-n.net) adapter of the `coupon` SDK.
+//!
+//! Giftletter issues mobile-coupon PINs by SMS (B2C API v1.6): eight endpoints,
+//! GET with query parameters signed by an MD5 `enc`, JSON answers, and a daily
+//! redemption report in EUC-KR text on a separate host.
+//!
+//! - [`Giftletter`]: the native client, one method per endpoint in the vendor's
+//!   terms (`send_epin`, `cancel`, `status`, `resend_sms`, `goods_list`,
+//!   `goods_info`, `brand_image`, `exchange_daily`).
+//! - [`GiftletterAdapter`]: the shared [`coupon_core::Adapter`] operations.
+//! - [`wire`], [`codes`], [`sign`]: sans-IO request building, answer parsing, the
+//!   code table and the signature; they build without the `client` feature.
+//!
+//! # Issuing safely
+//!
+//! `SendEPin` carries the caller's `co_tid` ([`coupon_core::PartnerRef`], generated
+//! when absent). The vendor refuses a repeated `co_tid` (`P101`), so an issue whose
+//! outcome is in doubt after sending (dropped connection, timeout, 5xx) is re-sent
+//! once with the same `co_tid`: a success means the first attempt never took
+//! effect; `P101` means it did, and the error says so
+//! ([`coupon_core::ErrorKind::DuplicateReference`], issued by this call's earlier
+//! attempt, order id unknown). Any doubt left is
+//! [`coupon_core::ErrorKind::OutcomeUnknown`] carrying the `co_tid`. Never a second coupon.
+//!
+//! ```no_run
+//! # #[cfg(feature = "client")]
+//! # async fn demo() -> coupon_core::Result<()> {
+//! use adapter_giftletter::{Giftletter, GiftletterConfig};
+//! use coupon_core::{IssueRequest, PhoneNumber};
+//!
+//! let config = GiftletterConfig::new(
+//!     "https://api.example/giftletter",
+//!     "https://admin.example/mn_compare/ExchangeDaily.aspx",
+//!     "my-cid",
+//!     "my-auth-key",
+//! )?;
+//! let adapter = adapter_giftletter::GiftletterAdapter::new(Giftletter::new(config)?);
+//! let request = IssueRequest::new("0000000582")
+//!     .recipient(PhoneNumber::parse("010-1234-5678").unwrap())
+//!     .callback(PhoneNumber::parse("1588-1234").unwrap())
+//!     .title("선물이 도착했어요")
+//!     .message("GS25 모바일상품권 1만원");
+//! use coupon_core::Adapter;
+//! let issued = adapter.issue(&request).await?;
+//! println!("order {} for partner ref {}", issued.order, issued.partner_ref);
+//! # Ok(()) }
+//! ```
+
+pub mod codes;
+pub mod sign;
+pub mod wire;
+
+#[cfg(feature = "client")]
+mod adapter;
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "client")]
+mod config;
+
+#[cfg(feature = "client")]
+pub use adapter::{CAPABILITIES, GiftletterAdapter};
+#[cfg(feature = "client")]
+pub use client::Giftletter;
+#[cfg(feature = "client")]
+pub use config::GiftletterConfig;
+
+/// The core this adapter is built on, re-exported: its types (`Pin`, `PhoneNumber`,
+/// `Error`, …) are part of this crate's API.
+pub use coupon_core;
+
+use coupon_core::Vendor;
+
+/// The vendor name; also the config section and the sandbox route prefix.
+pub const VENDOR: Vendor = Vendor::new("giftletter");
+
+#[cfg(feature = "client")]
+mod registration {
+    use std::sync::Arc;
+
+    use coupon_core::AdapterFactory;
+    use coupon_core::config::ConfigSection;
+
+    use super::{CAPABILITIES, Giftletter, GiftletterAdapter, GiftletterConfig};
+
+    fn build(section: &ConfigSection) -> coupon_core::Result<Arc<dyn coupon_core::Adapter>> {
+        let config = GiftletterConfig::from_section(section)?;
+        Ok(Arc::new(GiftletterAdapter::new(Giftletter::new(config)?)))
+    }
+
+    /// The factory, as registered with `inventory` and exported as [`super::FACTORY`].
+    pub(super) const fn factory() -> AdapterFactory {
+        AdapterFactory {
+            name: super::VENDOR.as_str(),
+            summary: "Giftletter (기프트레터): issue mobile-coupon PINs by SMS, cancel, status, resend, goods, daily redemptions",
+            capabilities: CAPABILITIES,
+            build,
+        }
+    }
+}
+
+/// How to build this adapter from its config section, for explicit
+/// [`coupon_core::Registry::register`] (it is also collected by `inventory`).
+#[cfg(feature = "client")]
+pub static FACTORY: coupon_core::AdapterFactory = registration::factory();
+
+#[cfg(feature = "client")]
+coupon_core::inventory::submit!(registration::factory());

@@ -5,7 +5,8 @@
 //!
 //! - `giftletter.json`: `brands` (`brand_id`, `brand_name`, `img_url`, `brand_memo`),
 //!   `goods` (`goods_id`, `goods_name`, `brand_id`, `price`, `sprice`, `msg_type`,
-//!   `exdate`, `goods_memo`, `img_url`, `status`, `status_supported`), `branches`.
+//!   `exdate`, `goods_memo`, `img_url`, `status`, `status_supported`, `exchange_day_only`),
+//!   `branches`.
 //! - `giftimbiz.json`: `gifticon_categories` and `star_categories` (`mc_idx`,
 //!   `mc_title`, `mc_gift_thum`), `brands` (`mb_idx`, `mb_brand`, `mb_edu_use_is`,
 //!   `mc_idx`, `mb_thumb`), `gifticons` (`md_idx`, `gm_idx`, `product`, `mb_idx`,
@@ -87,6 +88,7 @@ mod tests {
         img_url: String,
         status: String,
         status_supported: bool,
+        exchange_day_only: bool,
     }
 
     #[test]
@@ -115,6 +117,8 @@ mod tests {
         assert!(exdates.contains(&true) && exdates.contains(&false), "both exdate forms");
         assert!(c.goods.iter().any(|g| g.status == "N"), "an unusable goods");
         assert!(c.goods.iter().any(|g| !g.status_supported), "a goods without status");
+        assert!(c.goods.iter().any(|g| g.exchange_day_only), "a goods redeemed with the day only");
+        assert!(c.goods.iter().any(|g| !g.exchange_day_only), "a goods redeemed with a time");
         assert!(c.goods.iter().any(|g| g.goods_memo.is_empty()), "a goods using the brand memo");
         assert!(c.goods.iter().any(|g| !g.goods_memo.is_empty()), "a goods with its own memo");
         assert!(c.branches.len() >= 4 && c.branches.iter().all(|b| !b.is_empty()));

@@ -1,18 +1,48 @@
 //! Giftletter (기프트레터, gift-n.net) emulator, served under `/giftletter`.
 //!
-//! To emulate (B2C API v1.6, GET with query parameters, JSON answers): `SendEPin`,
-//! `CancelSendEPin`, `StatusSendEPin`, `ReSendSMS`, `getGoodsInfoList`, `getGoodsInfo`,
-//! `getBrandImage`, and the daily report `mn_compare/ExchangeDaily.aspx` (text).
-//! For now the router is empty and the catalog is served as is.
+//! The B2C API v1.6, read from the vendor's document independently of the SDK's
+//! adapter: GET with query parameters (UTF-8 or EUC-KR percent-encoding, both
+//! accepted), an `enc` MD5 signature checked on every signed endpoint, JSON
+//! answers written like the document's examples (string integers, stray spaces in
+//! some keys, `{"STATUS":"E"}` for a failed list, two-part codes `E102:P002` and
+//! `E103 : P002`), and the EUC-KR text report.
+//!
+//! | route | answers |
+//! |---|---|
+//! | `GET /SendEPin` | issues a 12-digit PIN and an order id; `A001` bad `enc`, `A101` unknown or unusable goods, `P101` repeated `co_tid`, `P002` bad phone, `P003` count ≠ 1, `P001` missing/too long |
+//! | `GET /CancelSendEPin` | `E102:P002` unknown order, `E201` used, `E304` already cancelled |
+//! | `GET /StatusSendEPin` | `use` Y/N/C, `use_date`, `branchname`; `E103 : P002` unknown order, `P201` goods without status |
+//! | `GET /ReSendSMS` | `P102` unknown order, `P301` after 3 resends |
+//! | `GET /getGoodsInfoList` | the brand's goods, or `{"STATUS":"E"}` / `C` / `I` |
+//! | `GET /getGoodsInfo` | one goods, or `{"STATUS":"E"}` / `C` / `I` |
+//! | `GET /getBrandImage` | a brand, or `{"STATUS":"E"}` / `I` |
+//! | `GET /mn_compare/ExchangeDaily.aspx` | `pin\|YYYYMMDDHHMMSS\|branch` lines of `dt`, EUC-KR |
+//!
+//! Admin routes under `/_sandbox/giftletter`: `POST /ip-allowlist` with
+//! `{"enabled": true}` makes every call answer as from an unregistered IP (`S002`,
+//! `STATUS I`, 403 on the report); `GET /coupons` lists the issued PINs with their
+//! state. `POST /_sandbox/redeem` takes the 12-digit PIN as `id`.
 
-use std::sync::Arc;
+mod answers;
+mod catalog;
+mod endpoints;
+mod query;
+mod store;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Router;
-use serde_json::Value;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
 
 use crate::emulator::{Emulator, RedeemRequest};
 use crate::error::AdminError;
 use crate::fixtures;
+use catalog::Catalog;
+use store::{PinState, Store};
 
 /// Route prefix and admin name.
 const NAME: &str = "giftletter";
@@ -20,13 +50,75 @@ const NAME: &str = "giftletter";
 /// The Giftletter emulator.
 pub(crate) struct Giftletter {
     fixtures: Value,
+    catalog: Catalog,
+    store: Mutex<Store>,
+}
+
+// Every critical section leaves the store consistent before anything can panic,
+// so a poisoned lock still holds good data.
+fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Giftletter {
     /// A fresh emulator over the embedded catalog.
     pub(crate) fn new() -> Self {
-        Self { fixtures: fixtures::parse(NAME, fixtures::GIFTLETTER) }
+        let fixtures = fixtures::parse(NAME, fixtures::GIFTLETTER);
+        let catalog = Catalog::from_fixtures(&fixtures);
+        Self { fixtures, catalog, store: Mutex::default() }
     }
+}
+
+type Gl = State<Arc<Giftletter>>;
+
+async fn send_epin(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::send_epin(&gl, q.as_deref())
+}
+
+async fn cancel(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::cancel(&gl, q.as_deref())
+}
+
+async fn status(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::status(&gl, q.as_deref())
+}
+
+async fn resend_sms(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::resend_sms(&gl, q.as_deref())
+}
+
+async fn goods_list(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::goods_list(&gl, q.as_deref())
+}
+
+async fn goods_info(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::goods_info(&gl, q.as_deref())
+}
+
+async fn brand_image(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::brand_image(&gl, q.as_deref())
+}
+
+async fn exchange_daily(State(gl): Gl, RawQuery(q): RawQuery) -> Response {
+    endpoints::exchange_daily(&gl, q.as_deref())
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowList {
+    enabled: bool,
+}
+
+async fn set_ip_allowlist(State(gl): Gl, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
+    let req: AllowList = serde_json::from_slice(&body)
+        .map_err(|e| AdminError::BadRequest(format!("expected {{\"enabled\": true|false}}: {e}")))?;
+    lock(&gl.store).ip_allowlist = req.enabled;
+    Ok(axum::Json(json!({ "enabled": req.enabled })))
+}
+
+async fn coupons(State(gl): Gl) -> axum::Json<Value> {
+    let list: Vec<Value> = lock(&gl.store).orders().iter().map(store::Order::describe).collect();
+    axum::Json(json!({ "coupons": list }))
 }
 
 impl Emulator for Giftletter {
@@ -36,6 +128,15 @@ impl Emulator for Giftletter {
 
     fn router(self: Arc<Self>) -> Router {
         Router::new()
+            .route("/SendEPin", get(send_epin))
+            .route("/CancelSendEPin", get(cancel))
+            .route("/StatusSendEPin", get(status))
+            .route("/ReSendSMS", get(resend_sms))
+            .route("/getGoodsInfoList", get(goods_list))
+            .route("/getGoodsInfo", get(goods_info))
+            .route("/getBrandImage", get(brand_image))
+            .route("/mn_compare/ExchangeDaily.aspx", get(exchange_daily))
+            .with_state(self)
     }
 
     fn fixtures(&self) -> Value {
@@ -43,10 +144,46 @@ impl Emulator for Giftletter {
     }
 
     fn reset(&self) {
-        // No request changes anything yet: the catalog is read-only.
+        *lock(&self.store) = Store::default();
     }
 
-    fn redeem(&self, _req: &RedeemRequest) -> Result<Value, AdminError> {
-        Err(AdminError::NotImplemented(format!("redeem is not emulated yet for {NAME}")))
+    fn redeem(&self, req: &RedeemRequest) -> Result<Value, AdminError> {
+        if req.amount.is_some() {
+            return Err(AdminError::BadRequest("Giftletter PINs are exchanged whole: `amount` does not apply".into()));
+        }
+        let at = req.at_kst()?;
+        let mut store = lock(&self.store);
+        let order = store
+            .by_epin_mut(req.id.trim())
+            .ok_or_else(|| AdminError::NotFound(format!("no Giftletter PIN {:?} was issued", req.id)))?;
+        match &order.state {
+            PinState::Used { .. } => return Err(AdminError::Conflict("this PIN is already used".into())),
+            PinState::Cancelled { .. } => return Err(AdminError::Conflict("this PIN was cancelled".into())),
+            PinState::Unused => {}
+        }
+        let branch = match &req.branch {
+            Some(b) if !b.trim().is_empty() => b.trim().to_owned(),
+            Some(_) | None => {
+                let branches = &self.catalog.branches;
+                branches.get(fastrand::usize(..branches.len().max(1))).cloned().unwrap_or_else(|| "본점".to_owned())
+            }
+        };
+        order.state = PinState::Used { at, branch: branch.clone() };
+        Ok(json!({
+            "vendor": NAME,
+            "order_id": order.order_id,
+            "goods_id": order.goods_id,
+            "branch": branch,
+            "exchanged_at": at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        }))
+    }
+
+    fn admin_router(self: Arc<Self>) -> Option<Router> {
+        Some(
+            Router::new()
+                .route("/ip-allowlist", post(set_ip_allowlist))
+                .route("/coupons", get(coupons))
+                .with_state(self),
+        )
     }
 }

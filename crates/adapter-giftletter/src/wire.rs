@@ -1,0 +1,59 @@
+//! Giftletter's requests and answers, sans-IO: query strings to send, parsers for
+//! what comes back. No HTTP here, so fuzz targets and benches use it as is.
+//!
+//! - [`requests`]: validation (CP949 byte limits, phone numbers, charset) and the
+//!   percent-encoded query of each endpoint, `enc` included.
+//! - [`replies`]: the JSON answers, read forgivingly ([`json`]): keys trimmed,
+//!   integers as numbers or strings, `""` as absent, one or two result codes.
+//! - [`report`]: the `ExchangeDaily.aspx` text report.
+//!
+//! ```
+//! use adapter_giftletter::wire::replies::{parse_send_epin, Refusal};
+//! let ok = parse_send_epin(r#"{"rstCode":"0","rstMsg":"","epin":"405868134802","order_id":"BU4S12R1604001","reserved":""}"#)
+//!     .unwrap()
+//!     .unwrap();
+//! assert_eq!(ok.order_id, "BU4S12R1604001");
+//! assert_eq!(ok.epin.to_string(), "********4802");
+//!
+//! let refused = parse_send_epin(r#"{"rstCode":"A101","rstMsg":"사용가능한 상품이 아닙니다.","epin":"","order_id":"","reserved":""}"#)
+//!     .unwrap()
+//!     .unwrap_err();
+//! assert!(matches!(refused, Refusal::RstCode { ref code, .. } if code.primary() == "A101"));
+//! ```
+
+pub mod json;
+pub mod replies;
+pub mod report;
+pub mod requests;
+
+use std::fmt;
+
+/// An answer that could not be understood. Its message names what was wrong
+/// (a field, a byte offset), never a PIN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireError {
+    message: String,
+}
+
+impl WireError {
+    /// An error with this explanation.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+
+    /// The explanation.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for WireError {}
+
+pub use replies::{Answer, Refusal};
+pub use requests::QueryCharset;

@@ -1,0 +1,64 @@
+//! The Giftletter catalog (`fixtures/giftletter.json`), typed for the handlers.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A brand (`getBrandImage`, `BRAND_*` fields).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Brand {
+    pub(crate) brand_id: u64,
+    pub(crate) brand_name: String,
+    pub(crate) img_url: String,
+    pub(crate) brand_memo: String,
+}
+
+/// A goods (`getGoodsInfoList`, `getGoodsInfo`, issued by `SendEPin`).
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Goods {
+    pub(crate) goods_id: String,
+    pub(crate) goods_name: String,
+    pub(crate) brand_id: u64,
+    pub(crate) price: u64,
+    pub(crate) sprice: u64,
+    /// `1` LMS, `2` MMS.
+    pub(crate) msg_type: String,
+    /// Days (`"93"`) or a date (`"2027-12-31"`).
+    pub(crate) exdate: String,
+    pub(crate) goods_memo: String,
+    pub(crate) img_url: String,
+    /// `Y` can be issued, `N` cannot (`A101`).
+    pub(crate) status: String,
+    /// `StatusSendEPin` answers `P201` when false ("일부 상품의 경우 쿠폰 상태 조회 기능을 제공하지 않습니다").
+    pub(crate) status_supported: bool,
+    /// The daily report gives only the day for these ("교환일시 항목은 상품에 따라 일자만 제공").
+    pub(crate) exchange_day_only: bool,
+}
+
+/// The whole catalog.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct Catalog {
+    pub(crate) brands: Vec<Brand>,
+    pub(crate) goods: Vec<Goods>,
+    /// Shops where a redemption happens when the admin call names none.
+    pub(crate) branches: Vec<String>,
+}
+
+impl Catalog {
+    /// Reads the embedded catalog.
+    ///
+    /// # Panics
+    ///
+    /// When the embedded file does not have the catalog's shape: a build defect
+    /// caught by the fixture tests, never a consequence of a request.
+    pub(crate) fn from_fixtures(value: &Value) -> Self {
+        Self::deserialize(value).unwrap_or_else(|e| panic!("coupon-sandbox: fixtures/giftletter.json: {e}"))
+    }
+
+    pub(crate) fn brand(&self, brand_id: u64) -> Option<&Brand> {
+        self.brands.iter().find(|b| b.brand_id == brand_id)
+    }
+
+    pub(crate) fn goods(&self, goods_id: &str) -> Option<&Goods> {
+        self.goods.iter().find(|g| g.goods_id == goods_id)
+    }
+}
