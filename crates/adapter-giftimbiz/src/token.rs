@@ -116,7 +116,6 @@ impl Tokens {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

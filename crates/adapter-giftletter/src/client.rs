@@ -138,7 +138,7 @@ impl Giftletter {
             Ok(reply) => return Ok(reply),
             Err(refusal) => refusal,
         };
-        let resent = resp.attempts() > 1;
+        let resent = resp.resent_after_doubt();
         let code = refusal_code(&refusal).clone();
         let is_duplicate = code.primary().eq_ignore_ascii_case("P101");
         if resent && is_duplicate {
@@ -184,7 +184,9 @@ impl Giftletter {
         let resp = self.get(op, &query, CallSafety::MoneyMovingDeduplicated, None).await?;
         match Self::read(&resp, parse_cancel)? {
             Ok(()) => Ok(()),
-            Err(refusal) if resp.attempts() > 1 && refusal_code(&refusal).primary().eq_ignore_ascii_case("E304") => {
+            Err(refusal)
+                if resp.resent_after_doubt() && refusal_code(&refusal).primary().eq_ignore_ascii_case("E304") =>
+            {
                 tracing::info!("CancelSendEPin re-send answered E304: the first attempt cancelled it");
                 Ok(())
             }
