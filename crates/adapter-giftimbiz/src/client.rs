@@ -239,14 +239,11 @@ impl Giftimbiz {
     ) -> impl Stream<Item = Result<ListPage<GiftListing>>> + Send + 'static {
         let client = self.clone();
         let first = q.page.unwrap_or(1);
-        stream::try_unfold(Some(first), move |next| {
+        walk_pages(first, move |page| {
             let (client, mut q) = (client.clone(), q.clone());
             async move {
-                let Some(page) = next else { return Ok(None) };
                 q.page = Some(page);
-                let listing = client.gift_listings(&q).await?;
-                let more = listing.is_next && !listing.items.is_empty();
-                Ok(Some((listing, if more { page.checked_add(1) } else { None })))
+                client.gift_listings(&q).await
             }
         })
     }
@@ -369,14 +366,11 @@ impl Giftimbiz {
     ) -> impl Stream<Item = Result<ListPage<StarListing>>> + Send + 'static {
         let client = self.clone();
         let first = q.page.unwrap_or(1);
-        stream::try_unfold(Some(first), move |next| {
+        walk_pages(first, move |page| {
             let (client, mut q) = (client.clone(), q.clone());
             async move {
-                let Some(page) = next else { return Ok(None) };
                 q.page = Some(page);
-                let listing = client.star_listings(&q).await?;
-                let more = listing.is_next && !listing.items.is_empty();
-                Ok(Some((listing, if more { page.checked_add(1) } else { None })))
+                client.star_listings(&q).await
             }
         })
     }
@@ -607,4 +601,20 @@ fn test_account_unknown<P>() -> Reconciliation<P> {
     Reconciliation::StillUnknown(format!(
         "the test account {TEST_PARTNER_ID} executes no purchase, so its history cannot settle a buy"
     ))
+}
+
+/// Pages from `first` on, fetched one after another, until a page says no other
+/// follows (or comes back empty, whatever `isNext` says: a vendor bug must not loop forever).
+fn walk_pages<T, F, Fut>(first: u32, fetch: F) -> impl Stream<Item = Result<ListPage<T>>> + Send + 'static
+where
+    T: Send + 'static,
+    F: Fn(u32) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<ListPage<T>>> + Send,
+{
+    stream::try_unfold((Some(first), fetch), |(next, fetch)| async move {
+        let Some(page) = next else { return Ok(None) };
+        let listing = fetch(page).await?;
+        let more = listing.is_next && !listing.items.is_empty();
+        Ok(Some((listing, (if more { page.checked_add(1) } else { None }, fetch))))
+    })
 }
