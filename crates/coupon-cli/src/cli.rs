@@ -14,7 +14,7 @@ use crate::commands::giftletter::GiftletterCommand;
 #[command(name = "coupon", version, about, after_help = crate::exit::HELP)]
 pub struct Cli {
     /// The configuration file (TOML, one section per vendor). Default: ./coupon.toml when present;
-    /// every key can be overridden by COUPON_<VENDOR>_<KEY>.
+    /// every key can be overridden by an environment variable, e.g. COUPON_GIFTLETTER_AUTH_KEY.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Print exactly one JSON document on stdout.

@@ -52,9 +52,17 @@ fn usage_error(e: clap::Error) -> ExitCode {
     // Help and version are not errors (clap exits 0 for them).
     let informational = e.exit_code() == 0;
     if !informational && std::env::args_os().any(|a| a == "--json") {
-        let message = e.render().to_string();
-        let first = message.lines().next().unwrap_or("invalid command line").trim_start_matches("error: ");
-        output::line(&output::error_json(&Error::new(ErrorKind::InvalidInput, first.to_string())).to_string());
+        let rendered = e.render().to_string();
+        // One line: clap's message and its details, without the usage and "try --help" lines.
+        let message = rendered
+            .lines()
+            .map(str::trim)
+            .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let message = message.trim_start_matches("error: ").to_string();
+        output::line(&output::error_json(&Error::new(ErrorKind::InvalidInput, message)).to_string());
         return ExitCode::from(exit::USAGE);
     }
     let code = e.exit_code();

@@ -22,7 +22,15 @@ fn status_of_a_stored_value_coupon_has_its_balance_and_masks_barcode_and_receive
     assert_eq!(records.len(), 1, "{doc}");
     let r = &records[0];
     for key in [
-        "type", "status", "barcode", "order_date", "valid_until", "exchanged_at", "cancelled_at", "total", "remaining",
+        "type",
+        "status",
+        "barcode",
+        "order_date",
+        "valid_until",
+        "exchanged_at",
+        "cancelled_at",
+        "total",
+        "remaining",
         "receiver",
     ] {
         assert!(r.get(key).is_some(), "{key} in {r}");
@@ -45,7 +53,8 @@ fn status_of_a_stored_value_coupon_has_its_balance_and_masks_barcode_and_receive
 fn every_order_of_a_reissued_barcode_is_listed() {
     let env = Env::start();
     let doc = env.json(&["coufun", "status", "--goods", "CF10000123", "--barcode", "912603550784"], 0);
-    let statuses: Vec<&str> = doc["records"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> =
+        doc["records"].as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["cancelled", "used", "unused"]);
     assert!(doc["records"][0]["cancelled_at"].as_str().unwrap().ends_with("+09:00"));
     assert_eq!(doc["records"][0]["type"], "barcode");
@@ -78,7 +87,11 @@ fn an_unreachable_vendor_exits_5() {
         "[coufun]\nbase_url = \"http://127.0.0.1:{port}/coufun\"\npoc_id = \"SANDBOX\"\nmax_attempts = 2\n"
     ));
     let dir = tempfile::tempdir().unwrap();
-    let run = run_in(dir.path(), Some(config.path()), &["coufun", "status", "--goods", GOODS, "--barcode", BARCODE, "--json"]);
+    let run = run_in(
+        dir.path(),
+        Some(config.path()),
+        &["coufun", "status", "--goods", GOODS, "--barcode", BARCODE, "--json"],
+    );
     assert_eq!(run.code, 5, "{run:#?}");
     error(&run.doc(), "transport");
 }

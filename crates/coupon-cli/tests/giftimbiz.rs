@@ -23,8 +23,18 @@ fn buy_args(extra: &[&'static str]) -> Vec<&'static str> {
 
 fn star_buy_args() -> Vec<&'static str> {
     vec![
-        "giftimbiz", "star-buy", "--sale", STAR[0], "--coupon", STAR[1], "--detail", STAR[2], "--cash", "12000",
-        "--product", "연어덮밥",
+        "giftimbiz",
+        "star-buy",
+        "--sale",
+        STAR[0],
+        "--coupon",
+        STAR[1],
+        "--detail",
+        STAR[2],
+        "--cash",
+        "12000",
+        "--product",
+        "연어덮밥",
     ]
 }
 
@@ -158,9 +168,13 @@ fn a_wrong_amount_is_refused_with_exit_3_and_bad_input_exits_2_unsent() {
     let e = error(&doc, "invalid_input");
     assert_eq!(e["vendor_code"], "PL", "the vendor refused the amount: sent, so exit 3 rather than 2");
     let sent = env.count(BUY);
-    let e = error(&env.json(&["giftimbiz", "buy", "--listing", "18411|18412", "--cash", "1", "--product", "x"], 2), "invalid_input");
+    let e = error(
+        &env.json(&["giftimbiz", "buy", "--listing", "18411|18412", "--cash", "1", "--product", "x"], 2),
+        "invalid_input",
+    );
     assert_eq!(e["field"], "md_idx");
-    let e = error(&env.json(&["giftimbiz", "reconcile", "--listing", SALE, "--since", "yesterday"], 2), "invalid_input");
+    let e =
+        error(&env.json(&["giftimbiz", "reconcile", "--listing", SALE, "--since", "yesterday"], 2), "invalid_input");
     assert_eq!(e["field"], "since");
     assert_eq!(env.count(BUY), sent, "nothing more was sent");
 }
@@ -189,14 +203,20 @@ fn starcoupons_list_detail_buy_history_qr_use_and_reconcile() {
     let doc = env.json(&["giftimbiz", "qr", "--tid", &tid, "--coupon", &msc], 0);
     assert!(doc["qr_url"].as_str().unwrap().starts_with("http://127.0.0.1"), "{doc}");
 
-    let e = error(&env.json(&["giftimbiz", "star-use", "--seller", "359", "--coupon", &msc, "--manage-code", "000000"], 3), "invalid_input");
+    let e = error(
+        &env.json(&["giftimbiz", "star-use", "--seller", "359", "--coupon", &msc, "--manage-code", "000000"], 3),
+        "invalid_input",
+    );
     assert_eq!(e["vendor_code"], "N", "the vendor refused the code: it was sent, so exit 3");
     let doc = env.json(&["giftimbiz", "star-use", "--seller", "359", "--coupon", &msc, "--manage-code", "124482"], 0);
     assert_eq!(doc["used"], true);
     let doc = env.json(&["giftimbiz", "star-purchases"], 0);
     assert!(doc["items"][0]["used_at"].is_string(), "{doc}");
 
-    let doc = env.json(&["giftimbiz", "star-reconcile", "--sale", STAR[0], "--coupon", STAR[1], "--since", "2000-01-01 00:00"], 0);
+    let doc = env.json(
+        &["giftimbiz", "star-reconcile", "--sale", STAR[0], "--coupon", STAR[1], "--since", "2000-01-01 00:00"],
+        0,
+    );
     assert_eq!(doc["result"], "bought");
 }
 

@@ -34,7 +34,10 @@ pub async fn run(out: &Output) -> CliResult {
     let admin = sandbox.admin();
     let fixtures = admin.fixtures().await.map_err(sandbox_error)?;
     let mut tour = Tour::new(out);
-    tour.say(&format!("coupon demo: the sandbox is on {} (loopback); configured from its coupon.toml\n", sandbox.base_url()));
+    tour.say(&format!(
+        "coupon demo: the sandbox is on {} (loopback); configured from its coupon.toml\n",
+        sandbox.base_url()
+    ));
     let result = async {
         giftletter::tour(&mut tour, &config, &admin, &fixtures).await?;
         giftimbiz::tour(&mut tour, &config, &fixtures).await?;
@@ -101,7 +104,8 @@ impl<'a> Tour<'a> {
             b.inc(1);
         }
         outcome.map(|(_, value)| value).map_err(|e| {
-            Failure::from(e).hint(format!("demo step {number} ({vendor} {operation}) did not give the expected outcome"))
+            Failure::from(e)
+                .hint(format!("demo step {number} ({vendor} {operation}) did not give the expected outcome"))
         })
     }
 

@@ -134,7 +134,7 @@ pub enum GiftimbizCommand {
         /// The order (tid) the buy answered.
         #[arg(long, value_name = "T")]
         tid: String,
-        /// The bought coupon (msc_idx).
+        /// The bought coupon (msc_idx, as `star-purchases` lists it).
         #[arg(long, value_name = "N", visible_aliases = ["msc-idx", "detail"])]
         coupon: String,
     },
@@ -143,7 +143,7 @@ pub enum GiftimbizCommand {
         /// The seller (msu_idx).
         #[arg(long, value_name = "N", visible_alias = "msu-idx")]
         seller: String,
-        /// The bought coupon (msc_idx).
+        /// The bought coupon (msc_idx, as `star-purchases` lists it).
         #[arg(long, value_name = "N", visible_aliases = ["msc-idx", "detail"])]
         coupon: String,
         /// The shop's manage code.

@@ -40,8 +40,9 @@ pub struct Run {
 impl Run {
     /// Stdout as the one JSON document it must be.
     pub fn doc(&self) -> Value {
-        serde_json::from_str(self.stdout.trim_end())
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}\nstderr: {}", self.stdout, self.stderr))
+        serde_json::from_str(self.stdout.trim_end()).unwrap_or_else(|e| {
+            panic!("stdout is not one JSON document ({e}):\n{}\nstderr: {}", self.stdout, self.stderr)
+        })
     }
 
     /// Both streams, for "never shows" checks.
@@ -132,8 +133,18 @@ impl Env {
 /// `giftletter issue` with every required flag, plus `extra`.
 pub fn issue_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
-        "giftletter", "issue", "--goods", GOODS, "--to", PHONE, "--callback", "1588-1234", "--title", "선물이 도착했어요",
-        "--content", "모바일 상품권을 보내드립니다",
+        "giftletter",
+        "issue",
+        "--goods",
+        GOODS,
+        "--to",
+        PHONE,
+        "--callback",
+        "1588-1234",
+        "--title",
+        "선물이 도착했어요",
+        "--content",
+        "모바일 상품권을 보내드립니다",
     ];
     args.extend_from_slice(extra);
     args

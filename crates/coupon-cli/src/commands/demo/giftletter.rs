@@ -28,7 +28,12 @@ fn pick_goods(fixtures: &Value) -> Option<Goods> {
     })
 }
 
-pub(super) async fn tour(tour: &mut Tour<'_>, config: &CouponConfig, admin: &SandboxAdmin, fixtures: &Value) -> CliResult {
+pub(super) async fn tour(
+    tour: &mut Tour<'_>,
+    config: &CouponConfig,
+    admin: &SandboxAdmin,
+    fixtures: &Value,
+) -> CliResult {
     let client = Giftletter::new(GiftletterConfig::from_section(config.require(VENDOR)?)?)?;
     let goods = pick_goods(fixtures).ok_or_else(|| missing_fixture("usable Giftletter goods"))?;
     let branch = fixtures[VENDOR]["branches"][0].as_str().unwrap_or("본점").to_string();

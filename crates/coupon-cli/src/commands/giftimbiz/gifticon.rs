@@ -110,7 +110,8 @@ pub(super) async fn listings(client: &Giftimbiz, args: &ListingArgs, out: &Outpu
         page: args.page,
         limit: args.limit,
     };
-    let (page, pages) = if args.all { all_pages(client, query, out).await? } else { (client.gift_listings(&query).await?, 1) };
+    let (page, pages) =
+        if args.all { all_pages(client, query, out).await? } else { (client.gift_listings(&query).await?, 1) };
     let doc = json!({
         "vendor": VENDOR,
         "page": if args.all { Value::Null } else { json!(args.page.unwrap_or(1)) },
@@ -228,7 +229,8 @@ fn buy_failure(e: Error, ids: &[&str], sent: KstDateTime) -> Failure {
         return e.into();
     }
     let since = since_for(sent);
-    let commands = ids.iter().map(|id| format!("coupon giftimbiz reconcile --listing {id} --since \"{since}\"")).collect();
+    let commands =
+        ids.iter().map(|id| format!("coupon giftimbiz reconcile --listing {id} --since \"{since}\"")).collect();
     Failure::from(e)
         .hint(
             "the buy may have gone through: do not buy again. Wait a minute (the request may still be in flight \
@@ -289,7 +291,10 @@ pub(super) async fn reconcile(client: &Giftimbiz, listing: &str, since: KstDateT
     });
     out.emit(&doc, || match result {
         "bought" => format!("the buy of sale {listing} went through:\n{}", purchases_table(&items)),
-        _ => format!("no purchase of sale {listing} since {}: the buy did not happen; buying again is safe", format::kst(&since)),
+        _ => format!(
+            "no purchase of sale {listing} since {}: the buy did not happen; buying again is safe",
+            format::kst(&since)
+        ),
     });
     Ok(())
 }

@@ -59,7 +59,8 @@ pub(super) async fn listings(client: &Giftimbiz, args: &StarListingArgs, out: &O
         page: args.page,
         maker: args.maker.clone(),
     };
-    let (page, pages) = if args.all { all_pages(client, query, out).await? } else { (client.star_listings(&query).await?, 1) };
+    let (page, pages) =
+        if args.all { all_pages(client, query, out).await? } else { (client.star_listings(&query).await?, 1) };
     let doc = json!({
         "vendor": VENDOR,
         "page": if args.all { Value::Null } else { json!(args.page.unwrap_or(1)) },
@@ -131,12 +132,15 @@ pub(super) async fn detail(client: &Giftimbiz, sale: &str, coupon: &str, out: &O
             ("shop", format::text(i.ms_name.as_deref())),
             ("coupon", format::text(i.ms_couponname.as_deref())),
             ("product", format::text(i.ms_product.as_deref())),
-            ("sale / coupon / detail", format!(
-                "{} / {} / {}",
-                format::text(i.md_idx.as_deref()),
-                format::text(i.msl_idx.as_deref()),
-                format::text(i.msc_idx.as_deref())
-            )),
+            (
+                "sale / coupon / detail",
+                format!(
+                    "{} / {} / {}",
+                    format::text(i.md_idx.as_deref()),
+                    format::text(i.msl_idx.as_deref()),
+                    format::text(i.msc_idx.as_deref())
+                ),
+            ),
             ("price", format::won(i.ms_price)),
             ("original price", format::won(i.ms_orgprice)),
             ("condition", format::text(i.msl_condition.as_deref())),
@@ -246,7 +250,12 @@ fn purchases_table(items: &[StarPurchase]) -> String {
     t.to_string()
 }
 
-pub(super) async fn purchases(client: &Giftimbiz, coupon: Option<&str>, sale: Option<&str>, out: &Output) -> Result<()> {
+pub(super) async fn purchases(
+    client: &Giftimbiz,
+    coupon: Option<&str>,
+    sale: Option<&str>,
+    out: &Output,
+) -> Result<()> {
     let p = client.star_purchases(coupon, sale).await?;
     let doc = json!({
         "vendor": VENDOR,
@@ -255,7 +264,12 @@ pub(super) async fn purchases(client: &Giftimbiz, coupon: Option<&str>, sale: Op
         "items": p.items.iter().map(purchase_json).collect::<Vec<_>>(),
     });
     out.emit(&doc, || {
-        format!("{}\n{} purchases, {} paid in all", purchases_table(&p.items), p.items.len(), format::won(p.total_buy_price))
+        format!(
+            "{}\n{} purchases, {} paid in all",
+            purchases_table(&p.items),
+            p.items.len(),
+            format::won(p.total_buy_price)
+        )
     });
     Ok(())
 }
@@ -313,6 +327,8 @@ pub(super) async fn use_coupon(
         }
     })?;
     let doc = json!({"vendor": VENDOR, "msu_idx": seller, "msc_idx": coupon, "used": true, "message": message});
-    out.emit(&doc, || format!("Starcoupon {coupon} marked used{}", message.map(|m| format!(": {m}")).unwrap_or_default()));
+    out.emit(&doc, || {
+        format!("Starcoupon {coupon} marked used{}", message.map(|m| format!(": {m}")).unwrap_or_default())
+    });
     Ok(())
 }
