@@ -165,3 +165,20 @@ fn goods_info_and_brand_image() {
     assert!(doc["image_url"].as_str().unwrap().starts_with("http"));
     error(&env.json(&["giftletter", "brand-image", "999999"], 3), "not_found");
 }
+
+#[test]
+fn an_issue_whose_answers_are_lost_exits_4_and_repeating_it_with_the_same_ref_issues_nothing_more() {
+    let env = Env::start();
+    env.fault(SEND_EPIN, coupon_sandbox::FaultKind::Drop, 2);
+    let run = env.run(&issue_args(&["--json"]));
+    assert_eq!(run.code, 4, "{run:#?}");
+    let doc = run.doc();
+    let e = error(&doc, "outcome_unknown");
+    let co_tid = e["partner_ref"].as_str().expect("the co_tid travels with the doubt").to_string();
+    assert!(e["hint"].as_str().unwrap().contains(&format!("--ref {co_tid}")), "{doc}");
+
+    // The hint's advice: the same command with the same reference cannot issue twice.
+    let doc = env.json(&issue_args(&["--ref", &co_tid]), 3);
+    error(&doc, "duplicate_reference");
+    assert_eq!(env.count(SEND_EPIN), 3, "one send, one deduplicated re-send, one repeat by the operator");
+}

@@ -168,3 +168,40 @@ pub(crate) fn refused_as<T>(result: coupon::Result<T>, kind: ErrorKind) -> coupo
         Err(e) => Err(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_step_that_does_not_give_its_outcome_fails_the_demo_and_names_the_step() {
+        let out = Output::new(true, false);
+        let mut tour = Tour::new(&out);
+        let passed = tour.step("giftletter", "status", async { Ok(1) }, |r| Ok((format!("got {}", r?), 7))).await;
+        assert_eq!(passed.unwrap(), 7);
+        let wrong = tour.step("giftletter", "cancel", async { Ok(()) }, |r| refused_as(r, ErrorKind::AlreadyUsed));
+        let failure = wrong.await.unwrap_err();
+        assert_eq!(failure.error.kind(), ErrorKind::Protocol);
+        assert_eq!(failure.hint.as_deref(), Some("demo step 2 (giftletter cancel) did not give the expected outcome"));
+        let broken =
+            tour.step("coufun", "status", async { Err::<(), _>(Error::new(ErrorKind::Timeout, "late")) }, |r| {
+                r.map(|()| (String::new(), ()))
+            });
+        let failure = broken.await.unwrap_err();
+        assert_eq!(
+            crate::exit::code_for(&failure.error),
+            crate::exit::TRANSPORT,
+            "the call's own error decides the exit"
+        );
+        assert_eq!(tour.steps.iter().filter(|s| s["ok"] == false).count(), 2);
+    }
+
+    #[test]
+    fn an_expected_refusal_passes_and_another_error_does_not() {
+        let e = Error::new(ErrorKind::AlreadyUsed, "used").with_vendor_code(coupon::VendorCode::new("E201"));
+        let (text, ()) = refused_as::<()>(Err(e), ErrorKind::AlreadyUsed).unwrap();
+        assert_eq!(text, "refused as expected: already_used, vendor code E201");
+        let other = refused_as::<()>(Err(Error::new(ErrorKind::NotFound, "x")), ErrorKind::AlreadyUsed);
+        assert_eq!(other.unwrap_err().kind(), ErrorKind::NotFound);
+    }
+}
