@@ -22,6 +22,8 @@ pub const HELP: &str = "Exit codes:
 /// The exit code for an error.
 pub fn code_for(e: &Error) -> u8 {
     match e.kind() {
+        // The vendor calls a parameter wrong too (a code or an HTTP status came back): then it was sent and refused.
+        ErrorKind::InvalidInput | ErrorKind::Config if was_answered(e) => REFUSED,
         ErrorKind::InvalidInput | ErrorKind::Config => USAGE,
         ErrorKind::OutcomeUnknown => OUTCOME_UNKNOWN,
         ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited => TRANSPORT,
@@ -40,6 +42,11 @@ pub fn code_for(e: &Error) -> u8 {
     }
 }
 
+/// Whether the vendor answered: only then can an input error have left the machine.
+fn was_answered(e: &Error) -> bool {
+    e.vendor_code().is_some() || e.http_status().is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +60,7 @@ mod tests {
         assert_eq!(code_for(&Error::new(ErrorKind::OutcomeUnknown, "x")), OUTCOME_UNKNOWN);
         assert_eq!(code_for(&Error::new(ErrorKind::InvalidInput, "x")), USAGE);
         assert_eq!(code_for(&Error::new(ErrorKind::Timeout, "x")), TRANSPORT);
+        let refused = Error::new(ErrorKind::InvalidInput, "x").with_vendor_code(coupon::VendorCode::new("N"));
+        assert_eq!(code_for(&refused), REFUSED, "the vendor refused a parameter: it was sent");
     }
 }

@@ -9,32 +9,63 @@ extern crate coupon as _;
 
 mod cli;
 mod commands;
+mod config;
 mod exit;
+mod failure;
+mod format;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 
 use clap::Parser;
+use coupon::{Error, ErrorKind};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("COUPON_LOG"))
         .with_writer(std::io::stderr)
         .init();
+    let out = output::Output::new(cli.json, cli.reveal);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("coupon: cannot start the async runtime: {e}");
+            out.error(&Error::new(ErrorKind::Transport, format!("cannot start the async runtime: {e}")).into());
             return ExitCode::from(exit::TRANSPORT);
         }
     };
-    let out = output::Output::new(cli.json);
     match runtime.block_on(commands::run(&cli, &out)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            out.error(&e);
-            ExitCode::from(exit::code_for(&e))
+        Err(f) => {
+            out.error(&f);
+            ExitCode::from(exit::code_for(&f.error))
         }
     }
+}
+
+/// A command line clap refused: exit 2, and with `--json` still one JSON document on stdout.
+fn usage_error(e: clap::Error) -> ExitCode {
+    // Help and version are not errors (clap exits 0 for them).
+    let informational = e.exit_code() == 0;
+    if !informational && std::env::args_os().any(|a| a == "--json") {
+        let rendered = e.render().to_string();
+        // One line: clap's message and its details, without the usage and "try --help" lines.
+        let message = rendered
+            .lines()
+            .map(str::trim)
+            .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let message = message.trim_start_matches("error: ").to_string();
+        output::line(&output::error_json(&Error::new(ErrorKind::InvalidInput, message)).to_string());
+        return ExitCode::from(exit::USAGE);
+    }
+    let code = e.exit_code();
+    let _ = e.print();
+    ExitCode::from(u8::try_from(code).unwrap_or(exit::USAGE))
 }

@@ -1,38 +1,83 @@
 //! Where results go: human tables on stdout, or exactly one JSON document.
 
+use std::io::{IsTerminal, Write};
+
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use coupon::Error;
+use coupon::{Error, PhoneNumber, Pin};
 use serde_json::{Value, json};
+
+use crate::failure::Failure;
+use crate::format;
 
 /// The output mode chosen on the command line.
 #[derive(Clone, Copy, Debug)]
 pub struct Output {
     json: bool,
+    reveal: bool,
 }
 
 impl Output {
-    /// The mode.
-    pub fn new(json: bool) -> Self {
-        Self { json }
+    /// The mode: JSON or human, PINs and phone numbers revealed or masked.
+    pub fn new(json: bool, reveal: bool) -> Self {
+        Self { json, reveal }
+    }
+
+    /// Whether stdout carries one JSON document.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// Whether progress may be drawn: a terminal on stderr and no `--json`.
+    pub fn shows_progress(&self) -> bool {
+        !self.json && std::io::stderr().is_terminal()
+    }
+
+    /// A PIN as this run may show it.
+    pub fn pin(&self, pin: &Pin) -> String {
+        format::pin(pin, self.reveal)
+    }
+
+    /// A phone number as this run may show it.
+    pub fn phone(&self, phone: &PhoneNumber) -> String {
+        format::phone(phone, self.reveal)
     }
 
     /// Prints a result: the JSON document, or the human rendering.
     pub fn emit(&self, doc: &Value, human: impl FnOnce() -> String) {
         if self.json {
-            println!("{doc}");
+            line(&doc.to_string());
         } else {
-            println!("{}", human());
+            line(&human());
         }
     }
 
-    /// Prints an error: JSON on stdout with `--json` (so the one document is still there), else on stderr.
-    pub fn error(&self, e: &Error) {
-        if self.json {
-            println!("{}", error_json(e));
-        } else {
-            eprintln!("coupon: {e}");
+    /// A remark for the operator on stderr (human mode only: with `--json` the document says it).
+    pub fn note(&self, message: impl AsRef<str>) {
+        if !self.json {
+            eprintln!("{}", message.as_ref());
         }
     }
+
+    /// Prints a failure: JSON on stdout with `--json` (so the one document is still there), else on stderr.
+    pub fn error(&self, f: &Failure) {
+        if self.json {
+            line(&failure_json(f).to_string());
+            return;
+        }
+        eprintln!("coupon: {}", f.error);
+        if let Some(hint) = &f.hint {
+            eprintln!("hint: {hint}");
+        }
+        for command in &f.reconcile {
+            eprintln!("  {command}");
+        }
+    }
+}
+
+/// Writes one line on stdout. A reader that went away (`coupon … | head`) is not an
+/// error worth a panic: what it did not read, it did not want.
+pub fn line(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// The error document: `{"error":{"kind","vendor","vendor_code","message","retryable","partner_ref"}}`.
@@ -45,9 +90,18 @@ pub fn error_json(e: &Error) -> Value {
         "vendor_message": e.vendor_message(),
         "message": e.to_string(),
         "field": e.field(),
+        "http_status": e.http_status(),
         "retryable": e.is_retryable(),
         "partner_ref": e.partner_ref().map(|r| r.as_str()),
     }})
+}
+
+/// The error document with the failure's hint and reconcile commands.
+pub fn failure_json(f: &Failure) -> Value {
+    let mut doc = error_json(&f.error);
+    doc["error"]["hint"] = json!(f.hint);
+    doc["error"]["reconcile"] = json!(f.reconcile);
+    doc
 }
 
 /// A table with our house style; columns widen by display width, so Hangul aligns.
@@ -55,4 +109,50 @@ pub fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_header(header.to_vec());
     t
+}
+
+/// A two-column table of names and values.
+pub fn fields(rows: &[(&str, String)]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+    for (name, value) in rows {
+        t.add_row(vec![name.to_string(), value.clone()]);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use coupon::{ErrorKind, PartnerRef, Vendor, VendorCode};
+
+    use super::*;
+
+    #[test]
+    fn the_error_document_has_the_fixed_names_and_the_hint() {
+        let e = Error::new(ErrorKind::OutcomeUnknown, "the answer was lost")
+            .with_vendor(Vendor::new("giftimbiz"))
+            .with_vendor_code(VendorCode::new("X1"))
+            .with_partner_ref(PartnerRef::new("CP1"));
+        let f = Failure::from(e).hint("reconcile first").reconcile(vec!["coupon giftimbiz reconcile".into()]);
+        let doc = failure_json(&f);
+        let inner = &doc["error"];
+        for key in ["kind", "vendor", "vendor_code", "message", "retryable", "partner_ref"] {
+            assert!(inner.get(key).is_some(), "{key} in {doc}");
+        }
+        assert_eq!(inner["kind"], "outcome_unknown");
+        assert_eq!(inner["partner_ref"], "CP1");
+        assert_eq!(inner["retryable"], false);
+        assert_eq!(inner["hint"], "reconcile first");
+        assert_eq!(inner["reconcile"][0], "coupon giftimbiz reconcile");
+    }
+
+    #[test]
+    fn masking_follows_reveal() {
+        let pin = Pin::new("405868134802");
+        assert_eq!(Output::new(false, false).pin(&pin), "********4802");
+        assert_eq!(Output::new(false, true).pin(&pin), "405868134802");
+        let phone = PhoneNumber::parse("01012345678").unwrap();
+        assert_eq!(Output::new(true, false).phone(&phone), "010-****-5678");
+        assert_eq!(Output::new(true, true).phone(&phone), "010-1234-5678");
+    }
 }

@@ -12,7 +12,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use coupon_core::config::{ConfigSection, Origin};
+use coupon_core::config::Origin;
+/// One vendor's section and its reader, re-exported so facade users can name what
+/// [`CouponConfig::section`] returns and hand it to an adapter's `from_section`.
+pub use coupon_core::config::{ConfigSection, SectionReader};
 use coupon_core::{Error, Result};
 
 /// Every vendor section of a configuration, with environment overrides applied.
