@@ -5,12 +5,16 @@ mod gifticon;
 mod star;
 
 use clap::{Args, Subcommand, ValueEnum};
+use coupon::giftimbiz::wire::ListPage;
 use coupon::giftimbiz::{GiftOrder, Giftimbiz, GiftimbizConfig};
 use coupon::time::{self, KstDateTime};
 use coupon::{Error, Result};
+use futures_util::{Stream, TryStreamExt};
 use serde_json::json;
 
 use crate::failure::CliResult;
+use crate::output::Output;
+use crate::progress;
 
 use super::Ctx;
 
@@ -299,6 +303,33 @@ fn parse_since(s: &str) -> Result<KstDateTime> {
 /// The `--since` to pass to a reconcile command for a buy sent at `sent`.
 fn since_for(sent: KstDateTime) -> String {
     (sent - coupon::chrono::Duration::minutes(RECONCILE_MARGIN_MINUTES)).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Every page of a listing walk gathered into one page, with a progress bar on a terminal.
+async fn collect_pages<T>(
+    pages: impl Stream<Item = Result<ListPage<T>>>,
+    out: &Output,
+    what: &str,
+) -> Result<(ListPage<T>, u32)> {
+    let mut stream = std::pin::pin!(pages);
+    let mut all = ListPage { total_count: None, is_next: false, items: Vec::new() };
+    let mut count = 0;
+    let mut bar = None;
+    while let Some(page) = stream.try_next().await? {
+        count += 1;
+        if all.total_count.is_none() {
+            all.total_count = page.total_count;
+            bar = progress::bar(out, page.total_count, what);
+        }
+        all.items.extend(page.items);
+        if let Some(b) = &bar {
+            b.set_position(all.items.len() as u64);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok((all, count))
 }
 
 #[cfg(test)]

@@ -1,17 +1,15 @@
 //! Gifticons: categories, listings, detail, buying, purchases, reconciliation.
 
-use coupon::giftimbiz::wire::{GiftDetailItem, GiftListing, GiftPurchase, ListPage, PriceTier};
+use coupon::giftimbiz::wire::{GiftDetailItem, GiftListing, GiftPurchase, PriceTier};
 use coupon::giftimbiz::{GiftQuery, Giftimbiz, Reconciliation};
 use coupon::time::{self, KstDateTime};
 use coupon::{Error, ErrorKind, PartnerRef, Result, Won};
-use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 
-use super::{ListingArgs, VENDOR, since_for};
+use super::{ListingArgs, VENDOR, collect_pages, since_for};
 use crate::failure::{CliResult, Failure};
 use crate::format;
 use crate::output::{Output, fields, table};
-use crate::progress;
 
 pub(super) async fn categories(
     client: &Giftimbiz,
@@ -110,8 +108,11 @@ pub(super) async fn listings(client: &Giftimbiz, args: &ListingArgs, out: &Outpu
         page: args.page,
         limit: args.limit,
     };
-    let (page, pages) =
-        if args.all { all_pages(client, query, out).await? } else { (client.gift_listings(&query).await?, 1) };
+    let (page, pages) = if args.all {
+        collect_pages(client.gift_listing_pages(query), out, "listings").await?
+    } else {
+        (client.gift_listings(&query).await?, 1)
+    };
     let doc = json!({
         "vendor": VENDOR,
         "page": if args.all { Value::Null } else { json!(args.page.unwrap_or(1)) },
@@ -126,29 +127,6 @@ pub(super) async fn listings(client: &Giftimbiz, args: &ListingArgs, out: &Outpu
         format!("{}\n{} listings{total}{more}", listings_table(&page.items), page.items.len())
     });
     Ok(())
-}
-
-/// Every page, as one page; with a progress bar on a terminal.
-async fn all_pages(client: &Giftimbiz, query: GiftQuery, out: &Output) -> Result<(ListPage<GiftListing>, u32)> {
-    let mut stream = std::pin::pin!(client.gift_listing_pages(query));
-    let mut all = ListPage { total_count: None, is_next: false, items: Vec::new() };
-    let mut pages = 0;
-    let mut bar = None;
-    while let Some(page) = stream.try_next().await? {
-        pages += 1;
-        if all.total_count.is_none() {
-            all.total_count = page.total_count;
-            bar = progress::bar(out, page.total_count, "listings");
-        }
-        all.items.extend(page.items);
-        if let Some(b) = &bar {
-            b.set_position(all.items.len() as u64);
-        }
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok((all, pages))
 }
 
 fn detail_json(d: &GiftDetailItem) -> Value {

@@ -1,18 +1,16 @@
 //! Starcoupons: categories, listings, detail, buying, purchases, reconciliation, QR, use.
 
-use coupon::giftimbiz::wire::{ListPage, StarDetailItem, StarListing, StarPurchase};
+use coupon::giftimbiz::wire::{StarDetailItem, StarListing, StarPurchase};
 use coupon::giftimbiz::{Giftimbiz, Reconciliation, StarPurchaseRequest, StarQuery};
 use coupon::time::{self, KstDateTime};
 use coupon::{Error, ErrorKind, PartnerRef, Result, Won};
-use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 
 use super::gifticon::still_unknown;
-use super::{StarListingArgs, VENDOR, since_for};
+use super::{StarListingArgs, VENDOR, collect_pages, since_for};
 use crate::failure::{CliResult, Failure};
 use crate::format;
 use crate::output::{Output, fields, table};
-use crate::progress;
 
 pub(super) async fn categories(client: &Giftimbiz, category: Option<&str>, out: &Output) -> Result<()> {
     let c = client.star_categories(category).await?;
@@ -59,8 +57,11 @@ pub(super) async fn listings(client: &Giftimbiz, args: &StarListingArgs, out: &O
         page: args.page,
         maker: args.maker.clone(),
     };
-    let (page, pages) =
-        if args.all { all_pages(client, query, out).await? } else { (client.star_listings(&query).await?, 1) };
+    let (page, pages) = if args.all {
+        collect_pages(client.star_listing_pages(query), out, "Starcoupons").await?
+    } else {
+        (client.star_listings(&query).await?, 1)
+    };
     let doc = json!({
         "vendor": VENDOR,
         "page": if args.all { Value::Null } else { json!(args.page.unwrap_or(1)) },
@@ -85,28 +86,6 @@ pub(super) async fn listings(client: &Giftimbiz, args: &StarListingArgs, out: &O
         format!("{t}\n{} Starcoupons", page.items.len())
     });
     Ok(())
-}
-
-async fn all_pages(client: &Giftimbiz, query: StarQuery, out: &Output) -> Result<(ListPage<StarListing>, u32)> {
-    let mut stream = std::pin::pin!(client.star_listing_pages(query));
-    let mut all = ListPage { total_count: None, is_next: false, items: Vec::new() };
-    let mut pages = 0;
-    let mut bar = None;
-    while let Some(page) = stream.try_next().await? {
-        pages += 1;
-        if all.total_count.is_none() {
-            all.total_count = page.total_count;
-            bar = progress::bar(out, page.total_count, "Starcoupons");
-        }
-        all.items.extend(page.items);
-        if let Some(b) = &bar {
-            b.set_position(all.items.len() as u64);
-        }
-    }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok((all, pages))
 }
 
 fn detail_json(d: &StarDetailItem) -> Value {
