@@ -1,1 +1,16 @@
-//! Shared helpers for the benchmarks.
+//! Benchmarks of the coupon SDK: every parser, and a whole call, beside its
+//! physical limit measured in the same run (see `docs/performance.md`).
+//!
+//! - [`inputs`]: the documents, generated in each vendor's shape.
+//! - [`parsers`]: groups 1–5 as [`pair::Pair`]s (ours, the limit, the bytes).
+//! - [`calls`]: groups 6–7 against the sandbox on loopback.
+//! - [`measure`]: the quick interleaved timing the `ratios` program prints.
+//!
+//! The criterion benches (`benches/parsers.rs`, `benches/calls.rs`) and the
+//! `ratios` program run the very same closures.
+
+pub mod calls;
+pub mod inputs;
+pub mod measure;
+pub mod pair;
+pub mod parsers;

@@ -28,6 +28,7 @@
 //! assert_eq!(order.receiver.as_ref().unwrap().to_string(), "010-****-5678");
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 
 use coupon_core::chrono::NaiveDate;
@@ -392,20 +393,30 @@ impl std::error::Error for WireError {}
 /// unknown entity, too deep or too many elements, an unclosed element, a
 /// missing or malformed field (named).
 pub fn parse_status(bytes: &[u8], content_type_charset: Option<&str>) -> Result<StatusAnswer, WireError> {
-    let encoding = choose_encoding(bytes, content_type_charset)?;
-    if encoding == EUC_KR && looks_like_utf8_korean(bytes) {
+    let ascii = bytes.is_ascii();
+    let encoding = choose_encoding(bytes, ascii, content_type_charset)?;
+    if encoding == EUC_KR && !ascii && looks_like_utf8_korean(bytes) {
         return Err(WireError::malformed(
             "the answer is labelled EUC-KR but its bytes are UTF-8 Korean text; refusing to guess",
         ));
     }
-    let text = decode_strict(bytes, encoding).map_err(|e| WireError::malformed(e.to_string()))?;
-    let root = parse_tree(&text, encoding, !bytes.is_ascii())?;
+    let text: Cow<'_, str> = match std::str::from_utf8(bytes) {
+        // ASCII reads as itself in every encoding `encoding_for_label` can name
+        // (all ASCII-compatible): no decoding, no copy.
+        Ok(text) if ascii && encoding.is_ascii_compatible() => Cow::Borrowed(text),
+        _ => Cow::Owned(decode_strict(bytes, encoding).map_err(|e| WireError::malformed(e.to_string()))?),
+    };
+    let root = parse_tree(&text, encoding, !ascii)?;
     interpret(&root)
 }
 
 /// `Content-Type` label, else the declaration's, else EUC-KR; labels that
 /// disagree about non-ASCII bytes are a contradiction.
-fn choose_encoding(bytes: &[u8], content_type_charset: Option<&str>) -> Result<&'static Encoding, WireError> {
+fn choose_encoding(
+    bytes: &[u8],
+    ascii: bool,
+    content_type_charset: Option<&str>,
+) -> Result<&'static Encoding, WireError> {
     let lookup = |label: &str, source: &str| {
         encoding_for_label(label)
             .ok_or_else(|| WireError::malformed(format!("unknown charset {label:?} in the {source}")))
@@ -413,7 +424,6 @@ fn choose_encoding(bytes: &[u8], content_type_charset: Option<&str>) -> Result<&
     let from_header = content_type_charset.map(|l| lookup(l, "Content-Type")).transpose()?;
     let from_declaration = xml_declared_encoding(bytes).map(|l| lookup(l, "XML declaration")).transpose()?;
     let bom = bytes.starts_with(b"\xEF\xBB\xBF").then_some(UTF_8);
-    let ascii = bytes.is_ascii();
     let mut chosen: Option<&'static Encoding> = None;
     for (label, source) in
         [(from_header, "Content-Type"), (from_declaration, "XML declaration"), (bom, "byte order mark")]
@@ -551,6 +561,9 @@ fn close(node: Node, stack: &mut [Node], root: &mut Option<Node>) {
 
 fn push_text(stack: &mut [Node], text: &str) -> Result<(), WireError> {
     match stack.last_mut() {
+        // Every text is read trimmed (`Scope::of`): layout before the first
+        // character need not be kept, and containers then never allocate for it.
+        Some(node) if node.text.is_empty() && text.trim().is_empty() => Ok(()),
         Some(node) => {
             node.text.push_str(text);
             Ok(())

@@ -40,7 +40,15 @@ pub fn parse_compact_datetime(s: &str) -> Option<KstDateTime> {
     if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S").ok().map(from_naive)
+    // The fields are fixed-width digits: read them directly rather than through
+    // chrono's format-string parser, which dominated the daily report's parse.
+    let b = s.as_bytes();
+    let (hour, minute, second) = (digits(&b[8..10]), digits(&b[10..12]), digits(&b[12..14]));
+    if second == 60 {
+        // chrono reads second 60 as a leap second; so does this function, through it.
+        return NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S").ok().map(from_naive);
+    }
+    parse_compact_date(&s[..8])?.and_hms_opt(hour, minute, second).map(from_naive)
 }
 
 /// Parses `YYYYMMDD`.
@@ -48,7 +56,14 @@ pub fn parse_compact_date(s: &str) -> Option<NaiveDate> {
     if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+    let b = s.as_bytes();
+    // At most 9999: always an i32.
+    NaiveDate::from_ymd_opt(digits(&b[..4]) as i32, digits(&b[4..6]), digits(&b[6..8]))
+}
+
+/// The value of ASCII digits (checked by the caller), at most 4 of them.
+fn digits(b: &[u8]) -> u32 {
+    b.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
 }
 
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with a `T`, or without seconds) as KST.
@@ -70,6 +85,26 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The direct reading agrees with chrono's format parser on every kind of
+    /// field value: in range, out of range, zero, leap day, leap second.
+    #[test]
+    fn compact_forms_read_as_chronos_parser_reads_them() {
+        let chrono_dt = |s: &str| NaiveDateTime::parse_from_str(s, "%Y%m%d%H%M%S").ok().map(from_naive);
+        let chrono_d = |s: &str| NaiveDate::parse_from_str(s, "%Y%m%d").ok();
+        for year in ["0000", "0001", "1999", "2024", "2100", "9999"] {
+            for month in ["00", "01", "02", "12", "13", "99"] {
+                for day in ["00", "01", "28", "29", "30", "31", "32"] {
+                    let date = format!("{year}{month}{day}");
+                    assert_eq!(parse_compact_date(&date), chrono_d(&date), "{date}");
+                    for time in ["000000", "235959", "240000", "236000", "235960", "235961", "120099"] {
+                        let s = format!("{date}{time}");
+                        assert_eq!(parse_compact_datetime(&s), chrono_dt(&s), "{s}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn compact_forms_are_kst() {

@@ -8,6 +8,7 @@
 //! its first value that is not empty (`""` or `null`). Nesting is capped, so no
 //! input can exhaust the stack.
 
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// Deepest nesting accepted; Giftletter answers nest two levels.
@@ -127,7 +128,7 @@ impl Reader<'_> {
             if self.peek() != Some(b'"') {
                 return Err(self.err("a quoted key"));
             }
-            let key = self.string()?.trim().to_string();
+            let key = trimmed(self.string()?);
             self.ws();
             if self.peek() != Some(b':') {
                 return Err(self.err("':' after a key"));
@@ -135,11 +136,14 @@ impl Reader<'_> {
             self.pos += 1;
             self.ws();
             let v = self.value(depth + 1)?;
-            match map.get(&key) {
-                Some(old) if !is_empty(old) => {}
-                _ => {
-                    map.insert(key, v);
+            match map.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(v);
                 }
+                Entry::Occupied(mut slot) if is_empty(slot.get()) => {
+                    slot.insert(v);
+                }
+                Entry::Occupied(_) => {}
             }
             if self.separator(b'}') {
                 self.pos += 1;
@@ -175,9 +179,8 @@ impl Reader<'_> {
         let mut out = String::new();
         loop {
             let start = self.pos;
-            while !matches!(self.peek(), Some(b'"' | b'\\') | None) {
-                self.pos += 1;
-            }
+            // A slice scan: no bounds check per byte, unlike `peek` in a loop.
+            self.pos += self.s[start..].iter().position(|b| matches!(b, b'"' | b'\\')).unwrap_or(self.s.len() - start);
             // `"` and `\` are ASCII, so both ends are char boundaries.
             out.push_str(&self.text[start..self.pos]);
             match self.peek() {
@@ -233,6 +236,12 @@ impl Reader<'_> {
         // A lone surrogate cannot be a char: the vendor's text is kept, that one unit replaced.
         Ok(char::from_u32(hi).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
+}
+
+/// A key without its stray spaces, reusing the allocation when there are none (the usual case).
+fn trimmed(key: String) -> String {
+    let t = key.trim();
+    if t.len() == key.len() { key } else { t.to_string() }
 }
 
 fn is_empty(v: &Value) -> bool {
