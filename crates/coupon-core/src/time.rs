@@ -69,12 +69,35 @@ fn digits(b: &[u8]) -> u32 {
 /// Parses `YYYY-MM-DD HH:MM:SS` (or with a `T`, or without seconds) as KST.
 pub fn parse_datetime(s: &str) -> Option<KstDateTime> {
     let s = s.trim();
+    if let Some(t) = read_dashed_datetime(s) {
+        return t;
+    }
     for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M:%S"] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(from_naive(n));
         }
     }
     None
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (or `T` between), the form every vendor writes, read by
+/// its fixed-width digits: `Some(answer)` when `s` has exactly that shape, `None`
+/// to leave the rarer forms (and leap seconds) to chrono's format parser.
+fn read_dashed_datetime(s: &str) -> Option<Option<KstDateTime>> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 19
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ' || *c == b'T',
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        });
+    let second = if shaped { digits(&b[17..19]) } else { 60 };
+    if second == 60 {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(digits(&b[..4]) as i32, digits(&b[5..7]), digits(&b[8..10]));
+    Some(date.and_then(|d| d.and_hms_opt(digits(&b[11..13]), digits(&b[14..16]), second)).map(from_naive))
 }
 
 /// Parses `YYYY-MM-DD`.
@@ -103,6 +126,33 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// The same for the dashed form, with either separator, against the four
+    /// formats chrono is given.
+    #[test]
+    fn dashed_form_reads_as_chronos_parser_reads_it() {
+        let chrono_dt = |s: &str| {
+            ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y.%m.%d %H:%M:%S"]
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+                .map(from_naive)
+        };
+        for year in ["0000", "0001", "2024", "9999"] {
+            for month in ["00", "01", "02", "12", "13"] {
+                for day in ["00", "01", "29", "30", "31", "32"] {
+                    for time in ["00:00:00", "23:59:59", "24:00:00", "23:60:00", "23:59:60", "23:59:61"] {
+                        for sep in [' ', 'T'] {
+                            let s = format!("{year}-{month}-{day}{sep}{time}");
+                            assert_eq!(parse_datetime(&s), chrono_dt(&s), "{s}");
+                        }
+                    }
+                }
+            }
+        }
+        for other in ["2025-12-31 00:00", "2025.12.31 00:00:00", "2025-12-31  00:00:00", "2025-1-31 00:00:00"] {
+            assert_eq!(parse_datetime(other), chrono_dt(other), "{other}");
         }
     }
 
