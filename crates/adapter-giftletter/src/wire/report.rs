@@ -12,6 +12,7 @@ use coupon_core::encoding_rs::{EUC_KR, UTF_8};
 use coupon_core::text::{decode_sniffed, decode_strict, encoding_for_label};
 use coupon_core::time::{parse_compact_date, parse_compact_datetime};
 use coupon_core::{LineError, Pin, RedeemedAt, Redemption, RedemptionReport};
+use memchr::{memchr, memchr_iter};
 
 use super::WireError;
 
@@ -43,10 +44,19 @@ pub fn decode_report(bytes: &[u8], charset_label: Option<&str>) -> Result<String
 /// assert_eq!(r.errors[0].line, 3);
 /// ```
 pub fn parse_exchange_daily(day: NaiveDate, text: &str) -> RedemptionReport {
-    let mut items = Vec::new();
+    // A report line is about 40 bytes; reserving for that saves the vector's
+    // regrowth copies on the large reports, and errs small on odd ones.
+    let mut items = Vec::with_capacity(text.len() / 48);
     let mut errors = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim().trim_start_matches('\u{FEFF}');
+    // `\n` is ASCII, so every cut is a char boundary; a trailing `\r` goes with the trim.
+    let mut start = 0;
+    for (i, end) in memchr_iter(b'\n', text.as_bytes()).chain([text.len()]).enumerate() {
+        let line = &text[start..end];
+        start = end + 1;
+        let mut line = trim(line);
+        while let Some(rest) = line.strip_prefix('\u{FEFF}') {
+            line = rest;
+        }
         if line.is_empty() {
             continue;
         }
@@ -58,30 +68,55 @@ pub fn parse_exchange_daily(day: NaiveDate, text: &str) -> RedemptionReport {
     RedemptionReport::new(day, items, errors)
 }
 
+/// `str::trim`, with the common case done on bytes: the report's whitespace is
+/// CR and spaces, but a branch name may end in a wide space (U+3000), and
+/// `trim_ascii` leaves the vertical tab that `str::trim` removes.
+fn trim(s: &str) -> &str {
+    let t = s.trim_ascii();
+    // One char decoded at each end, instead of `trim`'s general matcher on every Hangul name.
+    if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) { t.trim() } else { t }
+}
+
+/// The fields of a line: pin, time and branch (empty when absent), or the count
+/// of fields found when there are not two or three. A trailing separator leaves
+/// an empty last field, which says nothing.
+fn fields(line: &str) -> Result<[&str; 3], usize> {
+    let sep = if memchr(b'|', line.as_bytes()).is_some() { b'|' } else { b'\t' };
+    let mut kept = [""; 3];
+    let (mut count, mut last_filled, mut start) = (0, 0, 0);
+    // Separators are ASCII, so every cut is a char boundary.
+    for end in memchr_iter(sep, line.as_bytes()).chain([line.len()]) {
+        let field = trim(&line[start..end]);
+        start = end + 1;
+        if let Some(slot) = kept.get_mut(count) {
+            *slot = field;
+        }
+        count += 1;
+        if !field.is_empty() {
+            last_filled = count;
+        }
+    }
+    let count = if count > 2 { last_filled.max(2) } else { count };
+    if count == 2 || count == 3 { Ok(kept) } else { Err(count) }
+}
+
 /// One line; the error says what is wrong without repeating the PIN.
 pub fn parse_line(line: &str) -> Result<Redemption, String> {
-    let mut fields: Vec<&str> =
-        if line.contains('|') { line.split('|') } else { line.split('\t') }.map(str::trim).collect();
-    // A trailing separator leaves an empty last field: it says nothing.
-    while fields.len() > 2 && fields.last() == Some(&"") {
-        fields.pop();
-    }
-    let (pin, when, branch) = match fields.as_slice() {
-        [pin, when] => (*pin, *when, ""),
-        [pin, when, branch] => (*pin, *when, *branch),
-        _ => return Err(format!("expected `pin|exchanged_at|branch`, found {} fields", fields.len())),
-    };
+    let [pin, when, branch] =
+        fields(line).map_err(|n| format!("expected `pin|exchanged_at|branch`, found {n} fields"))?;
     if pin.is_empty() || pin.len() > PIN_MAX || !pin.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(format!(
             "the PIN must be 1 to {PIN_MAX} ASCII letters or digits ({} characters given)",
             pin.chars().count()
         ));
     }
-    let at = if let Some(t) = parse_compact_datetime(when) {
-        RedeemedAt::Time(t)
-    } else if let Some(d) = parse_compact_date(when) {
-        RedeemedAt::Day(d)
-    } else {
+    // The two forms differ by length, so one reader is tried, not both.
+    let at = match when.len() {
+        14 => parse_compact_datetime(when).map(RedeemedAt::Time),
+        8 => parse_compact_date(when).map(RedeemedAt::Day),
+        _ => None,
+    };
+    let Some(at) = at else {
         return Err(format!(
             "the exchange time must be YYYYMMDDHHMMSS or YYYYMMDD ({} characters given)",
             when.chars().count()
@@ -146,6 +181,52 @@ mod tests {
         assert_eq!(lines, [2, 3, 4, 5]);
         for e in &r.errors {
             assert!(!e.message.contains("9105877"), "{}", e.message);
+        }
+    }
+
+    /// The plain reading this module's scanner must agree with: `lines`, `trim`,
+    /// `split`, trailing empty fields dropped.
+    fn plain_fields(line: &str) -> Result<Vec<&str>, usize> {
+        let mut fields: Vec<&str> =
+            if line.contains('|') { line.split('|') } else { line.split('\t') }.map(str::trim).collect();
+        while fields.len() > 2 && fields.last() == Some(&"") {
+            fields.pop();
+        }
+        if (2..=3).contains(&fields.len()) { Ok(fields) } else { Err(fields.len()) }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_scanner_splits_as_the_plain_reading_does(
+            line in "[0-9a-z|\t \r\u{0B}\u{3000}\u{FEFF}광주]{0,40}",
+        ) {
+            let ours = fields(&line).map(|f| f.to_vec());
+            let plain = plain_fields(&line).map(|mut f| {
+                f.resize(3, "");
+                f
+            });
+            proptest::prop_assert_eq!(ours, plain);
+            proptest::prop_assert_eq!(trim(&line), line.trim());
+        }
+
+        #[test]
+        fn the_report_reads_line_by_line_as_lines_does(
+            text in "([0-9]{12}\\|(20150221|20150221151203)\\|[광주 ]{0,3}|[0-9|\t ]{0,8})(\r?\n[0-9]{12}\\|20150221\\|x|\r?\n|\r?\n[^\n]{0,10}){0,12}",
+        ) {
+            let r = parse_exchange_daily(day(), &text);
+            let (mut items, mut errors) = (0, Vec::new());
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim().trim_start_matches('\u{FEFF}');
+                if line.is_empty() {
+                    continue;
+                }
+                match parse_line(line) {
+                    Ok(_) => items += 1,
+                    Err(_) => errors.push(i + 1),
+                }
+            }
+            proptest::prop_assert_eq!(r.items.len(), items);
+            proptest::prop_assert_eq!(r.errors.iter().map(|e| e.line).collect::<Vec<_>>(), errors);
         }
     }
 
