@@ -6,15 +6,22 @@
 //! field in any of those spellings, resolves image paths against the origin it is
 //! given, and never panics on any input: a body it cannot read is a [`WireError`].
 
+use std::borrow::Cow;
 use std::fmt;
 
 use coupon_core::chrono::NaiveDate;
 use coupon_core::secrecy::SecretString;
-use coupon_core::time::{KstDateTime, parse_datetime};
+use coupon_core::time::KstDateTime;
 use coupon_core::{Vendor, Won};
-use serde_json::{Map, Value};
 
 use crate::codes;
+
+mod lenient;
+mod tree;
+
+use lenient::{Obj, field};
+pub use lenient::{flag, int, resolve_image, text};
+pub use tree::{Json, Members};
 
 /// The vendor name; also the config section and the sandbox prefix.
 pub const VENDOR: Vendor = Vendor::new("giftimbiz");
@@ -51,157 +58,25 @@ fn malformed(why: impl Into<String>) -> WireError {
     WireError::Malformed(why.into())
 }
 
-// ---------------------------------------------------------------------------
-// Lenient scalar readers.
-
-/// A whole number written as a JSON number (`2400`) or a string (`"2400"`, `" 2400 "`).
-///
-/// ```
-/// use adapter_giftimbiz::wire::int;
-/// assert_eq!(int(&serde_json::json!("940")), Some(940));
-/// assert_eq!(int(&serde_json::json!(33)), Some(33));
-/// assert_eq!(int(&serde_json::json!(33.0)), Some(33));
-/// assert_eq!(int(&serde_json::json!("")), None);
-/// assert_eq!(int(&serde_json::json!(-1)), None);
-/// ```
-pub fn int(v: &Value) -> Option<u64> {
-    match v {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64().filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19).map(|f| f as u64)
-        }),
-        Value::String(s) => {
-            let t = s.trim();
-            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            t.parse().ok()
-        }
-        _ => None,
-    }
-}
-
-/// A boolean written as `true`, `"true"`, `"Y"`, `1` or `"1"` (and their opposites).
-///
-/// ```
-/// use adapter_giftimbiz::wire::flag;
-/// assert_eq!(flag(&serde_json::json!("true")), Some(true));
-/// assert_eq!(flag(&serde_json::json!(false)), Some(false));
-/// assert_eq!(flag(&serde_json::json!("N")), Some(false));
-/// assert_eq!(flag(&serde_json::json!("maybe")), None);
-/// ```
-pub fn flag(v: &Value) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::Number(n) => match n.as_u64() {
-            Some(0) => Some(false),
-            Some(1) => Some(true),
-            _ => None,
-        },
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "y" | "1" => Some(true),
-            "false" | "n" | "0" => Some(false),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Text written as a string or a number (ids: `"18411"` or `14560`); empty is absent.
-pub fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// An image path made absolute: `http(s)://…` kept, `//host/…` given `https:`,
-/// `/UPLOAD/…` (or `UPLOAD/…`) joined to `origin`.
-///
-/// ```
-/// use adapter_giftimbiz::wire::resolve_image;
-/// let o = "https://www.giftiexchange.com";
-/// assert_eq!(resolve_image("/UPLOAD/a.jpg", o).unwrap(), "https://www.giftiexchange.com/UPLOAD/a.jpg");
-/// assert_eq!(resolve_image("https://cdn.example/a.png", o).unwrap(), "https://cdn.example/a.png");
-/// assert_eq!(resolve_image(" ", o), None);
-/// ```
-pub fn resolve_image(path: &str, origin: &str) -> Option<String> {
-    let p = path.trim();
-    if p.is_empty() {
-        return None;
-    }
-    let lower = p.get(..8).unwrap_or(p).to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Some(p.to_string());
-    }
-    if let Some(rest) = p.strip_prefix("//") {
-        return Some(format!("https://{rest}"));
-    }
-    let origin = origin.trim_end_matches('/');
-    Some(if p.starts_with('/') { format!("{origin}{p}") } else { format!("{origin}/{p}") })
-}
-
-/// A field of an object, by exact key or, failing that, ignoring ASCII case and spaces
-/// (the document writes `Totalbuyprice` and `Brand` where the examples differ).
-fn field<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    obj.get(key).or_else(|| obj.iter().find(|(k, _)| k.trim().eq_ignore_ascii_case(key)).map(|(_, v)| v))
-}
-
-/// A view of one object with the lenient readers.
-struct Obj<'a> {
-    map: &'a Map<String, Value>,
-    origin: &'a str,
-}
-
-impl<'a> Obj<'a> {
-    fn new(v: &'a Value, origin: &'a str, what: &str) -> Parsed<Self> {
-        v.as_object().map(|map| Self { map, origin }).ok_or_else(|| malformed(format!("{what} is not an object")))
-    }
-    fn text(&self, key: &str) -> Option<String> {
-        field(self.map, key).and_then(text)
-    }
-    fn id(&self, key: &str) -> Parsed<String> {
-        self.text(key).ok_or_else(|| malformed(format!("`{key}` is missing")))
-    }
-    fn int(&self, key: &str) -> Option<u64> {
-        field(self.map, key).and_then(int)
-    }
-    fn won(&self, key: &str) -> Option<Won> {
-        self.int(key).map(Won)
-    }
-    fn flag(&self, key: &str) -> Option<bool> {
-        field(self.map, key).and_then(flag)
-    }
-    fn time(&self, key: &str) -> Option<KstDateTime> {
-        self.text(key).and_then(|t| parse_datetime(&t))
-    }
-    fn image(&self, key: &str) -> Option<String> {
-        self.text(key).and_then(|p| resolve_image(&p, self.origin))
-    }
-    fn list(&self, key: &str) -> &'a [Value] {
-        field(self.map, key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
-    }
-}
-
-/// Reads the body as JSON and checks `result`: the object on success (`"0000"`, `0`,
-/// `"0"`, or no `result` at all, as the document's starDetail example shows), a
-/// [`WireError::Refused`] with the code otherwise.
-pub fn envelope(body: &[u8]) -> Parsed<Map<String, Value>> {
+/// Reads the body as JSON and checks `result`: the object's members on success
+/// (`"0000"`, `0`, `"0"`, or no `result` at all, as the document's starDetail example
+/// shows), a [`WireError::Refused`] with the code otherwise.
+pub fn envelope(body: &[u8]) -> Parsed<Members<'_>> {
     // A UTF-8 byte-order mark is what some PHP stacks put before JSON.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let value: Value = serde_json::from_slice(body).map_err(|e| malformed(format!("not JSON ({e})")))?;
-    let Value::Object(map) = value else {
+    let value = Json::parse(body).map_err(|e| malformed(format!("not JSON ({e})")))?;
+    let Json::Object(members) = value else {
         return Err(malformed("the answer is not a JSON object"));
     };
-    let message = field(&map, "msg").or_else(|| field(&map, "message")).and_then(text);
-    match field(&map, "result") {
-        None | Some(Value::Null) => Ok(map),
-        Some(v) => match text(v) {
-            Some(code) if codes::is_success(&code) => Ok(map),
-            Some(code) => Err(WireError::Refused { code, message }),
-            None => Err(malformed("`result` is neither a code nor a number")),
-        },
+    let code = match field(&members, "result") {
+        None | Some(Json::Null) => return Ok(members),
+        Some(v) => text(v).ok_or_else(|| malformed("`result` is neither a code nor a number"))?,
+    };
+    if codes::is_success(&code) {
+        return Ok(members);
     }
+    let message = field(&members, "msg").or_else(|| field(&members, "message")).and_then(text);
+    Err(WireError::Refused { code, message })
 }
 
 // ---------------------------------------------------------------------------
@@ -209,8 +84,8 @@ pub fn envelope(body: &[u8]) -> Parsed<Map<String, Value>> {
 
 /// A parsed token answer. The token is a secret: `Debug` does not show it.
 pub fn parse_access_token(body: &[u8]) -> Parsed<SecretString> {
-    let map = envelope(body)?;
-    let token = field(&map, "token").and_then(text).ok_or_else(|| malformed("`token` is missing"))?;
+    let members = envelope(body)?;
+    let token = field(&members, "token").and_then(text).ok_or_else(|| malformed("`token` is missing"))?;
     Ok(SecretString::from(token))
 }
 
@@ -228,17 +103,17 @@ pub struct ListPage<T> {
     pub items: Vec<T>,
 }
 
-fn page<T>(map: &Map<String, Value>, origin: &str, item: fn(&Obj<'_>) -> Parsed<T>) -> Parsed<ListPage<T>> {
-    let top = Obj { map, origin };
-    let items = match field(map, "list") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(list)) => {
+fn page<T>(members: &[(Cow<'_, str>, Json<'_>)], origin: &str, item: fn(&Obj<'_>) -> Parsed<T>) -> Parsed<ListPage<T>> {
+    let top = Obj { members, origin };
+    let items = match top.get("list") {
+        None | Some(Json::Null) => Vec::new(),
+        Some(Json::Array(list)) => {
             list.iter().map(|v| Obj::new(v, origin, "a list item").and_then(|o| item(&o))).collect::<Parsed<_>>()?
         }
         // The document's own buyGifticonList example shows `list` as one object.
-        Some(v @ Value::Object(_)) if v.as_object().is_some_and(Map::is_empty) => Vec::new(),
-        Some(v @ Value::Object(_)) => vec![item(&Obj::new(v, origin, "list")?)?],
-        Some(_) => return Err(malformed("`list` is not an array")),
+        Some(Json::Object(fields)) if fields.is_empty() => Vec::new(),
+        Some(v @ Json::Object(_)) => vec![item(&Obj::new(v, origin, "list")?)?],
+        Some(Json::Bool(_) | Json::Number(_) | Json::Str(_)) => return Err(malformed("`list` is not an array")),
     };
     Ok(ListPage { total_count: top.int("total_count"), is_next: top.flag("isNext").unwrap_or(false), items })
 }
@@ -293,8 +168,8 @@ pub struct GiftCategories {
 
 /// Parses a cateGift answer.
 pub fn parse_gift_categories(body: &[u8], origin: &str) -> Parsed<GiftCategories> {
-    let map = envelope(body)?;
-    let top = Obj { map: &map, origin };
+    let members = envelope(body)?;
+    let top = Obj { members: &members, origin };
     let categories = top.list("cate").iter().map(|v| category(&Obj::new(v, origin, "cate")?)).collect::<Parsed<_>>()?;
     let brands = top
         .list("brand")
@@ -340,8 +215,8 @@ pub struct StarCategories {
 
 /// Parses a cateStar answer.
 pub fn parse_star_categories(body: &[u8], origin: &str) -> Parsed<StarCategories> {
-    let map = envelope(body)?;
-    let top = Obj { map: &map, origin };
+    let members = envelope(body)?;
+    let top = Obj { members: &members, origin };
     let categories = top.list("cate").iter().map(|v| category(&Obj::new(v, origin, "cate")?)).collect::<Parsed<_>>()?;
     let shops = top
         .list("brand")
@@ -532,9 +407,9 @@ fn gift_detail_item(o: &Obj<'_>) -> Parsed<GiftDetailItem> {
 
 /// Parses a giftDetail answer.
 pub fn parse_gift_detail(body: &[u8], origin: &str) -> Parsed<GiftDetail> {
-    let map = envelope(body)?;
-    let top = Obj { map: &map, origin };
-    let detail = field(&map, "detail").ok_or_else(|| malformed("`detail` is missing"))?;
+    let members = envelope(body)?;
+    let top = Obj { members: &members, origin };
+    let detail = field(&members, "detail").ok_or_else(|| malformed("`detail` is missing"))?;
     Ok(GiftDetail {
         detail: gift_detail_item(&Obj::new(detail, origin, "detail")?)?,
         same_brand: top
@@ -559,9 +434,9 @@ pub struct BuyAnswer {
 
 /// Parses a buyGifticoupon or buyStarcoupon answer.
 pub fn parse_buy(body: &[u8]) -> Parsed<BuyAnswer> {
-    let map = envelope(body)?;
-    let tid = field(&map, "tid").and_then(text).ok_or_else(|| malformed("`tid` is missing"))?;
-    Ok(BuyAnswer { tid, message: field(&map, "message").and_then(text) })
+    let members = envelope(body)?;
+    let tid = field(&members, "tid").and_then(text).ok_or_else(|| malformed("`tid` is missing"))?;
+    Ok(BuyAnswer { tid, message: field(&members, "message").and_then(text) })
 }
 
 // ---------------------------------------------------------------------------
@@ -751,9 +626,9 @@ fn star_detail_item(o: &Obj<'_>) -> Parsed<StarDetailItem> {
 
 /// Parses a starDetail answer (the document's example has no `result`).
 pub fn parse_star_detail(body: &[u8], origin: &str) -> Parsed<StarDetail> {
-    let map = envelope(body)?;
-    let top = Obj { map: &map, origin };
-    let detail = field(&map, "detail").ok_or_else(|| malformed("`detail` is missing"))?;
+    let members = envelope(body)?;
+    let top = Obj { members: &members, origin };
+    let detail = field(&members, "detail").ok_or_else(|| malformed("`detail` is missing"))?;
     Ok(StarDetail {
         detail: star_detail_item(&Obj::new(detail, origin, "detail")?)?,
         same_brand: top
@@ -826,15 +701,15 @@ fn star_purchase(o: &Obj<'_>) -> Parsed<StarPurchase> {
 
 /// Parses a buyStarcouponList answer (`data` holding `list` and the totals).
 pub fn parse_star_purchases(body: &[u8], origin: &str) -> Parsed<StarPurchases> {
-    let map = envelope(body)?;
-    let data = match field(&map, "data") {
-        None | Some(Value::Null) => {
+    let members = envelope(body)?;
+    let data = match field(&members, "data") {
+        None | Some(Json::Null) => {
             return Ok(StarPurchases { items: Vec::new(), total_buy_price: None, total_discount_price: None });
         }
         Some(d) => d.as_object().ok_or_else(|| malformed("`data` is not an object"))?,
     };
     let listing = page(data, origin, star_purchase)?;
-    let d = Obj { map: data, origin };
+    let d = Obj { members: data, origin };
     Ok(StarPurchases {
         items: listing.items,
         total_buy_price: d.won("Totalbuyprice"),
@@ -847,31 +722,28 @@ pub fn parse_star_purchases(body: &[u8], origin: &str) -> Parsed<StarPurchases> 
 
 /// Parses a getQRImg answer: the QR image's address, absolute.
 pub fn parse_qr_image(body: &[u8], origin: &str) -> Parsed<String> {
-    let map = envelope(body)?;
-    field(&map, "data")
-        .and_then(text)
-        .and_then(|p| resolve_image(&p, origin))
-        .ok_or_else(|| malformed("`data` (the QR image path) is missing"))
+    let members = envelope(body)?;
+    Obj { members: &members, origin }.image("data").ok_or_else(|| malformed("`data` (the QR image path) is missing"))
 }
 
 /// Parses a setUseStarCoupon answer: the vendor's message.
 pub fn parse_use(body: &[u8]) -> Parsed<Option<String>> {
-    let map = envelope(body)?;
-    Ok(field(&map, "message").and_then(text))
+    let members = envelope(body)?;
+    Ok(field(&members, "message").and_then(text))
 }
 
 /// Runs every parser over `body` (for fuzzing and seed replay): none may panic.
 /// Answers how many accepted it. The scalar readers also see every value of the JSON.
 pub fn parse_all(body: &[u8]) -> usize {
     let o = "https://www.giftiexchange.com";
-    if let Ok(v) = serde_json::from_slice::<Value>(body) {
+    if let Ok(v) = Json::parse(body) {
         let mut stack = vec![&v];
         while let Some(v) = stack.pop() {
             let _ = (int(v), flag(v), text(v));
             match v {
-                Value::Array(items) => stack.extend(items),
-                Value::Object(map) => stack.extend(map.values()),
-                _ => {}
+                Json::Array(items) => stack.extend(items),
+                Json::Object(members) => stack.extend(members.iter().map(|(_, v)| v)),
+                Json::Null | Json::Bool(_) | Json::Number(_) | Json::Str(_) => {}
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Properties of the decoders: every spelling the document shows is read, nothing
 //! panics, and the tiered price never rises as the expiry approaches.
 
-use adapter_giftimbiz::wire::{self, GiftListing, PriceTier};
+use adapter_giftimbiz::wire::{self, GiftListing, Json, PriceTier};
 use coupon_core::Won;
 use coupon_core::chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -21,6 +21,16 @@ fn spelled_bool(b: bool) -> impl Strategy<Value = Value> {
     proptest::sample::select(words)
 }
 
+/// `wire::int` of `v`, written as JSON text and read back as the lenient tree.
+fn int_of(v: &Value) -> Option<u64> {
+    wire::int(&serde_json::from_str::<Json>(&v.to_string()).unwrap())
+}
+
+/// `wire::flag` of `v`, through the tree as [`int_of`].
+fn flag_of(v: &Value) -> Option<bool> {
+    wire::flag(&serde_json::from_str::<Json>(&v.to_string()).unwrap())
+}
+
 fn listing(p1: u64, p2: u64, p3: u64, end: NaiveDate) -> GiftListing {
     let body = json!({
         "result": "0000", "total_count": 1, "isNext": false,
@@ -35,14 +45,14 @@ fn listing(p1: u64, p2: u64, p3: u64, end: NaiveDate) -> GiftListing {
 proptest! {
     #[test]
     fn integers_are_read_as_numbers_or_strings(n in any::<u64>(), v in any::<u64>().prop_flat_map(spelled)) {
-        prop_assert_eq!(wire::int(&json!(n)), Some(n));
-        prop_assert_eq!(wire::int(&json!(n.to_string())), Some(n));
-        prop_assert!(wire::int(&v).is_some());
+        prop_assert_eq!(int_of(&json!(n)), Some(n));
+        prop_assert_eq!(int_of(&json!(n.to_string())), Some(n));
+        prop_assert!(int_of(&v).is_some());
     }
 
     #[test]
     fn booleans_are_read_in_every_spelling(b in any::<bool>().prop_flat_map(|b| (Just(b), spelled_bool(b)))) {
-        prop_assert_eq!(wire::flag(&b.1), Some(b.0));
+        prop_assert_eq!(flag_of(&b.1), Some(b.0));
     }
 
     #[test]
@@ -83,6 +93,35 @@ proptest! {
         let _ = wire::parse_all(v.to_string().as_bytes());
         let wrapped = json!({"result": "0000", "list": [v.clone()], "detail": v.clone(), "data": v});
         let _ = wire::parse_all(wrapped.to_string().as_bytes());
+    }
+
+    #[test]
+    fn the_tree_reads_json_as_serde_json_value_does(v in arb_json(), pretty in any::<bool>()) {
+        let text = if pretty { serde_json::to_string_pretty(&v).unwrap() } else { v.to_string() };
+        let tree: Json = serde_json::from_str(&text).unwrap();
+        // Against serde_json's reading of the same text, not `v`: without its
+        // `float_roundtrip` feature a float may not come back bit for bit.
+        prop_assert_eq!(tree.to_value(), serde_json::from_str::<Value>(&text).unwrap());
+    }
+
+    #[test]
+    fn the_tree_accepts_exactly_the_bytes_serde_json_accepts(
+        bytes in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..64),
+            arb_json().prop_flat_map(|v| {
+                let text = v.to_string().into_bytes();
+                let len = text.len();
+                (Just(text), 0..=len, any::<u8>())
+            }).prop_map(|(mut text, at, b)| { if at < text.len() { text[at] = b; } else { text.truncate(at / 2); } text }),
+        ]
+    ) {
+        let tree = Json::parse(&bytes);
+        let value = serde_json::from_slice::<Value>(&bytes);
+        match (tree, value) {
+            (Ok(t), Ok(v)) => prop_assert_eq!(t.to_value(), v),
+            (Err(t), Err(v)) => prop_assert_eq!(t.to_string(), v.to_string()),
+            (t, v) => prop_assert!(false, "tree {:?} but Value {:?}", t.map(|t| t.to_value()), v),
+        }
     }
 
     #[test]
