@@ -9,13 +9,14 @@
 //! empty string means absent; `rstCode` may hold two codes (`E102:P002`,
 //! `E103 : P002`), kept verbatim in a [`VendorCode`].
 
+use std::borrow::Cow;
+
 use coupon_core::chrono::NaiveDate;
 use coupon_core::time::{parse_compact_date, parse_compact_datetime, parse_date, parse_datetime};
 use coupon_core::{Pin, RedeemedAt, Validity, VendorCode, Won};
-use serde_json::{Map, Value};
 
 use super::WireError;
-use super::json;
+use super::json::{self, Node, Object};
 
 /// The vendor refused the request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,28 +36,34 @@ pub enum Refusal {
 pub type Answer<T> = Result<T, Refusal>;
 
 /// One JSON object with Giftletter's reading rules.
-struct Fields<'a>(&'a Map<String, Value>);
+struct Fields<'t, 'a>(&'t Object<'a>);
 
-impl<'a> Fields<'a> {
-    /// A value as trimmed text; numbers and booleans as written; `""`/`null` absent.
-    fn text(&self, key: &str) -> Option<String> {
+impl<'t> Fields<'t, '_> {
+    /// A value as trimmed text, borrowed from the answer when it is a string;
+    /// numbers and booleans as written; `""`/`null` absent.
+    fn str(&self, key: &str) -> Option<Cow<'t, str>> {
         let s = match self.0.get(key)? {
-            Value::String(s) => s.trim().to_string(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Null | Value::Array(_) | Value::Object(_) => return None,
+            Node::String(s) => Cow::Borrowed(json::trim(s)),
+            Node::Number(n) => Cow::Owned(n.to_number()?.to_string()),
+            Node::Bool(b) => Cow::Owned(b.to_string()),
+            Node::Null | Node::Array(_) | Node::Object(_) => return None,
         };
         (!s.is_empty()).then_some(s)
+    }
+
+    /// [`Fields::str`], copied out for a reply to keep.
+    fn text(&self, key: &str) -> Option<String> {
+        self.str(key).map(Cow::into_owned)
     }
 
     /// A whole number written as a number or as a string of digits.
     fn int(&self, key: &str) -> Result<Option<u64>, WireError> {
         let bad = || WireError::new(format!("`{key}` is not a whole number"));
         match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(bad),
-            Some(Value::String(s)) => {
-                let s = s.trim();
+            None | Some(Node::Null) => Ok(None),
+            Some(Node::Number(n)) => n.as_u64().map(Some).ok_or_else(bad),
+            Some(Node::String(s)) => {
+                let s = json::trim(s);
                 if s.is_empty() {
                     Ok(None)
                 } else if s.bytes().all(|b| b.is_ascii_digit()) {
@@ -65,7 +72,7 @@ impl<'a> Fields<'a> {
                     Err(bad())
                 }
             }
-            Some(Value::Bool(_) | Value::Array(_) | Value::Object(_)) => Err(bad()),
+            Some(Node::Bool(_) | Node::Array(_) | Node::Object(_)) => Err(bad()),
         }
     }
 
@@ -75,18 +82,24 @@ impl<'a> Fields<'a> {
 
     /// `rstCode` / `rstMsg`: `Ok(())` for `"0"`, the refusal otherwise.
     fn result(&self) -> Result<Answer<()>, WireError> {
-        let code = self.text("rstCode").ok_or_else(|| WireError::new("the answer has no `rstCode`"))?;
+        let code = self.str("rstCode").ok_or_else(|| WireError::new("the answer has no `rstCode`"))?;
         if code == "0" {
             return Ok(Ok(()));
         }
-        Ok(Err(Refusal::RstCode { code: VendorCode::new(code), message: self.text("rstMsg") }))
+        Ok(Err(Refusal::RstCode { code: VendorCode::new(code.into_owned()), message: self.text("rstMsg") }))
     }
 }
 
-fn object(text: &str) -> Result<Map<String, Value>, WireError> {
-    match json::parse(text).map_err(|e| WireError::new(e.to_string()))? {
-        Value::Object(map) => Ok(map),
-        _ => Err(WireError::new("the answer is not a JSON object")),
+fn read(text: &str) -> Result<Node<'_>, WireError> {
+    json::parse(text).map_err(|e| WireError::new(e.to_string()))
+}
+
+fn object(text: &str) -> Result<Object<'_>, WireError> {
+    match read(text)? {
+        Node::Object(o) => Ok(o),
+        Node::Null | Node::Bool(_) | Node::Number(_) | Node::String(_) | Node::Array(_) => {
+            Err(WireError::new("the answer is not a JSON object"))
+        }
     }
 }
 
@@ -103,8 +116,8 @@ pub struct SendEPinReply {
 
 /// Reads a `SendEPin` answer. A success without `epin` or `order_id` is an error.
 pub fn parse_send_epin(text: &str) -> Result<Answer<SendEPinReply>, WireError> {
-    let map = object(text)?;
-    let f = Fields(&map);
+    let o = object(text)?;
+    let f = Fields(&o);
     if let Err(refusal) = f.result()? {
         return Ok(Err(refusal));
     }
@@ -120,8 +133,8 @@ pub fn parse_cancel(text: &str) -> Result<Answer<()>, WireError> {
 
 /// Reads a `ReSendSMS` answer; on success, the echoed `reserved`.
 pub fn parse_resend(text: &str) -> Result<Answer<Option<String>>, WireError> {
-    let map = object(text)?;
-    let f = Fields(&map);
+    let o = object(text)?;
+    let f = Fields(&o);
     Ok(f.result()?.map(|()| f.text("reserved")))
 }
 
@@ -163,8 +176,8 @@ pub fn parse_when(s: &str) -> Option<RedeemedAt> {
 
 /// Reads a `StatusSendEPin` answer. A success without `use` is an error.
 pub fn parse_status(text: &str) -> Result<Answer<EPinStatus>, WireError> {
-    let map = object(text)?;
-    let f = Fields(&map);
+    let o = object(text)?;
+    let f = Fields(&o);
     if let Err(refusal) = f.result()? {
         return Ok(Err(refusal));
     }
@@ -197,8 +210,8 @@ pub enum GoodsStatus {
 }
 
 impl GoodsStatus {
-    fn read(f: &Fields<'_>) -> Self {
-        match f.text("STATUS").unwrap_or_default().as_str() {
+    fn read(f: &Fields<'_, '_>) -> Self {
+        match f.str("STATUS").as_deref().unwrap_or_default() {
             "Y" => GoodsStatus::Usable,
             "N" => GoodsStatus::NotUsable,
             "E" => GoodsStatus::Error,
@@ -247,17 +260,19 @@ pub struct GoodsItem {
 /// `{"STATUS":"E"}` (or `I`, `C`) on failure. An array whose items carry no
 /// `GOODS_ID` but an error `STATUS` is read as that failure too.
 pub fn parse_goods_list(text: &str) -> Result<Answer<Vec<GoodsItem>>, WireError> {
-    let items = match json::parse(text).map_err(|e| WireError::new(e.to_string()))? {
-        Value::Object(map) => return Ok(Err(status_refusal(&Fields(&map)))),
-        Value::Array(items) => items,
-        _ => return Err(WireError::new("the answer is neither a list nor an object")),
+    let items = match read(text)? {
+        Node::Object(o) => return Ok(Err(status_refusal(&Fields(&o)))),
+        Node::Array(items) => items,
+        Node::Null | Node::Bool(_) | Node::Number(_) | Node::String(_) => {
+            return Err(WireError::new("the answer is neither a list nor an object"));
+        }
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let Value::Object(map) = item else {
+        let Some(o) = item.as_object() else {
             return Err(WireError::new(format!("item {} of the list is not an object", i + 1)));
         };
-        let f = Fields(map);
+        let f = Fields(o);
         let status = GoodsStatus::read(&f);
         let Some(goods_id) = f.text("GOODS_ID") else {
             if !status.describes_goods() {
@@ -277,7 +292,7 @@ pub fn parse_goods_list(text: &str) -> Result<Answer<Vec<GoodsItem>>, WireError>
     Ok(Ok(out))
 }
 
-fn status_refusal(f: &Fields<'_>) -> Refusal {
+fn status_refusal(f: &Fields<'_, '_>) -> Refusal {
     Refusal::Status(VendorCode::new(f.text("STATUS").unwrap_or_default()))
 }
 
@@ -349,8 +364,8 @@ pub fn read_exdate(s: &str) -> Option<Validity> {
 /// template, for one) is read as a refusal carrying that status; a goods with a
 /// status letter the document does not list is kept, its letter verbatim.
 pub fn parse_goods_info(text: &str) -> Result<Answer<GoodsInfo>, WireError> {
-    let map = object(text)?;
-    let f = Fields(&map);
+    let o = object(text)?;
+    let f = Fields(&o);
     let status = GoodsStatus::read(&f);
     let goods_id = match (&status, f.text("GOODS_ID")) {
         (GoodsStatus::Error | GoodsStatus::IpNotAllowed | GoodsStatus::AuthFailed, _)
@@ -396,8 +411,8 @@ pub struct BrandImage {
 
 /// Reads a `getBrandImage` answer: the brand, or `{"STATUS":"E"}` (or `I`).
 pub fn parse_brand_image(text: &str) -> Result<Answer<BrandImage>, WireError> {
-    let map = object(text)?;
-    let f = Fields(&map);
+    let o = object(text)?;
+    let f = Fields(&o);
     let status = GoodsStatus::read(&f);
     let brand_name = f.text("BRAND_NAME");
     match (&status, &brand_name) {

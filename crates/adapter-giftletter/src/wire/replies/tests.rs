@@ -310,3 +310,30 @@ fn result_codes_as_numbers_and_missing() {
     assert!(parse_cancel("<html>").is_err());
     assert!(parse_send_epin(r#"{"rstCode":"0","epin":"1"}"#).is_err(), "a success without order_id");
 }
+
+#[test]
+fn repeated_keys_escapes_and_numbers_read_as_before() {
+    let text = r#"[{"GOODS_ID":"", "GOODS_ID ":"7", "GOODS_ID":"8", "GOODS_NAME":"\"1+1\" \uc0c1\ud488",
+                    "PRICE":null, "PRICE":1500, "STATUS":" Y ", "STATUS":"N", "IMG_URL":"", "IMG_URL":null}]"#;
+    let items = parse_goods_list(text).unwrap().unwrap();
+    assert_eq!(
+        items,
+        [GoodsItem {
+            goods_id: "7".into(),
+            goods_name: Some("\"1+1\" 상품".into()),
+            brand_name: None,
+            price: Some(Won(1500)),
+            img_url: None,
+            status: GoodsStatus::Usable,
+        }]
+    );
+    for (code, want) in [("10000", "10000"), ("1.5", "1.5"), ("1e3", "1000.0"), ("-0", "-0.0"), ("true", "true")] {
+        let refused = parse_cancel(&format!(r#"{{"rstCode":{code}}}"#)).unwrap().unwrap_err();
+        assert_eq!(code_of(&refused).raw(), want, "{code}");
+    }
+    for price in ["1.0", "-1", "1e3", "18446744073709551616", "true", "[]"] {
+        assert!(parse_goods_list(&format!(r#"[{{"GOODS_ID":"1","PRICE":{price}}}]"#)).is_err(), "{price}");
+    }
+    let g = parse_goods_list(r#"[{"GOODS_ID":"1","PRICE":18446744073709551615}]"#).unwrap().unwrap();
+    assert_eq!(g[0].price, Some(Won(u64::MAX)));
+}

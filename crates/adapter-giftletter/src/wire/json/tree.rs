@@ -1,0 +1,138 @@
+//! The tree the reader builds: borrowed from the text, objects as member lists.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use serde_json::map::Entry;
+use serde_json::{Map, Number, Value};
+
+/// One JSON value, borrowing from the text it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(NumberText<'a>),
+    /// A string: borrowed from the text, or owned when an escape had to be decoded.
+    String(Cow<'a, str>),
+    /// An array's elements, in order.
+    Array(Vec<Node<'a>>),
+    /// An object's members.
+    Object(Object<'a>),
+}
+
+impl<'a> Node<'a> {
+    /// The object, when this is one.
+    pub fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Node::Object(o) => Some(o),
+            Node::Null | Node::Bool(_) | Node::Number(_) | Node::String(_) | Node::Array(_) => None,
+        }
+    }
+
+    /// The same reading as a `serde_json::Value`: every string and key copied, a
+    /// repeated key resolved as [`Object::get`] resolves it.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            // The reader accepted only numbers serde_json reads, so `Null` cannot happen.
+            Node::Number(n) => n.to_number().map_or(Value::Null, Value::Number),
+            Node::String(s) => Value::String(s.to_string()),
+            Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Node::Object(o) => {
+                let mut map = Map::new();
+                // The rule applied member by member: a later value replaces an empty one.
+                // It picks what `Object::get` picks, and stays linear in the members.
+                for (key, v) in &o.members {
+                    match map.entry(key.as_ref()) {
+                        Entry::Vacant(slot) => {
+                            slot.insert(v.to_value());
+                        }
+                        Entry::Occupied(mut slot) if value_is_empty(slot.get()) => {
+                            slot.insert(v.to_value());
+                        }
+                        Entry::Occupied(_) => {}
+                    }
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    /// `null`, or a string that is empty after trimming: what a repeated key may replace.
+    fn is_empty(&self) -> bool {
+        match self {
+            Node::Null => true,
+            Node::String(s) => super::trim(s).is_empty(),
+            Node::Bool(_) | Node::Number(_) | Node::Array(_) | Node::Object(_) => false,
+        }
+    }
+}
+
+fn value_is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => false,
+    }
+}
+
+/// An object's members in document order, keys trimmed, repeated keys kept.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Object<'a> {
+    pub(super) members: Vec<(Cow<'a, str>, Node<'a>)>,
+}
+
+impl<'a> Object<'a> {
+    /// The value of `key`: among the members with that key, the first that is not
+    /// empty (`""` after trimming, or `null`); when all are empty, the last of them.
+    ///
+    /// Repeats are resolved here rather than while reading, so that reading stays
+    /// linear however many members repeat; a lookup costs one pass over the members.
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        let mut empty = None;
+        for (k, v) in &self.members {
+            if k.as_ref() == key {
+                if !v.is_empty() {
+                    return Some(v);
+                }
+                empty = Some(v);
+            }
+        }
+        empty
+    }
+
+    /// Every member as read, repeats included.
+    pub fn members(&self) -> &[(Cow<'a, str>, Node<'a>)] {
+        &self.members
+    }
+}
+
+/// A number's text, checked when read to be a JSON number that serde_json reads
+/// (within `f64`'s range), and converted only when asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberText<'a>(pub(super) &'a str);
+
+impl<'a> NumberText<'a> {
+    /// The number as written.
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+
+    /// The number as serde_json reads it. Always `Some` for a number the reader accepted.
+    pub fn to_number(&self) -> Option<Number> {
+        Number::from_str(self.0).ok()
+    }
+
+    /// The number when it is a whole number that fits a `u64` (as [`Number::as_u64`]).
+    pub fn as_u64(&self) -> Option<u64> {
+        if self.0.bytes().all(|b| b.is_ascii_digit()) {
+            // Digits only: serde_json reads a u64 when it fits, an f64 otherwise.
+            return self.0.parse().ok();
+        }
+        self.to_number()?.as_u64()
+    }
+}
