@@ -1,5 +1,6 @@
 //! Groups 1–5: each parser (and the signature) beside its limit, in one criterion
-//! group per document, throughput in bytes. Ids: `ours` and `baseline`.
+//! group per document, throughput in bytes. Ids: `ours` and `baseline` (and
+//! `reference`, a further limit shown for information, in the report's group).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -21,6 +22,9 @@ fn parser_groups(c: &mut Criterion) {
         let (subject, baseline) = (&pair.subject, &pair.baseline);
         group.bench_function("ours", |b| b.iter(|| black_box(subject())));
         group.bench_function("baseline", |b| b.iter(|| black_box(baseline())));
+        if let Some(reference) = &pair.reference {
+            group.bench_function("reference", |b| b.iter(|| black_box((reference.work)())));
+        }
         group.finish();
     }
 }

@@ -22,6 +22,17 @@ pub struct Pair {
     pub subject: Work,
     /// The limit.
     pub baseline: Work,
+    /// A further limit, shown beside the baseline for information where the
+    /// baseline alone would hide what bounds the subject (the report's decode).
+    pub reference: Option<Reference>,
+}
+
+/// A further limit of a group: what it does, and the work.
+pub struct Reference {
+    /// What it does, as the ratios table says it (criterion's function id is `reference`).
+    pub name: &'static str,
+    /// The work.
+    pub work: Work,
 }
 
 impl Pair {
@@ -30,9 +41,12 @@ impl Pair {
     ///
     /// # Panics
     ///
-    /// When either side answers zero.
+    /// When either side (or the reference) answers zero.
     pub fn check(&self) {
         assert_ne!((self.subject)(), 0, "{}: the subject did nothing", self.group);
         assert_ne!((self.baseline)(), 0, "{}: the baseline did nothing", self.group);
+        if let Some(r) = &self.reference {
+            assert_ne!((r.work)(), 0, "{}: the reference did nothing", self.group);
+        }
     }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::inputs::giftletter::SendEPinSigned;
 use crate::inputs::{coufun, giftimbiz, giftletter};
-use crate::pair::Pair;
+use crate::pair::{Pair, Reference};
 
 /// Items in the generated Giftletter goods list.
 pub const GOODS_ITEMS: usize = 1_000;
@@ -55,6 +55,7 @@ pub fn goods_list() -> Pair {
             parse_goods_list(text).ok().and_then(Result::ok).map_or(0, |items| items.len())
         }),
         baseline: Box::new(move || value_len(&b)),
+        reference: None,
     }
 }
 
@@ -70,6 +71,7 @@ pub fn listings() -> Pair {
         target: Some(1.0),
         subject: Box::new(move || parse_gift_listings(&a, ORIGIN).map_or(0, |page| page.items.len())),
         baseline: Box::new(move || value_len(&b)),
+        reference: None,
     }
 }
 
@@ -101,6 +103,7 @@ pub fn coufun_status() -> Pair {
         target: Some(0.5),
         subject: Box::new(move || parse_status(&a, None).map_or(0, |answer| answer.orders.len())),
         baseline: Box::new(move || xml_events(&utf8)),
+        reference: None,
     }
 }
 
@@ -117,7 +120,7 @@ pub fn split_lines(bytes: &[u8]) -> usize {
 /// Group 4: decode (EUC-KR by its label) and read every line, vs a line split.
 pub fn report() -> Pair {
     let body = giftletter::report(REPORT_LINES);
-    let (a, b) = (body.clone(), body.clone());
+    let (a, b, c) = (body.clone(), body.clone(), body.clone());
     let day = NaiveDate::from_ymd_opt(2015, 2, 21).unwrap_or_default();
     Pair {
         group: "4_giftletter_report",
@@ -129,6 +132,12 @@ pub fn report() -> Pair {
             decode_report(&a, Some("euc-kr")).map_or(0, |text| parse_exchange_daily(day, &text).items.len())
         }),
         baseline: Box::new(move || split_lines(&b)),
+        // The decode alone: what any reader of this EUC-KR text must pay, and
+        // already more than half the line split's throughput away.
+        reference: Some(Reference {
+            name: "decode_report alone (EUC-KR to UTF-8)",
+            work: Box::new(move || decode_report(&c, Some("euc-kr")).map_or(0, |text| text.len())),
+        }),
     }
 }
 
@@ -144,6 +153,7 @@ pub fn signing() -> Pair {
         target: None,
         subject: Box::new(move || sign::send_epin(&s.auth_key, &s.cid, &s.goods_id, &s.co_tid).len()),
         baseline: Box::new(move || usize::from(Md5::digest(&concatenated)[0]) + 1),
+        reference: None,
     }
 }
 

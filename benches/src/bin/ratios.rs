@@ -10,11 +10,15 @@
 //! `ratios --profile GROUP [ITERATIONS]` runs only the subject of parser group
 //! `GROUP` (1 to 5, or its name) in a loop and prints nothing else, for a profiler:
 //! `valgrind --tool=callgrind target/release/ratios --profile 4 20`.
+//!
+//! `ratios --only GROUP` measures one parser group (1 to 5, or its name) and prints
+//! its row alone: the quick loop while working on one parser.
 
 use std::time::Duration;
 
 use coupon_benches::calls::{Burst, Calls};
 use coupon_benches::measure::{Comparison, compare};
+use coupon_benches::pair::Pair;
 use coupon_benches::parsers;
 
 const BURST: usize = 1_000;
@@ -71,36 +75,60 @@ fn burst_of(run: impl Fn() -> Burst) -> Burst {
     Burst { total: totals[totals.len() / 2], latencies, errors: bursts.iter().map(|b| b.errors).sum() }
 }
 
-/// Runs one parser group's subject `iterations` times.
-fn profile(group: &str, iterations: usize) {
-    let pairs = parsers::pairs();
-    let Some(pair) = pairs.iter().find(|p| p.group == group || p.group.split('_').next() == Some(group)) else {
+/// The parser group named `group` (its number or its full name); exits 2 naming the groups otherwise.
+fn parser_group(group: &str) -> Pair {
+    let mut pairs = parsers::pairs();
+    let Some(i) = pairs.iter().position(|p| p.group == group || p.group.split('_').next() == Some(group)) else {
         let names: Vec<&str> = pairs.iter().map(|p| p.group).collect();
         eprintln!("error: no parser group {group:?}; the groups are {}", names.join(", "));
         std::process::exit(2);
     };
+    pairs.swap_remove(i)
+}
+
+/// Runs one parser group's subject `iterations` times.
+fn profile(group: &str, iterations: usize) {
+    let pair = parser_group(group);
     let done: usize = (0..iterations).map(|_| std::hint::black_box((pair.subject)())).sum();
     eprintln!("{}: {iterations} iterations ({done} items)", pair.group);
 }
 
+fn parser_row(pair: &Pair) {
+    pair.check();
+    let c = compare(&pair.subject, &pair.baseline, Duration::from_secs(4));
+    let what = format!("{} vs {}", pair.subject_name, pair.baseline_name);
+    let target = pair.target.map_or_else(|| "none".to_string(), |t| format!("≥ {t:.2}"));
+    row(pair.group, &what, pair.bytes, c, &target, pair.target.map(|t| c.ratio() >= t));
+    if let Some(r) = &pair.reference {
+        let c = compare(&pair.subject, &r.work, Duration::from_secs(4));
+        let what = format!("{} vs {} (for information)", pair.subject_name, r.name);
+        row(&format!("{} (reference)", pair.group), &what, pair.bytes, c, "none", None);
+    }
+}
+
+fn header() {
+    println!("| group | ours vs baseline | ours | baseline | ratio | target | |");
+    println!("|---|---|---|---|---|---|---|");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [flag, group, rest @ ..] = args.as_slice()
-        && flag == "--profile"
-    {
-        let iterations = rest.first().and_then(|n| n.parse().ok()).unwrap_or(100);
-        return profile(group, iterations);
+    match args.as_slice() {
+        [flag, group, rest @ ..] if flag == "--profile" => {
+            let iterations = rest.first().and_then(|n| n.parse().ok()).unwrap_or(100);
+            return profile(group, iterations);
+        }
+        [flag, group] if flag == "--only" => {
+            header();
+            return parser_row(&parser_group(group));
+        }
+        _ => {}
     }
     println!("Machine: {}\n", machine());
     println!("ratio = our throughput / the baseline's throughput (baseline time / our time)\n");
-    println!("| group | ours vs baseline | ours | baseline | ratio | target | |");
-    println!("|---|---|---|---|---|---|---|");
+    header();
     for pair in parsers::pairs() {
-        pair.check();
-        let c = compare(&pair.subject, &pair.baseline, Duration::from_secs(4));
-        let what = format!("{} vs {}", pair.subject_name, pair.baseline_name);
-        let target = pair.target.map_or_else(|| "none".to_string(), |t| format!("≥ {t:.2}"));
-        row(pair.group, &what, pair.bytes, c, &target, pair.target.map(|t| c.ratio() >= t));
+        parser_row(&pair);
     }
 
     let calls = Calls::start();
