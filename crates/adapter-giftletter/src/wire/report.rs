@@ -15,6 +15,8 @@ use coupon_core::{LineError, Pin, RedeemedAt, Redemption, RedemptionReport};
 use memchr::{memchr, memchr_iter};
 
 use super::WireError;
+// `str::trim`'s answers from the end bytes alone, as the JSON reader uses it.
+use super::json::trim;
 
 /// Longest PIN accepted (`epin` is `Varchar(20)`).
 pub const PIN_MAX: usize = 20;
@@ -66,15 +68,6 @@ pub fn parse_exchange_daily(day: NaiveDate, text: &str) -> RedemptionReport {
         }
     }
     RedemptionReport::new(day, items, errors)
-}
-
-/// `str::trim`, with the common case done on bytes: the report's whitespace is
-/// CR and spaces, but a branch name may end in a wide space (U+3000), and
-/// `trim_ascii` leaves the vertical tab that `str::trim` removes.
-fn trim(s: &str) -> &str {
-    let t = s.trim_ascii();
-    // One char decoded at each end, instead of `trim`'s general matcher on every Hangul name.
-    if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) { t.trim() } else { t }
 }
 
 /// The fields of a line: pin, time and branch (empty when absent), or the count
