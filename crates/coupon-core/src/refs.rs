@@ -110,8 +110,11 @@ impl Pin {
         if n < 8 {
             return "*".repeat(n.max(4));
         }
-        let tail: String = self.0.chars().skip(n - 4).collect();
-        format!("{}{tail}", "*".repeat(n - 4))
+        // Built once, as `PhoneNumber::masked` is: every PIN shown goes through here.
+        let mut out = String::with_capacity(self.0.len());
+        out.extend(std::iter::repeat_n('*', n - 4));
+        out.extend(self.0.chars().skip(n - 4));
+        out
     }
 }
 

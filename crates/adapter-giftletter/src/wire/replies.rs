@@ -40,7 +40,8 @@ struct Fields<'t, 'a>(&'t Object<'a>);
 
 impl<'t> Fields<'t, '_> {
     /// A value as trimmed text, borrowed from the answer when it is a string;
-    /// numbers and booleans as written; `""`/`null` absent.
+    /// a number as serde_json prints it (`10000`, `1.5`; `1e3` is `1000.0`), a
+    /// boolean as `true`/`false`; `""`/`null` absent.
     fn str(&self, key: &str) -> Option<Cow<'t, str>> {
         let s = match self.0.get(key)? {
             Node::String(s) => Cow::Borrowed(json::trim(s)),
