@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use coupon_core::Won;
+use coupon_core::text::trim;
 use coupon_core::time::{KstDateTime, parse_datetime};
 
 use super::tree::Json;
@@ -25,7 +26,7 @@ pub fn int(v: &Json<'_>) -> Option<u64> {
             n.as_f64().filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19).map(|f| f as u64)
         }),
         Json::Str(s) => {
-            let t = s.trim();
+            let t = trim(s);
             if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
@@ -54,7 +55,7 @@ pub fn flag(v: &Json<'_>) -> Option<bool> {
             _ => None,
         },
         Json::Str(s) => {
-            let t = s.trim();
+            let t = trim(s);
             let is = |word: &str| t.eq_ignore_ascii_case(word);
             if is("true") || is("y") || is("1") {
                 Some(true)
@@ -85,7 +86,7 @@ pub fn text(v: &Json<'_>) -> Option<String> {
 /// something derived from it (a time, an absolute image address).
 fn text_ref<'v>(v: &'v Json<'_>) -> Option<Cow<'v, str>> {
     match v {
-        Json::Str(s) => Some(s.trim()).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+        Json::Str(s) => Some(trim(s)).filter(|t| !t.is_empty()).map(Cow::Borrowed),
         Json::Number(n) => Some(Cow::Owned(n.to_string())),
         Json::Null | Json::Bool(_) | Json::Array(_) | Json::Object(_) => None,
     }
@@ -102,7 +103,7 @@ fn text_ref<'v>(v: &'v Json<'_>) -> Option<Cow<'v, str>> {
 /// assert_eq!(resolve_image(" ", o), None);
 /// ```
 pub fn resolve_image(path: &str, origin: &str) -> Option<String> {
-    let p = path.trim();
+    let p = trim(path);
     if p.is_empty() {
         return None;
     }
@@ -135,7 +136,7 @@ fn joined(parts: &[&str]) -> String {
 pub(super) fn field<'m, 'a>(members: &'m [(Cow<'a, str>, Json<'a>)], key: &str) -> Option<&'m Json<'a>> {
     let last_of = |exact: &str| members.iter().rev().find(|(k, _)| **k == *exact).map(|(_, v)| v);
     last_of(key).or_else(|| {
-        let (spelled, _) = members.iter().find(|(k, _)| k.trim().eq_ignore_ascii_case(key))?;
+        let (spelled, _) = members.iter().find(|(k, _)| trim(k).eq_ignore_ascii_case(key))?;
         last_of(spelled)
     })
 }

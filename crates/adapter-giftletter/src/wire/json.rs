@@ -46,19 +46,5 @@ pub fn parse(text: &str) -> Result<Node<'_>, JsonError> {
     read::Reader::new(text).document()
 }
 
-/// `str::trim`, answered from the first and last bytes alone when neither can belong
-/// to a white space character (nearly every key and value): `trim`'s char searcher
-/// costs more than the rest of reading a short string.
-pub(crate) fn trim(s: &str) -> &str {
-    // ASCII white space, and the bytes that begin (`first`) or end (`last`) the UTF-8
-    // of U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
-    let first = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
-    let last = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF);
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(&a), Some(&z)) if !first(a) && !last(z) => s,
-        _ => s.trim(),
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -9,14 +9,12 @@
 
 use coupon_core::chrono::NaiveDate;
 use coupon_core::encoding_rs::{EUC_KR, UTF_8};
-use coupon_core::text::{decode_sniffed, decode_strict, encoding_for_label};
+use coupon_core::text::{decode_sniffed, decode_strict, encoding_for_label, trim};
 use coupon_core::time::{parse_compact_date, parse_compact_datetime};
 use coupon_core::{LineError, Pin, RedeemedAt, Redemption, RedemptionReport};
 use memchr::{memchr, memchr_iter};
 
 use super::WireError;
-// `str::trim`'s answers from the end bytes alone, as the JSON reader uses it.
-use super::json::trim;
 
 /// Longest PIN accepted (`epin` is `Varchar(20)`).
 pub const PIN_MAX: usize = 20;

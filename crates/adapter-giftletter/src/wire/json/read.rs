@@ -1,6 +1,8 @@
 //! The reader: one pass over the bytes, recursion bounded by [`MAX_DEPTH`].
 
 use std::borrow::Cow;
+
+use coupon_core::text::trim;
 use std::str::FromStr;
 
 use serde_json::Number;
@@ -268,8 +270,8 @@ impl<'a> Reader<'a> {
 /// when an owned (escaped) key had some.
 fn trimmed(key: Cow<'_, str>) -> Cow<'_, str> {
     match key {
-        Cow::Borrowed(k) => Cow::Borrowed(super::trim(k)),
-        Cow::Owned(k) if super::trim(&k).len() == k.len() => Cow::Owned(k),
+        Cow::Borrowed(k) => Cow::Borrowed(trim(k)),
+        Cow::Owned(k) if trim(&k).len() == k.len() => Cow::Owned(k),
         Cow::Owned(k) => Cow::Owned(k.trim().to_string()),
     }
 }

@@ -1,9 +1,12 @@
 //! The tree the reader builds: borrowed from the text, objects as member lists.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+
+use coupon_core::text::trim;
 use std::str::FromStr;
 
-use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 
 /// One JSON value, borrowing from the text it was read from.
@@ -43,21 +46,21 @@ impl<'a> Node<'a> {
             Node::String(s) => Value::String(s.to_string()),
             Node::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             Node::Object(o) => {
-                let mut map = Map::new();
-                // The rule applied member by member: a later value replaces an empty one.
-                // It picks what `Object::get` picks, and stays linear in the members.
+                // The rule applied member by member (a later value replaces an empty
+                // one): it picks what `Object::get` picks, and stays linear.
+                let mut chosen: BTreeMap<&str, &Node<'a>> = BTreeMap::new();
                 for (key, v) in &o.members {
-                    match map.entry(key.as_ref()) {
+                    match chosen.entry(key) {
                         Entry::Vacant(slot) => {
-                            slot.insert(v.to_value());
+                            slot.insert(v);
                         }
-                        Entry::Occupied(mut slot) if value_is_empty(slot.get()) => {
-                            slot.insert(v.to_value());
+                        Entry::Occupied(mut slot) if slot.get().is_empty() => {
+                            slot.insert(v);
                         }
                         Entry::Occupied(_) => {}
                     }
                 }
-                Value::Object(map)
+                Value::Object(chosen.into_iter().map(|(k, v)| (k.to_string(), v.to_value())).collect::<Map<_, _>>())
             }
         }
     }
@@ -66,17 +69,9 @@ impl<'a> Node<'a> {
     fn is_empty(&self) -> bool {
         match self {
             Node::Null => true,
-            Node::String(s) => super::trim(s).is_empty(),
+            Node::String(s) => trim(s).is_empty(),
             Node::Bool(_) | Node::Number(_) | Node::Array(_) | Node::Object(_) => false,
         }
-    }
-}
-
-fn value_is_empty(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => false,
     }
 }
 
