@@ -95,7 +95,7 @@ impl Calls {
         let client = Giftletter::new(config.clone()).expect("the client builds");
         let adapter = Arc::new(GiftletterAdapter::new(client));
         let issued = runtime.block_on(adapter.issue(&issue_request())).expect("the sandbox issues a coupon");
-        let order_id = issued.order.as_str().to_string();
+        let order_id = issued.order.as_ref().unwrap().as_str().to_string();
         let query = order_query(&config.cid, config.auth_key.expose_secret(), &order_id).expect("a valid order id");
         let status_url = format!("{}/StatusSendEPin?{query}", config.base_url.as_str().trim_end_matches('/'));
         let bare = bare_client(&config.http);

@@ -48,12 +48,20 @@ use coupon_core::Vendor;
 /// The vendor name: also the config section and the sandbox prefix.
 pub const VENDOR: Vendor = Vendor::new("coufun");
 
+/// The keys of the `[coufun]` section.
+#[cfg(feature = "client")]
+const CONFIG_KEYS: &[coupon_core::config::ConfigKey] = &[
+    coupon_core::config::ConfigKey::required("base_url", "\"test\"", "a URL, or `production` or `test`"),
+    coupon_core::config::ConfigKey::required("poc_id", "\"…\"", "the customer id COUFUN assigned"),
+];
+
 #[cfg(feature = "client")]
 const fn factory() -> coupon_core::AdapterFactory {
     coupon_core::AdapterFactory {
         name: VENDOR.as_str(),
         summary: "COUFUN (쿠펀): coupon status and stored-value balance by barcode, EUC-KR XML",
         capabilities: CAPABILITIES,
+        config: CONFIG_KEYS,
         build,
     }
 }

@@ -5,7 +5,7 @@
 use coupon_core::time::now_kst;
 use coupon_core::{
     Adapter, Availability, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest,
-    Issued, Page, PartnerRef, Product, ProductQuery, Result, Validity, Vendor, async_trait, op,
+    Issued, Page, Product, ProductQuery, Result, Validity, Vendor, async_trait, op,
 };
 
 use crate::client::Giftimbiz;
@@ -111,7 +111,7 @@ impl Adapter for GiftimbizAdapter {
     }
 
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
-        let partner_ref = request.partner_ref.clone().unwrap_or_else(PartnerRef::generate);
+        let partner_ref = request.partner_ref.clone();
         let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
         refuse_unused(request).map_err(in_context)?;
         let amount = request.amount.ok_or_else(|| {

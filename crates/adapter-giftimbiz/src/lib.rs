@@ -74,10 +74,20 @@ pub use wire::VENDOR;
 mod registration {
     use std::sync::Arc;
 
-    use coupon_core::config::ConfigSection;
+    use coupon_core::config::{ConfigKey, ConfigSection};
     use coupon_core::{Adapter, AdapterFactory, Result};
 
     use crate::{CAPABILITIES, Giftimbiz, GiftimbizAdapter, GiftimbizConfig};
+
+    /// The keys of the section.
+    const CONFIG_KEYS: &[ConfigKey] = &[
+        ConfigKey::required("base_url", "\"https://www.giftiexchange.com\"", "the vendor's origin"),
+        ConfigKey::required("partner_id", "\"…\"", "partner id (`devtest1` is the vendor's test account)"),
+        ConfigKey::secret("partner_key", "the `Partnerkey` header"),
+        ConfigKey::secret("partner_token", "the `Partnertoken` header"),
+        ConfigKey::secret("refresh_token", "the refresh token"),
+        ConfigKey::optional("image_origin", "\"https://…\"", "where relative image paths resolve"),
+    ];
 
     fn build(section: &ConfigSection) -> Result<Arc<dyn Adapter>> {
         let config = GiftimbizConfig::from_section(section)?;
@@ -90,6 +100,7 @@ mod registration {
             name: "giftimbiz",
             summary: "GiftiMbiz (기프티엠비즈): buy gifticons and Starcoupons from Korea Gifti Exchange",
             capabilities: CAPABILITIES,
+            config: CONFIG_KEYS,
             build,
         }
     }

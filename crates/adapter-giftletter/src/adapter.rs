@@ -160,7 +160,7 @@ impl Adapter for GiftletterAdapter {
     }
 
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
-        let co_tid = request.partner_ref.clone().unwrap_or_else(PartnerRef::generate);
+        let co_tid = request.partner_ref.clone();
         let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(co_tid.clone());
         let send = send_epin_request(request, co_tid.clone()).map_err(in_context)?;
         let reply = self.client.send_epin(&send).await.map_err(in_context)?;

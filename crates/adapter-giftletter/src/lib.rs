@@ -42,7 +42,7 @@
 //!     .message("GS25 모바일상품권 1만원");
 //! use coupon_core::Adapter;
 //! let issued = adapter.issue(&request).await?;
-//! println!("order {} for partner ref {}", issued.order, issued.partner_ref);
+//! println!("order {:?} for partner ref {}", issued.order, issued.partner_ref);
 //! # Ok(()) }
 //! ```
 
@@ -78,9 +78,23 @@ mod registration {
     use std::sync::Arc;
 
     use coupon_core::AdapterFactory;
-    use coupon_core::config::ConfigSection;
+    use coupon_core::config::{ConfigKey, ConfigSection};
 
     use super::{CAPABILITIES, Giftletter, GiftletterAdapter, GiftletterConfig};
+
+    /// The keys of the section.
+    const CONFIG_KEYS: &[ConfigKey] = &[
+        ConfigKey::required("base_url", "\"https://…\"", "the 연동URL; endpoints are {base_url}/SendEPin, …"),
+        ConfigKey::required(
+            "exchange_url",
+            "\"http://…/mn_compare/ExchangeDaily.aspx\"",
+            "the daily report's full URL",
+        ),
+        ConfigKey::required("cid", "\"…\"", "partner id"),
+        ConfigKey::secret("auth_key", "the key mixed into every `enc`"),
+        ConfigKey::optional("exchange_allow_http", "true", "allow plain http for exchange_url only"),
+        ConfigKey::optional("query_charset", "\"utf-8\"", "`utf-8` or `euc-kr` for Korean text in queries"),
+    ];
 
     fn build(section: &ConfigSection) -> coupon_core::Result<Arc<dyn coupon_core::Adapter>> {
         let config = GiftletterConfig::from_section(section)?;
@@ -93,6 +107,7 @@ mod registration {
             name: super::VENDOR.as_str(),
             summary: "Giftletter (기프트레터): issue mobile-coupon PINs by SMS, cancel, status, resend, goods, daily redemptions",
             capabilities: CAPABILITIES,
+            config: CONFIG_KEYS,
             build,
         }
     }

@@ -24,7 +24,7 @@ async fn issue_returns_order_pin_and_a_generated_partner_ref() {
     let all = coupons(&sandbox).await;
     assert_eq!(all.len(), 1);
     assert_eq!(all[0]["co_tid"], issued.partner_ref.as_str());
-    assert_eq!(all[0]["order_id"], issued.order.as_str());
+    assert_eq!(all[0]["order_id"], issued.order.as_ref().unwrap().as_str());
     assert_eq!(all[0]["epin"], pin.expose());
     assert_eq!(all[0]["title"], "선물이 도착했어요", "Korean text arrives intact (UTF-8)");
 }
@@ -140,7 +140,7 @@ async fn a_request_dropped_before_processing_is_resent_and_issues_once() {
     assert_eq!(sandbox.request_count(SEND_EPIN), 2);
     let all = coupons(&sandbox).await;
     assert_eq!(all.len(), 1);
-    assert_eq!(all[0]["order_id"], issued.order.as_str());
+    assert_eq!(all[0]["order_id"], issued.order.as_ref().unwrap().as_str());
 }
 
 #[tokio::test]

@@ -25,10 +25,10 @@ async fn cancel_then_cancel_again_is_already_cancelled_e304() {
     let sandbox = start().await;
     let adapter = adapter(&sandbox);
     let coupon = issued(&sandbox, "0000000582").await;
-    adapter.cancel(&coupon.order).await.unwrap();
-    let e = adapter.cancel(&coupon.order).await.unwrap_err();
+    adapter.cancel(coupon.order.as_ref().unwrap()).await.unwrap();
+    let e = adapter.cancel(coupon.order.as_ref().unwrap()).await.unwrap_err();
     assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::AlreadyCancelled, "E304"));
-    let status = adapter.status(&CouponRef::Order(coupon.order.clone())).await.unwrap();
+    let status = adapter.status(&CouponRef::Order(coupon.order.clone().unwrap())).await.unwrap();
     assert_eq!(status, CouponStatus::Cancelled { at: None });
 }
 
@@ -37,7 +37,7 @@ async fn a_used_coupon_cannot_be_cancelled_e201() {
     let sandbox = start().await;
     let coupon = issued(&sandbox, "0000000582").await;
     redeem(&sandbox, &coupon, "2026-03-01 12:30:00").await;
-    let e = adapter(&sandbox).cancel(&coupon.order).await.unwrap_err();
+    let e = adapter(&sandbox).cancel(coupon.order.as_ref().unwrap()).await.unwrap_err();
     assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::AlreadyUsed, "E201"));
 }
 
@@ -63,7 +63,7 @@ async fn a_cancel_whose_answer_was_lost_is_resent_and_e304_means_it_worked() {
     let sandbox = start().await;
     let coupon = issued(&sandbox, "0000000582").await;
     sandbox.admin().inject(FaultSpec::new("/giftletter/CancelSendEPin", FaultKind::Drop)).await.unwrap();
-    adapter(&sandbox).cancel(&coupon.order).await.unwrap();
+    adapter(&sandbox).cancel(coupon.order.as_ref().unwrap()).await.unwrap();
     assert_eq!(sandbox.request_count("/giftletter/CancelSendEPin"), 2);
     assert_eq!(common::coupons(&sandbox).await[0]["state"], "cancelled");
 }
@@ -73,7 +73,7 @@ async fn status_reads_unused_then_used_with_time_and_branch() {
     let sandbox = start().await;
     let adapter = adapter(&sandbox);
     let coupon = issued(&sandbox, "0000001104").await;
-    let by_order = CouponRef::Order(coupon.order.clone());
+    let by_order = CouponRef::Order(coupon.order.clone().unwrap());
     assert_eq!(adapter.status(&by_order).await.unwrap(), CouponStatus::Unused);
     redeem(&sandbox, &coupon, "2026-03-01 12:30:00").await;
     match adapter.status(&by_order).await.unwrap() {
@@ -83,7 +83,7 @@ async fn status_reads_unused_then_used_with_time_and_branch() {
         }
         other => panic!("{other:?}"),
     }
-    let native = adapter.client().status(coupon.order.as_str()).await.unwrap();
+    let native = adapter.client().status(coupon.order.as_ref().unwrap().as_str()).await.unwrap();
     assert_eq!(native.usage, EPinUse::Used);
     assert_eq!(native.use_date.as_deref(), Some("2026-03-01 12:30:00"));
 }
@@ -92,7 +92,7 @@ async fn status_reads_unused_then_used_with_time_and_branch() {
 async fn goods_without_status_support_answer_p201() {
     let sandbox = start().await;
     let coupon = issued(&sandbox, "0000002207").await;
-    let e = adapter(&sandbox).status(&CouponRef::Order(coupon.order)).await.unwrap_err();
+    let e = adapter(&sandbox).status(&CouponRef::Order(coupon.order.unwrap())).await.unwrap_err();
     assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::Unsupported, "P201"));
 }
 
@@ -109,8 +109,8 @@ async fn resend_works_three_times_then_p301() {
     let sandbox = start().await;
     let adapter = adapter(&sandbox);
     let coupon = issued(&sandbox, "0000000582").await;
-    adapter.resend(&coupon.order).await.unwrap();
-    let mut with_msg = ReSendSms::new(coupon.order.as_str());
+    adapter.resend(coupon.order.as_ref().unwrap()).await.unwrap();
+    let mut with_msg = ReSendSms::new(coupon.order.as_ref().unwrap().as_str());
     with_msg.msg = Some("다시 보내드려요".into());
     with_msg.reserved = Some("r-2".into());
     assert_eq!(
@@ -118,8 +118,8 @@ async fn resend_works_three_times_then_p301() {
         Some("r-2"),
         "`reserved ` key trimmed"
     );
-    adapter.resend(&coupon.order).await.unwrap();
-    let e = adapter.resend(&coupon.order).await.unwrap_err();
+    adapter.resend(coupon.order.as_ref().unwrap()).await.unwrap();
+    let e = adapter.resend(coupon.order.as_ref().unwrap()).await.unwrap_err();
     assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::LimitExceeded, "P301"));
     assert_eq!(common::coupons(&sandbox).await[0]["resends"], 3);
 }
@@ -129,7 +129,7 @@ async fn a_resend_whose_answer_was_lost_is_outcome_unknown_and_never_repeated() 
     let sandbox = start().await;
     let coupon = issued(&sandbox, "0000000582").await;
     sandbox.admin().inject(FaultSpec::new("/giftletter/ReSendSMS", FaultKind::Drop)).await.unwrap();
-    let e = adapter(&sandbox).resend(&coupon.order).await.unwrap_err();
+    let e = adapter(&sandbox).resend(coupon.order.as_ref().unwrap()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(sandbox.request_count("/giftletter/ReSendSMS"), 1);
     assert_eq!(common::coupons(&sandbox).await[0]["resends"], 1, "it did take effect");

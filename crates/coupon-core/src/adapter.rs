@@ -7,9 +7,10 @@ use chrono::NaiveDate;
 
 use crate::capabilities::Capabilities;
 use crate::catalog::{Page, Product, ProductQuery};
-use crate::coupon::{Balance, CouponRef, CouponStatus, IssueRequest, Issued, RedemptionReport};
+use crate::coupon::{Balance, CouponRef, CouponStatus, IssueRequest, Issued, Reconciliation, RedemptionReport};
 use crate::error::{Error, Result};
 use crate::refs::OrderRef;
+use crate::time::KstDateTime;
 use crate::vendor::Vendor;
 
 /// Names of the trait's operations, as they appear in errors.
@@ -30,6 +31,8 @@ pub mod op {
     pub const REDEMPTIONS: &str = "redemptions";
     /// [`super::Adapter::balance`]
     pub const BALANCE: &str = "balance";
+    /// [`super::Adapter::reconcile`]
+    pub const RECONCILE: &str = "reconcile";
 }
 
 /// One vendor behind the operations vendors share.
@@ -73,6 +76,11 @@ pub trait Adapter: Send + Sync + Debug {
     fn capabilities(&self) -> Capabilities;
 
     /// Issues (or buys) one coupon. Money-moving.
+    ///
+    /// The request's [`IssueRequest::partner_ref`] is in the result and in every
+    /// error. An outcome the adapter cannot know is
+    /// [`crate::ErrorKind::OutcomeUnknown`]: settle it with [`Adapter::reconcile`]
+    /// and the same request, never by issuing again with a new reference.
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
         let _ = request;
         Err(Error::unsupported(self.vendor(), op::ISSUE))
@@ -118,5 +126,20 @@ pub trait Adapter: Send + Sync + Debug {
     async fn balance(&self, coupon: &CouponRef) -> Result<Balance> {
         let _ = coupon;
         Err(Error::unsupported(self.vendor(), op::BALANCE))
+    }
+
+    /// Settles an [`Adapter::issue`] whose outcome is in doubt: given the same
+    /// request (its [`IssueRequest::partner_ref`] included) and a time no later
+    /// than when it was first sent, answers whether a coupon exists for it.
+    ///
+    /// A vendor that can only look (a purchase history) only looks: it never
+    /// sends the request again. A vendor that refuses a repeated reference
+    /// ([`Capabilities::issue_deduplicated`]) may settle by re-sending the same
+    /// request with the same reference: then [`Reconciliation::Issued`] may mean
+    /// "issued now", and a duplicate refusal means "issued by the earlier
+    /// attempt" (details unknown); either way one coupon for the reference.
+    async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
+        let _ = (request, since);
+        Err(Error::unsupported(self.vendor(), op::RECONCILE))
     }
 }

@@ -29,6 +29,8 @@ pub struct Capabilities {
     pub redemptions: bool,
     /// `balance`: what is left on a stored-value coupon.
     pub balance: bool,
+    /// `reconcile`: settle an issue whose outcome is in doubt, by the partner reference.
+    pub reconcile: bool,
 }
 
 impl Capabilities {
@@ -43,10 +45,11 @@ impl Capabilities {
         product_detail: false,
         redemptions: false,
         balance: false,
+        reconcile: false,
     };
 
     /// Every flag with its name, in a fixed order (for tables).
-    pub fn entries(&self) -> [(&'static str, bool); 9] {
+    pub fn entries(&self) -> [(&'static str, bool); 10] {
         let Capabilities {
             issue,
             issue_deduplicated,
@@ -57,6 +60,7 @@ impl Capabilities {
             product_detail,
             redemptions,
             balance,
+            reconcile,
         } = *self;
         [
             ("issue", issue),
@@ -68,6 +72,7 @@ impl Capabilities {
             ("product_detail", product_detail),
             ("redemptions", redemptions),
             ("balance", balance),
+            ("reconcile", reconcile),
         ]
     }
 }

@@ -200,6 +200,142 @@ impl SectionReader<'_> {
     }
 }
 
+/// Stands in for a secret in a hand-written `Debug`: every adapter config shows
+/// its keys and tokens as `[redacted]`, the same way.
+///
+/// ```
+/// use coupon_core::config::Redacted;
+/// struct Config { cid: String, key: String }
+/// impl std::fmt::Debug for Config {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.debug_struct("Config").field("cid", &self.cid).field("key", &Redacted).finish()
+///     }
+/// }
+/// let shown = format!("{:?}", Config { cid: "c".into(), key: "very-secret".into() });
+/// assert_eq!(shown, r#"Config { cid: "c", key: [redacted] }"#);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// One key of a vendor's config section, as the factory describes it: enough
+/// to explain a missing or wrong section and to print one to paste.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfigKey {
+    /// The key.
+    pub name: &'static str,
+    /// Whether the adapter refuses a section without it.
+    pub required: bool,
+    /// Whether the value is a secret (never printed; better set from the environment).
+    pub secret: bool,
+    /// An example value, as it would stand in the file (quoted for strings).
+    pub example: &'static str,
+    /// What it is, in a few words.
+    pub doc: &'static str,
+}
+
+impl ConfigKey {
+    /// A required plain key.
+    pub const fn required(name: &'static str, example: &'static str, doc: &'static str) -> Self {
+        Self { name, required: true, secret: false, example, doc }
+    }
+
+    /// A required secret.
+    pub const fn secret(name: &'static str, doc: &'static str) -> Self {
+        Self { name, required: true, secret: true, example: "\"…\"", doc }
+    }
+
+    /// An optional key.
+    pub const fn optional(name: &'static str, example: &'static str, doc: &'static str) -> Self {
+        Self { name, required: false, secret: false, example, doc }
+    }
+}
+
+/// The section to paste for vendor `name` with `keys`: required keys first as
+/// they stand, optional ones commented out, secrets with the environment
+/// variable that can hold them instead.
+///
+/// ```
+/// use coupon_core::config::{section_template, ConfigKey};
+/// let t = section_template("acme", &[
+///     ConfigKey::required("base_url", "\"https://api.acme\"", "where the API is"),
+///     ConfigKey::secret("api_key", "the partner key"),
+///     ConfigKey::optional("dev_mode", "true", "send nothing"),
+/// ]);
+/// assert!(t.starts_with("[acme]\nbase_url = \"https://api.acme\""));
+/// assert!(t.contains("api_key = \"…\"") && t.contains("COUPON_ACME_API_KEY"));
+/// assert!(t.contains("# dev_mode = true"));
+/// ```
+pub fn section_template(name: &str, keys: &[ConfigKey]) -> String {
+    let mut out = format!("[{name}]\n");
+    let ordered = keys.iter().filter(|k| k.required).chain(keys.iter().filter(|k| !k.required));
+    for k in ordered {
+        let line = format!("{}{} = {}", if k.required { "" } else { "# " }, k.name, k.example);
+        let mut note = k.doc.to_string();
+        if k.secret {
+            note.push_str(&format!(
+                "; secret (or COUPON_{}_{})",
+                name.to_ascii_uppercase(),
+                k.name.to_ascii_uppercase()
+            ));
+        }
+        if !k.required {
+            note.push_str(" (optional)");
+        }
+        out.push_str(&format!("{line:<44} # {note}\n"));
+    }
+    out
+}
+
+/// Reads a URL a vendor's endpoints hang under (or a full endpoint URL): it
+/// must be http(s), able to be a base, with no query or fragment. The same
+/// rule for every adapter; the transport then refuses plain http to anything
+/// but loopback unless allowed.
+///
+/// ```
+/// use coupon_core::config::parse_url;
+/// assert!(parse_url("acme", "base_url", "https://api.acme/v1/").is_ok());
+/// assert_eq!(parse_url("acme", "base_url", "ftp://x/").unwrap_err().field(), Some("base_url"));
+/// assert!(parse_url("acme", "base_url", "https://x/?a=1").is_err());
+/// assert!(parse_url("acme", "base_url", "not a url").is_err());
+/// ```
+#[cfg(feature = "http")]
+pub fn parse_url(section: &str, key: &str, value: &str) -> Result<url::Url> {
+    let url: url::Url = value
+        .trim()
+        .parse()
+        .map_err(|e| Error::config(format!("[{section}] `{key}` is not a URL: {e}")).with_field(key))?;
+    if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::config(format!("[{section}] `{key}` must be an http(s) URL")).with_field(key));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!("[{section}] `{key}` must not carry a query or fragment")).with_field(key));
+    }
+    Ok(url)
+}
+
+#[cfg(feature = "http")]
+impl SectionReader<'_> {
+    /// A required URL, read by [`parse_url`].
+    pub fn required_url(&mut self, key: &'static str) -> Result<url::Url> {
+        let value = self.required(key)?;
+        parse_url(&self.section.name, key, &value)
+    }
+
+    /// An optional URL, read by [`parse_url`].
+    pub fn optional_url(&mut self, key: &'static str) -> Result<Option<url::Url>> {
+        match self.optional(key) {
+            None => Ok(None),
+            Some(value) => parse_url(&self.section.name, key, &value).map(Some),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

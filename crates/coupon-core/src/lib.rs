@@ -16,6 +16,7 @@
 mod adapter;
 mod capabilities;
 mod catalog;
+pub mod codes;
 pub mod config;
 mod coupon;
 mod error;
@@ -35,7 +36,8 @@ pub use async_trait::async_trait;
 pub use capabilities::Capabilities;
 pub use catalog::{Availability, Brand, Category, Page, Product, ProductQuery, Validity};
 pub use coupon::{
-    Balance, CouponRef, CouponStatus, IssueRequest, Issued, LineError, RedeemedAt, Redemption, RedemptionReport,
+    Balance, CouponRef, CouponStatus, IssueRequest, Issued, LineError, Reconciliation, RedeemedAt, Redemption,
+    RedemptionReport,
 };
 pub use error::{Error, ErrorKind, Result, VendorCode};
 pub use money::Won;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::adapter::Adapter;
 use crate::capabilities::Capabilities;
-use crate::config::ConfigSection;
+use crate::config::{ConfigKey, ConfigSection, section_template};
 use crate::error::{Error, Result};
 
 /// How to build one vendor's adapter.
@@ -25,6 +25,9 @@ pub struct AdapterFactory {
     pub summary: &'static str,
     /// What the adapter implements.
     pub capabilities: Capabilities,
+    /// The keys of its config section (the common transport keys of
+    /// `coupon_core::http::HttpConfig` aside): what explains a missing or wrong section.
+    pub config: &'static [ConfigKey],
     /// Builds the adapter from its config section.
     pub build: fn(&ConfigSection) -> Result<Arc<dyn Adapter>>,
 }
@@ -35,6 +38,18 @@ impl fmt::Debug for AdapterFactory {
             .field("name", &self.name)
             .field("capabilities", &self.capabilities)
             .finish_non_exhaustive()
+    }
+}
+
+impl AdapterFactory {
+    /// The config section to paste, with every key of [`AdapterFactory::config`].
+    pub fn config_template(&self) -> String {
+        section_template(self.name, self.config)
+    }
+
+    /// The config keys whose values are secrets.
+    pub fn secret_keys(&self) -> impl Iterator<Item = &'static str> {
+        self.config.iter().filter(|k| k.secret).map(|k| k.name)
     }
 }
 
@@ -50,6 +65,7 @@ inventory::collect!(AdapterFactory);
 ///     name: "acme",
 ///     summary: "an example",
 ///     capabilities: Capabilities::NONE,
+///     config: &[],
 ///     build: |_| Err(Error::config("example only")),
 /// };
 /// let mut registry = Registry::empty();
@@ -107,15 +123,30 @@ impl Registry {
         self.factories.values().copied()
     }
 
-    /// Builds the adapter named by the section.
+    /// One factory, or a configuration error naming the installed ones.
+    pub fn require(&self, name: &str) -> Result<&'static AdapterFactory> {
+        self.get(name).ok_or_else(|| {
+            Error::config(format!("no adapter named `{name}` is installed (installed: {})", self.names().join(", ")))
+        })
+    }
+
+    /// Builds the adapter named by the section. A wrong section is explained
+    /// from the factory: the error carries the section to paste.
     pub fn build(&self, section: &ConfigSection) -> Result<Arc<dyn Adapter>> {
-        let factory = self.get(section.name()).ok_or_else(|| {
-            Error::config(format!(
-                "no adapter named `{}` is installed (installed: {})",
-                section.name(),
-                self.names().join(", ")
-            ))
-        })?;
-        (factory.build)(section)
+        let factory = self.require(section.name())?;
+        (factory.build)(section).map_err(|e| {
+            if e.kind() == crate::ErrorKind::Config {
+                let message =
+                    format!("{}\n\nThe section, with every key it takes:\n{}", e.message(), factory.config_template());
+                let field = e.field().map(str::to_string);
+                let e2 = Error::config(message);
+                match field {
+                    Some(f) => e2.with_field(f),
+                    None => e2,
+                }
+            } else {
+                e
+            }
+        })
     }
 }

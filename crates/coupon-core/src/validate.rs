@@ -73,6 +73,39 @@ pub fn digits(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// `value` must hold no control character (C0, DEL or C1): a NUL or an escape
+/// in a message would reach the vendor and the recipient's phone. Line breaks
+/// and tabs pass where `allow_line_breaks` (a message body); the position
+/// named is in characters, from 1.
+///
+/// ```
+/// use coupon_core::validate::no_control_chars;
+/// assert!(no_control_chars("message", "첫 줄\n둘째 줄\t끝", true).is_ok());
+/// let e = no_control_chars("title", "선물\0", false).unwrap_err();
+/// assert_eq!(e.to_string(), "invalid input: `title` has a control character (U+0000) at position 3; only printable text is allowed");
+/// assert!(no_control_chars("title", "a\nb", false).is_err());
+/// assert!(no_control_chars("message", "a\u{85}b", true).is_err());
+/// ```
+pub fn no_control_chars(field: &str, value: &str, allow_line_breaks: bool) -> Result<()> {
+    let allowed = |c: char| allow_line_breaks && matches!(c, '\n' | '\r' | '\t');
+    match value.chars().enumerate().find(|(_, c)| c.is_control() && !allowed(*c)) {
+        None => Ok(()),
+        Some((i, c)) => Err(Error::invalid_field(
+            field,
+            format!(
+                "has a control character (U+{:04X}) at position {}; {}",
+                c as u32,
+                i + 1,
+                if allow_line_breaks {
+                    "only printable text, line breaks and tabs are allowed"
+                } else {
+                    "only printable text is allowed"
+                }
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,7 +57,7 @@ async fn logs_hold_no_key_token_pin_or_phone_number() {
         .expect("issued on the re-send");
     let pin = issued.pin.clone().expect("a PIN").expose().to_string();
     admin.inject(FaultSpec::new("/giftletter/StatusSendEPin", FaultKind::Status { status: 503 })).await.unwrap();
-    giftletter.status(&CouponRef::Order(issued.order.clone())).await.expect("status after one retry");
+    giftletter.status(&CouponRef::Order(issued.order.clone().unwrap())).await.expect("status after one retry");
 
     // GiftiMbiz: a token, then a refusal of that token, a refresh, and a buy.
     let client = Giftimbiz::new(GiftimbizConfig::from_section(config.require("giftimbiz").unwrap()).unwrap()).unwrap();
