@@ -13,7 +13,7 @@ use super::backoff::{Jitter, RandomJitter};
 use super::budget::BudgetTracker;
 use super::call::Call;
 use super::config::HttpConfig;
-use super::deadline::{Deadline, within};
+use super::deadline::{Deadline, far_future, within};
 use super::probe::{ConnectProbe, ProbeLayer};
 use super::response::Response;
 use super::retry::{AttemptFailure, CallSafety, Decision, decide};
@@ -71,8 +71,7 @@ struct Limit {
 
 impl Limit {
     fn new(started: Instant, own: Duration, scope: Option<Deadline>) -> Self {
-        let mine =
-            Limit { at: started.checked_add(own).unwrap_or(started + Duration::from_secs(3_153_600_000)), total: own };
+        let mine = Limit { at: started.checked_add(own).unwrap_or_else(|| far_future(started)), total: own };
         match scope {
             Some(d) if d.at() < mine.at => Limit { at: d.at(), total: d.total() },
             _ => mine,
@@ -260,7 +259,8 @@ impl HttpClient {
         timeout: Duration,
     ) -> std::result::Result<Raw, (AttemptFailure, Option<reqwest::Error>)> {
         if timeout.is_zero() {
-            return Err((AttemptFailure::NoAnswer { timed_out: true }, None));
+            // The deadline passed between the loop's check and here: nothing went out.
+            return Err((AttemptFailure::NotSent, None));
         }
         let money = call.safety.moves_money();
         let client = if money { &self.inner.money_client } else { &self.inner.client };
@@ -360,7 +360,14 @@ impl HttpClient {
 
     fn give_up(&self, call: &Call, failure: AttemptFailure, source: Option<reqwest::Error>, t: &Tally<'_>) -> Error {
         let tries = if t.attempts == 1 { "1 attempt".to_string() } else { format!("{} attempts", t.attempts) };
-        let by_deadline = t.stop == Stop::Deadline || t.clipped;
+        let timed_out = match &failure {
+            AttemptFailure::NoAnswer { timed_out } => *timed_out,
+            // Without a cause the attempt had no time at all.
+            AttemptFailure::NotSent => source.as_ref().is_none_or(reqwest::Error::is_timeout),
+            _ => false,
+        };
+        // A cut-short attempt explains a timeout; after a 503 it would mislead.
+        let by_deadline = t.stop == Stop::Deadline || (t.clipped && timed_out);
         // Why it stopped where that is not plain from the failure: callers tune different knobs for each.
         let why = match t.stop {
             Stop::Budget => format!("{tries}; the retry budget is exhausted"),
@@ -368,7 +375,6 @@ impl HttpClient {
             _ => tries,
         };
         let waited = t.elapsed.as_millis();
-        let timed_out = source.as_ref().is_some_and(reqwest::Error::is_timeout);
         let mut e = match &failure {
             AttemptFailure::NotSent if timed_out => Error::new(
                 ErrorKind::Transport,

@@ -84,6 +84,6 @@ pub async fn within<F: Future>(total: Duration, fut: F) -> F::Output {
 }
 
 /// An instant no real timeout reaches, for a `total` so large that adding it overflows.
-fn far_future(now: Instant) -> Instant {
+pub(crate) fn far_future(now: Instant) -> Instant {
     now + Duration::from_secs(100 * 365 * 24 * 3600)
 }
