@@ -8,6 +8,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::refs::PartnerRef;
 use crate::vendor::Vendor;
@@ -233,6 +234,9 @@ struct Inner {
     http_status: Option<u16>,
     retryable: bool,
     partner_ref: Option<PartnerRef>,
+    // Set by the transport, so a caller can tell "one slow try" from "three fast failures" without parsing the message.
+    attempts: Option<u32>,
+    elapsed: Option<Duration>,
     // Shared so an error can be cloned, e.g. to hand one refresh failure to every waiting call.
     source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
 }
@@ -256,6 +260,8 @@ impl Error {
             http_status: None,
             retryable: default_retryable(kind),
             partner_ref: None,
+            attempts: None,
+            elapsed: None,
             source: None,
         }))
     }
@@ -357,6 +363,18 @@ impl Error {
         self
     }
 
+    /// Sets how many times the request was sent (or tried to be sent) before this error.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.0.attempts = Some(attempts);
+        self
+    }
+
+    /// Sets how long the call ran, retries and waits included, before this error.
+    pub fn with_elapsed(mut self, elapsed: Duration) -> Self {
+        self.0.elapsed = Some(elapsed);
+        self
+    }
+
     /// Sets the field an [`ErrorKind::InvalidInput`] is about.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.0.field = Some(field.into());
@@ -425,6 +443,18 @@ impl Error {
     /// The caller's reference for the call, when it had one.
     pub fn partner_ref(&self) -> Option<&PartnerRef> {
         self.0.partner_ref.as_ref()
+    }
+
+    /// How many attempts the transport made, when the error comes from a call
+    /// it sent (or tried to send); more than 1 means it retried.
+    pub fn attempts(&self) -> Option<u32> {
+        self.0.attempts
+    }
+
+    /// How long the transport's call ran, attempts and backoff waits
+    /// included, when the error comes from a call it sent (or tried to send).
+    pub fn elapsed(&self) -> Option<Duration> {
+        self.0.elapsed
     }
 }
 
@@ -547,5 +577,14 @@ mod tests {
         assert_eq!(copy.to_string(), e.to_string());
         assert!(copy.source().is_some());
         assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn attempts_and_elapsed_are_kept_through_outcome_unknown() {
+        let e = Error::new(ErrorKind::Timeout, "no answer");
+        assert_eq!((e.attempts(), e.elapsed()), (None, None));
+        let e = e.with_attempts(2).with_elapsed(Duration::from_millis(1003)).into_outcome_unknown();
+        assert_eq!((e.attempts(), e.elapsed()), (Some(2), Some(Duration::from_millis(1003))));
+        assert_eq!(e.clone().attempts(), Some(2));
     }
 }

@@ -4,9 +4,9 @@
 use std::error::Error as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use coupon_core::http::{Call, CallSafety, FixedJitter, HttpClient, HttpConfig, RetryPolicy, Url};
+use coupon_core::http::{Call, CallSafety, FixedJitter, HttpClient, HttpConfig, Response, RetryPolicy, Url, within};
 use coupon_core::{ErrorKind, PartnerRef, Vendor};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -16,6 +16,17 @@ enum Step {
     Reply(Vec<u8>),
     /// Close right after reading the request.
     Drop,
+    /// Wait, then write these bytes and close.
+    ReplyAfter(Duration, Vec<u8>),
+    /// Read the request, then hold the connection open without a word.
+    Silent,
+}
+
+fn later(ms: u64, step: Step) -> Step {
+    match step {
+        Step::Reply(bytes) => Step::ReplyAfter(Duration::from_millis(ms), bytes),
+        other => other,
+    }
 }
 
 fn reply(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Step {
@@ -53,6 +64,17 @@ async fn serve(script: Vec<Step>) -> (Url, Arc<AtomicUsize>) {
                     let _ = sock.shutdown().await;
                 }
                 Step::Drop => drop(sock),
+                Step::ReplyAfter(wait, bytes) => {
+                    tokio::time::sleep(wait).await;
+                    let _ = sock.write_all(&bytes).await;
+                    let _ = sock.shutdown().await;
+                }
+                Step::Silent => {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        drop(sock);
+                    });
+                }
             }
         }
     });
@@ -208,4 +230,175 @@ async fn a_4xx_reaches_the_adapter_with_its_body() {
     assert_eq!(r.body(), br#"{"result":"Q"}"#);
     let e = r.status_error();
     assert_eq!(e.kind(), ErrorKind::Rejected, "a 4xx is a definite refusal, even for money");
+}
+
+/// The number before " ms" in a message like "after 1003 ms".
+fn millis_after(message: &str) -> u128 {
+    let rest = &message[message.find("after ").expect(message) + 6..];
+    rest[..rest.find(" ms").expect(message)].parse().expect(message)
+}
+
+#[tokio::test]
+async fn one_deadline_bounds_every_send_of_an_operation() {
+    let total = Duration::from_millis(1_000);
+    let mut one_second = fast();
+    one_second.total_timeout = total;
+    // The same bound three ways: a caller's scope, the client's operation, and a
+    // longer inner scope that must not extend the outer one.
+    for way in ["within", "operation", "nested"] {
+        let ok = || reply("200 OK", &[], b"ok");
+        let (base, count) = serve(vec![later(600, ok()), later(600, ok())]).await;
+        let c = client(if way == "operation" { one_second.clone() } else { fast() });
+        let started = Instant::now();
+        let two_sends = async {
+            let first = c.send(Call::get("token", base.clone())).await;
+            let second = c.send(Call::get("read", base.clone())).await;
+            (first, second)
+        };
+        let (first, second) = match way {
+            "within" => within(total, two_sends).await,
+            "operation" => c.operation(two_sends).await,
+            _ => within(total, within(Duration::from_secs(10), two_sends)).await,
+        };
+        let spent = started.elapsed();
+        assert_eq!(first.unwrap().body(), b"ok", "{way}");
+        let e = second.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Timeout, "{way}: {e}");
+        assert!(e.message().contains("the operation's deadline is 1000 ms"), "{way}: {e}");
+        assert_eq!(e.attempts(), Some(1), "{way}: no time is left for a retry");
+        let second_took = e.elapsed().unwrap();
+        assert!(second_took < Duration::from_millis(600), "{way}: the second send had only what the first left: {e}");
+        assert_eq!(millis_after(e.message()), second_took.as_millis(), "{way}: the message states the time waited");
+        assert!(spent >= total && spent <= total + Duration::from_millis(250), "{way}: {spent:?}");
+        assert_eq!(count.load(Ordering::SeqCst), 2, "{way}");
+    }
+}
+
+#[tokio::test]
+async fn a_timeout_states_the_time_actually_waited() {
+    let mut config = fast();
+    config.read_timeout = Duration::from_secs(15);
+    config.total_timeout = Duration::from_millis(1_000);
+    let (base, _) = serve(vec![Step::Silent]).await;
+    let e = client(config).send(Call::get("read", base)).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    let waited = millis_after(e.message());
+    assert!((1_000..1_300).contains(&waited), "{e}");
+    assert!(e.message().ends_with("(1 attempt; the operation's deadline is 1000 ms)"), "{e}");
+    assert!(!e.message().contains("15000"), "the per-attempt timeout did not bind: {e}");
+    assert_eq!(e.elapsed().map(|d| d.as_millis()), Some(waited));
+    assert_eq!(e.attempts(), Some(1));
+
+    // When each attempt's own timeout binds, the message says so instead.
+    let mut config = fast();
+    config.read_timeout = Duration::from_millis(100);
+    let (base, _) = serve(vec![Step::Silent, Step::Silent, Step::Silent]).await;
+    let e = client(config).send(Call::get("read", base)).await.unwrap_err();
+    assert!(e.message().contains("(3 attempts; each attempt may take 100 ms)"), "{e}");
+    assert!(millis_after(e.message()) >= 300, "{e}");
+    assert_eq!(e.attempts(), Some(3));
+}
+
+fn says_s001(r: &Response) -> bool {
+    r.body() == br#"{"code":"S001"}"#
+}
+
+#[tokio::test]
+async fn a_vendor_code_that_says_try_again_makes_a_read_retry() {
+    let busy = || reply("200 OK", &[("Content-Type", "application/json")], br#"{"code":"S001"}"#);
+    let done = || reply("200 OK", &[("Content-Type", "application/json")], br#"{"code":"0000"}"#);
+
+    let (base, count) = serve(vec![busy(), busy(), done()]).await;
+    let r = client(fast()).send(Call::get("list", base).retry_answer_when(says_s001)).await.unwrap();
+    assert_eq!((r.body(), r.attempts()), (&br#"{"code":"0000"}"#[..], 3));
+    assert!(!r.resent_after_doubt(), "the vendor said it did nothing");
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+
+    // Retries run out: the last answer goes to the adapter, which maps S001 as usual.
+    let (base, count) = serve(vec![busy(), busy(), busy(), done()]).await;
+    let r = client(fast()).send(Call::get("list", base).retry_answer_when(says_s001)).await.unwrap();
+    assert_eq!((r.body(), r.attempts()), (&br#"{"code":"S001"}"#[..], 3));
+    assert_eq!(count.load(Ordering::SeqCst), 3, "max_attempts, never more");
+    let e = r.context_only(coupon_core::Error::new(ErrorKind::Unavailable, "vendor busy (S001)"));
+    assert_eq!(e.attempts(), Some(3), "the adapter's error says how many attempts were made");
+    assert!(
+        e.elapsed().is_some_and(|d| d >= Duration::from_millis(15)),
+        "backoffs of 5 and 10 ms (jitter 0 halves them): {e:?}"
+    );
+
+    // A 4xx with a body is an answer too.
+    let refused = || reply("400 Bad Request", &[], br#"{"code":"S001"}"#);
+    let (base, count) = serve(vec![refused(), done()]).await;
+    let r = client(fast()).send(Call::get("list", base).retry_answer_when(says_s001)).await.unwrap();
+    assert_eq!((r.status(), r.attempts()), (200, 2));
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+
+    // Money-moving: never consulted, the answer is final.
+    for safety in [CallSafety::MoneyMoving, CallSafety::MoneyMovingDeduplicated] {
+        let (base, count) = serve(vec![busy(), done()]).await;
+        let r = client(fast()).send(Call::post("buy", base).safety(safety).retry_answer_when(says_s001)).await.unwrap();
+        assert_eq!((r.body(), r.attempts()), (&br#"{"code":"S001"}"#[..], 1), "{safety:?}");
+        assert_eq!(count.load(Ordering::SeqCst), 1, "{safety:?}");
+    }
+}
+
+/// Accepts TCP connections and never writes: a TLS client's handshake never completes.
+async fn silent_listener() -> (u16, tokio::task::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((sock, _)) = listener.accept().await {
+            held.push(sock);
+        }
+    });
+    (port, task)
+}
+
+#[tokio::test]
+async fn a_deadline_that_fires_during_the_tls_handshake_means_nothing_was_sent() {
+    let (port, server) = silent_listener().await;
+    let url: Url = format!("https://127.0.0.1:{port}/SendEPin?mdn=01098765432").parse().unwrap();
+    let mut config = fast();
+    config.connect_timeout = Duration::from_secs(3);
+    config.total_timeout = Duration::from_millis(300);
+    let started = Instant::now();
+    let e = client(config)
+        .send(Call::post("buy", url).safety(CallSafety::MoneyMoving).partner_ref(Some(PartnerRef::new("CP-tls"))))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "the request never left, so this is not OutcomeUnknown: {e}");
+    assert!(e.is_retryable());
+    assert!(e.message().contains("nothing was sent"), "{e}");
+    assert!(e.message().contains("the operation's deadline is 300 ms"), "{e}");
+    assert!(!e.to_string().contains("98765432"), "{e}");
+    assert_eq!(e.partner_ref().map(PartnerRef::as_str), Some("CP-tls"));
+    assert!(started.elapsed() < Duration::from_millis(600), "{:?}", started.elapsed());
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_deadline_that_fires_after_the_request_left_is_still_outcome_unknown() {
+    let (base, count) = serve(vec![Step::Silent, reply("200 OK", &[], b"never")]).await;
+    let mut config = fast();
+    config.total_timeout = Duration::from_millis(300);
+    let e = client(config).send(Call::post("buy", base).safety(CallSafety::MoneyMoving)).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutcomeUnknown, "{e}");
+    assert!(!e.is_retryable());
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_send_whose_operation_is_already_over_sends_nothing() {
+    let (base, count) = serve(vec![reply("200 OK", &[], b"late")]).await;
+    let c = client(fast());
+    let e = within(Duration::from_millis(50), async {
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        c.send(Call::post("buy", base).safety(CallSafety::MoneyMoving)).await.unwrap_err()
+    })
+    .await;
+    assert_eq!(e.kind(), ErrorKind::Timeout, "nothing left, so the outcome is known: {e}");
+    assert!(e.message().contains("nothing was sent"), "{e}");
+    assert_eq!(e.attempts(), Some(0));
+    assert_eq!(count.load(Ordering::SeqCst), 0);
 }

@@ -161,3 +161,33 @@ async fn a_truncated_or_malformed_answer_is_not_a_success() {
     let r = client(2_000).send(Call::post("read", f.url.clone())).await.unwrap();
     assert!(r.text().is_err(), "garbage bytes are refused by strict decoding");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_costs_the_vendor_little_more_than_the_calls_themselves() {
+    const CALLS: u64 = 200;
+    let f = Fixture::start().await;
+    // Every request answers 503 for as long as the test runs.
+    f.fault(FaultKind::Status { status: 503 }, 100_000).await;
+    let one = client(2_000);
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..CALLS {
+        let (c, url) = (one.clone(), f.url.clone());
+        calls.spawn(async move { c.send(Call::post("read", url)).await });
+    }
+    let mut refused_by_budget = 0;
+    while let Some(done) = calls.join_next().await {
+        let e = done.unwrap().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Unavailable, "{e}");
+        assert_eq!(e.http_status(), Some(503));
+        assert!(e.attempts().is_some_and(|n| (1..=3).contains(&n)), "{e}");
+        if e.message().contains("the retry budget is exhausted") {
+            refused_by_budget += 1;
+        }
+    }
+    // Without the budget: 3 attempts each, 600 requests. With it: the calls
+    // plus 20 % of them (or the floor of 10), over one 10 s window.
+    let requests = f.requests();
+    assert!(requests >= CALLS && requests <= 250, "{requests} requests for {CALLS} calls");
+    assert!(refused_by_budget > 0, "some calls were stopped by the budget, and said so");
+    assert_eq!(f.handled(), 0);
+}

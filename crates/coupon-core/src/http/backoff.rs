@@ -76,11 +76,52 @@ mod tests {
         assert_eq!(backoff_delay(&p, u32::MAX, 1.0), Duration::from_secs(5));
     }
 
-    #[test]
-    fn injected_jitter_is_used_as_given() {
-        let j = FixedJitter(0.5);
-        let p = RetryPolicy::default();
-        assert_eq!(backoff_delay(&p, 2, j.sample()), Duration::from_millis(1500));
+    /// The client waits what the injected jitter says: with a 400 ms base, a
+    /// sample of 1.0 waits the full 400 ms and 0.0 waits half, where a jitter
+    /// source the client ignored would land anywhere in between.
+    #[tokio::test]
+    async fn injected_jitter_is_used_as_given() {
+        use std::sync::Arc;
+        use std::time::Instant;
+
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        use crate::Vendor;
+        use crate::http::{Call, HttpClient, HttpConfig};
+
+        for (sample, at_least, below) in [(1.0, 400, u64::MAX), (0.0, 200, 380)] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url: url::Url = format!("http://{}/", listener.local_addr().unwrap()).parse().unwrap();
+            let server = tokio::spawn(async move {
+                let mut arrivals = Vec::new();
+                for answer in ["503 Service Unavailable", "200 OK"] {
+                    let (mut sock, _) = listener.accept().await.unwrap();
+                    let mut buf = vec![0u8; 4096];
+                    let mut got = Vec::new();
+                    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match sock.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => got.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    arrivals.push(Instant::now());
+                    let reply = format!("HTTP/1.1 {answer}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+                    let _ = sock.write_all(reply.as_bytes()).await;
+                    let _ = sock.shutdown().await;
+                }
+                arrivals[1] - arrivals[0]
+            });
+            let mut config = HttpConfig::default();
+            config.retry.base_delay = Duration::from_millis(400);
+            let client = HttpClient::with_jitter(Vendor::new("test"), config, Arc::new(FixedJitter(sample))).unwrap();
+            let r = client.send(Call::get("read", url)).await.unwrap();
+            assert_eq!(r.attempts(), 2);
+            let gap = server.await.unwrap();
+            let expected = backoff_delay(&client.config().retry, 0, sample);
+            assert_eq!(expected, Duration::from_millis(at_least));
+            assert!(gap >= expected, "jitter {sample}: the retry came {gap:?} after the first attempt");
+            assert!(gap < Duration::from_millis(below), "jitter {sample}: {gap:?}");
+        }
         assert!((0.0..1.0).contains(&RandomJitter.sample()));
     }
 }

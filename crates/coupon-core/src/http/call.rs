@@ -6,6 +6,7 @@ use encoding_rs::{Encoding, UTF_8};
 use reqwest::Method;
 use url::Url;
 
+use super::response::Response;
 use super::retry::CallSafety;
 use crate::refs::PartnerRef;
 
@@ -31,6 +32,7 @@ pub struct Call {
     pub(crate) body: Option<(&'static str, Vec<u8>)>,
     pub(crate) partner_ref: Option<PartnerRef>,
     pub(crate) default_charset: &'static Encoding,
+    pub(crate) retry_answer_when: Option<fn(&Response) -> bool>,
 }
 
 impl Call {
@@ -54,6 +56,7 @@ impl Call {
             body: None,
             partner_ref: None,
             default_charset: UTF_8,
+            retry_answer_when: None,
         }
     }
 
@@ -90,6 +93,30 @@ impl Call {
     /// The charset to decode with when neither the `Content-Type` nor an XML declaration names one.
     pub fn default_charset(mut self, encoding: &'static Encoding) -> Self {
         self.default_charset = encoding;
+        self
+    }
+
+    /// For a read: `says_retry` looks at an answer the transport would return
+    /// (a 2xx, or a 4xx the adapter reads a vendor code from) and says whether
+    /// the vendor's code means "try again" (a busy or maintenance code).
+    ///
+    /// When it returns true the attempt counts as a failed one, retried like a
+    /// 503: same attempt limit, backoff, deadline and retry budget. When no
+    /// retry is left, that last answer is returned as `Ok`, so the adapter maps
+    /// its vendor code as usual. Never consulted for money-moving calls, where
+    /// a re-send is decided by [`CallSafety`] alone.
+    ///
+    /// ```
+    /// use coupon_core::http::{Call, Response};
+    /// fn busy(r: &Response) -> bool {
+    ///     r.body().windows(6).any(|w| w == b"\"S001\"")
+    /// }
+    /// let url = url::Url::parse("https://api.example/list").unwrap();
+    /// let call = Call::get("list", url).retry_answer_when(busy);
+    /// # let _ = call;
+    /// ```
+    pub fn retry_answer_when(mut self, says_retry: fn(&Response) -> bool) -> Self {
+        self.retry_answer_when = Some(says_retry);
         self
     }
 

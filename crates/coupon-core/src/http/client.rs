@@ -10,22 +10,31 @@ use tracing::Instrument;
 use url::{Host, Url};
 
 use super::backoff::{Jitter, RandomJitter};
+use super::budget::BudgetTracker;
 use super::call::Call;
 use super::config::HttpConfig;
+use super::deadline::{Deadline, far_future, within};
+use super::probe::{ConnectProbe, ProbeLayer};
 use super::response::Response;
 use super::retry::{AttemptFailure, CallSafety, Decision, decide};
 use crate::error::{Error, ErrorKind, Result};
 use crate::vendor::Vendor;
 
 /// Sends [`Call`]s with the timeouts, size cap, retry rules and secrecy this
-/// crate promises. Cheap to clone; clones share connections.
+/// crate promises. Cheap to clone; clones share connections and the retry budget.
 ///
 /// - Redirects are never followed (a 3xx is an error).
 /// - `https` is required, except for loopback hosts or with
 ///   [`HttpConfig::allow_insecure_http`].
 /// - The body is read under [`HttpConfig::max_response_bytes`]
 ///   (`Content-Length` checked first, then counted while streaming).
-/// - Reads are retried; money-moving calls follow [`super::retry`].
+/// - Reads are retried; money-moving calls follow [`super::retry`]. Every
+///   retry is also drawn from the client's [`RetryBudget`](super::RetryBudget).
+/// - One operation made of several sends shares one deadline when run inside
+///   [`HttpClient::operation`] (or [`super::within`]).
+/// - A money-moving attempt whose time ran out while it was still connecting
+///   is known never to have left, and is not [`ErrorKind::OutcomeUnknown`]
+///   (see the `probe` module's notes on the second, unpooled connection pool this takes).
 /// - Spans and errors carry vendor, operation, attempt and partner reference,
 ///   never URLs' queries, headers or bodies.
 #[derive(Clone, Debug)]
@@ -37,8 +46,13 @@ pub struct HttpClient {
 struct Inner {
     vendor: Vendor,
     config: HttpConfig,
+    /// Pooled, HTTP/2 allowed: for reads.
     client: reqwest::Client,
+    /// A fresh HTTP/1 connection per request, its connect watched: for
+    /// money-moving calls, so a timeout while connecting proves nothing left.
+    money_client: reqwest::Client,
     jitter: Arc<dyn Jitter>,
+    budget: BudgetTracker,
 }
 
 /// A raw answer before it is judged.
@@ -46,6 +60,46 @@ struct Raw {
     status: u16,
     headers: HeaderMap,
     body: Bytes,
+}
+
+/// The deadline one `send` works to, and where it comes from.
+struct Limit {
+    at: Instant,
+    /// The allowance of whichever deadline is the earlier: the operation's or the send's own.
+    total: Duration,
+}
+
+impl Limit {
+    fn new(started: Instant, own: Duration, scope: Option<Deadline>) -> Self {
+        let mine = Limit { at: started.checked_add(own).unwrap_or_else(|| far_future(started)), total: own };
+        match scope {
+            Some(d) if d.at() < mine.at => Limit { at: d.at(), total: d.total() },
+            _ => mine,
+        }
+    }
+}
+
+/// Why the retries stopped, for the error's message.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// The retry rules or the attempt limit.
+    Rules,
+    /// No time left before the deadline for the wait and another attempt.
+    Deadline,
+    /// The client's retry budget refused the retry.
+    Budget,
+}
+
+/// What `give_up` needs to say what happened.
+struct Tally<'a> {
+    attempts: u32,
+    doubts: u32,
+    elapsed: Duration,
+    per_attempt: Duration,
+    limit: &'a Limit,
+    stop: Stop,
+    /// The last attempt had less than `per_attempt` left: the deadline cut it short.
+    clipped: bool,
 }
 
 impl HttpClient {
@@ -56,22 +110,13 @@ impl HttpClient {
 
     /// A client with an injected jitter source (tests).
     pub fn with_jitter(vendor: Vendor, config: HttpConfig, jitter: Arc<dyn Jitter>) -> Result<Self> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("coupon-rs/", env!("CARGO_PKG_VERSION")))
-            // Some vendor servers are old PHP/ASP stacks that match header names case-sensitively.
-            .http1_title_case_headers()
-            .no_proxy();
-        if let Some(proxy) = &config.proxy {
-            let p = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| Error::config(format!("`proxy` is not a usable proxy URL: {}", e.without_url())))?;
-            builder = builder.proxy(p);
-        }
-        let client = builder
-            .build()
-            .map_err(|e| Error::config("the HTTP client could not be built").with_source(e.without_url()))?;
-        Ok(Self { inner: Arc::new(Inner { vendor, config, client, jitter }) })
+        let client = build(base_builder(&config)?)?;
+        // See the `probe` module: without a pool, a pending connect at timeout
+        // really means nothing was written.
+        let money_client =
+            build(base_builder(&config)?.pool_max_idle_per_host(0).http1_only().connector_layer(ProbeLayer))?;
+        let budget = BudgetTracker::new(config.retry.budget);
+        Ok(Self { inner: Arc::new(Inner { vendor, config, client, money_client, jitter, budget }) })
     }
 
     /// The vendor this client speaks to.
@@ -99,50 +144,112 @@ impl HttpClient {
         check_url(url, self.inner.config.allow_insecure_http).map_err(|e| e.with_vendor(self.inner.vendor))
     }
 
+    /// Runs one operation of an adapter (every send it makes: a token
+    /// refresh, the call, a replay) under one deadline of
+    /// [`HttpConfig::total_timeout`] from now; see [`super::within`].
+    ///
+    /// Adapters wrap each trait operation in it:
+    /// `self.client.operation(async { ... }).await`. Inside an existing scope
+    /// (a caller's own [`super::within`]) the earlier deadline wins.
+    pub async fn operation<F: Future>(&self, fut: F) -> F::Output {
+        within(self.inner.config.total_timeout, fut).await
+    }
+
     /// Sends a call under the retry rules and reads the answer.
     ///
     /// Returns the [`Response`] for 2xx and for 4xx other than 408/429 (so the
     /// adapter can read a vendor code from the body); every other outcome is an
-    /// [`Error`] already in the call's context.
+    /// [`Error`] already in the call's context, with [`Error::attempts`] and
+    /// [`Error::elapsed`] set.
+    ///
+    /// The whole call, retries and waits included, ends by
+    /// [`HttpConfig::total_timeout`] from now, or by the deadline of the
+    /// enclosing [`HttpClient::operation`] / [`super::within`] scope when that
+    /// is earlier.
     pub async fn send(&self, call: Call) -> Result<Response> {
+        let started = Instant::now();
         self.check_url(&call.url).map_err(|e| e.in_context(self.inner.vendor, call.operation))?;
         let cfg = &self.inner.config;
-        let started = Instant::now();
-        let deadline = started + cfg.total_timeout;
+        let limit = Limit::new(started, cfg.total_timeout, Deadline::current());
         let per_attempt = if call.safety.moves_money() { cfg.money_timeout } else { cfg.read_timeout };
+        if limit.at <= started {
+            return Err(self.context(
+                &call,
+                Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the operation's deadline of {} ms had passed before this request; nothing was sent",
+                        limit.total.as_millis()
+                    ),
+                ),
+                0,
+                started.elapsed(),
+            ));
+        }
+        self.inner.budget.record_call(started);
         let partner = call.partner_ref.as_ref().map(|r| r.as_str().to_owned()).unwrap_or_default();
         let (mut attempts, mut doubts) = (0u32, 0u32);
         loop {
             attempts += 1;
             let span = tracing::info_span!("coupon.call", vendor = %self.inner.vendor, operation = call.operation, attempt = attempts, partner_ref = %partner);
-            let timeout = per_attempt.min(deadline.saturating_duration_since(Instant::now()));
+            let timeout = per_attempt.min(limit.at.saturating_duration_since(Instant::now()));
             let outcome = self.attempt(&call, timeout).instrument(span.clone()).await;
-            let (failure, source) = match outcome {
+            let (failure, source, answer) = match outcome {
                 Ok(raw) => match judge(&raw) {
                     None => {
-                        span.in_scope(|| tracing::debug!(status = raw.status, bytes = raw.body.len(), "answer"));
-                        return Ok(self.response(&call, raw, attempts, doubts));
+                        let response = self.response(&call, raw, attempts, doubts, started.elapsed());
+                        match call.retry_answer_when {
+                            // Money-moving answers are final: a re-send could move money twice.
+                            Some(says_retry) if call.safety == CallSafety::Read && says_retry(&response) => {
+                                (AttemptFailure::AnswerSaysRetry { status: response.status }, None, Some(response))
+                            }
+                            _ => {
+                                span.in_scope(|| {
+                                    tracing::debug!(status = response.status, bytes = response.body.len(), "answer")
+                                });
+                                return Ok(response);
+                            }
+                        }
                     }
-                    Some(failure) => (failure, None),
+                    Some(failure) => (failure, None, None),
                 },
-                Err((failure, source)) => (failure, source),
+                Err((failure, source)) => (failure, source, None),
             };
             if failure.may_have_taken_effect() {
                 doubts += 1;
             }
             let decision = decide(&cfg.retry, call.safety, &failure, attempts, doubts, self.inner.jitter.sample());
-            match decision {
-                Decision::Retry(wait) if Instant::now() + wait < deadline => {
+            let stop = match decision {
+                Decision::GiveUp => Stop::Rules,
+                Decision::Retry(wait) if Instant::now() + wait >= limit.at => Stop::Deadline,
+                Decision::Retry(_) if !self.inner.budget.try_retry(Instant::now()) => Stop::Budget,
+                Decision::Retry(wait) => {
                     span.in_scope(|| {
                         tracing::warn!(?failure, wait_ms = wait.as_millis() as u64, "attempt failed; trying again")
                     });
                     tokio::time::sleep(wait).await;
+                    if Instant::now() < limit.at {
+                        continue;
+                    }
+                    // The timer overshot the deadline: no attempt could get any time.
+                    Stop::Deadline
                 }
-                _ => {
-                    span.in_scope(|| tracing::warn!(?failure, "giving up"));
-                    return Err(self.give_up(&call, failure, source, attempts, doubts, per_attempt));
-                }
+            };
+            span.in_scope(|| tracing::warn!(?failure, budget_exhausted = stop == Stop::Budget, "giving up"));
+            if let Some(response) = answer {
+                // The adapter maps the vendor's "try again" code on the last answer as usual.
+                return Ok(response);
             }
+            let tally = Tally {
+                attempts,
+                doubts,
+                elapsed: started.elapsed(),
+                per_attempt,
+                limit: &limit,
+                stop,
+                clipped: timeout < per_attempt,
+            };
+            return Err(self.give_up(&call, failure, source, &tally));
         }
     }
 
@@ -152,9 +259,12 @@ impl HttpClient {
         timeout: Duration,
     ) -> std::result::Result<Raw, (AttemptFailure, Option<reqwest::Error>)> {
         if timeout.is_zero() {
-            return Err((AttemptFailure::NoAnswer { timed_out: true }, None));
+            // The deadline passed between the loop's check and here: nothing went out.
+            return Err((AttemptFailure::NotSent, None));
         }
-        let mut req = self.inner.client.request(call.method.clone(), call.url.clone()).timeout(timeout);
+        let money = call.safety.moves_money();
+        let client = if money { &self.inner.money_client } else { &self.inner.client };
+        let mut req = client.request(call.method.clone(), call.url.clone()).timeout(timeout);
         for (name, value, secret) in &call.headers {
             // Bad header text is our bug or bad config; it never reaches the wire.
             let (Ok(name), Ok(mut value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value))
@@ -173,7 +283,20 @@ impl HttpClient {
         if let Some((content_type, body)) = &call.body {
             req = req.header(CONTENT_TYPE, *content_type).body(body.clone());
         }
-        let mut resp = req.send().await.map_err(|e| (classify(&e), Some(e.without_url())))?;
+        let sent = if money {
+            let probe = Arc::new(ConnectProbe::default());
+            probe.watch(req.send()).await.map_err(|e| {
+                let failure = match classify(&e) {
+                    // Time ran out before the connection existed: not a byte of the request was written.
+                    AttemptFailure::NoAnswer { timed_out: true } if probe.stuck_connecting() => AttemptFailure::NotSent,
+                    other => other,
+                };
+                (failure, Some(e.without_url()))
+            })
+        } else {
+            req.send().await.map_err(|e| (classify(&e), Some(e.without_url())))
+        };
+        let mut resp = sent?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let cap = self.inner.config.max_response_bytes;
@@ -210,13 +333,14 @@ impl HttpClient {
         Ok(Raw { status, headers, body: body.freeze() })
     }
 
-    fn response(&self, call: &Call, raw: Raw, attempts: u32, doubtful_attempts: u32) -> Response {
+    fn response(&self, call: &Call, raw: Raw, attempts: u32, doubtful_attempts: u32, elapsed: Duration) -> Response {
         Response {
             status: raw.status,
             headers: raw.headers,
             body: raw.body,
             attempts,
             doubtful_attempts,
+            elapsed,
             vendor: self.inner.vendor,
             operation: call.operation,
             safety: call.safety,
@@ -225,37 +349,62 @@ impl HttpClient {
         }
     }
 
-    fn give_up(
-        &self,
-        call: &Call,
-        failure: AttemptFailure,
-        source: Option<reqwest::Error>,
-        attempts: u32,
-        doubts: u32,
-        per_attempt: Duration,
-    ) -> Error {
-        let tries = if attempts == 1 { "1 attempt".to_string() } else { format!("{attempts} attempts") };
+    /// Vendor, operation, partner reference, attempts and time spent.
+    fn context(&self, call: &Call, e: Error, attempts: u32, elapsed: Duration) -> Error {
+        e.with_vendor(self.inner.vendor)
+            .with_operation(call.operation)
+            .with_partner_ref_opt(call.partner_ref.as_ref())
+            .with_attempts(attempts)
+            .with_elapsed(elapsed)
+    }
+
+    fn give_up(&self, call: &Call, failure: AttemptFailure, source: Option<reqwest::Error>, t: &Tally<'_>) -> Error {
+        let tries = if t.attempts == 1 { "1 attempt".to_string() } else { format!("{} attempts", t.attempts) };
+        let timed_out = match &failure {
+            AttemptFailure::NoAnswer { timed_out } => *timed_out,
+            // Without a cause the attempt had no time at all.
+            AttemptFailure::NotSent => source.as_ref().is_none_or(reqwest::Error::is_timeout),
+            _ => false,
+        };
+        // A cut-short attempt explains a timeout; after a 503 it would mislead.
+        let by_deadline = t.stop == Stop::Deadline || (t.clipped && timed_out);
+        // Why it stopped where that is not plain from the failure: callers tune different knobs for each.
+        let why = match t.stop {
+            Stop::Budget => format!("{tries}; the retry budget is exhausted"),
+            _ if by_deadline => format!("{tries}; the operation's deadline is {} ms", t.limit.total.as_millis()),
+            _ => tries,
+        };
+        let waited = t.elapsed.as_millis();
         let mut e = match &failure {
+            AttemptFailure::NotSent if timed_out => Error::new(
+                ErrorKind::Transport,
+                format!("could not connect to the vendor after {waited} ms ({why}); nothing was sent"),
+            )
+            .with_retryable(true),
             AttemptFailure::NotSent => {
-                Error::new(ErrorKind::Transport, format!("could not reach the vendor ({tries}); nothing was sent"))
+                Error::new(ErrorKind::Transport, format!("could not reach the vendor ({why}); nothing was sent"))
                     .with_retryable(true)
             }
-            AttemptFailure::NoAnswer { timed_out: true } => Error::new(
-                ErrorKind::Timeout,
-                format!("no complete answer within {} ms ({tries})", per_attempt.as_millis()),
-            ),
+            AttemptFailure::NoAnswer { timed_out: true } => {
+                let why = if by_deadline || t.stop == Stop::Budget {
+                    why
+                } else {
+                    format!("{why}; each attempt may take {} ms", t.per_attempt.as_millis())
+                };
+                Error::new(ErrorKind::Timeout, format!("no complete answer after {waited} ms ({why})"))
+            }
             AttemptFailure::NoAnswer { timed_out: false } => Error::new(
                 ErrorKind::Transport,
-                format!("the connection failed before a complete answer arrived ({tries})"),
+                format!("the connection failed before a complete answer arrived ({why})"),
             ),
-            AttemptFailure::Status { status, .. } => {
+            AttemptFailure::Status { status, .. } | AttemptFailure::AnswerSaysRetry { status } => {
                 let (kind, retryable) = ErrorKind::from_http_status(*status);
-                Error::new(kind, format!("the vendor answered HTTP {status} ({tries})"))
+                Error::new(kind, format!("the vendor answered HTTP {status} ({why})"))
                     .with_http_status(*status)
                     .with_retryable(retryable)
             }
             AttemptFailure::Unusable { reason, status } => {
-                let e = Error::protocol(format!("{reason} ({tries})"));
+                let e = Error::protocol(format!("{reason} ({why})"));
                 match status {
                     Some(s) => e.with_http_status(*s),
                     None => e,
@@ -265,12 +414,30 @@ impl HttpClient {
         if let Some(src) = source {
             e = e.with_source(src);
         }
-        e = e
-            .with_vendor(self.inner.vendor)
-            .with_operation(call.operation)
-            .with_partner_ref_opt(call.partner_ref.as_ref());
-        if call.safety != CallSafety::Read && doubts > 0 { e.into_outcome_unknown() } else { e }
+        e = self.context(call, e, t.attempts, t.elapsed);
+        if call.safety != CallSafety::Read && t.doubts > 0 { e.into_outcome_unknown() } else { e }
     }
+}
+
+/// The settings both reqwest clients share.
+fn base_builder(config: &HttpConfig) -> Result<reqwest::ClientBuilder> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("coupon-rs/", env!("CARGO_PKG_VERSION")))
+        // Some vendor servers are old PHP/ASP stacks that match header names case-sensitively.
+        .http1_title_case_headers()
+        .no_proxy();
+    if let Some(proxy) = &config.proxy {
+        let p = reqwest::Proxy::all(proxy.as_str())
+            .map_err(|e| Error::config(format!("`proxy` is not a usable proxy URL: {}", e.without_url())))?;
+        builder = builder.proxy(p);
+    }
+    Ok(builder)
+}
+
+fn build(builder: reqwest::ClientBuilder) -> Result<reqwest::Client> {
+    builder.build().map_err(|e| Error::config("the HTTP client could not be built").with_source(e.without_url()))
 }
 
 /// Judges a complete answer: `None` when it goes to the adapter.

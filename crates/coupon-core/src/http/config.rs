@@ -9,7 +9,8 @@ use crate::error::Result;
 /// Timeouts, size cap, retry policy and the plain-http opt-in of one client.
 ///
 /// Defaults: connect 3 s; per attempt 15 s for reads and 30 s for money-moving
-/// calls; 30 s for the whole operation including retries; 4 MiB per response.
+/// calls; 30 s for the whole operation including retries; 4 MiB per response;
+/// retries within a budget of 20 % of calls over 10 s (at least 10).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HttpConfig {
@@ -19,7 +20,10 @@ pub struct HttpConfig {
     pub read_timeout: Duration,
     /// Time for one attempt of a money-moving call.
     pub money_timeout: Duration,
-    /// Time for the whole operation, retries and waits included.
+    /// Time for the whole of one [`super::HttpClient::send`], retries and waits
+    /// included, and the allowance [`super::HttpClient::operation`] gives an
+    /// operation made of several sends. Inside an operation's scope a send also
+    /// stops at the operation's deadline, when that is earlier.
     pub total_timeout: Duration,
     /// The largest response body accepted, in bytes.
     pub max_response_bytes: usize,
@@ -27,7 +31,7 @@ pub struct HttpConfig {
     pub allow_insecure_http: bool,
     /// An explicit proxy for every request (`http://host:port`); the environment's proxy variables are ignored.
     pub proxy: Option<String>,
-    /// When to try again.
+    /// When to try again, and the retry budget ([`RetryPolicy::budget`]).
     pub retry: RetryPolicy,
 }
 

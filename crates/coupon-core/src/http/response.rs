@@ -1,6 +1,7 @@
 //! A vendor's answer, read whole under the size cap.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use encoding_rs::Encoding;
@@ -17,7 +18,8 @@ use crate::vendor::Vendor;
 /// A complete answer: status, headers, body, and the call it answers.
 ///
 /// Errors built from it (parse failures, statuses) carry the vendor, the
-/// operation and the partner reference, and on a money-moving call they become
+/// operation, the partner reference, the attempts made and the time spent
+/// ([`Error::attempts`], [`Error::elapsed`]), and on a money-moving call they become
 /// [`ErrorKind::OutcomeUnknown`]: an answer we cannot read does not prove the
 /// request failed.
 pub struct Response {
@@ -26,6 +28,7 @@ pub struct Response {
     pub(crate) body: Bytes,
     pub(crate) attempts: u32,
     pub(crate) doubtful_attempts: u32,
+    pub(crate) elapsed: Duration,
     pub(crate) vendor: Vendor,
     pub(crate) operation: &'static str,
     pub(crate) safety: CallSafety,
@@ -52,6 +55,12 @@ impl Response {
     /// How many attempts it took; more than 1 means the request was sent again.
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// How long the call took until this answer was read whole, earlier
+    /// attempts and backoff waits included.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
     }
 
     /// A header's value, when it is text.
@@ -126,16 +135,20 @@ impl Response {
         if (400..500).contains(&self.status) { self.context_only(e) } else { self.contextualize(e) }
     }
 
-    /// Adds vendor, operation and partner reference; for a money-moving call,
+    /// Adds vendor, operation, partner reference, attempts and elapsed time; for a money-moving call,
     /// turns the error into [`ErrorKind::OutcomeUnknown`].
     pub fn contextualize(&self, e: Error) -> Error {
         let e = self.context_only(e);
         if self.safety.moves_money() { e.into_outcome_unknown() } else { e }
     }
 
-    /// Adds vendor, operation and partner reference only: for vendor refusals, which are definite.
+    /// Adds vendor, operation, partner reference, attempts and elapsed time
+    /// only: for vendor refusals, which are definite.
     pub fn context_only(&self, e: Error) -> Error {
-        e.in_context(self.vendor, self.operation).with_partner_ref_opt(self.partner_ref.as_ref())
+        e.in_context(self.vendor, self.operation)
+            .with_partner_ref_opt(self.partner_ref.as_ref())
+            .with_attempts(self.attempts)
+            .with_elapsed(self.elapsed)
     }
 }
 
@@ -149,6 +162,7 @@ impl fmt::Debug for Response {
             .field("body_bytes", &self.body.len())
             .field("attempts", &self.attempts)
             .field("doubtful_attempts", &self.doubtful_attempts)
+            .field("elapsed", &self.elapsed)
             .finish()
     }
 }

@@ -8,10 +8,16 @@
 //!   reference ([`CallSafety::MoneyMovingDeduplicated`]), once more after a doubt.
 //! - Any doubt left after a money-moving call is sent becomes
 //!   [`crate::ErrorKind::OutcomeUnknown`].
+//! - A read whose answer carries a vendor code that means "try again" (see
+//!   [`super::Call::retry_answer_when`]) is retried like a 503; money-moving
+//!   calls never are.
+//! - Every retry also needs the client's [`RetryBudget`] to allow it, so an
+//!   outage does not multiply the load on the vendor by the attempt count.
 
 use std::time::Duration;
 
 use super::backoff::backoff_delay;
+pub use super::budget::RetryBudget;
 
 /// How a call may be repeated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,6 +49,9 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// The longest `Retry-After` honoured (default 5 s); a longer one ends the retries.
     pub max_retry_after: Duration,
+    /// How many retries the client may make compared with the calls it is asked to send
+    /// (default 20 % over 10 s, at least 10 per window), shared by the client's clones.
+    pub budget: RetryBudget,
 }
 
 impl Default for RetryPolicy {
@@ -52,11 +61,16 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(5),
+            budget: RetryBudget::default(),
         }
     }
 }
 
 /// What one attempt ended in, when it did not end in a usable answer.
+///
+/// The transport's own vocabulary: public for its doctests and tests, not an
+/// API adapters need.
+#[doc(hidden)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AttemptFailure {
     /// The request never left: connect, DNS or TLS failure.
@@ -73,6 +87,12 @@ pub enum AttemptFailure {
         /// The `Retry-After` the vendor sent, in seconds form.
         retry_after: Option<Duration>,
     },
+    /// A complete answer whose vendor code says "try again" (a read's
+    /// [`super::Call::retry_answer_when`] said so).
+    AnswerSaysRetry {
+        /// The HTTP status of that answer.
+        status: u16,
+    },
     /// An answer we cannot use: a redirect, a body over the size cap.
     Unusable {
         /// Why, for the error message.
@@ -87,6 +107,8 @@ impl AttemptFailure {
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
             AttemptFailure::NotSent => false,
+            // The hook runs on reads only, and the vendor said it did nothing.
+            AttemptFailure::AnswerSaysRetry { .. } => false,
             AttemptFailure::NoAnswer { .. } | AttemptFailure::Unusable { .. } => true,
             // 408 and 429 are refusals before processing; 5xx leaves it open.
             AttemptFailure::Status { status, .. } => *status >= 500,
@@ -95,7 +117,7 @@ impl AttemptFailure {
 
     fn read_retry_class(&self) -> bool {
         match self {
-            AttemptFailure::NotSent | AttemptFailure::NoAnswer { .. } => true,
+            AttemptFailure::NotSent | AttemptFailure::NoAnswer { .. } | AttemptFailure::AnswerSaysRetry { .. } => true,
             AttemptFailure::Status { status, .. } => matches!(status, 408 | 429 | 502..=504),
             AttemptFailure::Unusable { .. } => false,
         }
@@ -103,6 +125,7 @@ impl AttemptFailure {
 }
 
 /// What the loop does next.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     /// Wait this long, then send again.
@@ -123,6 +146,7 @@ pub enum Decision {
 /// assert!(matches!(decide(&p, CallSafety::Read, &dropped, 1, 0, 0.0), Decision::Retry(_)));
 /// assert_eq!(decide(&p, CallSafety::MoneyMoving, &dropped, 1, 1, 0.0), Decision::GiveUp);
 /// ```
+#[doc(hidden)]
 pub fn decide(
     policy: &RetryPolicy,
     safety: CallSafety,
@@ -143,7 +167,7 @@ pub fn decide(
             // either issues (the first never took effect) or says "duplicate".
             AttemptFailure::NoAnswer { .. } => doubts <= 1,
             AttemptFailure::Status { status, .. } => (*status >= 500 && doubts <= 1) || matches!(status, 408 | 429),
-            AttemptFailure::Unusable { .. } => false,
+            AttemptFailure::AnswerSaysRetry { .. } | AttemptFailure::Unusable { .. } => false,
         },
     };
     if !again {
@@ -183,6 +207,7 @@ mod tests {
             (unusable, [false, false, false]),
         ];
         let p = RetryPolicy::default();
+        let table = table.into_iter().chain([(AnswerSaysRetry { status: 200 }, [true, false, false])]);
         for (failure, expect) in table {
             for (safety, want) in [Read, MoneyMoving, MoneyMovingDeduplicated].into_iter().zip(expect) {
                 let doubts = u32::from(failure.may_have_taken_effect());
