@@ -60,7 +60,7 @@ mod config;
 #[cfg(feature = "client")]
 pub use adapter::{CAPABILITIES, GiftletterAdapter};
 #[cfg(feature = "client")]
-pub use client::Giftletter;
+pub use client::{Giftletter, Sent};
 #[cfg(feature = "client")]
 pub use config::GiftletterConfig;
 
