@@ -4,7 +4,7 @@
 //! we do not have. The status document shows only `00` (success, [`SUCCESS`]) and, in its
 //! failure example, `99` with a generic message. So the table is that one row, and the
 //! mapping is conservative: `99` and every unknown code are
-//! [`ErrorKind::Rejected`](coupon_core::ErrorKind::Rejected), not retryable
+//! [`ErrorKind::Rejected`], not retryable
 //! ([`coupon_core::codes::UNKNOWN_CODE`]), with the code and `RESULT_MSG` kept verbatim
 //! on the error for the caller to read.
 //!

@@ -6,7 +6,7 @@
 //! was done (system error, PIN supply failures): for `SendEPin` a repeat with the
 //! same `co_tid` stays safe, since the vendor refuses a second issue of it (`P101`).
 //! A code no row names is kept verbatim and is
-//! [`ErrorKind::Rejected`](coupon_core::ErrorKind::Rejected), not retryable
+//! [`ErrorKind::Rejected`], not retryable
 //! ([`coupon_core::codes::UNKNOWN_CODE`]).
 
 use coupon_core::codes::{CodeRow, CodeTable};
