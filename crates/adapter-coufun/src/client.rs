@@ -5,9 +5,11 @@ use coupon_core::http::{Call, CallSafety, HttpClient, Url};
 use coupon_core::text::charset_of_content_type;
 use coupon_core::{Pin, Result};
 
-use crate::VENDOR;
+use coupon_core::codes::refusal_or_status;
+
 use crate::config::CoufunConfig;
 use crate::wire::{StatusAnswer, StatusRequest, WireError, parse_status};
+use crate::{VENDOR, codes};
 
 /// The operation name in errors and spans: the endpoint's.
 pub const OPERATION: &str = "coufunPartAmountStatus";
@@ -61,7 +63,8 @@ impl Coufun {
     ///
     /// [`coupon_core::ErrorKind::InvalidInput`] naming `GOODS_ID` or
     /// `BARCODE_NUM` before anything is sent; a vendor refusal (`RESULT_CODE`
-    /// other than `00`) with the code and message verbatim (see [`crate::codes`]);
+    /// other than `00`, in a 2xx answer or a 4xx one) with the code and message
+    /// verbatim (see [`crate::codes`]); a 4xx without one, by its status;
     /// [`coupon_core::ErrorKind::Protocol`] for an unreadable answer; transport errors.
     pub async fn status(&self, goods_id: &str, barcode: &Pin) -> Result<StatusAnswer> {
         let request = StatusRequest { poc_id: &self.poc_id, goods_id, barcode };
@@ -71,13 +74,20 @@ impl Coufun {
             .form_body(form)
             .default_charset(EUC_KR);
         let response = self.http.send(call).await?;
-        if !response.is_success() {
-            return Err(response.status_error());
-        }
         let charset = response.header("content-type").and_then(charset_of_content_type);
-        parse_status(response.body(), charset).map_err(|e| match e {
+        let parsed = parse_status(response.body(), charset);
+        if !response.is_success() {
+            // A 4xx (the transport handles 408, 429 and 5xx): the vendor's refusal
+            // when the body holds one, else the status decides.
+            let refusal = match parsed {
+                Err(WireError::Vendor(refusal)) if (400..500).contains(&response.status()) => Some(refusal),
+                _ => None,
+            };
+            return Err(refusal_or_status(&response, refusal, &codes::TABLE));
+        }
+        parsed.map_err(|e| match e {
             WireError::Malformed(message) => response.protocol_error(message),
-            vendor @ WireError::Vendor { .. } => response.context_only(vendor.into_error()),
+            WireError::Vendor(refusal) => refusal_or_status(&response, Some(refusal), &codes::TABLE),
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use coupon_core::config::ConfigSection;
+use coupon_core::config::{ConfigSection, parse_url};
 use coupon_core::http::{HttpConfig, Url};
 use coupon_core::{Error, Result};
 
@@ -22,7 +22,7 @@ pub const TEST_URL: &str = "https://tcorp.coufun.kr:446";
 ///
 /// ```
 /// use adapter_coufun::CoufunConfig;
-/// use coupon_core::config::ConfigSection;
+/// use coupon_core::config::{ConfigSection, parse_url};
 /// let mut s = ConfigSection::new("coufun");
 /// s.set("base_url", "test");
 /// s.set("poc_id", "MYSHOP");
@@ -83,6 +83,7 @@ impl CoufunConfig {
     }
 }
 
+/// A URL by the core's one rule ([`parse_url`]), or one of the presets.
 fn parse_base_url(value: &str) -> Result<Url> {
     let value = value.trim();
     let text = match value.to_ascii_lowercase().as_str() {
@@ -90,15 +91,9 @@ fn parse_base_url(value: &str) -> Result<Url> {
         "test" => TEST_URL,
         _ => value,
     };
-    let bad = |why: &str| Error::config(format!("[coufun] `base_url` {why}")).with_field("base_url");
-    let url = Url::parse(text).map_err(|e| bad(&format!("is not a URL ({e}); use a URL, `production` or `test`")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(bad("must be an http(s) URL with a host"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("must not have a query or fragment"));
-    }
-    Ok(url)
+    parse_url("coufun", "base_url", text).map_err(|e| {
+        Error::config(format!("{}; use a URL, `production` or `test`", e.message())).with_field("base_url")
+    })
 }
 
 fn check_poc_id(value: &str) -> Result<String> {
@@ -118,7 +113,7 @@ fn check_poc_id(value: &str) -> Result<String> {
 
 impl fmt::Debug for CoufunConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // No secret here (COUFUN trusts the caller's IP), but stay explicit about what is shown.
+        // No secret here (COUFUN trusts the caller's IP), so nothing is `Redacted`; stay explicit about what is shown.
         f.debug_struct("CoufunConfig")
             .field("base_url", &self.base_url.as_str())
             .field("poc_id", &self.poc_id)

@@ -5,7 +5,15 @@
 //! - [`CoufunAdapter`]: the shared [`coupon_core::Adapter`] operations `status`
 //!   and `balance`, for coupons named by [`coupon_core::CouponRef::Barcode`].
 //! - [`wire`]: the request and the XML parser, sans-IO (fuzzed); [`codes`]: the
-//!   `RESULT_CODE` table.
+//!   `RESULT_CODE` table ([`codes::TABLE`], a [`coupon_core::codes::CodeTable`]).
+//!
+//! The crate has the shape of every adapter: a refusal (`RESULT_CODE` other than
+//! `00`) is a [`coupon_core::codes::Refusal`] mapped by
+//! [`coupon_core::codes::refusal_or_status`], in a 2xx answer and in a 4xx one
+//! (a 4xx without a code is decided by its status); unknown codes are kept
+//! verbatim; `base_url` is read by [`coupon_core::config::parse_url`] (or a
+//! preset); [`FACTORY`] is registered with `inventory`. Nothing here issues, so
+//! `reconcile` is unsupported.
 //!
 //! Configuration (`[coufun]`): `base_url` (a URL, `production` or `test`),
 //! `poc_id`, and the common transport keys. The caller's IP must be registered

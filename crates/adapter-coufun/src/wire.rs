@@ -35,9 +35,10 @@ mod xml;
 use std::borrow::Cow;
 use std::fmt;
 
+use coupon_core::codes::Refusal;
 use coupon_core::encoding_rs::{EUC_KR, Encoding, UTF_8};
 use coupon_core::text::{decode_strict, encoding_for_label, form_urlencode, xml_declared_encoding};
-use coupon_core::{Error, Pin, VendorCode, validate};
+use coupon_core::{Error, Pin, validate};
 
 pub use records::{CouponType, OrderRecord, OrderStatus, ReceiverMobile, StatusAnswer};
 
@@ -115,13 +116,10 @@ impl StatusRequest<'_> {
 /// Why an answer is not a [`StatusAnswer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WireError {
-    /// The vendor answered a `RESULT_CODE` other than `00`.
-    Vendor {
-        /// `RESULT_CODE`, verbatim (trimmed of the XML's layout whitespace).
-        code: VendorCode,
-        /// `RESULT_MSG`, verbatim (trimmed); empty when absent.
-        message: String,
-    },
+    /// The vendor answered a `RESULT_CODE` other than `00`: its code (trimmed of
+    /// the XML's layout whitespace) and `RESULT_MSG` (trimmed; `None` when empty),
+    /// verbatim.
+    Vendor(Refusal),
     /// The answer could not be read. The text names the element or rule, never a value.
     Malformed(String),
 }
@@ -131,10 +129,10 @@ impl WireError {
         Self::Malformed(message.into())
     }
 
-    /// The SDK error: a vendor code through [`crate::codes`], anything else [`coupon_core::ErrorKind::Protocol`].
+    /// The SDK error: a vendor code through [`crate::codes::TABLE`], anything else [`coupon_core::ErrorKind::Protocol`].
     pub fn into_error(self) -> Error {
         match self {
-            Self::Vendor { code, message } => crate::codes::error_for(code, &message),
+            Self::Vendor(refusal) => refusal.into_error(&crate::codes::TABLE).with_vendor(crate::VENDOR),
             Self::Malformed(message) => Error::protocol(message).with_vendor(crate::VENDOR),
         }
     }
@@ -143,7 +141,9 @@ impl WireError {
 impl fmt::Display for WireError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Vendor { code, message } => write!(f, "COUFUN answered RESULT_CODE {code}: {message}"),
+            Self::Vendor(Refusal { code, message }) => {
+                write!(f, "COUFUN answered RESULT_CODE {code}: {}", message.as_deref().unwrap_or_default())
+            }
             Self::Malformed(message) => f.write_str(message),
         }
     }

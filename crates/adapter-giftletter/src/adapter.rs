@@ -1,18 +1,21 @@
 //! The shared [`Adapter`] operations on top of the native client.
 
 use coupon_core::chrono::NaiveDate;
+use coupon_core::time::KstDateTime;
 use coupon_core::{
-    Adapter, Availability, Brand, Capabilities, CouponRef, CouponStatus, Error, IssueRequest, Issued, OrderRef, Page,
-    PartnerRef, Product, ProductQuery, RedeemedAt, RedemptionReport, Result, Vendor, async_trait, op,
+    Adapter, Availability, Brand, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest, Issued,
+    OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, RedeemedAt, RedemptionReport, Result, Vendor,
+    async_trait, op,
 };
 
 use crate::VENDOR;
-use crate::client::Giftletter;
+use crate::client::{Giftletter, Sent};
 use crate::wire::replies::{EPinUse, GoodsInfo, GoodsItem, GoodsStatus};
 use crate::wire::requests::{ReSendSms, SendEPin};
 
 /// What the Giftletter adapter implements: everything but `balance` (its PINs are
-/// exchange vouchers, not stored value).
+/// exchange vouchers, not stored value). `reconcile` re-sends the same `SendEPin`
+/// with the same `co_tid`, which the vendor deduplicates.
 pub const CAPABILITIES: Capabilities = Capabilities {
     issue: true,
     issue_deduplicated: true,
@@ -22,6 +25,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     products: true,
     product_detail: true,
     redemptions: true,
+    reconcile: true,
     ..Capabilities::NONE
 };
 
@@ -29,7 +33,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 ///
 /// | operation | endpoint | notes |
 /// |---|---|---|
-/// | `issue` | `SendEPin` | `product_id`→`goods_id`, `recipient`→`mdn`, `callback`→`receive_tel`, `title`, `message`→`content`, `partner_ref`→`co_tid` (generated when absent), `memo`→`reserved` |
+/// | `issue` | `SendEPin` | `product_id`→`goods_id`, `recipient`→`mdn`, `callback`→`receive_tel`, `title`, `message`→`content`, `partner_ref`→`co_tid`, `memo`→`reserved`; a coupon issued by a lost first attempt is `Ok` with [`Issued::details_unknown`] |
+/// | `reconcile` | `SendEPin` | the same request re-sent with the same `co_tid`; `since` unused |
 /// | `cancel` | `CancelSendEPin` | |
 /// | `status` | `StatusSendEPin` | by [`CouponRef::Order`] only |
 /// | `resend` | `ReSendSMS` | no extra phrase |
@@ -71,6 +76,25 @@ fn send_epin_request(request: &IssueRequest, co_tid: PartnerRef) -> Result<SendE
         co_tid,
         reserved: request.memo.clone(),
     })
+}
+
+/// What the caller gets for a coupon `SendEPin` issued.
+fn issued_of(sent: Sent, co_tid: PartnerRef) -> Issued {
+    match sent {
+        Sent::Reply(reply) => {
+            let mut issued = Issued::new(VENDOR, OrderRef::new(reply.order_id), Some(reply.epin), co_tid);
+            issued.memo = reply.reserved;
+            issued
+        }
+        Sent::ByEarlierAttempt { code } => {
+            let why = format!(
+                "issued by this call's earlier attempt, whose answer was lost: the re-send with the same co_tid was \
+                 refused as a duplicate ({code}), so the order id and PIN are unknown; ask Giftletter for the order \
+                 of co_tid {co_tid}, and never issue it again with a new co_tid"
+            );
+            Issued::with_details_unknown(VENDOR, co_tid, why)
+        }
+    }
 }
 
 fn availability(status: &GoodsStatus) -> Availability {
@@ -159,14 +183,61 @@ impl Adapter for GiftletterAdapter {
         CAPABILITIES
     }
 
+    /// Issues by `SendEPin` with the request's `partner_ref` as `co_tid`.
+    ///
+    /// A coupon issued is never an error: when the first attempt's answer is
+    /// lost and its re-send is refused as a duplicate (`P101`), the coupon was
+    /// issued by that first attempt, and the result is `Ok` with `order` and
+    /// `pin` unknown ([`Issued::details_unknown`] says why). `P101` on a first
+    /// attempt is [`coupon_core::ErrorKind::DuplicateReference`] (this call issued
+    /// nothing); a doubt left is [`coupon_core::ErrorKind::OutcomeUnknown`]:
+    /// settle it with [`Adapter::reconcile`].
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
         let co_tid = request.partner_ref.clone();
         let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(co_tid.clone());
+        request.check_text().map_err(in_context)?;
         let send = send_epin_request(request, co_tid.clone()).map_err(in_context)?;
-        let reply = self.client.send_epin(&send).await.map_err(in_context)?;
-        let mut issued = Issued::new(VENDOR, OrderRef::new(reply.order_id), Some(reply.epin), co_tid);
-        issued.memo = reply.reserved;
-        Ok(issued)
+        let sent = self.client.send_epin(&send).await.map_err(in_context)?;
+        Ok(issued_of(sent, co_tid))
+    }
+
+    /// Settles an issue whose outcome is in doubt by sending the same `SendEPin`
+    /// again with the same `co_tid`: Giftletter refuses a repeated `co_tid`, so
+    /// this can never make a second coupon. Giftletter has no lookup by `co_tid`,
+    /// so `since` is unused.
+    ///
+    /// - a success: [`Reconciliation::Issued`], issued now (the earlier attempt
+    ///   never took effect), with its order id and PIN;
+    /// - `P101`: [`Reconciliation::Issued`] with details unknown, issued by the
+    ///   earlier attempt (this assumes `request` is the one whose outcome is in
+    ///   doubt: a `co_tid` used for another request answers the same);
+    /// - any other refusal: that error, as the vendor gave it. It does not tell
+    ///   whether the earlier attempt issued, so the doubt stays with the caller
+    ///   (reconcile again later, or ask Giftletter);
+    /// - a new doubt: [`coupon_core::ErrorKind::OutcomeUnknown`].
+    ///
+    /// Never [`Reconciliation::NotIssued`]: a request not issued before is issued now.
+    async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
+        let _ = since;
+        let co_tid = request.partner_ref.clone();
+        let in_context = |e: Error| e.in_context(VENDOR, op::RECONCILE).with_partner_ref(co_tid.clone());
+        request.check_text().map_err(in_context)?;
+        let send = send_epin_request(request, co_tid.clone()).map_err(in_context)?;
+        match self.client.send_epin(&send).await {
+            Ok(sent) => Ok(Reconciliation::Issued(issued_of(sent, co_tid))),
+            Err(e)
+                if e.kind() == ErrorKind::DuplicateReference
+                    && e.vendor_code().is_some_and(|c| c.primary().eq_ignore_ascii_case("P101")) =>
+            {
+                let why = format!(
+                    "issued by an earlier attempt with this co_tid: reconciling re-sent it and Giftletter refused \
+                     it as a duplicate (P101), so the order id and PIN are unknown; ask Giftletter for the order of \
+                     co_tid {co_tid}"
+                );
+                Ok(Reconciliation::Issued(Issued::with_details_unknown(VENDOR, co_tid, why)))
+            }
+            Err(e) => Err(in_context(e)),
+        }
     }
 
     async fn cancel(&self, order: &OrderRef) -> Result<()> {
@@ -214,7 +285,7 @@ impl Adapter for GiftletterAdapter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use coupon_core::{ErrorKind, PhoneNumber, Won};
+    use coupon_core::{PhoneNumber, Won};
 
     fn request() -> IssueRequest {
         IssueRequest::new("0000000582")

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use coupon_core::chrono::NaiveDate;
+use coupon_core::codes::{CodeTable, Refusal, refusal_or_status};
 use coupon_core::encoding_rs::{EUC_KR, UTF_8};
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::ExposeSecret;
@@ -14,8 +15,8 @@ use crate::VENDOR;
 use crate::codes;
 use crate::config::GiftletterConfig;
 use crate::wire::replies::{
-    self, BrandImage, EPinStatus, GoodsInfo, GoodsItem, Refusal, SendEPinReply, parse_brand_image, parse_cancel,
-    parse_goods_info, parse_goods_list, parse_resend, parse_send_epin, parse_status,
+    BrandImage, EPinStatus, GoodsInfo, GoodsItem, SendEPinReply, parse_brand_image, parse_cancel, parse_goods_info,
+    parse_goods_list, parse_resend, parse_send_epin, parse_status,
 };
 use crate::wire::report::{decode_report, parse_exchange_daily};
 use crate::wire::requests::{self, ReSendSms, SendEPin};
@@ -33,12 +34,41 @@ mod endpoint {
     pub const EXCHANGE_DAILY: &str = "ExchangeDaily.aspx";
 }
 
+/// What [`Giftletter::send_epin`] answered. Either way a coupon exists for the `co_tid`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// This call issued the coupon: the vendor's order id and PIN.
+    Reply(SendEPinReply),
+    /// This call's earlier attempt issued the coupon, but its answer was lost; the
+    /// re-send with the same `co_tid` was refused as a duplicate (`P101`), so the
+    /// order id and PIN are unknown. Not a failure: issuing again with a new
+    /// `co_tid` would make a second coupon. Ask Giftletter for the order of the `co_tid`.
+    ByEarlierAttempt {
+        /// The re-send's code, verbatim (`P101`).
+        code: VendorCode,
+    },
+}
+
+impl Sent {
+    /// The order id and PIN, when this call's answer carried them.
+    pub fn reply(&self) -> Option<&SendEPinReply> {
+        match self {
+            Sent::Reply(reply) => Some(reply),
+            Sent::ByEarlierAttempt { .. } => None,
+        }
+    }
+}
+
 /// The Giftletter client. Cheap to clone; clones share connections.
 ///
 /// Every method validates its input before sending (an
-/// [`ErrorKind::InvalidInput`] naming the field), signs the query, sends it
-/// through the core transport with the endpoint's safety, and maps a refusal
-/// through [`codes`] with the vendor's code and message kept verbatim.
+/// [`ErrorKind::InvalidInput`] naming the field; control characters included),
+/// signs the query, sends it through the core transport with the endpoint's
+/// safety, and reads the answer with one rule: a 2xx or 4xx body holding a
+/// result code (or a catalog `STATUS` letter) is the vendor's refusal, mapped
+/// through [`codes`] by [`refusal_or_status`] with the code and message kept
+/// verbatim (and the HTTP status, for a 4xx); a 4xx without one is decided by
+/// its status. 408, 429 and 5xx are the transport's (retried, or an error).
 ///
 /// | method | endpoint | safety |
 /// |---|---|---|
@@ -105,13 +135,11 @@ impl Giftletter {
         url
     }
 
+    /// Sends the call. Answers the response for a 2xx and for a 4xx (whose body
+    /// may hold the vendor's refusal: see [`Giftletter::answer`]).
     async fn get(&self, op: &'static str, query: &str, safety: CallSafety, r: Option<&PartnerRef>) -> Result<Response> {
         let call = Call::get(op, self.endpoint(op, query)).safety(safety).partner_ref(r.cloned());
-        let resp = self.inner.http.send(call).await?;
-        if !resp.is_success() {
-            return Err(resp.status_error());
-        }
-        Ok(resp)
+        self.inner.http.send(call).await
     }
 
     /// Reads a JSON answer with `parse`: an unreadable body is a protocol error
@@ -122,34 +150,54 @@ impl Giftletter {
         parse(&text).map_err(|e| resp.protocol_error(e.message()).with_source(e))
     }
 
+    /// The vendor's answer, by the one rule for bodies: a 2xx is read with
+    /// `parse` (the reply, or the vendor's refusal); a 4xx is the vendor's
+    /// refusal when its body holds one, and otherwise its status decides
+    /// ([`refusal_or_status`] without a refusal). Any other status (the transport
+    /// answers none but 2xx and 4xx) is decided by the status.
+    fn answer<T>(resp: &Response, parse: fn(&str) -> Result<Answer<T>, WireError>) -> Result<Answer<T>> {
+        if resp.is_success() {
+            return Self::read(resp, parse);
+        }
+        if (400..500).contains(&resp.status()) {
+            if let Ok(Err(refusal)) = Self::read(resp, parse) {
+                return Ok(Err(refusal));
+            }
+        }
+        Err(refusal_or_status(resp, None, &codes::TABLE))
+    }
+
     /// `SendEPin`: issues one PIN to `request.mdn` by SMS.
     ///
-    /// The call is re-sent once with the same `co_tid` when its outcome is in doubt;
-    /// see the crate docs for what each answer then means. Every error carries the
-    /// `co_tid` as its partner reference.
-    pub async fn send_epin(&self, request: &SendEPin) -> Result<SendEPinReply> {
+    /// The call is re-sent once with the same `co_tid` when its outcome is in
+    /// doubt (see the crate docs). A coupon issued is never an error:
+    /// [`Sent::Reply`] when this call's answer carries it, [`Sent::ByEarlierAttempt`]
+    /// when the re-send was refused as a duplicate (`P101`) because the lost
+    /// first attempt issued it. `P101` on a first attempt is
+    /// [`ErrorKind::DuplicateReference`]: the `co_tid` was used by an earlier call
+    /// and this call issued nothing. A doubt the re-send cannot settle (another
+    /// refusal, a second doubt) is [`ErrorKind::OutcomeUnknown`]. Every error
+    /// carries the `co_tid` as its partner reference.
+    pub async fn send_epin(&self, request: &SendEPin) -> Result<Sent> {
         let op = endpoint::SEND_EPIN;
         let co_tid = &request.co_tid;
         let query = request
             .query(self.cid(), self.key(), self.inner.config.query_charset)
             .map_err(|e| e.in_context(VENDOR, op).with_partner_ref(co_tid.clone()))?;
         let resp = self.get(op, &query, CallSafety::MoneyMovingDeduplicated, Some(co_tid)).await?;
-        let refusal = match Self::read(&resp, parse_send_epin)? {
-            Ok(reply) => return Ok(reply),
-            Err(refusal) => refusal,
-        };
         let resent = resp.resent_after_doubt();
-        let code = refusal_code(&refusal).clone();
-        let is_duplicate = code.primary().eq_ignore_ascii_case("P101");
+        let refusal = match Self::answer(&resp, parse_send_epin) {
+            Ok(Ok(reply)) => return Ok(Sent::Reply(reply)),
+            Ok(Err(refusal)) => refusal,
+            // After a doubt, an answer without a code (a bare 4xx) does not say
+            // whether the first attempt issued a coupon.
+            Err(e) if resent => return Err(e.into_outcome_unknown()),
+            Err(e) => return Err(e),
+        };
+        let is_duplicate = refusal.code.primary().eq_ignore_ascii_case("P101");
         if resent && is_duplicate {
             tracing::warn!(partner_ref = %co_tid, "SendEPin re-send answered P101: the first attempt issued the coupon");
-            let e = Error::new(
-                ErrorKind::DuplicateReference,
-                "the coupon was issued by this call's earlier attempt, whose answer was lost; the re-send with the \
-                 same co_tid was refused as a duplicate (P101), so the order id and PIN are unknown: reconcile \
-                 with Giftletter by co_tid before issuing again",
-            );
-            return Err(resp.context_only(with_refusal(e, refusal)));
+            return Ok(Sent::ByEarlierAttempt { code: refusal.code });
         }
         if resent {
             // The first attempt is in doubt and this refusal does not say whether it issued.
@@ -158,19 +206,20 @@ impl Giftletter {
                 format!(
                     "the first attempt's outcome is unknown and its re-send was refused with {}, which does not \
                      say whether the first attempt issued a coupon: reconcile by co_tid before retrying",
-                    code.raw()
+                    refusal.code.raw()
                 ),
             );
-            return Err(resp.context_only(with_refusal(e, refusal)));
+            return Err(resp.context_only(refusal.keep_on(e)));
         }
         if is_duplicate {
             let e = Error::new(
                 ErrorKind::DuplicateReference,
                 "this co_tid was used before, by an earlier call; this call issued nothing",
             );
-            return Err(resp.context_only(with_refusal(e, refusal)));
+            let e = if resp.is_success() { e } else { e.with_http_status(resp.status()) };
+            return Err(resp.context_only(refusal.keep_on(e)));
         }
-        Err(refusal_error(&resp, refusal))
+        Err(refused(&resp, refusal))
     }
 
     /// `CancelSendEPin`: cancels an issued PIN.
@@ -182,15 +231,13 @@ impl Giftletter {
         let op = endpoint::CANCEL;
         let query = requests::order_query(self.cid(), self.key(), order_id).map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::MoneyMovingDeduplicated, None).await?;
-        match Self::read(&resp, parse_cancel)? {
+        match Self::answer(&resp, parse_cancel)? {
             Ok(()) => Ok(()),
-            Err(refusal)
-                if resp.resent_after_doubt() && refusal_code(&refusal).primary().eq_ignore_ascii_case("E304") =>
-            {
+            Err(refusal) if resp.resent_after_doubt() && refusal.code.primary().eq_ignore_ascii_case("E304") => {
                 tracing::info!("CancelSendEPin re-send answered E304: the first attempt cancelled it");
                 Ok(())
             }
-            Err(refusal) => Err(refusal_error(&resp, refusal)),
+            Err(refusal) => Err(refused(&resp, refusal)),
         }
     }
 
@@ -199,7 +246,7 @@ impl Giftletter {
         let op = endpoint::STATUS;
         let query = requests::order_query(self.cid(), self.key(), order_id).map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::read(&resp, parse_status)?.map_err(|r| refusal_error(&resp, r))
+        Self::answer(&resp, parse_status)?.map_err(|r| refused(&resp, r))
     }
 
     /// `ReSendSMS`: sends the PIN's SMS again. Answers the echoed `reserved`.
@@ -212,7 +259,7 @@ impl Giftletter {
             .query(self.cid(), self.key(), self.inner.config.query_charset)
             .map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::MoneyMoving, None).await?;
-        Self::read(&resp, parse_resend)?.map_err(|r| refusal_error(&resp, r))
+        Self::answer(&resp, parse_resend)?.map_err(|r| refused(&resp, r))
     }
 
     /// `getGoodsInfoList`: the goods of one brand, each with its own `STATUS`.
@@ -221,7 +268,7 @@ impl Giftletter {
         let query =
             requests::goods_list_query(self.cid(), self.key(), brand_id).map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::read(&resp, parse_goods_list)?.map_err(|r| refusal_error(&resp, r))
+        Self::answer(&resp, parse_goods_list)?.map_err(|r| refused_by_status(&resp, r))
     }
 
     /// `getGoodsInfo`: one goods in detail (supply price, message type, validity, notices).
@@ -230,7 +277,7 @@ impl Giftletter {
         let query =
             requests::goods_info_query(self.cid(), self.key(), goods_id).map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::read(&resp, parse_goods_info)?.map_err(|r| refusal_error(&resp, r))
+        Self::answer(&resp, parse_goods_info)?.map_err(|r| refused_by_status(&resp, r))
     }
 
     /// `getBrandImage`: a brand's name and image (not signed).
@@ -238,7 +285,7 @@ impl Giftletter {
         let op = endpoint::BRAND_IMAGE;
         let query = requests::brand_image_query(self.cid(), brand_id).map_err(|e| e.in_context(VENDOR, op))?;
         let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::read(&resp, parse_brand_image)?.map_err(|r| refusal_error(&resp, r))
+        Self::answer(&resp, parse_brand_image)?.map_err(|r| refused_by_status(&resp, r))
     }
 
     /// `ExchangeDaily.aspx`: the PINs redeemed on `day` (KST), from the report host.
@@ -253,7 +300,12 @@ impl Giftletter {
         url.set_query(Some(&query));
         let resp = self.inner.exchange_http.send(Call::get(op, url)).await?;
         if !resp.is_success() {
-            return Err(resp.status_error());
+            // Not documented, but the vendor's other pages refuse with a result code.
+            return Err(match Self::answer(&resp, parse_cancel) {
+                Ok(Err(refusal)) => refused(&resp, refusal),
+                Ok(Ok(())) => refusal_or_status(&resp, None, &codes::TABLE),
+                Err(e) => e,
+            });
         }
         let label = resp.header("content-type").and_then(charset_of_content_type);
         let text = decode_report(resp.body(), label).map_err(|e| resp.protocol_error(e.message()).with_source(e))?;
@@ -263,8 +315,8 @@ impl Giftletter {
         }
         if head.starts_with('{') {
             // Not documented, but the vendor's other pages refuse with a result code.
-            return match replies::parse_cancel(&text) {
-                Ok(Err(refusal)) => Err(refusal_error(&resp, refusal)),
+            return match parse_cancel(&text) {
+                Ok(Err(refusal)) => Err(refused(&resp, refusal)),
                 Ok(Ok(())) | Err(_) => Err(resp.protocol_error("the report is a JSON object, not the text report")),
             };
         }
@@ -272,38 +324,14 @@ impl Giftletter {
     }
 }
 
-fn refusal_code(refusal: &Refusal) -> &VendorCode {
-    match refusal {
-        Refusal::RstCode { code, .. } | Refusal::Status(code) => code,
-    }
+/// A vendor refusal (`rstCode`): definite, mapped through the code table that
+/// decides its code ([`codes::table_for`]: the two-part rule on top of [`codes::TABLE`]).
+fn refused(resp: &Response, refusal: Refusal) -> Error {
+    let table: &CodeTable = codes::table_for(&refusal.code);
+    refusal_or_status(resp, Some(refusal), table)
 }
 
-/// Keeps the vendor's code and message on `e`.
-fn with_refusal(e: Error, refusal: Refusal) -> Error {
-    match refusal {
-        Refusal::RstCode { code, message } => {
-            let e = e.with_vendor_code(code);
-            match message {
-                Some(m) => e.with_vendor_message(m),
-                None => e,
-            }
-        }
-        Refusal::Status(code) => e.with_vendor_code(code),
-    }
-}
-
-/// A vendor refusal: definite, mapped through the code table.
-fn refusal_error(resp: &Response, refusal: Refusal) -> Error {
-    let e = match &refusal {
-        Refusal::RstCode { code, .. } => {
-            let (kind, retryable) = codes::classify(code);
-            Error::new(kind, format!("the vendor answered result code {}", code.primary())).with_retryable(retryable)
-        }
-        Refusal::Status(code) => {
-            let (kind, retryable, what) =
-                codes::status_error(code.raw()).unwrap_or((codes::UNKNOWN.0, codes::UNKNOWN.1, "an unknown STATUS"));
-            Error::new(kind, format!("the vendor answered {what}")).with_retryable(retryable)
-        }
-    };
-    resp.context_only(with_refusal(e, refusal))
+/// A catalog refusal (a `STATUS` letter): definite, mapped through [`codes::STATUS`].
+fn refused_by_status(resp: &Response, refusal: Refusal) -> Error {
+    refusal_or_status(resp, Some(refusal), &codes::STATUS)
 }

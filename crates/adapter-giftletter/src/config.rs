@@ -2,13 +2,16 @@
 
 use std::fmt;
 
-use coupon_core::config::ConfigSection;
+use coupon_core::config::{ConfigSection, Redacted, parse_url};
 use coupon_core::http::{HttpConfig, Url};
 use coupon_core::secrecy::SecretString;
 use coupon_core::{Error, Result};
 
 use crate::wire::QueryCharset;
 use crate::wire::requests::check_cid;
+
+/// The section's name, as errors spell it.
+const SECTION: &str = "giftletter";
 
 /// What the client needs: where the vendor is, who we are, and the transport settings.
 ///
@@ -19,11 +22,12 @@ use crate::wire::requests::check_cid;
 /// (`utf-8`, the default, or `euc-kr`), and the common transport keys of
 /// [`HttpConfig::from_section`].
 ///
-/// `Debug` never shows the auth key.
+/// URLs are read by the core's one rule ([`coupon_core::config::parse_url`]).
+/// `Debug` never shows the auth key ([`Redacted`]).
 ///
 /// ```
 /// use adapter_giftletter::GiftletterConfig;
-/// use coupon_core::config::ConfigSection;
+/// use coupon_core::config::{ConfigSection, Redacted, parse_url};
 /// let mut s = ConfigSection::new("giftletter");
 /// s.set("base_url", "http://127.0.0.1:8089/giftletter");
 /// s.set("exchange_url", "http://127.0.0.1:8089/giftletter/mn_compare/ExchangeDaily.aspx");
@@ -55,8 +59,8 @@ impl GiftletterConfig {
     /// A configuration with default transport settings and UTF-8 queries.
     pub fn new(base_url: &str, exchange_url: &str, cid: &str, auth_key: &str) -> Result<Self> {
         let config = Self {
-            base_url: parse_url("base_url", base_url)?,
-            exchange_url: parse_url("exchange_url", exchange_url)?,
+            base_url: parse_url(SECTION, "base_url", base_url)?,
+            exchange_url: parse_url(SECTION, "exchange_url", exchange_url)?,
             exchange_allow_http: false,
             cid: cid.trim().to_string(),
             auth_key: SecretString::from(auth_key.to_string()),
@@ -70,8 +74,8 @@ impl GiftletterConfig {
     /// Reads the `[giftletter]` section; unknown keys are refused by name.
     pub fn from_section(section: &ConfigSection) -> Result<Self> {
         let mut r = section.reader();
-        let base_url = parse_url("base_url", &r.required("base_url")?)?;
-        let exchange_url = parse_url("exchange_url", &r.required("exchange_url")?)?;
+        let base_url = r.required_url("base_url")?;
+        let exchange_url = r.required_url("exchange_url")?;
         let exchange_allow_http = r.bool("exchange_allow_http")?.unwrap_or(false);
         let cid = r.required("cid")?;
         let auth_key = r.required_secret("auth_key")?;
@@ -91,20 +95,6 @@ impl GiftletterConfig {
     }
 }
 
-fn parse_url(key: &str, value: &str) -> Result<Url> {
-    let url: Url = value
-        .trim()
-        .parse()
-        .map_err(|e| Error::config(format!("[giftletter] `{key}` is not a URL: {e}")).with_field(key))?;
-    if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::config(format!("[giftletter] `{key}` must be an http(s) URL")).with_field(key));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!("[giftletter] `{key}` must not carry a query or fragment")).with_field(key));
-    }
-    Ok(url)
-}
-
 impl fmt::Debug for GiftletterConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GiftletterConfig")
@@ -112,7 +102,7 @@ impl fmt::Debug for GiftletterConfig {
             .field("exchange_url", &self.exchange_url.as_str())
             .field("exchange_allow_http", &self.exchange_allow_http)
             .field("cid", &self.cid)
-            .field("auth_key", &"[redacted]")
+            .field("auth_key", &Redacted)
             .field("query_charset", &self.query_charset.as_str())
             .field("http", &self.http)
             .finish()

@@ -7,20 +7,41 @@
 //! - [`Giftletter`]: the native client, one method per endpoint in the vendor's
 //!   terms (`send_epin`, `cancel`, `status`, `resend_sms`, `goods_list`,
 //!   `goods_info`, `brand_image`, `exchange_daily`).
-//! - [`GiftletterAdapter`]: the shared [`coupon_core::Adapter`] operations.
+//! - [`GiftletterAdapter`]: the shared [`coupon_core::Adapter`] operations,
+//!   `reconcile` included.
 //! - [`wire`], [`codes`], [`sign`]: sans-IO request building, answer parsing, the
-//!   code table and the signature; they build without the `client` feature.
+//!   code tables and the signature; they build without the `client` feature.
+//!
+//! The crate has the shape of every adapter: `codes.rs` is the vendor's table
+//! ([`codes::TABLE`], a [`coupon_core::codes::CodeTable`]) plus the document's own
+//! rules (two-part codes, catalog `STATUS` letters); refusals are
+//! [`coupon_core::codes::Refusal`]s mapped by [`coupon_core::codes::refusal_or_status`],
+//! for a 2xx answer and for a 4xx one whose body holds a result code (a 4xx
+//! without one is decided by its status); the config reads URLs by
+//! [`coupon_core::config::parse_url`] and shows the key as
+//! [`coupon_core::config::Redacted`]; [`FACTORY`] is registered with `inventory`.
+//! Control characters are refused before anything is sent
+//! ([`coupon_core::IssueRequest::check_text`], and the native requests by field).
 //!
 //! # Issuing safely
 //!
-//! `SendEPin` carries the caller's `co_tid` ([`coupon_core::PartnerRef`], generated
-//! when absent). The vendor refuses a repeated `co_tid` (`P101`), so an issue whose
-//! outcome is in doubt after sending (dropped connection, timeout, 5xx) is re-sent
-//! once with the same `co_tid`: a success means the first attempt never took
-//! effect; `P101` means it did, and the error says so
-//! ([`coupon_core::ErrorKind::DuplicateReference`], issued by this call's earlier
-//! attempt, order id unknown). Any doubt left is
-//! [`coupon_core::ErrorKind::OutcomeUnknown`] carrying the `co_tid`. Never a second coupon.
+//! `SendEPin` carries the caller's `co_tid` (the request's [`coupon_core::PartnerRef`]).
+//! The vendor refuses a repeated `co_tid` (`P101`), so an issue whose outcome is
+//! in doubt after sending (dropped connection, timeout, 5xx) is re-sent once with
+//! the same `co_tid`:
+//!
+//! - a success means the first attempt never took effect: the coupon, once;
+//! - `P101` means the first attempt issued it. That is a success, not an error:
+//!   `issue` answers `Ok` with [`coupon_core::Issued::details_unknown`] set and no
+//!   order id or PIN (the native [`Giftletter::send_epin`] answers
+//!   [`Sent::ByEarlierAttempt`]);
+//! - any doubt left is [`coupon_core::ErrorKind::OutcomeUnknown`] carrying the
+//!   `co_tid`: settle it with [`coupon_core::Adapter::reconcile`] and the same
+//!   request, which re-sends it with the same `co_tid` (issued now, or `P101`:
+//!   issued before; never a second coupon).
+//!
+//! `P101` on a first attempt is [`coupon_core::ErrorKind::DuplicateReference`]:
+//! the `co_tid` was used by an earlier call, and this call issued nothing.
 //!
 //! ```no_run
 //! # #[cfg(feature = "client")]
@@ -60,7 +81,7 @@ mod config;
 #[cfg(feature = "client")]
 pub use adapter::{CAPABILITIES, GiftletterAdapter};
 #[cfg(feature = "client")]
-pub use client::Giftletter;
+pub use client::{Giftletter, Sent};
 #[cfg(feature = "client")]
 pub use config::GiftletterConfig;
 

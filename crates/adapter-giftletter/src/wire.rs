@@ -18,7 +18,7 @@
 //! let refused = parse_send_epin(r#"{"rstCode":"A101","rstMsg":"사용가능한 상품이 아닙니다.","epin":"","order_id":"","reserved":""}"#)
 //!     .unwrap()
 //!     .unwrap_err();
-//! assert!(matches!(refused, Refusal::RstCode { ref code, .. } if code.primary() == "A101"));
+//! assert_eq!(refused, Refusal::new("A101", Some("사용가능한 상품이 아닙니다.".into())));
 //! ```
 
 pub mod json;

@@ -5,8 +5,9 @@
 
 mod common;
 
-use adapter_giftletter::GiftletterAdapter;
 use adapter_giftletter::wire::QueryCharset;
+use adapter_giftletter::wire::requests::SendEPin;
+use adapter_giftletter::{GiftletterAdapter, Sent};
 use common::{SEND_EPIN, adapter, coupons, issue_request, start};
 use coupon_core::{Adapter, ErrorKind, PartnerRef, PhoneNumber};
 use coupon_sandbox::{FaultKind, FaultSpec};
@@ -115,21 +116,47 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 }
 
 #[tokio::test]
-async fn a_dropped_answer_is_resent_once_and_p101_reports_the_first_attempts_coupon() {
+async fn a_dropped_answer_is_resent_once_and_p101_is_the_first_attempts_coupon_not_a_failure() {
     let sandbox = start().await;
     // The sandbox issues, then closes the connection without answering.
     sandbox.admin().inject(FaultSpec::new(SEND_EPIN, FaultKind::Drop)).await.unwrap();
     let r = PartnerRef::new("DOUBT-1");
-    let e = adapter(&sandbox).issue(&issue_request("0000000582").partner_ref(r.clone())).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::DuplicateReference);
-    assert!(e.message().contains("issued by this call's earlier attempt"), "{e}");
-    assert!(e.message().contains("order id and PIN are unknown"), "{e}");
-    assert_eq!(e.vendor_code().unwrap().raw(), "P101");
-    assert_eq!(e.partner_ref(), Some(&r));
+    let issued = adapter(&sandbox).issue(&issue_request("0000000582").partner_ref(r.clone())).await.unwrap();
+    assert_eq!((issued.order.as_ref(), issued.pin.as_ref()), (None, None), "the re-send's answer carries neither");
+    assert!(!issued.details_known());
+    let why = issued.details_unknown.as_deref().unwrap();
+    assert!(why.contains("earlier attempt") && why.contains("P101") && why.contains("DOUBT-1"), "{why}");
+    assert_eq!(issued.partner_ref, r);
     assert_eq!(sandbox.request_count(SEND_EPIN), 2, "sent, then re-sent once with the same co_tid");
     let all = coupons(&sandbox).await;
     assert_eq!(all.len(), 1, "exactly one coupon");
     assert_eq!(all[0]["co_tid"], "DOUBT-1");
+}
+
+#[tokio::test]
+async fn the_native_send_epin_says_by_its_type_that_an_earlier_attempt_issued() {
+    let sandbox = start().await;
+    sandbox.admin().inject(FaultSpec::new(SEND_EPIN, FaultKind::Drop)).await.unwrap();
+    let client = common::client(&sandbox);
+    let request = SendEPin {
+        goods_id: "0000000582".into(),
+        title: "선물".into(),
+        content: "본문".into(),
+        mdn: PhoneNumber::parse("010-1234-5678").unwrap(),
+        receive_tel: PhoneNumber::parse("1588-1234").unwrap(),
+        co_tid: PartnerRef::new("NATIVE-1"),
+        reserved: None,
+    };
+    let sent = client.send_epin(&request).await.unwrap();
+    let Sent::ByEarlierAttempt { code } = &sent else { panic!("{sent:?}") };
+    assert_eq!(code.raw(), "P101");
+    assert!(sent.reply().is_none());
+    assert_eq!(coupons(&sandbox).await.len(), 1);
+
+    // The same co_tid in a later call is a first attempt: a duplicate, nothing issued.
+    let e = client.send_epin(&request).await.unwrap_err();
+    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::DuplicateReference, "P101"));
+    assert_eq!(coupons(&sandbox).await.len(), 1);
 }
 
 #[tokio::test]
@@ -159,8 +186,8 @@ async fn a_503_is_resent_once_with_the_same_co_tid() {
 async fn a_truncated_answer_is_resent_and_reported_as_the_first_attempts_coupon() {
     let sandbox = start().await;
     sandbox.admin().inject(FaultSpec::new(SEND_EPIN, FaultKind::Truncate)).await.unwrap();
-    let e = adapter(&sandbox).issue(&issue_request("0000000582")).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::DuplicateReference);
+    let issued = adapter(&sandbox).issue(&issue_request("0000000582")).await.unwrap();
+    assert!(issued.order.is_none() && issued.details_unknown.is_some(), "{issued:?}");
     assert_eq!(coupons(&sandbox).await.len(), 1);
 }
 
@@ -186,5 +213,46 @@ async fn an_unreadable_answer_to_an_issue_is_outcome_unknown_not_failed() {
     assert_eq!(e.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(e.partner_ref(), Some(&r));
     assert_eq!(sandbox.request_count(SEND_EPIN), 1, "a complete answer is not re-sent");
+    assert_eq!(coupons(&sandbox).await.len(), 1);
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_before_anything_is_sent() {
+    let sandbox = start().await;
+    let adapter = adapter(&sandbox);
+    let cases = [
+        (issue_request("0000000582").title("선물\0"), "title"),
+        (issue_request("0000000582").message("본문\0끝"), "message"),
+        (issue_request("0000000582").memo("m\0"), "memo"),
+        (issue_request("0000000582").message("본문\u{1b}[2J"), "message"),
+    ];
+    for (request, field) in cases {
+        let e = adapter.issue(&request).await.unwrap_err();
+        assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some(field)), "{e}");
+        assert!(e.to_string().contains("control character") && e.to_string().contains("position"), "{e}");
+        assert!(e.partner_ref().is_some(), "{field}: the co_tid travels in every error");
+    }
+    // The native request refuses them too, by the vendor's field names.
+    let client = common::client(&sandbox);
+    for (title, content, reserved, field) in [
+        ("선\0물", "본문", None, "title"),
+        ("선물", "본\0문", None, "content"),
+        ("선물", "본문", Some("r\0"), "reserved"),
+    ] {
+        let request = SendEPin {
+            goods_id: "0000000582".into(),
+            title: title.into(),
+            content: content.into(),
+            mdn: PhoneNumber::parse("010-1234-5678").unwrap(),
+            receive_tel: PhoneNumber::parse("1588-1234").unwrap(),
+            co_tid: PartnerRef::new("CTRL-1"),
+            reserved: reserved.map(str::to_string),
+        };
+        let e = client.send_epin(&request).await.unwrap_err();
+        assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some(field)), "{e}");
+    }
+    // Line breaks and tabs are fine in the body.
+    adapter.issue(&issue_request("0000000582").message("첫 줄\n둘째 줄\t끝")).await.unwrap();
+    assert_eq!(sandbox.request_count(SEND_EPIN), 1, "only the good request was sent");
     assert_eq!(coupons(&sandbox).await.len(), 1);
 }

@@ -19,7 +19,17 @@ fn the_factory_registers_explicitly_and_through_inventory() {
     let on: Vec<&str> = CAPABILITIES.entries().iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
     assert_eq!(
         on,
-        ["issue", "issue_deduplicated", "cancel", "status", "resend", "products", "product_detail", "redemptions"]
+        [
+            "issue",
+            "issue_deduplicated",
+            "cancel",
+            "status",
+            "resend",
+            "products",
+            "product_detail",
+            "redemptions",
+            "reconcile"
+        ]
     );
 }
 

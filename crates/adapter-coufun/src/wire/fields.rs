@@ -1,8 +1,9 @@
 //! The fields of each scope (the root, or one `<ORDER_INFO>`), typed into records.
 
 use coupon_core::chrono::NaiveDate;
+use coupon_core::codes::Refusal;
 use coupon_core::time::{KstDateTime, parse_compact_date, parse_compact_datetime};
-use coupon_core::{Balance, Pin, VendorCode, Won};
+use coupon_core::{Balance, Pin, Won};
 
 use super::xml::{Document, Field};
 use super::{CouponType, ORDER_INFO, OrderRecord, OrderStatus, ROOT, ReceiverMobile, StatusAnswer, WireError, clip};
@@ -19,7 +20,7 @@ pub(super) fn answer(document: &Document<'_>) -> Result<StatusAnswer, WireError>
         .ok_or_else(|| WireError::malformed(format!("<RESULT_CODE> is missing or empty in <{ROOT}>")))?;
     let message = top.get(Name::ResultMsg).unwrap_or("").to_string();
     if code != crate::codes::SUCCESS {
-        return Err(WireError::Vendor { code: VendorCode::new(code), message });
+        return Err(WireError::Vendor(Refusal::new(code, Some(message))));
     }
     let orders = if document.blocks.is_empty() {
         vec![Fields { own: &top, root: None }.record()?]

@@ -7,31 +7,24 @@
 //! Reading rules, from the document's examples: keys match after trimming
 //! (`"IMG_URL "`); integers come as numbers or strings (`"PRICE": "10000"`); an
 //! empty string means absent; `rstCode` may hold two codes (`E102:P002`,
-//! `E103 : P002`), kept verbatim in a [`VendorCode`].
+//! `E103 : P002`), kept verbatim in a [`coupon_core::VendorCode`].
 
 use std::borrow::Cow;
 
 use coupon_core::chrono::NaiveDate;
 use coupon_core::text::trim;
 use coupon_core::time::{parse_compact_date, parse_compact_datetime, parse_date, parse_datetime};
-use coupon_core::{Pin, RedeemedAt, Validity, VendorCode, Won};
+use coupon_core::{Pin, RedeemedAt, Validity, Won};
 
 use super::WireError;
 use super::json::{self, Node, Object};
 
-/// The vendor refused the request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// A non-zero `rstCode` (with its `rstMsg`).
-    RstCode {
-        /// The code(s), verbatim.
-        code: VendorCode,
-        /// `rstMsg`, when not empty.
-        message: Option<String>,
-    },
-    /// A catalog answer's `STATUS` that is an error (`E`, `I`, `C`, or unknown), verbatim.
-    Status(VendorCode),
-}
+/// The vendor refused the request: the core's [`coupon_core::codes::Refusal`],
+/// code and message verbatim. A non-zero `rstCode` (up to two codes) with its
+/// `rstMsg`, or a catalog answer's `STATUS` letter that is an error (`E`, `I`,
+/// `C`, or unknown; empty when absent) without a message: the endpoint says
+/// which, and so which table reads it ([`crate::codes`]).
+pub use coupon_core::codes::Refusal;
 
 /// The vendor's answer: what was asked for, or its refusal.
 pub type Answer<T> = Result<T, Refusal>;
@@ -88,7 +81,7 @@ impl<'t> Fields<'t, '_> {
         if code == "0" {
             return Ok(Ok(()));
         }
-        Ok(Err(Refusal::RstCode { code: VendorCode::new(code.into_owned()), message: self.text("rstMsg") }))
+        Ok(Err(Refusal::new(code.into_owned(), self.text("rstMsg"))))
     }
 }
 
@@ -295,7 +288,7 @@ pub fn parse_goods_list(text: &str) -> Result<Answer<Vec<GoodsItem>>, WireError>
 }
 
 fn status_refusal(f: &Fields<'_, '_>) -> Refusal {
-    Refusal::Status(VendorCode::new(f.text("STATUS").unwrap_or_default()))
+    Refusal::new(f.text("STATUS").unwrap_or_default(), None)
 }
 
 /// `MSG_TYPE` of `getGoodsInfo`.

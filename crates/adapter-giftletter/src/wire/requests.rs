@@ -5,6 +5,10 @@
 //! as the document's `Varchar(n)` columns say. A failure is an
 //! [`ErrorKind::InvalidInput`](coupon_core::ErrorKind::InvalidInput) naming the
 //! vendor's field, the limit and the size given, never the value.
+//!
+//! No control character reaches the vendor: every text field and id refuses
+//! them (naming the field and the position), except line breaks and tabs in
+//! `SendEPin`'s `content`, an SMS body.
 
 use coupon_core::encoding_rs::{EUC_KR, Encoding, UTF_8};
 use coupon_core::text::form_urlencode;
@@ -59,18 +63,30 @@ impl QueryCharset {
     }
 }
 
-/// A text field: present, within `limit` CP949 bytes, and writable in the charset.
+/// A text field: present, within `limit` CP949 bytes, without control
+/// characters, and writable in the charset.
 pub fn check_text(field: &str, value: &str, limit: usize, charset: QueryCharset) -> Result<()> {
     validate::required_max(field, value, limit)?;
+    validate::no_control_chars(field, value, false)?;
     check_charset(field, value, charset)
 }
 
-/// An optional text field: within `limit` CP949 bytes and writable in the charset.
+/// A message body (`content`): as [`check_text`], but line breaks and tabs are
+/// allowed (an SMS body has lines); every other control character is refused.
+pub fn check_body(field: &str, value: &str, limit: usize, charset: QueryCharset) -> Result<()> {
+    validate::required_max(field, value, limit)?;
+    validate::no_control_chars(field, value, true)?;
+    check_charset(field, value, charset)
+}
+
+/// An optional text field: within `limit` CP949 bytes, without control
+/// characters, and writable in the charset.
 pub fn check_optional_text(field: &str, value: Option<&str>, limit: usize, charset: QueryCharset) -> Result<()> {
     match value {
         None => Ok(()),
         Some(v) => {
             validate::max_cp949_bytes(field, v, limit)?;
+            validate::no_control_chars(field, v, false)?;
             check_charset(field, v, charset)
         }
     }
@@ -83,9 +99,11 @@ fn check_charset(field: &str, value: &str, charset: QueryCharset) -> Result<()> 
     }
 }
 
-/// An id field: present, printable ASCII without spaces, within `limit` bytes.
+/// An id field: present, printable ASCII without spaces (a control character
+/// is named with its position), within `limit` bytes.
 pub fn check_id(field: &str, value: &str, limit: usize) -> Result<()> {
     validate::required_max(field, value, limit)?;
+    validate::no_control_chars(field, value, false)?;
     validate::ascii_token(field, value)
 }
 
@@ -139,7 +157,7 @@ impl SendEPin {
         check_id("goods_id", &self.goods_id, GOODS_ID_MAX)?;
         check_id("co_tid", self.co_tid.as_str(), CO_TID_MAX)?;
         check_text("title", &self.title, TITLE_MAX, charset)?;
-        check_text("content", &self.content, CONTENT_MAX, charset)?;
+        check_body("content", &self.content, CONTENT_MAX, charset)?;
         check_phone("mdn", &self.mdn)?;
         check_phone("receive_tel", &self.receive_tel)?;
         check_optional_text("reserved", self.reserved.as_deref(), RESERVED_MAX, charset)
@@ -292,6 +310,40 @@ mod tests {
         let e = r.validate(QueryCharset::EucKr).unwrap_err();
         assert_eq!(e.field(), Some("content"));
         assert!(!e.to_string().contains("감사"), "{e}");
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_field_and_position() {
+        type Edit = fn(&mut SendEPin);
+        let cases: [(Edit, &str); 5] = [
+            (|r| r.title = "선물\0".into(), "title"),
+            (|r| r.content = "본문\u{1b}[31m".into(), "content"),
+            (|r| r.reserved = Some("r\0".into()), "reserved"),
+            (|r| r.goods_id = "058\u{0}2".into(), "goods_id"),
+            (|r| r.co_tid = PartnerRef::new("CP\n1"), "co_tid"),
+        ];
+        for (edit, field) in cases {
+            let mut r = request();
+            edit(&mut r);
+            let e = r.query("sandbox", "sandbox-key", QueryCharset::Utf8).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{e}");
+            assert!(e.to_string().contains("control character") && e.to_string().contains("position"), "{e}");
+        }
+        let mut r = request();
+        r.content = "첫 줄\r\n둘째 줄\t끝".into();
+        assert!(r.validate(QueryCharset::Utf8).is_ok(), "line breaks and tabs are fine in content");
+        r.title = "a\nb".into();
+        assert_eq!(r.validate(QueryCharset::Utf8).unwrap_err().field(), Some("title"), "but not in the title");
+
+        let mut resend = ReSendSms::new("GL2603010000001");
+        resend.msg = Some("다시\n".into());
+        assert_eq!(resend.validate(QueryCharset::Utf8).unwrap_err().field(), Some("msg"));
+        resend.msg = None;
+        resend.reserved = Some("\u{7f}".into());
+        assert_eq!(resend.validate(QueryCharset::Utf8).unwrap_err().field(), Some("reserved"));
+        let e = ReSendSms::new("GL\u{0}1").validate(QueryCharset::Utf8).unwrap_err();
+        assert_eq!(e.field(), Some("order_id"));
+        assert!(e.to_string().contains("position 3"), "{e}");
     }
 
     #[test]

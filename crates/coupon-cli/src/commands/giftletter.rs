@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use coupon::giftletter::wire::replies::{EPinUse, GoodsItem, GoodsStatus, MsgType};
 use coupon::giftletter::wire::requests::{ReSendSms, SendEPin};
-use coupon::giftletter::{Giftletter, GiftletterConfig};
+use coupon::giftletter::{Giftletter, GiftletterConfig, Sent};
 use coupon::{Error, ErrorKind, PartnerRef, PhoneNumber, Result, time};
 use serde_json::{Value, json};
 
@@ -126,7 +126,32 @@ async fn issue(client: &Giftletter, args: &IssueArgs, ctx: &Ctx) -> CliResult {
     // Printed before sending, so a crash or a lost answer can still be traced by co_tid.
     out.note(format!("giftletter issue: co_tid {co_tid}"));
     let reply = match client.send_epin(&request).await {
-        Ok(reply) => reply,
+        Ok(Sent::Reply(reply)) => reply,
+        Ok(Sent::ByEarlierAttempt { code }) => {
+            // Issued: the lost first attempt did it; only its order id and PIN are unknown.
+            let why = format!(
+                "issued by this call's earlier attempt, whose answer was lost: the re-send was refused as a \
+                 duplicate ({code}); ask Giftletter for the order of co_tid {co_tid}, never issue it again"
+            );
+            let doc = json!({
+                "vendor": VENDOR,
+                "order_id": null,
+                "pin": null,
+                "partner_ref": co_tid.as_str(),
+                "goods_id": request.goods_id,
+                "details_unknown": why,
+            });
+            out.emit(&doc, || {
+                fields(&[
+                    ("issued", "yes; order id and PIN unknown".to_string()),
+                    ("co_tid", co_tid.to_string()),
+                    ("goods", request.goods_id.clone()),
+                    ("why", why.clone()),
+                ])
+                .to_string()
+            });
+            return Ok(());
+        }
         Err(e) => {
             let e = tag(e);
             let failure = Failure::from(e.clone());

@@ -1,7 +1,7 @@
 //! Every example answer of the vendor document, verbatim, and the reading rules.
 
 use super::*;
-use coupon_core::ErrorKind;
+use coupon_core::{ErrorKind, VendorCode};
 
 use crate::codes;
 
@@ -139,9 +139,7 @@ const DOC_STATUS_OK: &str = r#"{
 "#;
 
 fn code_of(r: &Refusal) -> &VendorCode {
-    match r {
-        Refusal::RstCode { code, .. } | Refusal::Status(code) => code,
-    }
+    &r.code
 }
 
 #[test]
@@ -153,12 +151,7 @@ fn send_epin_examples() {
     assert!(!format!("{ok:?}").contains("405868134802"), "the PIN is masked in Debug");
 
     let refused = parse_send_epin(DOC_SEND_EPIN_A101).unwrap().unwrap_err();
-    assert_eq!(
-        refused,
-        Refusal::RstCode {
-            code: VendorCode::new("A101"), message: Some("사용가능한 상품이 아닙니다.".into())
-        }
-    );
+    assert_eq!(refused, Refusal::new("A101", Some("사용가능한 상품이 아닙니다.".into())));
     assert_eq!(codes::classify(code_of(&refused)).0, ErrorKind::Rejected);
 }
 
@@ -178,7 +171,7 @@ fn status_examples() {
     let refused = parse_status(DOC_STATUS_E103_P002).unwrap().unwrap_err();
     let code = code_of(&refused);
     assert_eq!((code.raw(), code.primary(), code.codes()), ("E103 : P002", "E103", vec!["E103", "P002"]));
-    assert!(matches!(&refused, Refusal::RstCode { message: Some(m), .. } if m.contains("존재하지 않는 거래번호")));
+    assert!(matches!(&refused.message, Some(m) if m.contains("존재하지 않는 거래번호")));
 }
 
 #[test]
@@ -227,7 +220,7 @@ fn goods_list_examples() {
     );
     assert_eq!(items[1].price, Some(Won(20_000)));
     let refused = parse_goods_list(DOC_GOODS_LIST_E).unwrap().unwrap_err();
-    assert_eq!(refused, Refusal::Status(VendorCode::new("E")));
+    assert_eq!(refused, Refusal::new("E", None));
 }
 
 #[test]
@@ -241,7 +234,7 @@ fn goods_list_surfaces_item_status_and_reads_numbers_and_strings() {
     assert_eq!(parse_goods_list("[]").unwrap().unwrap(), vec![]);
     assert_eq!(
         parse_goods_list(r#"[{"STATUS":"I"}]"#).unwrap().unwrap_err(),
-        Refusal::Status(VendorCode::new("I")),
+        Refusal::new("I", None),
         "an error wrapped in a list is still the error"
     );
     assert!(parse_goods_list(r#"[{"GOODS_ID":"1","PRICE":"1만원"}]"#).is_err());
@@ -254,9 +247,9 @@ fn goods_list_surfaces_item_status_and_reads_numbers_and_strings() {
 fn goods_info_examples() {
     // The document's "success" example is a blank template naming no goods.
     let template = parse_goods_info(DOC_GOODS_INFO_TEMPLATE).unwrap().unwrap_err();
-    assert_eq!(template, Refusal::Status(VendorCode::new("")));
+    assert_eq!(template, Refusal::new("", None));
     let refused = parse_goods_info(DOC_GOODS_INFO_E).unwrap().unwrap_err();
-    assert_eq!(refused, Refusal::Status(VendorCode::new("E")));
+    assert_eq!(refused, Refusal::new("E", None));
 }
 
 #[test]
@@ -287,7 +280,7 @@ fn goods_info_with_the_documents_key_quirks() {
     }
     for status in ["I", "C"] {
         let text = format!(r#"{{"STATUS":"{status}"}}"#);
-        assert_eq!(parse_goods_info(&text).unwrap().unwrap_err(), Refusal::Status(VendorCode::new(status)));
+        assert_eq!(parse_goods_info(&text).unwrap().unwrap_err(), Refusal::new(status, None));
     }
     assert!(parse_goods_info(r#"{"STATUS":"Y"}"#).is_err(), "Y without GOODS_ID");
     assert!(parse_goods_info(r#"{"GOODS_ID":"1","BRAND_ID":"x","STATUS":"Y"}"#).is_err());
@@ -299,7 +292,7 @@ fn brand_image_examples() {
     assert_eq!(b.brand_name.as_deref(), Some("GS칼텍스"));
     assert_eq!(b.img_url.as_deref(), Some("http://image.gift-n.net/brand/80.jpg"), "key `IMG_URL ` trimmed");
     assert_eq!(b.status, GoodsStatus::Usable);
-    assert_eq!(parse_brand_image(DOC_BRAND_IMAGE_E).unwrap().unwrap_err(), Refusal::Status(VendorCode::new("E")));
+    assert_eq!(parse_brand_image(DOC_BRAND_IMAGE_E).unwrap().unwrap_err(), Refusal::new("E", None));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use coupon::config::CouponConfig;
 use coupon::giftletter::wire::replies::{EPinStatus, EPinUse, GoodsStatus};
 use coupon::giftletter::wire::requests::SendEPin;
-use coupon::giftletter::{Giftletter, GiftletterConfig};
+use coupon::giftletter::{Giftletter, GiftletterConfig, Sent};
 use coupon::{ErrorKind, PartnerRef, PhoneNumber, time};
 use coupon_sandbox::{RedeemRequest, SandboxAdmin};
 use serde_json::Value;
@@ -62,7 +62,9 @@ pub(super) async fn tour(
     };
     let issued = tour
         .step(VENDOR, "issue (SendEPin)", client.send_epin(&request), |r| {
-            let reply = r?;
+            let Sent::Reply(reply) = r? else {
+                return Err(unexpected("the sandbox answered no order id and PIN for a fresh co_tid"));
+            };
             let text = format!(
                 "order {}, PIN {}, co_tid {}, SMS to {}",
                 reply.order_id,
