@@ -77,7 +77,7 @@ mod registration {
     use coupon_core::config::{ConfigKey, ConfigSection};
     use coupon_core::{Adapter, AdapterFactory, Result};
 
-    use crate::{CAPABILITIES, Giftimbiz, GiftimbizAdapter, GiftimbizConfig};
+    use crate::{CAPABILITIES, Giftimbiz, GiftimbizAdapter, GiftimbizConfig, VENDOR};
 
     /// The keys of the section.
     const CONFIG_KEYS: &[ConfigKey] = &[
@@ -97,7 +97,7 @@ mod registration {
     /// The factory, as both the `static` and the `inventory` submission use it.
     pub(crate) const fn factory() -> AdapterFactory {
         AdapterFactory {
-            name: "giftimbiz",
+            name: VENDOR.as_str(),
             summary: "GiftiMbiz (기프티엠비즈): buy gifticons and Starcoupons from Korea Gifti Exchange",
             capabilities: CAPABILITIES,
             config: CONFIG_KEYS,
