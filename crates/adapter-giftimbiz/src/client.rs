@@ -271,8 +271,8 @@ impl Giftimbiz {
     /// # Errors
     ///
     /// [`coupon_core::ErrorKind::InvalidInput`] before sending (naming `md_idx` or
-    /// `product`: empty, or holding a control character); the vendor's refusal (PL wrong amount, PD product check failed, …);
-    /// `OutcomeUnknown`.
+    /// `product`: empty, or holding a control character); the vendor's refusal (PL
+    /// wrong amount, PD product check failed, …); `OutcomeUnknown`.
     pub async fn buy_gifticons(
         &self,
         md_idx: &[&str],
