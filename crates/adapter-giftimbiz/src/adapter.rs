@@ -1,20 +1,27 @@
 //! GiftiMbiz behind the shared [`Adapter`] operations: products (listAll), product
-//! (giftDetail), issue (buyGifticoupon) and status (the gifticon purchase history).
-//! Starcoupons, QR images and marking used stay on the native [`Giftimbiz`] client.
+//! (giftDetail), issue (buyGifticoupon), reconcile and status (the gifticon purchase
+//! history). Starcoupons, QR images and marking used stay on the native [`Giftimbiz`] client.
 
-use coupon_core::time::now_kst;
+use coupon_core::time::{KstDateTime, now_kst};
 use coupon_core::{
     Adapter, Availability, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest,
-    Issued, Page, Product, ProductQuery, Result, Validity, Vendor, async_trait, op,
+    Issued, OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, Result, Validity, Vendor, async_trait,
+    op,
 };
 
-use crate::client::Giftimbiz;
-use crate::request::GiftQuery;
-use crate::wire::{GiftDetailItem, GiftListing, VENDOR};
+use crate::client::{Giftimbiz, check_md_idx};
+use crate::request::{GiftQuery, Reconciliation as History};
+use crate::wire::{GiftDetailItem, GiftListing, GiftPurchase, VENDOR};
 
 /// What this adapter implements (also the factory's value).
-pub const CAPABILITIES: Capabilities =
-    Capabilities { issue: true, status: true, products: true, product_detail: true, ..Capabilities::NONE };
+pub const CAPABILITIES: Capabilities = Capabilities {
+    issue: true,
+    status: true,
+    products: true,
+    product_detail: true,
+    reconcile: true,
+    ..Capabilities::NONE
+};
 
 /// The GiftiMbiz [`Adapter`].
 ///
@@ -23,6 +30,16 @@ pub const CAPABILITIES: Capabilities =
 /// [`IssueRequest::amount`] (the vendor's `cash`) and [`IssueRequest::product_name`]
 /// (its `product`), and refuses the fields GiftiMbiz has no place for (recipient,
 /// callback, title, message, memo). `status` takes [`CouponRef::Order`] with the `tid`.
+///
+/// `reconcile` only looks: GiftiMbiz has no idempotency key, so a buy is never sent
+/// again to settle a doubt. It reads the purchase history
+/// ([`Giftimbiz::reconcile_gift_purchase`]) for every sale of the request's product id
+/// (read as `issue` reads it) and answers [`Reconciliation::Issued`] (with the `tid`)
+/// only when every sale is found under one order since `since`;
+/// [`Reconciliation::NotIssued`] when none is; otherwise (some found and some not,
+/// several orders, a history that cannot tell) [`Reconciliation::StillUnknown`]: one
+/// buy buys all of its sales under one `tid` or none of them, so anything else is not
+/// the trace of this request alone.
 #[derive(Clone, Debug)]
 pub struct GiftimbizAdapter {
     client: Giftimbiz,
@@ -83,6 +100,34 @@ fn sales_of(product_id: &str) -> Vec<&str> {
     product_id.split('|').map(|item| item.rsplit(':').next().unwrap_or(item).trim()).collect()
 }
 
+/// One answer for a request from what the history says about each of its sales:
+/// `found` holds, per sale bought since the given time, the `tid`s of its entries;
+/// `missing` counts the sales the (complete) history does not hold.
+fn settle_sales(partner_ref: PartnerRef, found: &[Vec<String>], missing: usize) -> Reconciliation {
+    if found.is_empty() {
+        return Reconciliation::NotIssued;
+    }
+    if missing > 0 {
+        return Reconciliation::StillUnknown(format!(
+            "the purchase history holds {} of the {} sales of this request: one buy buys all of its sales or none, \
+             so this is not the trace of this request alone",
+            found.len(),
+            found.len() + missing
+        ));
+    }
+    let mut tids: Vec<&str> = found.iter().flatten().map(String::as_str).collect();
+    tids.sort_unstable();
+    tids.dedup();
+    match tids.as_slice() {
+        [tid] => Reconciliation::Issued(Issued::new(VENDOR, OrderRef::new(*tid), None, partner_ref)),
+        _ => Reconciliation::StillUnknown(format!(
+            "the sales of this request were bought under {} different orders since the given time; \
+             which one, if any, is this request's cannot be told",
+            tids.len()
+        )),
+    }
+}
+
 fn refuse_unused(req: &IssueRequest) -> Result<()> {
     let unused = [
         ("recipient", req.recipient.is_some()),
@@ -107,12 +152,13 @@ impl Adapter for GiftimbizAdapter {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities { issue: true, status: true, products: true, product_detail: true, ..Capabilities::NONE }
+        CAPABILITIES
     }
 
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
         let partner_ref = request.partner_ref.clone();
         let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
+        request.check_text().map_err(in_context)?;
         refuse_unused(request).map_err(in_context)?;
         let amount = request.amount.ok_or_else(|| {
             in_context(Error::invalid_field("amount", "is required: GiftiMbiz checks the amount paid (`cash`)"))
@@ -126,6 +172,24 @@ impl Adapter for GiftimbizAdapter {
         let sales = sales_of(&request.product_id);
         let receipt = self.client.buy_gifticons(&sales, amount, product, Some(partner_ref.clone())).await?;
         Ok(Issued::new(VENDOR, receipt.tid, None, receipt.partner_ref))
+    }
+
+    async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
+        let partner_ref = request.partner_ref.clone();
+        let in_context = |e: Error| e.in_context(VENDOR, op::RECONCILE).with_partner_ref(partner_ref.clone());
+        let mut sales = sales_of(&request.product_id);
+        check_md_idx(&sales).map_err(in_context)?;
+        sales.sort_unstable();
+        sales.dedup();
+        let (mut found, mut missing) = (Vec::new(), 0);
+        for sale in sales {
+            match self.client.reconcile_gift_purchase(sale, since).await.map_err(in_context)? {
+                History::Bought(entries) => found.push(entries.into_iter().map(|p: GiftPurchase| p.tid).collect()),
+                History::NotBought => missing += 1,
+                History::StillUnknown(why) => return Ok(Reconciliation::StillUnknown(why)),
+            }
+        }
+        Ok(settle_sales(partner_ref, &found, missing))
     }
 
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
@@ -207,5 +271,23 @@ mod tests {
         assert_eq!(sales_of("27935:18411|2576:14560"), ["18411", "14560"]);
         assert_eq!(product_id(Some("27935"), "18411"), "27935:18411");
         assert_eq!(product_id(None, "18411"), "18411");
+    }
+
+    #[test]
+    fn several_sales_are_issued_only_when_all_are_found_under_one_order() {
+        let r = PartnerRef::new("order-1");
+        let tids = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let one_order = [tids(&["T1"]), tids(&["T1"])];
+        match settle_sales(r.clone(), &one_order, 0) {
+            Reconciliation::Issued(i) => {
+                assert_eq!((i.order.unwrap().as_str(), i.partner_ref, i.pin), ("T1", r.clone(), None));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(settle_sales(r.clone(), &[], 2), Reconciliation::NotIssued);
+        let partial = settle_sales(r.clone(), &one_order[..1], 1);
+        assert!(matches!(&partial, Reconciliation::StillUnknown(why) if why.contains("1 of the 2")), "{partial:?}");
+        let two_orders = [tids(&["T1"]), tids(&["T2"])];
+        assert_eq!(settle_sales(r, &two_orders, 0).as_str(), "still_unknown");
     }
 }

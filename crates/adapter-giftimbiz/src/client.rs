@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use coupon_core::codes::{Refusal, refusal_or_status};
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::{ExposeSecret, SecretString};
 use coupon_core::text::form_urlencode;
@@ -270,8 +271,8 @@ impl Giftimbiz {
     /// # Errors
     ///
     /// [`coupon_core::ErrorKind::InvalidInput`] before sending (naming `md_idx` or
-    /// `product`); the vendor's refusal (PL wrong amount, PD product check failed, …);
-    /// `OutcomeUnknown`.
+    /// `product`: empty, or holding a control character); the vendor's refusal (PL
+    /// wrong amount, PD product check failed, …); `OutcomeUnknown`.
     pub async fn buy_gifticons(
         &self,
         md_idx: &[&str],
@@ -280,7 +281,7 @@ impl Giftimbiz {
         partner_ref: Option<PartnerRef>,
     ) -> Result<Receipt> {
         let partner_ref = partner_ref.unwrap_or_else(PartnerRef::generate);
-        let checked = check_md_idx(md_idx).and_then(|joined| validate::required("product", product).map(|()| joined));
+        let checked = check_md_idx(md_idx).and_then(|joined| check_product(product).map(|()| joined));
         let joined =
             checked.map_err(|e| e.in_context(VENDOR, BUY_GIFTICOUPON.op).with_partner_ref(partner_ref.clone()))?;
         let body = params([
@@ -387,7 +388,7 @@ impl Giftimbiz {
         validate::required("ccode", ccode)?;
         let body = params([("CODE", Some(code.to_string())), ("CCODE", Some(ccode.to_string()))]);
         let resp = self.read_call(&STAR_DETAIL, Vec::new(), body).await?;
-        read(&resp, |b| wire::parse_star_detail(b, self.origin()))
+        read_without_result(&resp, |b| wire::parse_star_detail(b, self.origin()))
     }
 
     /// Endpoint 10, `giftimbiz/buyStarcoupon`: buys one Starcoupon (its parameters go in the
@@ -402,7 +403,7 @@ impl Giftimbiz {
         let checked = [("md_idx", &req.md_idx), ("msl_idx", &req.msl_idx), ("msc_idx", &req.msc_idx)]
             .into_iter()
             .try_for_each(|(f, v)| validate::required(f, v).and_then(|()| validate::ascii_token(f, v)))
-            .and_then(|()| validate::required("product", &req.product));
+            .and_then(|()| check_product(&req.product));
         checked.map_err(|e| e.in_context(VENDOR, BUY_STARCOUPON.op).with_partner_ref(partner_ref.clone()))?;
         let query = params([
             ("cash", Some(req.cash.get().to_string())),
@@ -485,12 +486,13 @@ impl Giftimbiz {
     ///
     /// # Errors
     ///
-    /// [`coupon_core::ErrorKind::InvalidInput`] naming an empty field; the vendor's
-    /// refusal (N: wrong manage code); `OutcomeUnknown`.
+    /// [`coupon_core::ErrorKind::InvalidInput`] naming a field that is empty or holds
+    /// a control character; the vendor's refusal (N: wrong manage code); `OutcomeUnknown`.
     pub async fn use_starcoupon(&self, msu_idx: &str, msc_idx: &str, managecode: &str) -> Result<Option<String>> {
-        validate::required("msu_idx", msu_idx)?;
-        validate::required("msc_idx", msc_idx)?;
-        validate::required("managecode", managecode)?;
+        [("msu_idx", msu_idx), ("msc_idx", msc_idx), ("managecode", managecode)]
+            .into_iter()
+            .try_for_each(|(f, v)| validate::required(f, v).and_then(|()| validate::no_control_chars(f, v, false)))
+            .map_err(|e| e.in_context(VENDOR, SET_USE_STAR_COUPON.op))?;
         let query = params([
             ("msu_idx", Some(msu_idx.to_string())),
             ("msc_idx", Some(msc_idx.to_string())),
@@ -505,16 +507,94 @@ impl Giftimbiz {
     }
 }
 
-/// Reads an answer with `parse`, in the call's context: a vendor refusal is definite
-/// (even for a buy); an unreadable answer to a buy is `OutcomeUnknown`.
+/// Reads an answer with `parse`, in the call's context. The document sends `result`
+/// with every answer (starDetail aside: see [`read_without_result`]).
+///
+/// - A 2xx: the parsed value when the body carries `result`; a refusal (its code
+///   through [`codes::TABLE`]) is definite, even for a buy; an unreadable body, or a
+///   readable one *without* `result`, is a protocol error (`OutcomeUnknown` on a buy
+///   or a use: nothing in it says the call did not run).
+/// - Not a 2xx: the one rule of [`refusal_or_status`]: a 4xx whose body holds a
+///   vendor code is that refusal (the HTTP status kept on it); any other answer
+///   (a 4xx without a code, a 5xx whatever its body) is decided by the status.
 pub(crate) fn read<T>(resp: &Response, parse: impl FnOnce(&[u8]) -> Result<T, WireError>) -> Result<T> {
-    match parse(resp.body()) {
-        Ok(_) if !resp.is_success() => Err(resp.status_error()),
+    let value = read_without_result(resp, parse)?;
+    if !carries_result(resp.body()) {
+        return Err(resp.protocol_error(
+            "the answer has no `result`; the document sends one with every answer, so what happened cannot be told",
+        ));
+    }
+    Ok(value)
+}
+
+/// [`read`] for the one answer the document shows without `result` (starDetail):
+/// no `result` is read as success there, the parser then requiring the payload.
+pub(crate) fn read_without_result<T>(resp: &Response, parse: impl FnOnce(&[u8]) -> Result<T, WireError>) -> Result<T> {
+    let parsed = parse(resp.body());
+    if !resp.is_success() {
+        let refusal = match parsed {
+            Err(WireError::Refused { code, message }) if (400..500).contains(&resp.status()) => {
+                Some(Refusal::new(code, message))
+            }
+            _ => None,
+        };
+        return Err(refusal_or_status(resp, refusal, &codes::TABLE));
+    }
+    match parsed {
         Ok(v) => Ok(v),
-        Err(WireError::Refused { code, message }) => Err(resp.context_only(codes::error(&code, message.as_deref()))),
-        Err(WireError::Malformed(_)) if !resp.is_success() => Err(resp.status_error()),
+        Err(WireError::Refused { code, message }) => {
+            Err(refusal_or_status(resp, Some(Refusal::new(code, message)), &codes::TABLE))
+        }
         Err(WireError::Malformed(why)) => Err(resp.protocol_error(why)),
     }
+}
+
+/// Whether `body` is a JSON object with a `result` member that is not `null` (the
+/// key matched ignoring ASCII case, as the wire readers match keys). Only called on
+/// bodies a parser accepted, so anything else is simply `false`.
+fn carries_result(body: &[u8]) -> bool {
+    use serde::Deserializer as _;
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+    struct IsResult;
+    impl<'de> DeserializeSeed<'de> for IsResult {
+        type Value = bool;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl Visitor<'_> for IsResult {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a key")
+        }
+        fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
+            Ok(key.trim().eq_ignore_ascii_case("result"))
+        }
+    }
+
+    struct Probe;
+    impl<'de> Visitor<'de> for Probe {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            let mut found = false;
+            while let Some(is_result) = map.next_key_seed(IsResult)? {
+                if is_result {
+                    found |= map.next_value::<Option<IgnoredAny>>()?.is_some();
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    de.deserialize_map(Probe).unwrap_or(false)
 }
 
 /// The refusal code of a JSON answer, if it is one.
@@ -523,6 +603,13 @@ fn refused_code(resp: &Response) -> Option<String> {
         Err(WireError::Refused { code, .. }) => Some(code),
         _ => None,
     }
+}
+
+/// The product name of a buy: required, and printable (a control character would
+/// reach the vendor's records and the partner's purchase history).
+fn check_product(product: &str) -> Result<()> {
+    validate::required("product", product)?;
+    validate::no_control_chars("product", product, false)
 }
 
 fn params<const N: usize>(pairs: [(&'static str, Option<String>); N]) -> Params {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use coupon_core::config::ConfigSection;
+use coupon_core::config::{ConfigSection, Redacted, parse_url};
 use coupon_core::http::{HttpConfig, Url};
 use coupon_core::secrecy::SecretString;
 use coupon_core::{Error, Result};
@@ -46,8 +46,8 @@ impl GiftimbizConfig {
     ///
     /// # Errors
     ///
-    /// [`coupon_core::ErrorKind::Config`] when `base_url` is not an absolute http(s) URL
-    /// or `partner_id` is empty.
+    /// [`coupon_core::ErrorKind::Config`] when `base_url` is not an http(s) URL
+    /// without query or fragment ([`parse_url`]), or `partner_id` is empty.
     pub fn new(
         base_url: &str,
         partner_id: impl Into<String>,
@@ -55,12 +55,23 @@ impl GiftimbizConfig {
         partner_token: SecretString,
         refresh_token: SecretString,
     ) -> Result<Self> {
-        let base_url = parse_base(base_url)?;
+        let base_url = parse_url(SECTION, "base_url", base_url)?;
+        Self::with_base(base_url, partner_id, partner_key, partner_token, refresh_token)
+    }
+
+    fn with_base(
+        base_url: Url,
+        partner_id: impl Into<String>,
+        partner_key: SecretString,
+        partner_token: SecretString,
+        refresh_token: SecretString,
+    ) -> Result<Self> {
+        let base_url = with_trailing_slash(base_url);
         let partner_id = partner_id.into();
         if partner_id.trim().is_empty() {
             return Err(Error::config("[giftimbiz] `partner_id` is empty").with_field("partner_id"));
         }
-        let image_origin = base_url.as_str().trim_end_matches('/').to_string();
+        let image_origin = origin_text(&base_url);
         Ok(Self {
             base_url,
             partner_id,
@@ -79,17 +90,17 @@ impl GiftimbizConfig {
     /// [`coupon_core::ErrorKind::Config`] naming the key that is missing, malformed or unknown.
     pub fn from_section(section: &ConfigSection) -> Result<Self> {
         let mut r = section.reader();
-        let base_url = r.required("base_url")?;
+        let base_url = r.required_url("base_url")?;
         let partner_id = r.required("partner_id")?;
         let partner_key = r.required_secret("partner_key")?;
         let partner_token = r.required_secret("partner_token")?;
         let refresh_token = r.required_secret("refresh_token")?;
-        let image_origin = r.optional("image_origin");
+        let image_origin = r.optional_url("image_origin")?;
         let http = HttpConfig::from_section(&mut r)?;
         r.finish()?;
-        let mut c = Self::new(&base_url, partner_id, partner_key, partner_token, refresh_token)?;
+        let mut c = Self::with_base(base_url, partner_id, partner_key, partner_token, refresh_token)?;
         if let Some(origin) = image_origin {
-            c = c.with_image_origin(&origin)?;
+            c.image_origin = origin_text(&origin);
         }
         Ok(c.with_http(http))
     }
@@ -98,15 +109,10 @@ impl GiftimbizConfig {
     ///
     /// # Errors
     ///
-    /// [`coupon_core::ErrorKind::Config`] when it is not an absolute http(s) URL.
+    /// [`coupon_core::ErrorKind::Config`] when it is not an http(s) URL without
+    /// query or fragment ([`parse_url`]).
     pub fn with_image_origin(mut self, origin: &str) -> Result<Self> {
-        let url = Url::parse(origin.trim())
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| {
-                Error::config("[giftimbiz] `image_origin` must be an absolute http(s) URL").with_field("image_origin")
-            })?;
-        self.image_origin = url.as_str().trim_end_matches('/').to_string();
+        self.image_origin = origin_text(&parse_url(SECTION, "image_origin", origin)?);
         Ok(self)
     }
 
@@ -137,18 +143,21 @@ impl GiftimbizConfig {
     }
 }
 
-fn parse_base(base: &str) -> Result<Url> {
-    let bad = || Error::config("[giftimbiz] `base_url` must be an absolute http(s) URL").with_field("base_url");
-    let mut url = Url::parse(base.trim()).map_err(|_| bad())?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.query().is_some() {
-        return Err(bad());
-    }
-    // A trailing slash makes `join`-free concatenation uniform.
+/// The section name, as errors name it.
+const SECTION: &str = "giftimbiz";
+
+/// The root with a trailing slash, so `join("api/v1/…")` keeps its path.
+fn with_trailing_slash(mut url: Url) -> Url {
     if !url.path().ends_with('/') {
         let path = format!("{}/", url.path());
         url.set_path(&path);
     }
-    Ok(url)
+    url
+}
+
+/// What relative image paths are joined to: the URL without a trailing slash.
+fn origin_text(url: &Url) -> String {
+    url.as_str().trim_end_matches('/').to_string()
 }
 
 impl fmt::Debug for GiftimbizConfig {
@@ -156,9 +165,9 @@ impl fmt::Debug for GiftimbizConfig {
         f.debug_struct("GiftimbizConfig")
             .field("base_url", &self.base_url.as_str())
             .field("partner_id", &self.partner_id)
-            .field("partner_key", &"[secret]")
-            .field("partner_token", &"[secret]")
-            .field("refresh_token", &"[secret]")
+            .field("partner_key", &Redacted)
+            .field("partner_token", &Redacted)
+            .field("refresh_token", &Redacted)
             .field("image_origin", &self.image_origin)
             .field("http", &self.http)
             .finish()
@@ -188,6 +197,28 @@ mod tests {
         for secret in ["sandbox-partner-key", "sandbox-partner-token", "sandbox-refresh-token"] {
             assert!(!shown.contains(secret), "{shown}");
         }
+        assert!(shown.contains("partner_key: [redacted]"), "{shown}");
+    }
+
+    #[test]
+    fn urls_follow_the_one_url_rule() {
+        for bad in ["ftp://x/", "https://x/?a=1", "https://x/#top", "not a url"] {
+            let mut s = section();
+            s.set("base_url", bad);
+            assert_eq!(GiftimbizConfig::from_section(&s).unwrap_err().field(), Some("base_url"), "{bad}");
+            let mut s = section();
+            s.set("image_origin", bad);
+            assert_eq!(GiftimbizConfig::from_section(&s).unwrap_err().field(), Some("image_origin"), "{bad}");
+        }
+        let e = GiftimbizConfig::new(
+            "https://x/?a=1",
+            "p",
+            SecretString::from("k"),
+            SecretString::from("t"),
+            SecretString::from("r"),
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("base_url"));
     }
 
     #[test]

@@ -4,14 +4,23 @@
 //!   document (tokens, gifticons, Starcoupons, QR images, marking used), paged
 //!   listings as streams, and reconciliation of buys whose outcome is unknown.
 //! - [`GiftimbizAdapter`]: the shared [`coupon_core::Adapter`] operations
-//!   (products, product, issue = buy a gifticon, status from the purchase history).
-//! - [`wire`] and [`codes`]: sans-IO parsers and the code table; they build without
-//!   the `client` feature (for fuzzing).
+//!   (products, product, issue = buy a gifticon, reconcile and status from the
+//!   purchase history).
+//! - [`wire`] and [`codes`]: sans-IO parsers and the code table ([`codes::TABLE`], a
+//!   [`coupon_core::codes::CodeTable`]); they build without the `client` feature (for fuzzing).
 //!
 //! Tokens are fetched lazily, cached, shared by all clones, and refreshed by a single
 //! flight when the vendor refuses one (T1, TOKEN07, TOKEN08). Buying moves money and
 //! GiftiMbiz has no idempotency key: a buy is never sent twice because of a retry; a
-//! doubt is `OutcomeUnknown`, settled by [`Giftimbiz::reconcile_gift_purchase`].
+//! doubt is `OutcomeUnknown`, settled by looking at the purchase history:
+//! [`coupon_core::Adapter::reconcile`] with the same request, or natively
+//! [`Giftimbiz::reconcile_gift_purchase`]. Reconciling never sends the buy again.
+//!
+//! Answers: the document sends `result` with every answer, so one without it (or with
+//! `null`) is not a success but a protocol error (`OutcomeUnknown` on a buy or a use),
+//! starDetail aside (its documented answer has none). Refusals follow the core's one
+//! rule ([`coupon_core::codes::refusal_or_status`]): a 2xx or 4xx with a vendor code is
+//! that refusal, any other non-2xx answer is decided by its status.
 //!
 //! ```no_run
 //! # async fn demo() -> coupon_core::Result<()> {
@@ -77,7 +86,7 @@ mod registration {
     use coupon_core::config::{ConfigKey, ConfigSection};
     use coupon_core::{Adapter, AdapterFactory, Result};
 
-    use crate::{CAPABILITIES, Giftimbiz, GiftimbizAdapter, GiftimbizConfig};
+    use crate::{CAPABILITIES, Giftimbiz, GiftimbizAdapter, GiftimbizConfig, VENDOR};
 
     /// The keys of the section.
     const CONFIG_KEYS: &[ConfigKey] = &[
@@ -97,7 +106,7 @@ mod registration {
     /// The factory, as both the `static` and the `inventory` submission use it.
     pub(crate) const fn factory() -> AdapterFactory {
         AdapterFactory {
-            name: "giftimbiz",
+            name: VENDOR.as_str(),
             summary: "GiftiMbiz (기프티엠비즈): buy gifticons and Starcoupons from Korea Gifti Exchange",
             capabilities: CAPABILITIES,
             config: CONFIG_KEYS,
