@@ -13,11 +13,12 @@ pub async fn run(addr: SocketAddr, out: &Output) -> Result<()> {
     let running = Sandbox::bind(addr).await.map_err(sandbox_error)?;
     let doc = json!({
         "base_url": running.base_url(),
-        "vendors": {
-            "giftletter": running.vendor_url("giftletter"),
-            "giftimbiz": running.vendor_url("giftimbiz"),
-            "coufun": running.vendor_url("coufun"),
-        },
+        "vendors": running
+            .state()
+            .emulators()
+            .iter()
+            .map(|e| (e.name().to_string(), json!(running.vendor_url(e.name()))))
+            .collect::<serde_json::Map<_, _>>(),
         "admin": format!("{}/_sandbox", running.base_url()),
         "config_toml": running.config_toml(),
     });
