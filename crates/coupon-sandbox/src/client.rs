@@ -69,7 +69,7 @@ impl SandboxAdmin {
         &self.base_url
     }
 
-    /// Every vendor's fixture catalog: `{"giftletter": ..., "giftimbiz": ..., "coufun": ...}`.
+    /// Every emulator's fixture catalog, keyed by name: `{"giftletter": ..., ...}`.
     ///
     /// # Errors
     ///
@@ -77,6 +77,16 @@ impl SandboxAdmin {
     /// [`SandboxError::Admin`] when it answers an error.
     pub async fn fixtures(&self) -> Result<Value, SandboxError> {
         self.call(self.request(Method::GET, "fixtures")).await
+    }
+
+    /// Every emulator's [`samples`](crate::Emulator::samples), keyed by name: what to
+    /// pass to the SDK's shared operations to tour each vendor.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn samples(&self) -> Result<Value, SandboxError> {
+        self.call(self.request(Method::GET, "samples")).await
     }
 
     /// Resets every emulator, clears pending faults and request counters.

@@ -116,6 +116,36 @@ async fn fixtures_hold_the_three_vendors() {
 }
 
 #[tokio::test]
+async fn fixtures_samples_and_config_follow_the_emulator_set() {
+    let (sandbox, _probe) = with_probe().await;
+    let admin = sandbox.admin();
+    let names = sandbox.vendors();
+    assert!(names.contains(&"probe") && names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+    let built_in: Vec<_> = coupon_sandbox::emulators().iter().map(|e| e.name()).collect();
+    assert_eq!(names.len(), built_in.len() + 1);
+
+    let keys = |v: &Value| v.as_object().expect("object").keys().cloned().collect::<Vec<_>>();
+    let fixtures = admin.fixtures().await.expect("fixtures");
+    assert_eq!(keys(&fixtures), names);
+    assert_eq!(fixtures["probe"], json!({"probe": true}));
+    let samples = admin.samples().await.expect("samples");
+    assert_eq!(keys(&samples), names);
+    assert_eq!(samples["probe"], json!({}), "the default: nothing to tour");
+    assert_eq!(samples, sandbox.state().samples());
+    for name in &built_in {
+        assert!(!keys(&samples[name]).is_empty(), "{name} offers something to tour");
+    }
+
+    // The header, then one section per emulator in name order; the probe's is the default.
+    let config = sandbox.config_toml();
+    let headers: Vec<_> = config.lines().filter(|l| l.starts_with('[')).collect();
+    let expected: Vec<_> = names.iter().map(|n| format!("[{n}]")).collect();
+    assert_eq!(headers, expected);
+    let probe_url = sandbox.vendor_url("probe");
+    assert!(config.contains(&format!("\n[probe]\nbase_url = \"{probe_url}\"\n")), "{config}");
+}
+
+#[tokio::test]
 async fn stats_count_every_vendor_request_per_path_and_reset_clears_them() {
     let (sandbox, _probe) = with_probe().await;
     let admin = sandbox.admin();

@@ -1,8 +1,9 @@
 //! The GiftiMbiz emulator as a raw HTTP client sees it: token rules, parameter
 //! placement, the document's JSON drift, buying, and a QR image that really decodes.
 
-use coupon_sandbox::credentials::{
-    GIFTIMBIZ_PARTNER_ID, GIFTIMBIZ_PARTNER_KEY, GIFTIMBIZ_PARTNER_TOKEN, GIFTIMBIZ_REFRESH_TOKEN,
+use coupon_sandbox::vendors::giftimbiz::credentials::{
+    PARTNER_ID as GIFTIMBIZ_PARTNER_ID, PARTNER_KEY as GIFTIMBIZ_PARTNER_KEY, PARTNER_TOKEN as GIFTIMBIZ_PARTNER_TOKEN,
+    REFRESH_TOKEN as GIFTIMBIZ_REFRESH_TOKEN,
 };
 use coupon_sandbox::{RunningSandbox, Sandbox};
 use serde_json::{Value, json};

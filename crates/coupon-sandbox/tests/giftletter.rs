@@ -6,8 +6,8 @@ use std::time::Duration;
 use coupon_sandbox::{RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
-const KEY: &str = coupon_sandbox::credentials::GIFTLETTER_AUTH_KEY;
-const CID: &str = coupon_sandbox::credentials::GIFTLETTER_CID;
+const KEY: &str = coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY;
+const CID: &str = coupon_sandbox::vendors::giftletter::credentials::CID;
 
 fn md5_hex(s: &str) -> String {
     use md5::{Digest, Md5};

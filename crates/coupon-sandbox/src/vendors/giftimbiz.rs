@@ -40,9 +40,14 @@
 //! `{"code": "T1"|"TOKEN07"}` (every token issued so far expires now and answers that
 //! code). `POST /_sandbox/redeem` takes the purchase's `tid` (gifticon or Starcoupon)
 //! and marks it used.
+//!
+//! The partner credentials it accepts are [`credentials`]; the catalog is
+//! `giftimbiz/fixtures.json`.
 
 mod auth;
 mod catalog;
+#[cfg(test)]
+mod fixture_tests;
 mod qr;
 mod shop;
 
@@ -69,6 +74,27 @@ use crate::fixtures;
 
 /// Route prefix and admin name.
 const NAME: &str = "giftimbiz";
+
+/// The catalog: categories, brands, gifticon sales, Starcoupons.
+const FIXTURES: &str = include_str!("giftimbiz/fixtures.json");
+
+/// The partner credentials the emulator accepts, and its configuration section
+/// carries. Public knowledge: the sandbox guards nothing.
+pub mod credentials {
+    /// Partner id (`partner_id` query parameter).
+    pub const PARTNER_ID: &str = "sandbox";
+    /// Partner key (`Partnerkey` header).
+    pub const PARTNER_KEY: &str = "sandbox-partner-key";
+    /// Partner token (`Partnertoken` header).
+    pub const PARTNER_TOKEN: &str = "sandbox-partner-token";
+    /// Refresh token (`x-refresh-token` / `Refresh-Token` headers).
+    pub const REFRESH_TOKEN: &str = "sandbox-refresh-token";
+}
+
+/// The built-in GiftiMbiz emulator, fresh.
+pub(crate) fn emulator() -> Arc<dyn Emulator> {
+    Arc::new(Giftimbiz::new())
+}
 
 /// A refusal: the vendor's code and message.
 type Refusal = (&'static str, &'static str);
@@ -169,7 +195,7 @@ fn paged(items: Vec<Value>, page: usize, limit: usize) -> Value {
 impl Giftimbiz {
     /// A fresh emulator over the embedded catalog.
     pub(crate) fn new() -> Self {
-        let fixtures = fixtures::parse(NAME, fixtures::GIFTIMBIZ);
+        let fixtures = fixtures::parse(NAME, FIXTURES);
         let catalog = Catalog::from_fixtures(&fixtures);
         Self { fixtures, catalog, state: Mutex::default() }
     }
@@ -537,6 +563,23 @@ impl Emulator for Giftimbiz {
         self.fixtures.clone()
     }
 
+    fn config_section(&self, vendor_url: &str) -> String {
+        use credentials::{PARTNER_ID, PARTNER_KEY, PARTNER_TOKEN, REFRESH_TOKEN};
+        format!(
+            r#"[{NAME}]
+base_url = "{vendor_url}"
+partner_id = "{PARTNER_ID}"
+partner_key = "{PARTNER_KEY}"
+partner_token = "{PARTNER_TOKEN}"
+refresh_token = "{REFRESH_TOKEN}"
+"#
+        )
+    }
+
+    fn samples(&self) -> Value {
+        self.catalog.samples()
+    }
+
     fn reset(&self) {
         *lock(&self.state) = State::default();
     }
@@ -605,5 +648,38 @@ impl Emulator for Giftimbiz {
                     }),
                 ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_section_is_the_adapter_configuration() {
+        let expected = r#"[giftimbiz]
+base_url = "http://127.0.0.1:8089/giftimbiz"
+partner_id = "sandbox"
+partner_key = "sandbox-partner-key"
+partner_token = "sandbox-partner-token"
+refresh_token = "sandbox-refresh-token"
+"#;
+        assert_eq!(Giftimbiz::new().config_section("http://127.0.0.1:8089/giftimbiz"), expected);
+    }
+
+    #[test]
+    fn samples_buy_one_sale_at_todays_price_and_show_another() {
+        let emu = Giftimbiz::new();
+        let s = emu.samples();
+        let (gm, md) = s["product"].as_str().unwrap().split_once(':').expect("\"{gm_idx}:{md_idx}\"");
+        let shown = emu.catalog.gifticon(md.parse().unwrap()).expect("a sale of the catalog");
+        assert_eq!(gm, shown.gm_idx.to_string());
+        assert_eq!(s["products"], json!({ "category": shown.mc_idx.to_string() }));
+        let bought = emu.catalog.gifticon(s["issue"]["product_id"].as_str().unwrap().parse().unwrap()).unwrap();
+        assert_ne!(bought.md_idx, shown.md_idx, "buying the sample leaves the detail sample for sale");
+        assert_eq!(s["issue"], json!({ "product_id": "18403", "product_name": bought.product, "amount": bought.disprice() }));
+        for absent in ["coupon", "balance_coupon", "redemptions"] {
+            assert!(s.get(absent).is_none(), "{absent}");
+        }
     }
 }
