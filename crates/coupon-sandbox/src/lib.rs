@@ -63,6 +63,8 @@
 //! | `{"kind": "drop_unprocessed"}` | the connection closes without any response; the handler does not run |
 //! | `{"kind": "truncate"}` | the handler runs; the headers carry the true `Content-Length`, then half the body, then the connection closes |
 //! | `{"kind": "malformed"}` | the handler runs; its body is replaced by the bytes `\xff\xfe{"not json`, status and content type kept |
+//! | `{"kind": "hold_then_drop", "ms": 5000}` | the handler runs (the request takes effect), the answer is held `ms`, then the connection closes without it |
+//! | `{"kind": "hold_then_answer", "ms": 5000}` | the handler runs (the request takes effect), the answer is held `ms`, then sent |
 //!
 //! # Request counting
 //!

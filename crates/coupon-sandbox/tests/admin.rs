@@ -276,6 +276,52 @@ async fn drop_runs_the_handler_then_closes_without_answer() {
     assert_eq!(echo(&sandbox, "{}").await.expect("fault used up").status(), 200);
 }
 
+/// Waits (up to 5 s) until the probe's handler has run `n` times.
+async fn handled_soon(probe: &Probe, n: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while probe.handled() < n && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    probe.handled() == n
+}
+
+#[tokio::test]
+async fn hold_then_drop_acts_at_once_then_closes_after_the_hold() {
+    let (sandbox, probe) = with_probe().await;
+    let fault = FaultKind::HoldThenDrop { ms: 400 };
+    sandbox.admin().inject(FaultSpec::new("/probe/echo", fault)).await.expect("inject");
+    let started = Instant::now();
+    let pending = tokio::spawn({
+        let url = format!("{}/echo", sandbox.vendor_url("probe"));
+        async move { raw_client().post(url).body("{}").send().await }
+    });
+    assert!(handled_soon(&probe, 1).await, "the handler ran before the hold ended");
+    assert!(!pending.is_finished(), "the answer is held");
+    let error = pending.await.expect("task").expect_err("no answer");
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+    assert!(!error.is_connect() && !error.is_timeout(), "the connection closed: {error:?}");
+    assert_eq!(probe.handled(), 1, "the request took effect once");
+    assert_eq!(echo(&sandbox, "{}").await.expect("fault used up").status(), 200);
+}
+
+#[tokio::test]
+async fn hold_then_answer_acts_at_once_then_answers_after_the_hold() {
+    let (sandbox, probe) = with_probe().await;
+    let fault = FaultKind::HoldThenAnswer { ms: 400 };
+    sandbox.admin().inject(FaultSpec::new("/probe/echo", fault)).await.expect("inject");
+    let started = Instant::now();
+    let pending = tokio::spawn({
+        let url = format!("{}/echo", sandbox.vendor_url("probe"));
+        async move { raw_client().post(url).body(r#"{"held": true}"#).send().await?.text().await }
+    });
+    assert!(handled_soon(&probe, 1).await, "the handler ran before the hold ended");
+    assert!(!pending.is_finished(), "the answer is held");
+    let body = pending.await.expect("task").expect("the answer, late");
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+    assert_eq!(body, r#"{"held": true}"#);
+    assert_eq!(probe.handled(), 1);
+}
+
 #[tokio::test]
 async fn drop_unprocessed_closes_without_running_the_handler() {
     let (sandbox, probe) = with_probe().await;
