@@ -43,6 +43,7 @@
 //! | `GET /_sandbox/faults` | | `{"faults": [pending...]}`, oldest first, with remaining counts |
 //! | `DELETE /_sandbox/faults` | | `{"faults": []}` |
 //! | `GET /_sandbox/stats` | | [`Stats`]: `{"requests": {"/giftletter/SendEPin": 2, ...}}` |
+//! | `GET /_sandbox/{vendor}/issued` | | `{"items": [{"partner_ref", "order", "cancelled", ...}]}`: what the emulator issued or sold, oldest first ([`IssuedItem`]), where it keeps such a list |
 //! | `/_sandbox/{vendor}/...` | | vendor-specific routes, when the emulator has some |
 //!
 //! `at` is `YYYY-MM-DD HH:MM:SS` in KST (default now); `amount` spends part of a
@@ -114,7 +115,7 @@ mod state;
 // list of built-in emulators: written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/vendors.rs"));
 
-pub use client::SandboxAdmin;
+pub use client::{IssuedItem, SandboxAdmin};
 pub use emulator::{Emulator, KST, RedeemRequest, emulators, now_kst, parse_kst};
 pub use error::{AdminError, SandboxError};
 pub use faults::{FaultKind, FaultSpec, MALFORMED_BODY, MAX_LATENCY_MS};

@@ -21,7 +21,10 @@
 //! Admin routes under `/_sandbox/giftletter`: `POST /ip-allowlist` with
 //! `{"enabled": true}` makes every call answer as from an unregistered IP (`S002`,
 //! `STATUS I`, 403 on the report); `GET /coupons` lists the issued PINs with their
-//! state. `POST /_sandbox/redeem` takes the 12-digit PIN as `id`.
+//! state; `GET /issued` lists them by partner reference
+//! (`{"items": [{"partner_ref": co_tid, "order": order_id, "cancelled", "goods_id", "epin",
+//! "state", "issued_at"}]}`), oldest first. `POST /_sandbox/redeem` takes the 12-digit
+//! PIN as `id`.
 //!
 //! The partner credentials it accepts are [`credentials`]; the catalog is
 //! `giftletter/fixtures.json`.
@@ -138,6 +141,11 @@ async fn set_ip_allowlist(State(gl): Gl, body: Bytes) -> Result<axum::Json<Value
     Ok(axum::Json(json!({ "enabled": req.enabled })))
 }
 
+async fn issued(State(gl): Gl) -> axum::Json<Value> {
+    let items: Vec<Value> = lock(&gl.store).orders().iter().map(store::Order::issued).collect();
+    axum::Json(json!({ "items": items }))
+}
+
 async fn coupons(State(gl): Gl) -> axum::Json<Value> {
     let list: Vec<Value> = lock(&gl.store).orders().iter().map(store::Order::describe).collect();
     axum::Json(json!({ "coupons": list }))
@@ -221,6 +229,7 @@ auth_key = "{auth_key}"
             Router::new()
                 .route("/ip-allowlist", post(set_ip_allowlist))
                 .route("/coupons", get(coupons))
+                .route("/issued", get(issued))
                 .with_state(self),
         )
     }
