@@ -8,9 +8,11 @@ use std::io::Write;
 use std::path::Path;
 
 use assert_cmd::Command;
-use coupon_sandbox::credentials::{
-    GIFTIMBIZ_PARTNER_KEY, GIFTIMBIZ_PARTNER_TOKEN, GIFTIMBIZ_REFRESH_TOKEN, GIFTLETTER_AUTH_KEY,
+use coupon_sandbox::vendors::giftimbiz::credentials::{
+    PARTNER_KEY as GIFTIMBIZ_PARTNER_KEY, PARTNER_TOKEN as GIFTIMBIZ_PARTNER_TOKEN,
+    REFRESH_TOKEN as GIFTIMBIZ_REFRESH_TOKEN,
 };
+use coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY as GIFTLETTER_AUTH_KEY;
 use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Sandbox};
 use serde_json::Value;
 use tempfile::{NamedTempFile, TempDir};
