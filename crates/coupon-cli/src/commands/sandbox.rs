@@ -14,10 +14,9 @@ pub async fn run(addr: SocketAddr, out: &Output) -> Result<()> {
     let doc = json!({
         "base_url": running.base_url(),
         "vendors": running
-            .state()
-            .emulators()
-            .iter()
-            .map(|e| (e.name().to_string(), json!(running.vendor_url(e.name()))))
+            .vendors()
+            .into_iter()
+            .map(|name| (name.to_string(), json!(running.vendor_url(name))))
             .collect::<serde_json::Map<_, _>>(),
         "admin": format!("{}/_sandbox", running.base_url()),
         "config_toml": running.config_toml(),
