@@ -5,12 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::coufun::CoufunCommand;
 use crate::commands::generic::{
     CouponArgs, IssueArgs, OrderArgs, ProductArgs, ProductsArgs, ReconcileArgs, RedemptionsArgs,
 };
-use crate::commands::giftimbiz::GiftimbizCommand;
-use crate::commands::giftletter::GiftletterCommand;
 
 /// Typed, safe access to Korean mobile-coupon vendors: the operations they share through any installed
 /// adapter (`--vendor V`), and each vendor's own endpoints.
@@ -71,13 +68,13 @@ pub enum Command {
     Reconcile(ReconcileArgs),
     /// Giftletter (기프트레터): issue PINs by SMS, cancel, status, resend, goods, redemption report.
     #[command(subcommand)]
-    Giftletter(GiftletterCommand),
+    Giftletter(crate::commands::giftletter::GiftletterCommand),
     /// GiftiMbiz (기프티엠비즈): gifticon and Starcoupon catalogs, buying, purchase history, QR, use.
     #[command(subcommand)]
-    Giftimbiz(GiftimbizCommand),
+    Giftimbiz(crate::commands::giftimbiz::GiftimbizCommand),
     /// COUFUN (쿠펀): coupon status and stored-value balance.
     #[command(subcommand)]
-    Coufun(CoufunCommand),
+    Coufun(crate::commands::coufun::CoufunCommand),
 }
 
 #[cfg(test)]
