@@ -1,6 +1,6 @@
 //! COUFUN: a status answer with several `<ORDER_INFO>` blocks, written by the sandbox.
 
-use coupon_sandbox::coufun::{OrderRecord, write_status_xml};
+use coupon_sandbox::vendors::coufun::{OrderRecord, write_status_xml};
 
 /// The status answer for one barcode with `orders` orders, as the sandbox writes it
 /// (EUC-KR, declared in the XML): exchange vouchers and stored-value coupons in

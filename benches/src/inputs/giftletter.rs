@@ -71,8 +71,8 @@ impl SendEPinSigned {
     /// The sandbox's credentials and the document's goods.
     pub fn sample() -> Self {
         Self {
-            auth_key: coupon_sandbox::credentials::GIFTLETTER_AUTH_KEY.to_string(),
-            cid: coupon_sandbox::credentials::GIFTLETTER_CID.to_string(),
+            auth_key: coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY.to_string(),
+            cid: coupon_sandbox::vendors::giftletter::credentials::CID.to_string(),
             goods_id: "0000000582".to_string(),
             co_tid: "CP2603011200000A1B2C3D".to_string(),
         }

@@ -6,7 +6,7 @@ use adapter_coufun::wire::{
 };
 use coupon_core::time::{parse_compact_date, parse_compact_datetime};
 use coupon_core::{Balance, Pin, Won};
-use coupon_sandbox::coufun::{OrderRecord as SandboxRecord, write_error_xml, write_status_xml};
+use coupon_sandbox::vendors::coufun::{OrderRecord as SandboxRecord, write_error_xml, write_status_xml};
 use proptest::prelude::*;
 
 fn compact_date() -> impl Strategy<Value = String> {

@@ -7,7 +7,7 @@ use adapter_coufun::{Coufun, CoufunAdapter, CoufunConfig, FACTORY};
 use coupon_core::config::ConfigSection;
 use coupon_core::time::{parse_compact_date, today_kst};
 use coupon_core::{Adapter, Balance, CouponRef, CouponStatus, ErrorKind, OrderRef, Pin, Won};
-use coupon_sandbox::credentials::COUFUN_POC_ID;
+use coupon_sandbox::vendors::coufun::credentials::POC_ID as COUFUN_POC_ID;
 use coupon_sandbox::{FaultKind, FaultSpec, RedeemRequest, RunningSandbox, Sandbox};
 use serde_json::Value;
 

@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::coufun::CoufunCommand;
-use crate::commands::giftimbiz::GiftimbizCommand;
-use crate::commands::giftletter::GiftletterCommand;
+use crate::commands::generic::{
+    CouponArgs, IssueArgs, OrderArgs, ProductArgs, ProductsArgs, ReconcileArgs, RedemptionsArgs,
+};
 
-/// Typed, safe access to Korean mobile-coupon vendors (Giftletter, GiftiMbiz, COUFUN).
+/// Typed, safe access to Korean mobile-coupon vendors: the operations they share through any installed
+/// adapter (`--vendor V`), and each vendor's own endpoints.
 #[derive(Debug, Parser)]
 #[command(name = "coupon", version, about, after_help = crate::exit::HELP)]
 pub struct Cli {
@@ -32,24 +33,48 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The installed adapters and their capability matrix.
-    Adapters,
+    Adapters {
+        /// Print the matrix as the README's markdown table (one column per adapter, one row per operation).
+        #[arg(long)]
+        markdown: bool,
+    },
     /// Serve the vendor emulator on loopback in the foreground; prints base URLs and a ready coupon.toml.
     Sandbox {
         /// Loopback address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
-    /// Start the sandbox in-process on a free port and tour every vendor through the library.
+    /// Start the sandbox in-process on a free port and tour every installed adapter through the library.
     Demo,
+    /// Issue (or buy) one coupon: moves money. Prints its partner reference before sending
+    /// (with --json as one JSON line on stderr); an unknown outcome exits 4 with the reconcile command.
+    Issue(IssueArgs),
+    /// Cancel an issued coupon (moves money).
+    Cancel(OrderArgs),
+    /// Send the coupon message again.
+    Resend(OrderArgs),
+    /// A coupon's state: unused, used, cancelled, expired.
+    Status(CouponArgs),
+    /// What is left on a stored-value coupon.
+    Balance(CouponArgs),
+    /// List products (the filters a vendor cannot use are refused, named).
+    Products(ProductsArgs),
+    /// One product's details.
+    Product(ProductArgs),
+    /// The coupons redeemed on a day (KST).
+    Redemptions(RedemptionsArgs),
+    /// Settle an issue whose outcome was unknown: with the same flags and --ref, answers whether a coupon
+    /// exists for it (issued, not_issued; still unknown exits 4). --since defaults to 24 hours ago (KST).
+    Reconcile(ReconcileArgs),
     /// Giftletter (기프트레터): issue PINs by SMS, cancel, status, resend, goods, redemption report.
     #[command(subcommand)]
-    Giftletter(GiftletterCommand),
+    Giftletter(crate::commands::giftletter::GiftletterCommand),
     /// GiftiMbiz (기프티엠비즈): gifticon and Starcoupon catalogs, buying, purchase history, QR, use.
     #[command(subcommand)]
-    Giftimbiz(GiftimbizCommand),
+    Giftimbiz(crate::commands::giftimbiz::GiftimbizCommand),
     /// COUFUN (쿠펀): coupon status and stored-value balance.
     #[command(subcommand)]
-    Coufun(CoufunCommand),
+    Coufun(crate::commands::coufun::CoufunCommand),
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use coupon::config::{ConfigSection, CouponConfig};
-use coupon::{Error, Result};
+use coupon::{Error, ErrorKind, Registry, Result};
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_FILE: &str = "coupon.toml";
@@ -22,37 +22,34 @@ pub fn load(explicit: Option<&Path>) -> Result<CouponConfig> {
     }
 }
 
-/// One vendor's section, or a configuration error that shows the section to add.
+/// One vendor's section, or a configuration error that shows the section to add
+/// (from the installed adapter's factory). A vendor no adapter answers to is a
+/// configuration error naming the installed ones.
 pub fn section(config: &CouponConfig, vendor: &str) -> Result<ConfigSection> {
-    config.require(vendor).cloned().map_err(|e| match template(vendor) {
-        Some(keys) => Error::config(format!("{}\n\n{keys}", e.message())),
-        None => e,
-    })
+    let factory = Registry::from_inventory().require(vendor)?;
+    config
+        .require(vendor)
+        .cloned()
+        .map_err(|e| Error::config(format!("{}\n\nAdd this section:\n{}", e.message(), factory.config_template())))
 }
 
-/// The keys each vendor needs, as a section to paste (from the adapters' docs pages).
-fn template(vendor: &str) -> Option<&'static str> {
-    Some(match vendor {
-        "giftletter" => {
-            "[giftletter]\nbase_url = \"https://…\"            # the 연동URL; endpoints are {base_url}/SendEPin, …\n\
-             exchange_url = \"http://…/mn_compare/ExchangeDaily.aspx\"\n\
-             exchange_allow_http = true            # optional: the report host is plain http\n\
-             cid = \"…\"                             # partner id\n\
-             auth_key = \"…\"                        # secret (or COUPON_GIFTLETTER_AUTH_KEY)"
-        }
-        "giftimbiz" => {
-            "[giftimbiz]\nbase_url = \"https://www.giftiexchange.com\"\n\
-             partner_id = \"…\"\n\
-             partner_key = \"…\"                     # secret (or COUPON_GIFTIMBIZ_PARTNER_KEY)\n\
-             partner_token = \"…\"                   # secret (or COUPON_GIFTIMBIZ_PARTNER_TOKEN)\n\
-             refresh_token = \"…\"                   # secret (or COUPON_GIFTIMBIZ_REFRESH_TOKEN)"
-        }
-        "coufun" => {
-            "[coufun]\nbase_url = \"test\"                     # a URL, or `production` or `test`\n\
-             poc_id = \"…\"                          # the customer id COUFUN assigned"
-        }
-        _ => return None,
-    })
+/// A configuration error about `vendor`'s section, explained with the section to
+/// paste (what [`Registry::build`] does for the adapters it builds); other errors
+/// pass unchanged.
+pub fn explain(vendor: &str, e: Error) -> Error {
+    if e.kind() != ErrorKind::Config {
+        return e;
+    }
+    let Some(factory) = Registry::from_inventory().get(vendor) else { return e };
+    let explained = Error::config(format!(
+        "{}\n\nThe section, with every key it takes:\n{}",
+        e.message(),
+        factory.config_template()
+    ));
+    match e.field() {
+        Some(field) => explained.with_field(field.to_string()),
+        None => explained,
+    }
 }
 
 #[cfg(test)]
@@ -60,20 +57,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_missing_section_shows_the_keys_to_add() {
+    fn a_missing_section_shows_every_key_of_each_installed_adapter() {
         let config = CouponConfig::parse("", "x.toml", Vec::new()).unwrap();
-        for (vendor, keys) in [
-            ("giftletter", &["base_url", "exchange_url", "cid", "auth_key"][..]),
-            ("giftimbiz", &["base_url", "partner_id", "partner_key", "partner_token", "refresh_token"][..]),
-            ("coufun", &["base_url", "poc_id"][..]),
-        ] {
+        let registry = Registry::from_inventory();
+        assert!(registry.factories().next().is_some(), "the CLI is built with at least one adapter");
+        for factory in registry.factories() {
+            let vendor = factory.name;
             let e = section(&config, vendor).unwrap_err();
             assert_eq!(e.kind(), coupon::ErrorKind::Config);
             let text = e.to_string();
             assert!(text.contains(&format!("[{vendor}]")), "{text}");
-            for key in keys {
-                assert!(text.contains(&format!("{key} = ")), "{vendor} {key}: {text}");
+            assert!(!factory.config.is_empty(), "{vendor} declares no config key");
+            for key in factory.config {
+                assert!(text.contains(&format!("{} = ", key.name)), "{vendor} {}: {text}", key.name);
             }
         }
+    }
+
+    #[test]
+    fn an_unknown_vendor_names_the_installed_ones() {
+        let config = CouponConfig::parse("", "x.toml", Vec::new()).unwrap();
+        let e = section(&config, "nosuchvendor").unwrap_err();
+        assert_eq!(e.kind(), coupon::ErrorKind::Config);
+        for name in Registry::installed() {
+            assert!(e.to_string().contains(name), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_section_keeps_its_field_and_gains_the_template() {
+        let Some(factory) = Registry::from_inventory().factories().next() else { panic!("no adapter installed") };
+        let e = explain(factory.name, Error::config("bad key").with_field("k"));
+        assert_eq!(e.field(), Some("k"));
+        assert!(e.to_string().contains(&factory.config_template()), "{e}");
+        let other = explain(factory.name, Error::new(ErrorKind::Timeout, "late"));
+        assert_eq!(other.kind(), ErrorKind::Timeout);
     }
 }

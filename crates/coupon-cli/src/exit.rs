@@ -10,6 +10,9 @@ pub const REFUSED: u8 = 3;
 pub const OUTCOME_UNKNOWN: u8 = 4;
 /// Transport failure or vendor unavailable after retries.
 pub const TRANSPORT: u8 = 5;
+/// The vendor already has a coupon for this partner reference (the caller reused
+/// one): nothing new was issued.
+pub const DUPLICATE_REFERENCE: u8 = 6;
 
 /// The exit-code table for `--help`.
 pub const HELP: &str = "Exit codes:
@@ -17,7 +20,8 @@ pub const HELP: &str = "Exit codes:
   2  usage, config or invalid input (nothing was sent)
   3  the vendor refused (a definite failure)
   4  outcome unknown (reconcile before retrying)
-  5  transport or vendor unavailable after retries";
+  5  transport or vendor unavailable after retries
+  6  a coupon already exists for this reference; nothing new was issued";
 
 /// The exit code for an error.
 pub fn code_for(e: &Error) -> u8 {
@@ -26,11 +30,13 @@ pub fn code_for(e: &Error) -> u8 {
         ErrorKind::InvalidInput | ErrorKind::Config if was_answered(e) => REFUSED,
         ErrorKind::InvalidInput | ErrorKind::Config => USAGE,
         ErrorKind::OutcomeUnknown => OUTCOME_UNKNOWN,
+        // A repeat after a doubt comes back as an `Issued` with its details unknown, not as this error:
+        // this is a first attempt whose reference the caller had already used.
+        ErrorKind::DuplicateReference => DUPLICATE_REFERENCE,
         ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited => TRANSPORT,
         ErrorKind::Unauthenticated
         | ErrorKind::PermissionDenied
         | ErrorKind::NotFound
-        | ErrorKind::DuplicateReference
         | ErrorKind::AlreadyUsed
         | ErrorKind::AlreadyCancelled
         | ErrorKind::LimitExceeded
@@ -55,11 +61,13 @@ mod tests {
     fn every_kind_has_a_code_and_doubt_is_its_own() {
         for kind in ErrorKind::ALL {
             let code = code_for(&Error::new(kind, "x"));
-            assert!((2..=5).contains(&code), "{kind:?}");
+            assert!((2..=6).contains(&code), "{kind:?}");
         }
         assert_eq!(code_for(&Error::new(ErrorKind::OutcomeUnknown, "x")), OUTCOME_UNKNOWN);
         assert_eq!(code_for(&Error::new(ErrorKind::InvalidInput, "x")), USAGE);
         assert_eq!(code_for(&Error::new(ErrorKind::Timeout, "x")), TRANSPORT);
+        assert_eq!(code_for(&Error::new(ErrorKind::DuplicateReference, "x")), DUPLICATE_REFERENCE);
+        assert!(HELP.contains("6  a coupon already exists for this reference; nothing new was issued"));
         let refused = Error::new(ErrorKind::InvalidInput, "x").with_vendor_code(coupon::VendorCode::new("N"));
         assert_eq!(code_for(&refused), REFUSED, "the vendor refused a parameter: it was sent");
     }

@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 success · 2 usage, config or invalid input (nothing was sent) ·
 //! 3 the vendor refused (a definite failure) · 4 outcome unknown (reconcile before
-//! retrying) · 5 transport or vendor unavailable after retries.
+//! retrying) · 5 transport or vendor unavailable after retries · 6 a coupon already
+//! exists for this reference; nothing new was issued.
 
 // The facade registers adapters at link time only if something names it.
 extern crate coupon as _;
@@ -15,7 +16,9 @@ mod failure;
 mod format;
 mod output;
 mod progress;
+mod when;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("COUPON_LOG"))
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal: a log file or a pipe gets plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let out = output::Output::new(cli.json, cli.reveal);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -42,7 +47,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             out.error(&f);
-            ExitCode::from(exit::code_for(&f.error))
+            ExitCode::from(f.exit_code())
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use coupon::{Error, PhoneNumber, Pin};
+use coupon::{Error, PartnerRef, PhoneNumber, Pin};
 use serde_json::{Value, json};
 
 use crate::failure::Failure;
@@ -58,6 +58,23 @@ impl Output {
         }
     }
 
+    /// Says, before a money-moving call is sent, the reference that traces it, so a
+    /// crash or a lost answer can still be settled by it. Human mode: the line
+    /// `{vendor} {operation}: {label} {ref}` on stderr. With `--json`: one JSON line on
+    /// stderr (`{"operation","partner_ref","vendor"}`), so stdout keeps its one document.
+    pub fn before_sending(&self, vendor: &str, operation: &str, label: &str, partner_ref: &PartnerRef) {
+        if self.json {
+            eprintln!("{}", announcement(vendor, operation, partner_ref));
+        } else {
+            eprintln!("{vendor} {operation}: {label} {partner_ref}");
+        }
+    }
+
+    /// A warning for the operator on stderr (human mode only: with `--json` the document says it).
+    pub fn warn(&self, message: impl AsRef<str>) {
+        self.note(format!("warning: {}", message.as_ref()));
+    }
+
     /// Prints a failure: JSON on stdout with `--json` (so the one document is still there), else on stderr.
     pub fn error(&self, f: &Failure) {
         if self.json {
@@ -78,6 +95,11 @@ impl Output {
 /// error worth a panic: what it did not read, it did not want.
 pub fn line(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+/// The line that announces a money-moving call's reference with `--json`.
+pub fn announcement(vendor: &str, operation: &str, partner_ref: &PartnerRef) -> Value {
+    json!({"partner_ref": partner_ref.as_str(), "vendor": vendor, "operation": operation})
 }
 
 /// The error document: `{"error":{"kind","vendor","vendor_code","message","retryable","partner_ref"}}`.
@@ -144,6 +166,14 @@ mod tests {
         assert_eq!(inner["retryable"], false);
         assert_eq!(inner["hint"], "reconcile first");
         assert_eq!(inner["reconcile"][0], "coupon giftimbiz reconcile");
+    }
+
+    #[test]
+    fn the_announcement_is_one_line_of_json() {
+        let line = announcement("acme", "issue", &PartnerRef::new("CP1")).to_string();
+        assert!(!line.contains('\n'));
+        let doc: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(doc, json!({"partner_ref": "CP1", "vendor": "acme", "operation": "issue"}));
     }
 
     #[test]

@@ -11,7 +11,7 @@ fn coupon() -> Command {
 fn adapters_prints_the_capability_matrix() {
     let out = coupon().arg("adapters").assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
-    for name in ["giftletter", "giftimbiz", "coufun"] {
+    for name in coupon::installed_adapters() {
         assert!(text.contains(name), "{text}");
     }
     assert!(text.contains("issue") && text.contains("balance"), "{text}");
@@ -22,7 +22,7 @@ fn adapters_json_is_one_document_naming_every_adapter() {
     let out = coupon().args(["adapters", "--json"]).assert().success().get_output().stdout.clone();
     let doc: Value = serde_json::from_slice(&out).expect("stdout is exactly one JSON document");
     let names: Vec<&str> = doc["adapters"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap()).collect();
-    assert_eq!(names, vec!["coufun", "giftimbiz", "giftletter"]);
+    assert_eq!(names, coupon::installed_adapters());
     for a in doc["adapters"].as_array().unwrap() {
         assert!(a["capabilities"]["issue"].is_boolean());
     }
@@ -41,4 +41,35 @@ fn help_documents_the_exit_codes() {
     let out = coupon().arg("--help").assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("4  outcome unknown (reconcile before retrying)"), "{text}");
+    assert!(text.contains("6  a coupon already exists for this reference; nothing new was issued"), "{text}");
+}
+
+/// The lines of the markdown table that follows `heading` in `text`.
+fn table_after(text: &str, heading: &str) -> String {
+    let start = text.find(heading).unwrap_or_else(|| panic!("no `{heading}` in the README"));
+    let lines: Vec<&str> =
+        text[start..].lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')).collect();
+    assert!(!lines.is_empty(), "no table after `{heading}`");
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn the_readme_capability_table_is_what_adapters_markdown_prints() {
+    let out = coupon().args(["adapters", "--markdown"]).assert().success().get_output().stdout.clone();
+    let printed = String::from_utf8(out).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    assert_eq!(
+        table_after(&readme, "\n## Capabilities\n"),
+        printed,
+        "the README's Capabilities table is stale: replace it with `coupon adapters --markdown`"
+    );
+    let header = printed.lines().next().unwrap();
+    for name in coupon::installed_adapters() {
+        assert!(header.contains(&format!(" {name} |")), "a column per adapter: {header}");
+    }
+    let doc: Value = serde_json::from_slice(
+        &coupon().args(["adapters", "--markdown", "--json"]).assert().success().get_output().stdout,
+    )
+    .unwrap();
+    assert_eq!(doc["markdown"], printed.as_str());
 }

@@ -33,6 +33,21 @@ fn reveal_shows_the_pin_and_the_phone_number() {
 }
 
 #[test]
+fn json_issue_announces_the_co_tid_on_stderr_as_one_json_line() {
+    let env = Env::start();
+    let run = env.run(&issue_args(&["--ref", "SHOP-ORDER-2", "--json"]));
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.doc()["partner_ref"], "SHOP-ORDER-2");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{run:#?}");
+    let announced: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(
+        announced,
+        serde_json::json!({"partner_ref": "SHOP-ORDER-2", "vendor": "giftletter", "operation": "issue"})
+    );
+}
+
+#[test]
 fn human_issue_prints_a_table_and_the_co_tid_before_sending() {
     let env = Env::start();
     let run = env.run(&issue_args(&["--ref", "SHOP-ORDER-1"]));
@@ -111,10 +126,10 @@ fn resend_sends_the_sms_again() {
 }
 
 #[test]
-fn a_repeated_reference_is_refused_with_exit_3_and_names_it() {
+fn a_repeated_reference_is_refused_with_exit_6_and_names_it() {
     let env = Env::start();
     env.json(&issue_args(&["--ref", "SHOP-ORDER-7"]), 0);
-    let doc = env.json(&issue_args(&["--ref", "SHOP-ORDER-7"]), 3);
+    let doc = env.json(&issue_args(&["--ref", "SHOP-ORDER-7"]), 6);
     let e = error(&doc, "duplicate_reference");
     assert_eq!(e["partner_ref"], "SHOP-ORDER-7");
     assert_eq!(env.count(SEND_EPIN), 2);
@@ -178,7 +193,7 @@ fn an_issue_whose_answers_are_lost_exits_4_and_repeating_it_with_the_same_ref_is
     assert!(e["hint"].as_str().unwrap().contains(&format!("--ref {co_tid}")), "{doc}");
 
     // The hint's advice: the same command with the same reference cannot issue twice.
-    let doc = env.json(&issue_args(&["--ref", &co_tid]), 3);
+    let doc = env.json(&issue_args(&["--ref", &co_tid]), 6);
     error(&doc, "duplicate_reference");
     assert_eq!(env.count(SEND_EPIN), 3, "one send, one deduplicated re-send, one repeat by the operator");
 }

@@ -1,4 +1,4 @@
-//! The admin API under `/_sandbox/`: fixtures, reset, redemption at a shop, fault
+//! The admin API under `/_sandbox/`: fixtures, samples, reset, redemption at a shop, fault
 //! injection and request statistics. JSON in, JSON out; errors are `{"error": "..."}`.
 
 use std::sync::Arc;
@@ -21,7 +21,7 @@ pub(crate) const PREFIX: &str = "/_sandbox";
 
 /// Admin route names, which no emulator may take as its name since vendor admin routes
 /// are nested beside them.
-pub(crate) const RESERVED: &[&str] = &["fixtures", "reset", "redeem", "faults", "stats"];
+pub(crate) const RESERVED: &[&str] = &["fixtures", "samples", "reset", "redeem", "faults", "stats"];
 
 /// Whether `path` belongs to the admin API (never counted, never faulted).
 pub(crate) fn is_admin_path(path: &str) -> bool {
@@ -32,6 +32,7 @@ pub(crate) fn is_admin_path(path: &str) -> bool {
 pub(crate) fn router(state: Arc<SandboxState>) -> Router {
     let mut router = Router::new()
         .route("/fixtures", get(fixtures))
+        .route("/samples", get(samples))
         .route("/reset", post(reset))
         .route("/redeem", post(redeem))
         .route("/faults", get(list_faults).post(inject_fault).delete(clear_faults))
@@ -78,6 +79,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AdminJson<T> {
 
 async fn fixtures(State(state): State<Arc<SandboxState>>) -> Json<Value> {
     Json(state.fixtures())
+}
+
+async fn samples(State(state): State<Arc<SandboxState>>) -> Json<Value> {
+    Json(state.samples())
 }
 
 async fn reset(State(state): State<Arc<SandboxState>>) -> Json<Value> {

@@ -36,6 +36,27 @@ struct Pending {
     faults: Vec<FaultSpec>,
 }
 
+/// One thing an emulator issued or sold, as `GET /_sandbox/{vendor}/issued` lists it
+/// ([`SandboxAdmin::issued`]).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct IssuedItem {
+    /// The partner's reference sent with the request, when the vendor's API carries
+    /// one (Giftletter `co_tid`); `None` when it has none on the wire (GiftiMbiz).
+    pub partner_ref: Option<String>,
+    /// The vendor's order id (Giftletter `order_id`, GiftiMbiz `tid`).
+    pub order: String,
+    /// Whether it was cancelled.
+    pub cancelled: bool,
+    /// Everything else the emulator says about it (product, time, state, ...).
+    #[serde(flatten)]
+    pub details: serde_json::Map<String, Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct Issued {
+    items: Vec<IssuedItem>,
+}
+
 impl SandboxAdmin {
     /// A client for the sandbox at `base_url` (`http://127.0.0.1:PORT`, without
     /// `/_sandbox`).
@@ -69,7 +90,7 @@ impl SandboxAdmin {
         &self.base_url
     }
 
-    /// Every vendor's fixture catalog: `{"giftletter": ..., "giftimbiz": ..., "coufun": ...}`.
+    /// Every emulator's fixture catalog, keyed by name: `{"giftletter": ..., ...}`.
     ///
     /// # Errors
     ///
@@ -77,6 +98,16 @@ impl SandboxAdmin {
     /// [`SandboxError::Admin`] when it answers an error.
     pub async fn fixtures(&self) -> Result<Value, SandboxError> {
         self.call(self.request(Method::GET, "fixtures")).await
+    }
+
+    /// Every emulator's [`samples`](crate::Emulator::samples), keyed by name: what to
+    /// pass to the SDK's shared operations to tour each vendor.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn samples(&self) -> Result<Value, SandboxError> {
+        self.call(self.request(Method::GET, "samples")).await
     }
 
     /// Resets every emulator, clears pending faults and request counters.
@@ -145,6 +176,37 @@ impl SandboxAdmin {
     /// As [`fixtures`](Self::fixtures).
     pub async fn stats(&self) -> Result<Stats, SandboxError> {
         self.call(self.request(Method::GET, "stats")).await
+    }
+
+    /// What emulator `vendor` has issued or sold since the last reset, oldest first
+    /// (`GET /_sandbox/{vendor}/issued`).
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures); a vendor without this listing is
+    /// [`SandboxError::Admin`] with status 404.
+    pub async fn issued(&self, vendor: &str) -> Result<Vec<IssuedItem>, SandboxError> {
+        let issued: Issued = self.call(self.request(Method::GET, &format!("{vendor}/issued"))).await?;
+        Ok(issued.items)
+    }
+
+    /// `GET /_sandbox/{vendor}/{route}`: one of an emulator's own admin routes.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn vendor_get(&self, vendor: &str, route: &str) -> Result<Value, SandboxError> {
+        self.call(self.request(Method::GET, &format!("{vendor}/{route}"))).await
+    }
+
+    /// `POST /_sandbox/{vendor}/{route}` with a JSON `body`: one of an emulator's own
+    /// admin routes.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures).
+    pub async fn vendor_post(&self, vendor: &str, route: &str, body: &Value) -> Result<Value, SandboxError> {
+        self.call(self.json(Method::POST, &format!("{vendor}/{route}"), body)).await
     }
 
     /// Requests received on exactly `path` (e.g. `/giftletter/SendEPin`) since the last

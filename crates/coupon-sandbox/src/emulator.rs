@@ -18,7 +18,7 @@ pub trait Emulator: Send + Sync + 'static {
     /// Vendor name and route prefix: `"giftletter"` serves under `/giftletter`.
     ///
     /// Lowercase ASCII letters, digits, `-` and `_`; it must not clash with an admin
-    /// route (`fixtures`, `reset`, `redeem`, `faults`, `stats`).
+    /// route (`fixtures`, `samples`, `reset`, `redeem`, `faults`, `stats`).
     fn name(&self) -> &'static str;
 
     /// The vendor's endpoints, with paths relative to the prefix (`/SendEPin`, not
@@ -27,6 +27,35 @@ pub trait Emulator: Send + Sync + 'static {
 
     /// The fixture catalog this emulator serves, as JSON (`GET /_sandbox/fixtures`).
     fn fixtures(&self) -> serde_json::Value;
+
+    /// The configuration section pointing the SDK at this emulator, header included
+    /// (`[name]` and `key = "value"` lines, credentials too, ending with a newline),
+    /// as [`RunningSandbox::config_toml`](crate::RunningSandbox::config_toml) writes it.
+    /// `vendor_url` is where it is served: `http://127.0.0.1:PORT/{name}`.
+    ///
+    /// By default only `base_url`.
+    fn config_section(&self, vendor_url: &str) -> String {
+        format!("[{}]\nbase_url = \"{vendor_url}\"\n", self.name())
+    }
+
+    /// What a client of the SDK's shared operations would pass to exercise this
+    /// emulator, in the SDK's vocabulary, so a tour or a conformance suite needs no
+    /// per-vendor code (`GET /_sandbox/samples`). Keys are present only for the
+    /// operations this vendor offers:
+    ///
+    /// | key | value | for |
+    /// |---|---|---|
+    /// | `issue` | `{"product_id", "product_name"?, "amount"?, "recipient"?, "callback"?, "title"?, "message"?}` | `issue` |
+    /// | `products` | `{"brand"?, "category"?}` | `products` |
+    /// | `product` | a product id as the SDK adapter names it | `product` |
+    /// | `coupon` | `{"product_id", "barcode"}`: a coupon of the fixtures | `status` by barcode |
+    /// | `balance_coupon` | `{"product_id", "barcode"}`: a stored-value coupon of the fixtures | `balance` |
+    /// | `redemptions` | `true` | `redemptions` (the day's report) |
+    ///
+    /// By default `{}`: nothing to tour.
+    fn samples(&self) -> serde_json::Value {
+        serde_json::Value::Object(serde_json::Map::new())
+    }
 
     /// Forgets everything requests changed: back to the fixture catalog.
     fn reset(&self);
@@ -46,20 +75,17 @@ pub trait Emulator: Send + Sync + 'static {
     }
 }
 
-/// The built-in emulators, one per vendor, each with a fresh state.
+/// The built-in emulators, one per module under `src/vendors/`, in name order, each
+/// with a fresh state.
 pub fn emulators() -> Vec<Arc<dyn Emulator>> {
-    vec![
-        Arc::new(crate::giftletter::Giftletter::new()),
-        Arc::new(crate::giftimbiz::Giftimbiz::new()),
-        Arc::new(crate::coufun::Coufun::new()),
-    ]
+    crate::vendors::built_in()
 }
 
 /// A redemption at a shop: body of `POST /_sandbox/redeem`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedeemRequest {
-    /// Emulator name: `giftletter`, `giftimbiz` or `coufun`.
+    /// Emulator name (the route prefix, e.g. `giftletter`).
     pub vendor: String,
     /// The coupon, in the vendor's own terms (PIN, barcode, purchased coupon index).
     pub id: String,
@@ -155,8 +181,10 @@ mod tests {
     }
 
     #[test]
-    fn built_in_names_are_the_route_prefixes() {
+    fn built_in_names_are_the_module_names_sorted() {
         let names: Vec<_> = emulators().iter().map(|e| e.name()).collect();
-        assert_eq!(names, ["giftletter", "giftimbiz", "coufun"]);
+        assert_eq!(names, crate::vendors::NAMES);
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        assert!(!names.is_empty());
     }
 }

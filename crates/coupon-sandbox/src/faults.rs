@@ -17,7 +17,7 @@ use tower::ServiceExt;
 
 use crate::error::AdminError;
 
-/// Longest latency a fault may add, so a typo cannot hang a test run for hours.
+/// Longest latency or hold a fault may add, so a typo cannot hang a test run for hours.
 pub const MAX_LATENCY_MS: u64 = 600_000;
 
 /// The body a [`FaultKind::Malformed`] response carries: not UTF-8, not JSON, not XML.
@@ -49,6 +49,21 @@ pub enum FaultKind {
     /// Runs the handler and replaces its body with [`MALFORMED_BODY`], keeping its status
     /// and headers (with a corrected `Content-Length`).
     Malformed,
+    /// Runs the handler (the request takes effect), holds the answer `ms` milliseconds,
+    /// then closes the connection without sending it: a vendor that acted but whose
+    /// answer never arrives, after a wait (a client timeout shorter than `ms` sees a
+    /// timeout, a longer one a closed connection).
+    HoldThenDrop {
+        /// How long the answer is held, at most [`MAX_LATENCY_MS`].
+        ms: u64,
+    },
+    /// Runs the handler (the request takes effect), holds the answer `ms` milliseconds,
+    /// then sends it: a vendor that acted at once but answers late (unlike
+    /// [`Latency`](Self::Latency), which waits before acting).
+    HoldThenAnswer {
+        /// How long the answer is held, at most [`MAX_LATENCY_MS`].
+        ms: u64,
+    },
 }
 
 /// A queued fault: the next `count` requests whose path starts with `path_prefix` get
@@ -113,6 +128,9 @@ impl FaultSpec {
         match self.fault {
             FaultKind::Latency { ms } if ms > MAX_LATENCY_MS => {
                 bad(format!("latency ms must be at most {MAX_LATENCY_MS}, got {ms}"))
+            }
+            FaultKind::HoldThenDrop { ms } | FaultKind::HoldThenAnswer { ms } if ms > MAX_LATENCY_MS => {
+                bad(format!("hold ms must be at most {MAX_LATENCY_MS}, got {ms}"))
             }
             FaultKind::Status { status } if !(200..=599).contains(&status) => {
                 bad(format!("status must be within 200..=599, got {status}"))
@@ -195,6 +213,17 @@ pub(crate) async fn apply(fault: Option<FaultKind>, app: Router, req: Request<Bo
             parts.headers.remove(CONTENT_LENGTH);
             Ok(Response::from_parts(parts, Body::from(Bytes::from_static(MALFORMED_BODY))))
         }
+        FaultKind::HoldThenDrop { ms } => {
+            // The whole body first: the handler has finished acting before the hold starts.
+            let _ = collect(run(app, req).await).await;
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Err(Abort("hold_then_drop fault"))
+        }
+        FaultKind::HoldThenAnswer { ms } => {
+            let (parts, body) = collect(run(app, req).await).await?;
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok(Response::from_parts(parts, Body::from(body)))
+        }
     }
 }
 
@@ -256,6 +285,10 @@ mod tests {
         assert_eq!(spec, FaultSpec::new("/coufun", FaultKind::DropUnprocessed));
         let latency: FaultKind = serde_json::from_str(r#"{"kind": "latency", "ms": 250}"#).expect("valid kind");
         assert_eq!(latency, FaultKind::Latency { ms: 250 });
+        let hold: FaultKind = serde_json::from_str(r#"{"kind": "hold_then_drop", "ms": 250}"#).expect("valid kind");
+        assert_eq!(hold, FaultKind::HoldThenDrop { ms: 250 });
+        let hold: FaultKind = serde_json::from_str(r#"{"kind": "hold_then_answer", "ms": 9}"#).expect("valid kind");
+        assert_eq!(hold, FaultKind::HoldThenAnswer { ms: 9 });
     }
 
     #[test]
@@ -269,6 +302,8 @@ mod tests {
             FaultSpec::new("/giftletter", FaultKind::Status { status: 99 }),
             FaultSpec::new("/giftletter", FaultKind::Status { status: 600 }),
             FaultSpec::new("/giftletter", FaultKind::Latency { ms: MAX_LATENCY_MS + 1 }),
+            FaultSpec::new("/giftletter", FaultKind::HoldThenDrop { ms: MAX_LATENCY_MS + 1 }),
+            FaultSpec::new("/giftletter", FaultKind::HoldThenAnswer { ms: MAX_LATENCY_MS + 1 }),
         ] {
             assert!(matches!(bad.validate(), Err(AdminError::BadRequest(_))), "{bad:?}");
         }

@@ -1,6 +1,6 @@
-//! A stateful, in-memory emulator of the coupon vendors' HTTP APIs (Giftletter,
-//! GiftiMbiz, COUFUN), for integration tests, demos and trying code without vendor
-//! accounts.
+//! A stateful, in-memory emulator of the coupon vendors' HTTP APIs, for integration
+//! tests, demos and trying code without vendor accounts. The built-in emulators are the
+//! modules of [`vendors`] (today Giftletter, GiftiMbiz and COUFUN).
 //!
 //! Each vendor is served under its own prefix (`/giftletter`, `/giftimbiz`, `/coufun`),
 //! written from the vendor's own document, independently of the SDK's adapters, so the
@@ -15,6 +15,7 @@
 //! let sandbox = Sandbox::start().await?; // 127.0.0.1, free port
 //! let giftletter_base = sandbox.vendor_url("giftletter"); // http://127.0.0.1:PORT/giftletter
 //! let config = sandbox.config_toml(); // every vendor pointed at the sandbox
+//! let samples = sandbox.admin().samples().await?; // what to pass to tour each vendor
 //!
 //! let admin = sandbox.admin();
 //! // The next SendEPin runs, but its answer never arrives.
@@ -22,7 +23,7 @@
 //! // ... run the code under test against `giftletter_base` ...
 //! assert_eq!(admin.request_count("/giftletter/SendEPin").await?, 1);
 //! sandbox.shutdown().await;
-//! # let _ = (giftletter_base, config);
+//! # let _ = (giftletter_base, config, samples);
 //! # Ok(()) }
 //! ```
 //!
@@ -34,13 +35,15 @@
 //!
 //! | route | body | answer |
 //! |---|---|---|
-//! | `GET /_sandbox/fixtures` | | `{"giftletter": {...}, "giftimbiz": {...}, "coufun": {...}}` |
+//! | `GET /_sandbox/fixtures` | | every emulator's [`fixtures`](Emulator::fixtures), by name: `{"coufun": {...}, "giftimbiz": {...}, ...}` |
+//! | `GET /_sandbox/samples` | | every emulator's [`samples`](Emulator::samples), by name |
 //! | `POST /_sandbox/reset` | | `{"reset": true}`: every emulator's state, the faults and the counters are reset |
 //! | `POST /_sandbox/redeem` | [`RedeemRequest`]: `{"vendor", "id", "branch"?, "amount"?, "at"?}` | the emulator's description of the redeemed coupon |
 //! | `POST /_sandbox/faults` | [`FaultSpec`]: `{"path_prefix", "count"?, "fault"}` | `{"faults": [pending...]}` |
 //! | `GET /_sandbox/faults` | | `{"faults": [pending...]}`, oldest first, with remaining counts |
 //! | `DELETE /_sandbox/faults` | | `{"faults": []}` |
 //! | `GET /_sandbox/stats` | | [`Stats`]: `{"requests": {"/giftletter/SendEPin": 2, ...}}` |
+//! | `GET /_sandbox/{vendor}/issued` | | `{"items": [{"partner_ref", "order", "cancelled", ...}]}`: what the emulator issued or sold, oldest first ([`IssuedItem`]), where it keeps such a list |
 //! | `/_sandbox/{vendor}/...` | | vendor-specific routes, when the emulator has some |
 //!
 //! `at` is `YYYY-MM-DD HH:MM:SS` in KST (default now); `amount` spends part of a
@@ -61,6 +64,8 @@
 //! | `{"kind": "drop_unprocessed"}` | the connection closes without any response; the handler does not run |
 //! | `{"kind": "truncate"}` | the handler runs; the headers carry the true `Content-Length`, then half the body, then the connection closes |
 //! | `{"kind": "malformed"}` | the handler runs; its body is replaced by the bytes `\xff\xfe{"not json`, status and content type kept |
+//! | `{"kind": "hold_then_drop", "ms": 5000}` | the handler runs (the request takes effect), the answer is held `ms`, then the connection closes without it |
+//! | `{"kind": "hold_then_answer", "ms": 5000}` | the handler runs (the request takes effect), the answer is held `ms`, then sent |
 //!
 //! # Request counting
 //!
@@ -69,15 +74,36 @@
 //! `GET /_sandbox/stats`, [`SandboxAdmin::request_count`], or in-process
 //! [`RunningSandbox::request_count`].
 //!
+//! # Adding an emulator
+//!
+//! A built-in emulator is one file, `src/vendors/<name>.rs` (with its submodules and
+//! data under `src/vendors/<name>/`), and nothing else: `build.rs` finds every
+//! `src/vendors/*.rs`, declares it as `vendors::<name>` and lists it in [`emulators`]
+//! (in name order), so the server, the admin API (`fixtures`, `samples`, `reset`,
+//! `redeem`, vendor routes), [`RunningSandbox::config_toml`] and the counting and
+//! faults all pick it up. The module:
+//!
+//! - defines `pub(crate) fn emulator() -> Arc<dyn Emulator>`, a fresh instance;
+//! - implements [`Emulator`]: its `name()` is `<name>` (the route prefix), `router()`
+//!   the vendor's endpoints, `fixtures()` its catalog (embed it with
+//!   `include_str!("<name>/fixtures.json")`), `reset()`, `redeem()`,
+//!   [`config_section`](Emulator::config_section) the SDK configuration section with
+//!   the credentials it accepts, [`samples`](Emulator::samples) what a tour passes to
+//!   the SDK's shared operations, and optionally `admin_router()`;
+//! - exposes its credentials as `pub mod credentials { pub const ...: &str }`, for
+//!   tests.
+//!
+//! Nothing outside `src/vendors/` names a vendor. `<name>` is lowercase ASCII letters,
+//! digits and `_`, and not an admin route name.
+//!
 //! # Custom emulators
 //!
-//! [`Sandbox::with_emulator`] adds (or replaces) an [`Emulator`], served under
-//! `/{name}` with the same counting and faults.
+//! [`Sandbox::with_emulator`] adds (or replaces) an [`Emulator`] at run time, served
+//! under `/{name}` with the same counting and faults.
 
 mod admin;
 mod client;
 mod config;
-pub mod credentials;
 mod emulator;
 mod error;
 mod faults;
@@ -85,11 +111,11 @@ mod fixtures;
 mod server;
 mod state;
 
-pub mod coufun;
-mod giftimbiz;
-mod giftletter;
+// `pub mod vendors { pub mod <name>; ... }` for every `src/vendors/<name>.rs`, and the
+// list of built-in emulators: written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/vendors.rs"));
 
-pub use client::SandboxAdmin;
+pub use client::{IssuedItem, SandboxAdmin};
 pub use emulator::{Emulator, KST, RedeemRequest, emulators, now_kst, parse_kst};
 pub use error::{AdminError, SandboxError};
 pub use faults::{FaultKind, FaultSpec, MALFORMED_BODY, MAX_LATENCY_MS};

@@ -47,7 +47,7 @@ impl Default for Sandbox {
 }
 
 impl Sandbox {
-    /// The three vendor emulators (Giftletter, GiftiMbiz, COUFUN) with fresh state.
+    /// The built-in emulators ([`emulators`](crate::emulators)), with fresh state.
     pub fn new() -> Self {
         Self { emulators: emulators() }
     }
@@ -158,10 +158,18 @@ impl RunningSandbox {
         format!("{}/{name}", self.base_url())
     }
 
-    /// A configuration file pointing every vendor at this sandbox with the sandbox
-    /// [`credentials`](crate::credentials).
+    /// A configuration file pointing every vendor at this sandbox with the credentials
+    /// the sandbox accepts: a header comment, then each emulator's
+    /// [`config_section`](Emulator::config_section), in name order.
     pub fn config_toml(&self) -> String {
-        crate::config::config_toml(&self.base_url())
+        crate::config::config_toml(&self.base_url(), self.state.emulators())
+    }
+
+    /// The names of the emulators served, in name order (each under `/{name}`).
+    pub fn vendors(&self) -> Vec<&'static str> {
+        let mut names: Vec<_> = self.state.emulators().iter().map(|e| e.name()).collect();
+        names.sort_unstable();
+        names
     }
 
     /// A client for the admin API of this sandbox.

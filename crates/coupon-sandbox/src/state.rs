@@ -69,6 +69,12 @@ impl SandboxState {
         serde_json::Value::Object(map)
     }
 
+    /// Every emulator's [`samples`](Emulator::samples), keyed by name.
+    pub fn samples(&self) -> serde_json::Value {
+        let map = self.emulators.iter().map(|e| (e.name().to_owned(), e.samples())).collect();
+        serde_json::Value::Object(map)
+    }
+
     /// Resets every emulator, clears the fault queue and the request counters.
     pub fn reset(&self) {
         lock(&self.faults).clear();

@@ -116,6 +116,36 @@ async fn fixtures_hold_the_three_vendors() {
 }
 
 #[tokio::test]
+async fn fixtures_samples_and_config_follow_the_emulator_set() {
+    let (sandbox, _probe) = with_probe().await;
+    let admin = sandbox.admin();
+    let names = sandbox.vendors();
+    assert!(names.contains(&"probe") && names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+    let built_in: Vec<_> = coupon_sandbox::emulators().iter().map(|e| e.name()).collect();
+    assert_eq!(names.len(), built_in.len() + 1);
+
+    let keys = |v: &Value| v.as_object().expect("object").keys().cloned().collect::<Vec<_>>();
+    let fixtures = admin.fixtures().await.expect("fixtures");
+    assert_eq!(keys(&fixtures), names);
+    assert_eq!(fixtures["probe"], json!({"probe": true}));
+    let samples = admin.samples().await.expect("samples");
+    assert_eq!(keys(&samples), names);
+    assert_eq!(samples["probe"], json!({}), "the default: nothing to tour");
+    assert_eq!(samples, sandbox.state().samples());
+    for name in &built_in {
+        assert!(!keys(&samples[name]).is_empty(), "{name} offers something to tour");
+    }
+
+    // The header, then one section per emulator in name order; the probe's is the default.
+    let config = sandbox.config_toml();
+    let headers: Vec<_> = config.lines().filter(|l| l.starts_with('[')).collect();
+    let expected: Vec<_> = names.iter().map(|n| format!("[{n}]")).collect();
+    assert_eq!(headers, expected);
+    let probe_url = sandbox.vendor_url("probe");
+    assert!(config.contains(&format!("\n[probe]\nbase_url = \"{probe_url}\"\n")), "{config}");
+}
+
+#[tokio::test]
 async fn stats_count_every_vendor_request_per_path_and_reset_clears_them() {
     let (sandbox, _probe) = with_probe().await;
     let admin = sandbox.admin();
@@ -244,6 +274,52 @@ async fn drop_runs_the_handler_then_closes_without_answer() {
     assert_eq!(probe.handled(), 1, "the request took effect");
     assert_eq!(sandbox.request_count("/probe/echo"), 1);
     assert_eq!(echo(&sandbox, "{}").await.expect("fault used up").status(), 200);
+}
+
+/// Waits (up to 5 s) until the probe's handler has run `n` times.
+async fn handled_soon(probe: &Probe, n: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while probe.handled() < n && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    probe.handled() == n
+}
+
+#[tokio::test]
+async fn hold_then_drop_acts_at_once_then_closes_after_the_hold() {
+    let (sandbox, probe) = with_probe().await;
+    let fault = FaultKind::HoldThenDrop { ms: 400 };
+    sandbox.admin().inject(FaultSpec::new("/probe/echo", fault)).await.expect("inject");
+    let started = Instant::now();
+    let pending = tokio::spawn({
+        let url = format!("{}/echo", sandbox.vendor_url("probe"));
+        async move { raw_client().post(url).body("{}").send().await }
+    });
+    assert!(handled_soon(&probe, 1).await, "the handler ran before the hold ended");
+    assert!(!pending.is_finished(), "the answer is held");
+    let error = pending.await.expect("task").expect_err("no answer");
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+    assert!(!error.is_connect() && !error.is_timeout(), "the connection closed: {error:?}");
+    assert_eq!(probe.handled(), 1, "the request took effect once");
+    assert_eq!(echo(&sandbox, "{}").await.expect("fault used up").status(), 200);
+}
+
+#[tokio::test]
+async fn hold_then_answer_acts_at_once_then_answers_after_the_hold() {
+    let (sandbox, probe) = with_probe().await;
+    let fault = FaultKind::HoldThenAnswer { ms: 400 };
+    sandbox.admin().inject(FaultSpec::new("/probe/echo", fault)).await.expect("inject");
+    let started = Instant::now();
+    let pending = tokio::spawn({
+        let url = format!("{}/echo", sandbox.vendor_url("probe"));
+        async move { raw_client().post(url).body(r#"{"held": true}"#).send().await?.text().await }
+    });
+    assert!(handled_soon(&probe, 1).await, "the handler ran before the hold ended");
+    assert!(!pending.is_finished(), "the answer is held");
+    let body = pending.await.expect("task").expect("the answer, late");
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+    assert_eq!(body, r#"{"held": true}"#);
+    assert_eq!(probe.handled(), 1);
 }
 
 #[tokio::test]

@@ -1,8 +1,9 @@
 //! The GiftiMbiz emulator as a raw HTTP client sees it: token rules, parameter
 //! placement, the document's JSON drift, buying, and a QR image that really decodes.
 
-use coupon_sandbox::credentials::{
-    GIFTIMBIZ_PARTNER_ID, GIFTIMBIZ_PARTNER_KEY, GIFTIMBIZ_PARTNER_TOKEN, GIFTIMBIZ_REFRESH_TOKEN,
+use coupon_sandbox::vendors::giftimbiz::credentials::{
+    PARTNER_ID as GIFTIMBIZ_PARTNER_ID, PARTNER_KEY as GIFTIMBIZ_PARTNER_KEY, PARTNER_TOKEN as GIFTIMBIZ_PARTNER_TOKEN,
+    REFRESH_TOKEN as GIFTIMBIZ_REFRESH_TOKEN,
 };
 use coupon_sandbox::{RunningSandbox, Sandbox};
 use serde_json::{Value, json};
@@ -179,6 +180,14 @@ async fn a_bought_starcoupon_has_a_decodable_qr_image_and_is_used_with_its_manag
     assert_eq!(item["tid"], tid.as_str());
     assert_eq!(list["data"]["Totalbuyprice"], json!(12000));
     let msc = item["msc_idx"].as_str().unwrap().to_owned();
+    let issued = v.sandbox.admin().issued("giftimbiz").await.unwrap();
+    assert_eq!(issued.len(), 1);
+    assert_eq!((issued[0].order.as_str(), issued[0].partner_ref.as_deref()), (tid.as_str(), None));
+    assert_eq!(
+        (issued[0].details["kind"].as_str(), issued[0].details["md_idx"].clone()),
+        (Some("starcoupon"), json!([1352]))
+    );
+    assert_eq!(issued[0].details["msc_idx"].to_string(), msc);
 
     let qr = v.call("gifticon/getQRImg", p, &token, &[("tid", &tid), ("msc_idx", &msc)], &[]).await;
     let path = qr["data"].as_str().unwrap();
@@ -235,4 +244,71 @@ async fn odd_requests_are_answered_not_panicked_on() {
     assert_eq!(raw.status(), 200);
     let redeem = v.sandbox.admin().redeem("giftimbiz", "nope", None).await;
     assert!(redeem.is_err());
+}
+
+#[tokio::test]
+async fn added_listings_sell_like_the_catalog_and_purchases_are_listed_by_order() {
+    let v = Vendor::start().await;
+    let admin = v.sandbox.admin();
+    let token = v.token(GIFTIMBIZ_PARTNER_ID).await;
+    let p = GIFTIMBIZ_PARTNER_ID;
+    let listed = |page: Value| page["total_count"].as_u64().unwrap();
+    let q = [("site", "gift")];
+    let before = listed(v.call("giftimbiz/listAll", p, &token, &q, &[]).await);
+    assert_eq!(before, 31, "the catalog's sales");
+
+    let added = admin.vendor_post("giftimbiz", "listings", &json!({"count": 40, "price": 1234})).await.unwrap();
+    let md: Vec<String> = added["md_idx"].as_array().unwrap().iter().map(|m| m.as_u64().unwrap().to_string()).collect();
+    assert_eq!(md.len(), 40);
+    assert_eq!(added["listings"][0]["disprice"], "1234");
+    assert_eq!(listed(v.call("giftimbiz/listAll", p, &token, &q, &[]).await), before + 40);
+    let more = admin.vendor_post("giftimbiz", "listings", &json!({"count": 2})).await.unwrap();
+    assert_eq!(more["md_idx"][0].as_u64().unwrap(), md[39].parse::<u64>().unwrap() + 1, "fresh md_idx");
+    let detail = v
+        .call(
+            "giftimbiz/giftDetail",
+            p,
+            &token,
+            &[],
+            &[("CODE", added["listings"][0]["gm_idx"].as_str().unwrap()), ("DCODE", &md[0])],
+        )
+        .await;
+    assert_eq!(detail["result"], "0000", "{detail}");
+
+    // One order of two added sales, then a catalog sale (18411: 940 today).
+    let two = format!("{}|{}", md[0], md[1]);
+    let first = v
+        .call("giftimbiz/buyGifticoupon", p, &token, &[], &[("cash", "2468"), ("md_idx", &two), ("product", "x")])
+        .await;
+    assert_eq!(first["result"], "0000", "{first}");
+    let again = v
+        .call("giftimbiz/buyGifticoupon", p, &token, &[], &[("cash", "1234"), ("md_idx", &md[0]), ("product", "x")])
+        .await;
+    assert_eq!(again["result"], "PPA", "each sale sells once");
+    let second = v
+        .call("giftimbiz/buyGifticoupon", p, &token, &[], &[("cash", "940"), ("md_idx", "18411"), ("product", "x")])
+        .await;
+    assert_eq!(second["result"], "0000");
+
+    let items = admin.issued("giftimbiz").await.unwrap();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(
+        (items[0].order.as_str(), items[1].order.as_str()),
+        (first["tid"].as_str().unwrap(), second["tid"].as_str().unwrap())
+    );
+    assert!(items.iter().all(|i| i.partner_ref.is_none() && !i.cancelled));
+    assert_eq!(items[0].details["md_idx"], json!([md[0].parse::<u64>().unwrap(), md[1].parse::<u64>().unwrap()]));
+    assert_eq!((items[0].details["cash"].as_u64(), items[0].details["kind"].as_str()), (Some(2468), Some("gifticon")));
+    assert!(items[0].details["bought_at"].as_str().is_some_and(|t| t.len() == 19));
+
+    for bad in [json!({"count": 0}), json!({"count": 1, "price": 0}), json!({"n": 1})] {
+        match admin.vendor_post("giftimbiz", "listings", &bad).await {
+            Err(coupon_sandbox::SandboxError::Admin { status: 400, .. }) => {}
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    admin.reset().await.unwrap();
+    let token = v.token(GIFTIMBIZ_PARTNER_ID).await;
+    assert_eq!(listed(v.call("giftimbiz/listAll", p, &token, &q, &[]).await), before, "a reset removes them");
+    assert!(admin.issued("giftimbiz").await.unwrap().is_empty());
 }

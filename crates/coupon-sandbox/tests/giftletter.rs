@@ -6,8 +6,8 @@ use std::time::Duration;
 use coupon_sandbox::{RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
-const KEY: &str = coupon_sandbox::credentials::GIFTLETTER_AUTH_KEY;
-const CID: &str = coupon_sandbox::credentials::GIFTLETTER_CID;
+const KEY: &str = coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY;
+const CID: &str = coupon_sandbox::vendors::giftletter::credentials::CID;
 
 fn md5_hex(s: &str) -> String {
     use md5::{Digest, Md5};
@@ -204,4 +204,31 @@ async fn odd_queries_are_answered_never_crash() {
     }
     let (status, _, _) = get_raw(&sandbox, "/mn_compare/ExchangeDaily.aspx?cid=%FF").await;
     assert!(status == 400 || status == 403);
+}
+
+#[tokio::test]
+async fn issued_lists_orders_by_partner_reference() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let admin = sandbox.admin();
+    assert!(admin.issued("giftletter").await.unwrap().is_empty());
+    let a = get_json(&sandbox, &send_query("0000000582", "REF-A", "1", "010-1234-5678", "t")).await;
+    let b = get_json(&sandbox, &send_query("0000000582", "REF-B", "1", "010-1234-5678", "t")).await;
+    let refused = get_json(&sandbox, &send_query("0000000582", "REF-A", "1", "010-1234-5678", "t")).await;
+    assert_eq!(refused["rstCode"], "P101", "a repeated co_tid issues nothing");
+    let order_b = b["order_id"].as_str().unwrap();
+    let enc = md5_hex(&format!("{KEY}{CID}{order_b}"));
+    let cancel = get_json(&sandbox, &format!("/CancelSendEPin?cid={CID}&enc={enc}&order_id={order_b}")).await;
+    assert_eq!(cancel["rstCode"], "0", "{cancel}");
+
+    let items = admin.issued("giftletter").await.unwrap();
+    let seen: Vec<_> = items.iter().map(|i| (i.partner_ref.as_deref(), i.order.as_str(), i.cancelled)).collect();
+    assert_eq!(seen, [(Some("REF-A"), a["order_id"].as_str().unwrap(), false), (Some("REF-B"), order_b, true)]);
+    assert_eq!(items[0].details["goods_id"], "0000000582");
+    assert_eq!(items[0].details["epin"], a["epin"]);
+    assert_eq!(items[1].details["state"], "cancelled");
+
+    match admin.issued("coufun").await {
+        Err(coupon_sandbox::SandboxError::Admin { status: 404, .. }) => {}
+        other => panic!("COUFUN issues nothing: {other:?}"),
+    }
 }

@@ -147,11 +147,12 @@ mod tests {
 
     #[test]
     fn malformed_toml_and_nested_values_are_named() {
-        let e = CouponConfig::parse("[giftletter\n", "x.toml", no_env()).unwrap_err();
+        let e = CouponConfig::parse("[first\n", "x.toml", no_env()).unwrap_err();
         assert!(e.to_string().contains("x.toml is not valid TOML"), "{e}");
-        if crate::installed_adapters().contains(&"giftletter") {
-            let e = CouponConfig::parse("[giftletter]\ncid = [1]\n", "x.toml", no_env()).unwrap_err();
-            assert!(e.to_string().contains("`cid` must be a string"), "{e}");
+        for vendor in crate::installed_adapters() {
+            let e = CouponConfig::parse(&format!("[{vendor}]\nsome_key = [1]\n"), "x.toml", no_env()).unwrap_err();
+            assert!(e.to_string().contains("`some_key` must be a string"), "{e}");
+            assert_eq!(e.field(), Some("some_key"));
         }
         let e = CouponConfig::parse("[nosuchvendor]\n", "x.toml", no_env()).unwrap_err();
         assert!(e.to_string().contains("unknown section [nosuchvendor]"), "{e}");
@@ -159,7 +160,16 @@ mod tests {
 
     #[test]
     fn env_overrides_win_and_add_sections() {
-        let Some(vendor) = crate::installed_adapters().first().copied() else { return };
+        let installed = crate::installed_adapters();
+        let Some(vendor) = installed.first().copied() else {
+            // No adapter installed: no section is known, from the file or the environment.
+            let e = CouponConfig::parse("[acme]\nk = 1\n", "x.toml", no_env()).unwrap_err();
+            assert!(e.to_string().contains("unknown section [acme] (installed adapters: )"), "{e}");
+            let c = CouponConfig::parse("", "x.toml", vec![("COUPON_ACME_K".to_string(), "v".to_string())]).unwrap();
+            assert_eq!(c.vendors().count(), 0, "no variable makes a section without an adapter");
+            assert!(c.require("acme").unwrap_err().to_string().contains("no adapter named `acme` is installed"));
+            return;
+        };
         let var = format!("COUPON_{}_SOME_KEY", vendor.to_ascii_uppercase());
         let text = format!("[{vendor}]\nsome_key = \"file\"\nnumber = 5\nflag = true\n");
         let c = CouponConfig::parse(&text, "x.toml", vec![(var, "env".to_string())]).unwrap();
@@ -173,5 +183,11 @@ mod tests {
                 .unwrap();
         assert!(c.section(vendor).is_some());
         assert!(c.require("nosuch").is_err());
+        // Every installed adapter answers to its variables, not only the first.
+        for other in &installed {
+            let var = format!("COUPON_{}_K", other.to_ascii_uppercase());
+            let c = CouponConfig::parse("", "x.toml", vec![(var, "v".into())]).unwrap();
+            assert_eq!(c.vendors().collect::<Vec<_>>(), vec![*other]);
+        }
     }
 }

@@ -29,7 +29,8 @@ pub enum CoufunCommand {
 
 /// Runs one COUFUN command.
 pub async fn run(cmd: &CoufunCommand, ctx: &Ctx) -> crate::failure::CliResult {
-    let client = Coufun::new(CoufunConfig::from_section(&ctx.section(VENDOR)?)?)?;
+    let config = CoufunConfig::from_section(&ctx.section(VENDOR)?).map_err(|e| crate::config::explain(VENDOR, e))?;
+    let client = Coufun::new(config)?;
     match cmd {
         CoufunCommand::Status { goods, barcode } => Ok(status(&client, goods, barcode, &ctx.out).await?),
     }

@@ -1,52 +1,301 @@
-//! `coupon demo`: the sandbox in-process, and a narrated tour of every vendor through
-//! the same public library API a user would call.
+//! `coupon demo`: the sandbox in-process, and a narrated tour of every installed
+//! adapter through the `Adapter` trait, the same public library API a user would call.
+//!
+//! Nothing here names a vendor: the tour visits each installed adapter (the registry)
+//! that the sandbox emulates, takes each operation its capabilities offer, with the
+//! inputs the emulator's `samples()` names, in the order products → product → issue
+//! (→ the same reference again, where the vendor deduplicates) → status → resend →
+//! cancel → status again → balance → redemptions (today) → reconcile.
 //!
 //! Each step is one line (vendor, operation, result, time) and checks its outcome:
 //! a step that does not give what it should stops the demo with a non-zero exit
 //! that names the step.
 
-mod coufun;
-mod giftimbiz;
-mod giftletter;
-
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use coupon::config::CouponConfig;
-use coupon::{Error, ErrorKind};
+use coupon::time::{self, KstDateTime};
+use coupon::{
+    Adapter, AdapterFactory, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest, Issued,
+    PhoneNumber, ProductQuery, Reconciliation, Registry, Won,
+};
 use coupon_sandbox::{Sandbox, SandboxError};
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
 
 use crate::failure::{CliResult, Failure};
 use crate::output::Output;
-use crate::progress;
-
-/// How many steps the tour takes (for the progress bar).
-const STEPS: u64 = 16;
+use crate::{format, progress};
 
 /// Runs the tour.
 pub async fn run(out: &Output) -> CliResult {
     let started = Instant::now();
     let sandbox = Sandbox::start().await.map_err(sandbox_error)?;
-    // The user's COUPON_* variables must not point the demo away from its own sandbox.
-    let config = CouponConfig::parse(&sandbox.config_toml(), "the sandbox configuration", Vec::new())?;
-    let admin = sandbox.admin();
-    let fixtures = admin.fixtures().await.map_err(sandbox_error)?;
-    let mut tour = Tour::new(out);
+    let served = sandbox.vendors();
+    let emulators = sandbox.state().emulators().to_vec();
+    let samples = sandbox.state().samples();
+    // Every installed adapter the sandbox emulates, with what its emulator says to pass.
+    let plans: Vec<Plan> = Registry::from_inventory()
+        .factories()
+        .filter(|f| served.contains(&f.name))
+        .map(|f| Plan::new(f, &samples[f.name]))
+        .collect();
+    // Only their sections, so an emulator without an installed adapter is no unknown section;
+    // and no COUPON_* variable of the user's can point the demo away from its own sandbox.
+    let toml: String = emulators
+        .iter()
+        .filter(|e| plans.iter().any(|p| p.factory.name == e.name()))
+        .map(|e| e.config_section(&sandbox.vendor_url(e.name())) + "\n")
+        .collect();
+    let config = CouponConfig::parse(&toml, "the sandbox configuration", Vec::new())?;
+    let mut tour = Tour::new(out, plans.iter().map(Plan::steps).sum());
     tour.say(&format!(
-        "coupon demo: the sandbox is on {} (loopback); configured from its coupon.toml\n",
-        sandbox.base_url()
+        "coupon demo: the sandbox is on {} (loopback); touring {} through the Adapter trait\n",
+        sandbox.base_url(),
+        plans.iter().map(|p| p.factory.name).collect::<Vec<_>>().join(", ")
     ));
     let result = async {
-        giftletter::tour(&mut tour, &config, &admin, &fixtures).await?;
-        giftimbiz::tour(&mut tour, &config, &fixtures).await?;
-        coufun::tour(&mut tour, &config, &fixtures).await
+        if plans.is_empty() {
+            return Err(Failure::from(Error::config("no installed adapter has an emulator in the sandbox")));
+        }
+        for plan in &plans {
+            let section = config.require(plan.factory.name)?;
+            let adapter = Registry::from_inventory().build(section)?;
+            plan.tour(&mut tour, adapter.as_ref()).await?;
+        }
+        Ok(())
     }
     .await;
     let base_url = sandbox.base_url();
     sandbox.shutdown().await;
-    tour.finish(result, started.elapsed(), &base_url)
+    let vendors: Vec<&str> = plans.iter().map(|p| p.factory.name).collect();
+    tour.finish(result, started.elapsed(), &base_url, &vendors)
+}
+
+/// What the tour does with one adapter: each operation its capabilities offer and
+/// its emulator's samples give inputs for.
+struct Plan<'s> {
+    factory: &'static AdapterFactory,
+    samples: &'s Value,
+    products: bool,
+    product: Option<&'s str>,
+    issue: bool,
+    duplicate: bool,
+    status: bool,
+    resend: bool,
+    cancel: bool,
+    balance: bool,
+    redemptions: bool,
+    reconcile: bool,
+}
+
+impl<'s> Plan<'s> {
+    fn new(factory: &'static AdapterFactory, samples: &'s Value) -> Self {
+        let c: Capabilities = factory.capabilities;
+        let has = |key: &str| samples.get(key).is_some_and(|v| !v.is_null());
+        let issue = c.issue && has("issue");
+        // Status by the issued order, or by the sample coupon when nothing is issued.
+        let status = c.status && (issue || has("coupon"));
+        Self {
+            factory,
+            samples,
+            products: c.products && has("products"),
+            product: samples["product"].as_str().filter(|_| c.product_detail),
+            issue,
+            duplicate: issue && c.issue_deduplicated,
+            status,
+            resend: issue && c.resend,
+            cancel: issue && c.cancel,
+            balance: c.balance && has("balance_coupon"),
+            redemptions: c.redemptions && samples["redemptions"] == true,
+            reconcile: issue && c.reconcile,
+        }
+    }
+
+    /// How many steps the plan takes.
+    fn steps(&self) -> u64 {
+        let again = self.status && self.cancel;
+        [
+            self.products,
+            self.product.is_some(),
+            self.issue,
+            self.duplicate,
+            self.status,
+            self.resend,
+            self.cancel,
+            again,
+            self.balance,
+            self.redemptions,
+            self.reconcile,
+        ]
+        .into_iter()
+        .filter(|on| *on)
+        .count() as u64
+    }
+
+    /// Takes every step of the plan.
+    async fn tour(&self, tour: &mut Tour<'_>, adapter: &dyn Adapter) -> CliResult {
+        let vendor = self.factory.name;
+        let out = *tour.out();
+        if self.products {
+            let q = &self.samples["products"];
+            let mut query = ProductQuery::new();
+            query.brand = q["brand"].as_str().map(str::to_string);
+            query.category = q["category"].as_str().map(str::to_string);
+            tour.step(vendor, "products", adapter.products(&query), |r| {
+                let page = r?;
+                let first = page.items.first().ok_or_else(|| unexpected("the listing is empty"))?;
+                let total = page.total.map_or_else(|| "?".to_string(), |n| n.to_string());
+                Ok((
+                    format!(
+                        "{} of {total} products; first: {} at {}",
+                        page.items.len(),
+                        first.name,
+                        format::won(first.sale_price.or(first.price))
+                    ),
+                    (),
+                ))
+            })
+            .await?;
+        }
+        if let Some(id) = self.product {
+            tour.step(vendor, "product", adapter.product(id), |r| {
+                let p = r?;
+                if p.id != id {
+                    return Err(unexpected(format!("asked for product {id}, got {}", p.id)));
+                }
+                Ok((format!("{} ({}), {}", p.name, format::won(p.price), availability(&p)), ()))
+            })
+            .await?;
+        }
+        let mut issued: Option<(IssueRequest, Issued, KstDateTime)> = None;
+        if self.issue {
+            let request = issue_request(&self.samples["issue"])?;
+            let sent = time::now_kst();
+            let done = tour
+                .step(vendor, "issue", adapter.issue(&request), |r| {
+                    let i = r?;
+                    let order = i.order.clone().ok_or_else(|| unexpected("an issue without its order id"))?;
+                    if i.partner_ref != request.partner_ref {
+                        return Err(unexpected(format!("issued for reference {}, not ours", i.partner_ref)));
+                    }
+                    let pin = i.pin.as_ref().map_or_else(String::new, |p| format!(", PIN {}", out.pin(p)));
+                    let to = request.recipient.as_ref().map_or_else(String::new, |p| format!(", to {}", out.phone(p)));
+                    Ok((format!("order {order}{pin}, partner ref {}{to}", i.partner_ref), i))
+                })
+                .await?;
+            if self.duplicate {
+                tour.step(vendor, "issue, same reference", adapter.issue(&request), |r| {
+                    refused_as(r, ErrorKind::DuplicateReference)
+                })
+                .await?;
+            }
+            issued = Some((request, done, sent));
+        }
+        let coupon = match &issued {
+            Some((_, i, _)) => i.order.clone().map(CouponRef::Order),
+            None => sample_coupon(&self.samples["coupon"]),
+        };
+        if self.status {
+            let coupon = coupon.clone().ok_or_else(|| missing_sample(vendor, "coupon"))?;
+            tour.step(vendor, "status", adapter.status(&coupon), |r| match r? {
+                CouponStatus::Unused => Ok(("unused".to_string(), ())),
+                other => Err(unexpected(format!("expected unused, got {}", other.as_str()))),
+            })
+            .await?;
+        }
+        if let Some((_, i, _)) = &issued {
+            let order = i.order.clone().ok_or_else(|| unexpected("an issue without its order id"))?;
+            if self.resend {
+                tour.step(vendor, "resend", adapter.resend(&order), |r| {
+                    r?;
+                    Ok((format!("the message of order {order} was sent again"), ()))
+                })
+                .await?;
+            }
+            if self.cancel {
+                tour.step(vendor, "cancel", adapter.cancel(&order), |r| {
+                    r?;
+                    Ok((format!("order {order} cancelled"), ()))
+                })
+                .await?;
+                if self.status {
+                    tour.step(vendor, "status again", adapter.status(&CouponRef::Order(order.clone())), |r| match r? {
+                        s @ CouponStatus::Cancelled { .. } => Ok((s.as_str().to_string(), ())),
+                        other => Err(unexpected(format!("expected cancelled, got {}", other.as_str()))),
+                    })
+                    .await?;
+                }
+            }
+        }
+        if self.balance {
+            let coupon = sample_coupon(&self.samples["balance_coupon"])
+                .ok_or_else(|| missing_sample(vendor, "balance_coupon"))?;
+            tour.step(vendor, "balance", adapter.balance(&coupon), |r| {
+                let b = r?;
+                if b.remaining > b.total {
+                    return Err(unexpected(format!("{} left of {}", b.remaining, b.total)));
+                }
+                Ok((format!("{} of {} left", b.remaining, b.total), ()))
+            })
+            .await?;
+        }
+        if self.redemptions {
+            let today = time::today_kst();
+            tour.step(vendor, "redemptions", adapter.redemptions(today), |r| {
+                let report = r?;
+                if report.day != today {
+                    return Err(unexpected(format!("asked for {today}, got the report of {}", report.day)));
+                }
+                Ok((format!("{} redemption(s) on {today}", report.items.len()), ()))
+            })
+            .await?;
+        }
+        if let (true, Some((request, _, sent))) = (self.reconcile, &issued) {
+            let since = *sent - coupon::chrono::Duration::minutes(5);
+            tour.step(vendor, "reconcile", adapter.reconcile(request, since), |r| match r? {
+                Reconciliation::Issued(i) if i.partner_ref == request.partner_ref => {
+                    Ok((format!("issued: a coupon exists for partner ref {}", i.partner_ref), ()))
+                }
+                other => Err(unexpected(format!("expected issued, got {}", other.as_str()))),
+            })
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The request an emulator's `samples()["issue"]` describes, with a fresh reference.
+fn issue_request(sample: &Value) -> coupon::Result<IssueRequest> {
+    let text = |key: &str| sample[key].as_str().map(str::to_string);
+    let id = text("product_id").ok_or_else(|| Error::config("the sample issue has no product_id"))?;
+    let mut request = IssueRequest::new(id);
+    if let Some(phone) = text("recipient") {
+        request = request.recipient(PhoneNumber::parse_field("recipient", &phone)?);
+    }
+    if let Some(phone) = text("callback") {
+        request = request.callback(PhoneNumber::parse_field("callback", &phone)?);
+    }
+    request.product_name = text("product_name");
+    request.title = text("title");
+    request.message = text("message");
+    request.amount = sample["amount"].as_u64().map(Won);
+    Ok(request)
+}
+
+/// A coupon `{"product_id", "barcode"}` of the samples.
+fn sample_coupon(sample: &Value) -> Option<CouponRef> {
+    Some(CouponRef::barcode(sample["product_id"].as_str()?, sample["barcode"].as_str()?))
+}
+
+fn availability(p: &coupon::Product) -> &'static str {
+    if p.is_available() { "available" } else { "not available now" }
+}
+
+/// The samples lack what a step needs.
+fn missing_sample(vendor: &str, key: &str) -> Failure {
+    Error::config(format!("the sandbox's samples for {vendor} have no `{key}`")).into()
 }
 
 /// The steps taken so far, and how they are shown.
@@ -57,8 +306,8 @@ pub(crate) struct Tour<'a> {
 }
 
 impl<'a> Tour<'a> {
-    fn new(out: &'a Output) -> Self {
-        Self { out, steps: Vec::new(), bar: progress::bar(out, Some(STEPS), "demo") }
+    fn new(out: &'a Output, steps: u64) -> Self {
+        Self { out, steps: Vec::new(), bar: progress::bar(out, Some(steps), "demo") }
     }
 
     /// A line of narration (human mode only).
@@ -95,7 +344,7 @@ impl<'a> Tour<'a> {
             "ms": elapsed.as_millis() as u64,
         }));
         let line = format!(
-            "{number:>2}. {vendor:<10} {operation:<20} {} {text} ({})",
+            "{number:>2}. {vendor:<10} {operation:<22} {} {text} ({})",
             if ok { "✓" } else { "✗" },
             millis(elapsed)
         );
@@ -109,12 +358,11 @@ impl<'a> Tour<'a> {
         })
     }
 
-    fn finish(self, result: CliResult, total: Duration, base_url: &str) -> CliResult {
+    fn finish(self, result: CliResult, total: Duration, base_url: &str, vendors: &[&str]) -> CliResult {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
         result?;
-        let vendors = ["giftletter", "giftimbiz", "coufun"];
         let doc = json!({
             "sandbox": base_url,
             "steps": self.steps,
@@ -152,11 +400,6 @@ pub(crate) fn unexpected(what: impl Into<String>) -> Error {
     Error::new(ErrorKind::Protocol, what.into())
 }
 
-/// A fixture the tour needs is not in the sandbox's catalog.
-pub(crate) fn missing_fixture(what: &str) -> Failure {
-    Error::config(format!("the sandbox fixtures have no {what}")).into()
-}
-
 /// A refusal the step expects: passes with the vendor's code, fails on anything else.
 pub(crate) fn refused_as<T>(result: coupon::Result<T>, kind: ErrorKind) -> coupon::Result<(String, ())> {
     match result {
@@ -176,17 +419,16 @@ mod tests {
     #[tokio::test]
     async fn a_step_that_does_not_give_its_outcome_fails_the_demo_and_names_the_step() {
         let out = Output::new(true, false);
-        let mut tour = Tour::new(&out);
-        let passed = tour.step("giftletter", "status", async { Ok(1) }, |r| Ok((format!("got {}", r?), 7))).await;
+        let mut tour = Tour::new(&out, 3);
+        let passed = tour.step("acme", "status", async { Ok(1) }, |r| Ok((format!("got {}", r?), 7))).await;
         assert_eq!(passed.unwrap(), 7);
-        let wrong = tour.step("giftletter", "cancel", async { Ok(()) }, |r| refused_as(r, ErrorKind::AlreadyUsed));
+        let wrong = tour.step("acme", "cancel", async { Ok(()) }, |r| refused_as(r, ErrorKind::AlreadyUsed));
         let failure = wrong.await.unwrap_err();
         assert_eq!(failure.error.kind(), ErrorKind::Protocol);
-        assert_eq!(failure.hint.as_deref(), Some("demo step 2 (giftletter cancel) did not give the expected outcome"));
-        let broken =
-            tour.step("coufun", "status", async { Err::<(), _>(Error::new(ErrorKind::Timeout, "late")) }, |r| {
-                r.map(|()| (String::new(), ()))
-            });
+        assert_eq!(failure.hint.as_deref(), Some("demo step 2 (acme cancel) did not give the expected outcome"));
+        let broken = tour.step("acme", "status", async { Err::<(), _>(Error::new(ErrorKind::Timeout, "late")) }, |r| {
+            r.map(|()| (String::new(), ()))
+        });
         let failure = broken.await.unwrap_err();
         assert_eq!(
             crate::exit::code_for(&failure.error),
@@ -194,6 +436,50 @@ mod tests {
             "the call's own error decides the exit"
         );
         assert_eq!(tour.steps.iter().filter(|s| s["ok"] == false).count(), 2);
+    }
+
+    static ACME: AdapterFactory = AdapterFactory {
+        name: "acme",
+        summary: "an example",
+        capabilities: Capabilities {
+            issue: true,
+            issue_deduplicated: true,
+            cancel: true,
+            status: true,
+            balance: true,
+            ..Capabilities::NONE
+        },
+        config: &[],
+        build: |_| Err(Error::config("example only")),
+    };
+
+    #[test]
+    fn the_plan_takes_what_the_capabilities_offer_and_the_samples_feed() {
+        // products offered by the samples but not by the adapter; balance offered but no sample.
+        let samples = json!({"issue": {"product_id": "P1"}, "products": {}, "product": "P1"});
+        let plan = Plan::new(&ACME, &samples);
+        assert!(plan.issue && plan.duplicate && plan.status && plan.cancel);
+        assert!(!plan.products && plan.product.is_none() && !plan.balance && !plan.resend && !plan.reconcile);
+        // issue, issue again, status, cancel, status again
+        assert_eq!(plan.steps(), 5);
+        let nothing = json!({});
+        let plan = Plan::new(&ACME, &nothing);
+        assert_eq!(plan.steps(), 0, "no samples, no steps");
+        let barcode = json!({"coupon": {"product_id": "P", "barcode": "B"}, "balance_coupon": {"product_id": "P", "barcode": "C"}});
+        let plan = Plan::new(&ACME, &barcode);
+        assert_eq!(plan.steps(), 2, "status by the sample coupon, and its balance");
+    }
+
+    #[test]
+    fn a_sample_issue_becomes_a_request_with_a_fresh_reference() {
+        let sample = json!({"product_id": "P1", "product_name": "N", "amount": 940, "recipient": "010-1234-5678"});
+        let a = issue_request(&sample).unwrap();
+        let b = issue_request(&sample).unwrap();
+        assert_eq!((a.product_id.as_str(), a.product_name.as_deref()), ("P1", Some("N")));
+        assert_eq!(a.amount, Some(Won(940)));
+        assert!(a.recipient.is_some() && a.callback.is_none());
+        assert_ne!(a.partner_ref, b.partner_ref);
+        assert!(issue_request(&json!({})).is_err());
     }
 
     #[test]

@@ -5,23 +5,20 @@ mod gifticon;
 mod star;
 
 use clap::{Args, Subcommand, ValueEnum};
+use coupon::Result;
 use coupon::giftimbiz::wire::ListPage;
 use coupon::giftimbiz::{GiftOrder, Giftimbiz, GiftimbizConfig};
-use coupon::time::{self, KstDateTime};
-use coupon::{Error, Result};
 use futures_util::{Stream, TryStreamExt};
 use serde_json::json;
 
 use crate::failure::CliResult;
 use crate::output::Output;
 use crate::progress;
+use crate::when::{parse_since, since_for};
 
 use super::Ctx;
 
 const VENDOR: &str = "giftimbiz";
-
-/// How far before sending a buy its reconciliation looks, for the vendor's clock skew.
-const RECONCILE_MARGIN_MINUTES: i64 = 5;
 
 /// The GiftiMbiz commands.
 #[derive(Debug, Subcommand)]
@@ -251,7 +248,8 @@ impl From<OrderArg> for GiftOrder {
 
 /// Runs one GiftiMbiz command.
 pub async fn run(cmd: &GiftimbizCommand, ctx: &Ctx) -> CliResult {
-    let client = Giftimbiz::new(GiftimbizConfig::from_section(&ctx.section(VENDOR)?)?)?;
+    let config = GiftimbizConfig::from_section(&ctx.section(VENDOR)?).map_err(|e| crate::config::explain(VENDOR, e))?;
+    let client = Giftimbiz::new(config)?;
     let out = &ctx.out;
     match cmd {
         GiftimbizCommand::Token => {
@@ -293,18 +291,6 @@ pub async fn run(cmd: &GiftimbizCommand, ctx: &Ctx) -> CliResult {
     }
 }
 
-/// `--since`: `YYYY-MM-DD HH:MM:SS` in KST, or RFC 3339.
-fn parse_since(s: &str) -> Result<KstDateTime> {
-    time::parse_datetime(s)
-        .or_else(|| coupon::chrono::DateTime::parse_from_rfc3339(s.trim()).ok())
-        .ok_or_else(|| Error::invalid_field("since", "must be a time as \"YYYY-MM-DD HH:MM:SS\" (KST) or RFC 3339"))
-}
-
-/// The `--since` to pass to a reconcile command for a buy sent at `sent`.
-fn since_for(sent: KstDateTime) -> String {
-    (sent - coupon::chrono::Duration::minutes(RECONCILE_MARGIN_MINUTES)).format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
 /// Every page of a listing walk gathered into one page, with a progress bar on a terminal.
 async fn collect_pages<T>(
     pages: impl Stream<Item = Result<ListPage<T>>>,
@@ -330,18 +316,4 @@ async fn collect_pages<T>(
         b.finish_and_clear();
     }
     Ok((all, count))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn since_reads_kst_or_rfc3339_and_the_hint_leaves_a_margin() {
-        let t = parse_since("2026-11-02 14:03:22").unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-11-02T14:03:22+09:00");
-        assert_eq!(parse_since("2026-11-02T05:03:22+00:00").unwrap(), t);
-        assert_eq!(parse_since("yesterday").unwrap_err().field(), Some("since"));
-        assert_eq!(since_for(t), "2026-11-02 13:58:22");
-    }
 }

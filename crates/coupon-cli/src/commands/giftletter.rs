@@ -107,7 +107,9 @@ pub async fn run(cmd: &GiftletterCommand, ctx: &Ctx) -> CliResult {
 }
 
 fn client(ctx: &Ctx) -> Result<Giftletter> {
-    Giftletter::new(GiftletterConfig::from_section(&ctx.section(VENDOR)?)?)
+    Giftletter::new(
+        GiftletterConfig::from_section(&ctx.section(VENDOR)?).map_err(|e| crate::config::explain(VENDOR, e))?,
+    )
 }
 
 async fn issue(client: &Giftletter, args: &IssueArgs, ctx: &Ctx) -> CliResult {
@@ -124,7 +126,7 @@ async fn issue(client: &Giftletter, args: &IssueArgs, ctx: &Ctx) -> CliResult {
         reserved: args.reserved.clone(),
     };
     // Printed before sending, so a crash or a lost answer can still be traced by co_tid.
-    out.note(format!("giftletter issue: co_tid {co_tid}"));
+    out.before_sending(VENDOR, "issue", "co_tid", &co_tid);
     let reply = match client.send_epin(&request).await {
         Ok(Sent::Reply(reply)) => reply,
         Ok(Sent::ByEarlierAttempt { code }) => {

@@ -3,6 +3,7 @@
 mod adapters;
 pub mod coufun;
 mod demo;
+pub mod generic;
 pub mod giftimbiz;
 pub mod giftletter;
 mod sandbox;
@@ -36,9 +37,18 @@ impl Ctx {
 pub async fn run(cli: &Cli, out: &Output) -> CliResult {
     let ctx = Ctx { out: *out, config: cli.config.clone() };
     match &cli.command {
-        Command::Adapters => Ok(adapters::run(out)?),
+        Command::Adapters { markdown } => Ok(adapters::run(out, *markdown)?),
         Command::Sandbox { addr } => Ok(sandbox::run(*addr, out).await?),
         Command::Demo => demo::run(out).await,
+        Command::Issue(args) => generic::issue(args, &ctx).await,
+        Command::Cancel(args) => generic::cancel(args, &ctx).await,
+        Command::Resend(args) => generic::resend(args, &ctx).await,
+        Command::Status(args) => generic::status(args, &ctx).await,
+        Command::Balance(args) => generic::balance(args, &ctx).await,
+        Command::Products(args) => generic::products(args, &ctx).await,
+        Command::Product(args) => generic::product(args, &ctx).await,
+        Command::Redemptions(args) => generic::redemptions(args, &ctx).await,
+        Command::Reconcile(args) => generic::reconcile(args, &ctx).await,
         Command::Giftletter(cmd) => giftletter::run(cmd, &ctx).await,
         Command::Giftimbiz(cmd) => giftimbiz::run(cmd, &ctx).await,
         Command::Coufun(cmd) => coufun::run(cmd, &ctx).await,

@@ -13,11 +13,11 @@ pub async fn run(addr: SocketAddr, out: &Output) -> Result<()> {
     let running = Sandbox::bind(addr).await.map_err(sandbox_error)?;
     let doc = json!({
         "base_url": running.base_url(),
-        "vendors": {
-            "giftletter": running.vendor_url("giftletter"),
-            "giftimbiz": running.vendor_url("giftimbiz"),
-            "coufun": running.vendor_url("coufun"),
-        },
+        "vendors": running
+            .vendors()
+            .into_iter()
+            .map(|name| (name.to_string(), json!(running.vendor_url(name))))
+            .collect::<serde_json::Map<_, _>>(),
         "admin": format!("{}/_sandbox", running.base_url()),
         "config_toml": running.config_toml(),
     });

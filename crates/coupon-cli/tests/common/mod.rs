@@ -8,9 +8,11 @@ use std::io::Write;
 use std::path::Path;
 
 use assert_cmd::Command;
-use coupon_sandbox::credentials::{
-    GIFTIMBIZ_PARTNER_KEY, GIFTIMBIZ_PARTNER_TOKEN, GIFTIMBIZ_REFRESH_TOKEN, GIFTLETTER_AUTH_KEY,
+use coupon_sandbox::vendors::giftimbiz::credentials::{
+    PARTNER_KEY as GIFTIMBIZ_PARTNER_KEY, PARTNER_TOKEN as GIFTIMBIZ_PARTNER_TOKEN,
+    REFRESH_TOKEN as GIFTIMBIZ_REFRESH_TOKEN,
 };
+use coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY as GIFTLETTER_AUTH_KEY;
 use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Sandbox};
 use serde_json::Value;
 use tempfile::{NamedTempFile, TempDir};
@@ -201,4 +203,32 @@ pub fn error(doc: &Value, kind: &str) -> Value {
     }
     assert!(e["retryable"].is_boolean(), "{doc}");
     e.clone()
+}
+
+/// Splits a printed command (`coupon reconcile --vendor v --since "…"`) into arguments, without `coupon`.
+pub fn words(command: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, part) in command.split('"').enumerate() {
+        if i % 2 == 1 {
+            out.push(part.to_string());
+        } else {
+            out.extend(part.split_whitespace().map(str::to_string));
+        }
+    }
+    assert_eq!(out.first().map(String::as_str), Some("coupon"), "{command}");
+    out.remove(0);
+    out
+}
+
+/// Each installed adapter's name and capabilities, as `coupon adapters --json` lists them.
+pub fn adapters() -> Vec<(String, serde_json::Map<String, Value>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_in(dir.path(), None, &["adapters", "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    run.doc()["adapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_string(), a["capabilities"].as_object().unwrap().clone()))
+        .collect()
 }

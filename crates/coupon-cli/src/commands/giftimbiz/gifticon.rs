@@ -174,7 +174,7 @@ pub(super) async fn buy(
 ) -> CliResult {
     let partner_ref = reference.map_or_else(PartnerRef::generate, PartnerRef::new);
     let ids: Vec<&str> = listings.iter().map(String::as_str).collect();
-    out.note(format!("giftimbiz buy: partner ref {partner_ref}"));
+    out.before_sending(VENDOR, "buy", "partner ref", &partner_ref);
     let sent = time::now_kst();
     let receipt = match client.buy_gifticons(&ids, Won(cash), product, Some(partner_ref.clone())).await {
         Ok(r) => r,

@@ -156,7 +156,7 @@ pub(super) async fn buy(
         product: product.to_string(),
         partner_ref: Some(partner_ref.clone()),
     };
-    out.note(format!("giftimbiz star-buy: partner ref {partner_ref}"));
+    out.before_sending(VENDOR, "star-buy", "partner ref", &partner_ref);
     let sent = time::now_kst();
     let receipt = client.buy_starcoupon(&request).await.map_err(|e| buy_failure(e, &ids, sent))?;
     let doc = json!({

@@ -11,14 +11,14 @@ use super::answers::{self, Obj, euc_kr_text, report_line, result, status_only};
 use super::query::{Params, cp949_bytes};
 use super::store::{NewOrder, PinState};
 use super::{Giftletter, lock};
-use crate::credentials::{GIFTLETTER_AUTH_KEY, GIFTLETTER_CID};
+use super::credentials::{AUTH_KEY, CID};
 use crate::emulator::now_kst;
 
 /// `enc`: md5(auth key + cid + fields), lowercase hex.
 fn expected_enc(fields: &[&str]) -> String {
     let mut md5 = Md5::new();
-    md5.update(GIFTLETTER_AUTH_KEY.as_bytes());
-    md5.update(GIFTLETTER_CID.as_bytes());
+    md5.update(AUTH_KEY.as_bytes());
+    md5.update(CID.as_bytes());
     for f in fields {
         md5.update(f.as_bytes());
     }
@@ -27,7 +27,7 @@ fn expected_enc(fields: &[&str]) -> String {
 
 /// The partner is known and `enc` signs `fields` (case of the hex digits ignored).
 fn authorized(p: &Params, fields: &[&str]) -> bool {
-    p.get("cid") == Some(GIFTLETTER_CID) && p.get("enc").is_some_and(|e| e.eq_ignore_ascii_case(&expected_enc(fields)))
+    p.get("cid") == Some(CID) && p.get("enc").is_some_and(|e| e.eq_ignore_ascii_case(&expected_enc(fields)))
 }
 
 const MSG_PARAM: &str = "파라미터 오류";
@@ -211,7 +211,7 @@ fn catalog_gate(
     }
     match signed {
         Some(field) if !authorized(&p, &[p.get(field).unwrap_or("")]) => Err("C"),
-        None if p.get("cid") != Some(GIFTLETTER_CID) => Err("E"),
+        None if p.get("cid") != Some(CID) => Err("E"),
         Some(_) | None => Ok(p),
     }
 }
@@ -289,7 +289,7 @@ pub(crate) fn brand_image(gl: &Giftletter, raw: Option<&str>) -> Response {
 pub(crate) fn exchange_daily(gl: &Giftletter, raw: Option<&str>) -> Response {
     let store = lock(&gl.store);
     let Ok(p) = Params::parse(raw) else { return euc_kr_text(StatusCode::BAD_REQUEST, MSG_PARAM) };
-    if store.ip_allowlist || p.get("cid") != Some(GIFTLETTER_CID) {
+    if store.ip_allowlist || p.get("cid") != Some(CID) {
         return euc_kr_text(StatusCode::FORBIDDEN, MSG_IP);
     }
     let Some(day) = p.get("dt").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else {

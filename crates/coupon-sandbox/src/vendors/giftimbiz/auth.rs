@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 use http::HeaderMap;
 
 use super::Refusal;
-use crate::credentials::{
-    GIFTIMBIZ_PARTNER_ID, GIFTIMBIZ_PARTNER_KEY, GIFTIMBIZ_PARTNER_TOKEN, GIFTIMBIZ_REFRESH_TOKEN,
-};
+use super::credentials::{PARTNER_ID, PARTNER_KEY, PARTNER_TOKEN, REFRESH_TOKEN};
 
 /// The vendor's test account: everything works, purchases are not executed.
 pub(super) const TEST_PARTNER: &str = "devtest1";
@@ -45,13 +43,13 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The partner of a request, after the partner id and the two partner headers.
 fn partner(headers: &HeaderMap, partner_id: Option<&str>) -> Result<String, Refusal> {
     let id = partner_id.map(str::trim).unwrap_or("");
-    if id != GIFTIMBIZ_PARTNER_ID && id != TEST_PARTNER {
+    if id != PARTNER_ID && id != TEST_PARTNER {
         return Err(("TOKEN04", "사용할수 없는 파트너 회원아이디입니다."));
     }
-    if header(headers, "Partnerkey") != Some(GIFTIMBIZ_PARTNER_KEY) {
+    if header(headers, "Partnerkey") != Some(PARTNER_KEY) {
         return Err(("TOKEN06", "암호화된 토큰이 일치 하지 않습니다."));
     }
-    if header(headers, "Partnertoken") != Some(GIFTIMBIZ_PARTNER_TOKEN) {
+    if header(headers, "Partnertoken") != Some(PARTNER_TOKEN) {
         return Err(("TOKEN04", "사용할수 없는 파트너 회원아이디입니다."));
     }
     Ok(id.to_owned())
@@ -60,7 +58,7 @@ fn partner(headers: &HeaderMap, partner_id: Option<&str>) -> Result<String, Refu
 fn refresh_token(value: Option<&str>) -> Result<(), Refusal> {
     match value {
         None => Err(("TOKEN02", "리프레시 토큰값이 없음")),
-        Some(v) if v == GIFTIMBIZ_REFRESH_TOKEN => Ok(()),
+        Some(v) if v == REFRESH_TOKEN => Ok(()),
         Some(_) => Err(("TOKEN05", "리프레시 토큰값이 등록된 내용과 다릅니다.")),
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{Value, json};
 
 use super::Refusal;
-use super::catalog::{Catalog, StarCoupon};
+use super::catalog::{Catalog, Gifticon, StarCoupon};
 
 /// One gifticon bought (a buy of several `md_idx` records one per sale, sharing the `tid`).
 pub(super) struct GiftRecord {
@@ -40,6 +40,8 @@ pub(super) struct Shop {
     pub(super) stars: Vec<StarRecord>,
     /// Sales already sold, by `md_idx`, with the partner who bought them.
     pub(super) sold: HashMap<u32, String>,
+    /// Sales added by `POST /_sandbox/giftimbiz/listings`, after the catalog's.
+    pub(super) added: Vec<Gifticon>,
 }
 
 fn time(t: &DateTime<FixedOffset>) -> String {
@@ -66,6 +68,56 @@ impl Shop {
         500_000 + self.seq
     }
 
+    /// `GET /_sandbox/giftimbiz/issued`: every purchase (gifticon orders, one item per
+    /// `tid` with its sales; Starcoupons), oldest first. The API carries no partner
+    /// reference, so `partner_ref` is null; nothing is ever cancelled.
+    pub(super) fn issued(&self, catalog: &Catalog) -> Vec<Value> {
+        let mut items: Vec<(String, Value)> = Vec::new();
+        for r in &self.gifts {
+            if let Some((_, item)) = items.iter_mut().find(|(tid, _)| *tid == r.tid) {
+                if let Some(md) = item["md_idx"].as_array_mut() {
+                    md.push(json!(r.md_idx));
+                }
+                let cash = item["cash"].as_u64().unwrap_or(0) + r.cash;
+                item["cash"] = json!(cash);
+                item["used"] = json!(item["used"] == true && r.used_at.is_some());
+                continue;
+            }
+            let item = json!({
+                "partner_ref": null,
+                "order": r.tid,
+                "cancelled": false,
+                "kind": "gifticon",
+                "partner": r.partner,
+                "md_idx": [r.md_idx],
+                "cash": r.cash,
+                "bought_at": time(&r.bought_at),
+                "used": r.used_at.is_some(),
+            });
+            items.push((r.tid.clone(), item));
+        }
+        for r in &self.stars {
+            let coupon = catalog.star_coupons.get(r.coupon);
+            let item = json!({
+                "partner_ref": null,
+                "order": r.tid,
+                "cancelled": false,
+                "kind": "starcoupon",
+                "partner": r.partner,
+                "md_idx": coupon.map(|c| vec![c.md_idx]).unwrap_or_default(),
+                "msl_idx": coupon.map(|c| c.msl_idx),
+                "msc_idx": r.msc_idx,
+                "cash": r.cash,
+                "bought_at": time(&r.bought_at),
+                "used": r.used_at.is_some(),
+            });
+            items.push((r.tid.clone(), item));
+        }
+        // Order numbers grow with every purchase of either kind: their order is the purchase order.
+        items.sort_by(|(a, _), (b, _)| (a.len(), a).cmp(&(b.len(), b)));
+        items.into_iter().map(|(_, item)| item).collect()
+    }
+
     /// buyGifticonList: the partner's gifticons, newest first.
     pub(super) fn gift_list(&self, partner: &str, catalog: &Catalog, today: NaiveDate) -> Vec<Value> {
         self.gifts
@@ -73,7 +125,7 @@ impl Shop {
             .rev()
             .filter(|r| r.partner == partner)
             .map(|r| {
-                let g = catalog.gifticon(r.md_idx);
+                let g = catalog.gifticon(r.md_idx).or_else(|| self.added.iter().find(|g| g.md_idx == r.md_idx));
                 let (use_yn, use_date) = used(r.used_at.as_ref());
                 json!({
                     "tid": r.tid,

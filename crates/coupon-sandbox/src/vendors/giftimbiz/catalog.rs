@@ -78,10 +78,10 @@ impl Catalog {
     ///
     /// # Panics
     ///
-    /// When the embedded file does not have the shape `fixtures.rs` checks: a build
+    /// When the embedded file does not have the shape `fixture_tests.rs` checks: a build
     /// defect caught by the unit tests, never a consequence of a request.
     pub(super) fn from_fixtures(fixtures: &Value) -> Self {
-        Catalog::deserialize(fixtures).unwrap_or_else(|e| panic!("coupon-sandbox: giftimbiz.json shape: {e}"))
+        Catalog::deserialize(fixtures).unwrap_or_else(|e| panic!("coupon-sandbox: giftimbiz/fixtures.json shape: {e}"))
     }
 
     pub(super) fn brand(&self, mb_idx: u32) -> Option<&Brand> {
@@ -94,6 +94,30 @@ impl Catalog {
 
     pub(super) fn gifticon(&self, md_idx: u32) -> Option<&Gifticon> {
         self.gifticons.iter().find(|g| g.md_idx == md_idx)
+    }
+
+    /// [`Emulator::samples`](crate::Emulator::samples): the listing's first category,
+    /// the detail of its first sale (`"{gm_idx}:{md_idx}"`, as the SDK names products),
+    /// and the purchase of another sale (each sells once, so the detail stays available
+    /// after the purchase) at today's price.
+    pub(super) fn samples(&self) -> Value {
+        let mut samples = serde_json::Map::new();
+        let mut sales = self.gifticons.iter();
+        if let Some(shown) = sales.next() {
+            samples.insert("products".into(), json!({ "category": shown.mc_idx.to_string() }));
+            samples.insert("product".into(), json!(format!("{}:{}", shown.gm_idx, shown.md_idx)));
+        }
+        if let Some(bought) = sales.next() {
+            samples.insert(
+                "issue".into(),
+                json!({
+                    "product_id": bought.md_idx.to_string(),
+                    "product_name": bought.product,
+                    "amount": bought.disprice(),
+                }),
+            );
+        }
+        Value::Object(samples)
     }
 }
 

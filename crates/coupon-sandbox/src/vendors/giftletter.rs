@@ -21,11 +21,19 @@
 //! Admin routes under `/_sandbox/giftletter`: `POST /ip-allowlist` with
 //! `{"enabled": true}` makes every call answer as from an unregistered IP (`S002`,
 //! `STATUS I`, 403 on the report); `GET /coupons` lists the issued PINs with their
-//! state. `POST /_sandbox/redeem` takes the 12-digit PIN as `id`.
+//! state; `GET /issued` lists them by partner reference
+//! (`{"items": [{"partner_ref": co_tid, "order": order_id, "cancelled", "goods_id", "epin",
+//! "state", "issued_at"}]}`), oldest first. `POST /_sandbox/redeem` takes the 12-digit
+//! PIN as `id`.
+//!
+//! The partner credentials it accepts are [`credentials`]; the catalog is
+//! `giftletter/fixtures.json`.
 
 mod answers;
 mod catalog;
 mod endpoints;
+#[cfg(test)]
+mod fixture_tests;
 mod query;
 mod store;
 
@@ -47,6 +55,23 @@ use store::{PinState, Store};
 /// Route prefix and admin name.
 const NAME: &str = "giftletter";
 
+/// The catalog: brands, goods, shops.
+const FIXTURES: &str = include_str!("giftletter/fixtures.json");
+
+/// The partner credentials the emulator accepts, and its configuration section
+/// carries. Public knowledge: the sandbox guards nothing.
+pub mod credentials {
+    /// Partner id (`cid`).
+    pub const CID: &str = "sandbox";
+    /// Authentication key, the secret mixed into every `enc` MD5.
+    pub const AUTH_KEY: &str = "sandbox-key";
+}
+
+/// The built-in Giftletter emulator, fresh.
+pub(crate) fn emulator() -> Arc<dyn Emulator> {
+    Arc::new(Giftletter::new())
+}
+
 /// The Giftletter emulator.
 pub(crate) struct Giftletter {
     fixtures: Value,
@@ -63,7 +88,7 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
 impl Giftletter {
     /// A fresh emulator over the embedded catalog.
     pub(crate) fn new() -> Self {
-        let fixtures = fixtures::parse(NAME, fixtures::GIFTLETTER);
+        let fixtures = fixtures::parse(NAME, FIXTURES);
         let catalog = Catalog::from_fixtures(&fixtures);
         Self { fixtures, catalog, store: Mutex::default() }
     }
@@ -116,6 +141,11 @@ async fn set_ip_allowlist(State(gl): Gl, body: Bytes) -> Result<axum::Json<Value
     Ok(axum::Json(json!({ "enabled": req.enabled })))
 }
 
+async fn issued(State(gl): Gl) -> axum::Json<Value> {
+    let items: Vec<Value> = lock(&gl.store).orders().iter().map(store::Order::issued).collect();
+    axum::Json(json!({ "items": items }))
+}
+
 async fn coupons(State(gl): Gl) -> axum::Json<Value> {
     let list: Vec<Value> = lock(&gl.store).orders().iter().map(store::Order::describe).collect();
     axum::Json(json!({ "coupons": list }))
@@ -141,6 +171,22 @@ impl Emulator for Giftletter {
 
     fn fixtures(&self) -> Value {
         self.fixtures.clone()
+    }
+
+    fn config_section(&self, vendor_url: &str) -> String {
+        let (cid, auth_key) = (credentials::CID, credentials::AUTH_KEY);
+        format!(
+            r#"[{NAME}]
+base_url = "{vendor_url}"
+exchange_url = "{vendor_url}/mn_compare/ExchangeDaily.aspx"
+cid = "{cid}"
+auth_key = "{auth_key}"
+"#
+        )
+    }
+
+    fn samples(&self) -> Value {
+        self.catalog.samples()
     }
 
     fn reset(&self) {
@@ -183,7 +229,41 @@ impl Emulator for Giftletter {
             Router::new()
                 .route("/ip-allowlist", post(set_ip_allowlist))
                 .route("/coupons", get(coupons))
+                .route("/issued", get(issued))
                 .with_state(self),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_section_is_the_adapter_configuration() {
+        let expected = r#"[giftletter]
+base_url = "http://127.0.0.1:8089/giftletter"
+exchange_url = "http://127.0.0.1:8089/giftletter/mn_compare/ExchangeDaily.aspx"
+cid = "sandbox"
+auth_key = "sandbox-key"
+"#;
+        assert_eq!(Giftletter::new().config_section("http://127.0.0.1:8089/giftletter"), expected);
+    }
+
+    #[test]
+    fn samples_name_an_issuable_goods_of_the_catalog() {
+        let emu = Giftletter::new();
+        let s = emu.samples();
+        assert_eq!(s["issue"]["product_id"], "0000000582");
+        assert_eq!(s["product"], s["issue"]["product_id"]);
+        let goods = emu.catalog.goods(s["product"].as_str().unwrap()).expect("a goods of the catalog");
+        assert!(goods.status == "Y" && goods.status_supported && !goods.exchange_day_only);
+        assert_eq!(s["products"], json!({ "brand": goods.brand_id.to_string() }));
+        for field in ["recipient", "callback", "title", "message"] {
+            assert!(s["issue"][field].as_str().is_some_and(|v| !v.is_empty()), "{field}");
+        }
+        assert!(s["issue"].get("amount").is_none(), "Giftletter checks no amount");
+        assert_eq!(s["redemptions"], true);
+        assert!(s.get("coupon").is_none() && s.get("balance_coupon").is_none());
     }
 }

@@ -1,7 +1,7 @@
-//! The Giftletter catalog (`fixtures/giftletter.json`), typed for the handlers.
+//! The Giftletter catalog (`giftletter/fixtures.json`), typed for the handlers.
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A brand (`getBrandImage`, `BRAND_*` fields).
 #[derive(Debug, Clone, Deserialize)]
@@ -51,7 +51,7 @@ impl Catalog {
     /// When the embedded file does not have the catalog's shape: a build defect
     /// caught by the fixture tests, never a consequence of a request.
     pub(crate) fn from_fixtures(value: &Value) -> Self {
-        Self::deserialize(value).unwrap_or_else(|e| panic!("coupon-sandbox: fixtures/giftletter.json: {e}"))
+        Self::deserialize(value).unwrap_or_else(|e| panic!("coupon-sandbox: giftletter/fixtures.json: {e}"))
     }
 
     pub(crate) fn brand(&self, brand_id: u64) -> Option<&Brand> {
@@ -60,5 +60,28 @@ impl Catalog {
 
     pub(crate) fn goods(&self, goods_id: &str) -> Option<&Goods> {
         self.goods.iter().find(|g| g.goods_id == goods_id)
+    }
+
+    /// The goods a tour issues: the first that can be issued, answers its status and
+    /// is redeemed with a time (so every step of a tour has something to show).
+    pub(crate) fn sample_goods(&self) -> Option<&Goods> {
+        self.goods.iter().find(|g| g.status == "Y" && g.status_supported && !g.exchange_day_only)
+    }
+
+    /// [`Emulator::samples`](crate::Emulator::samples): issue, list by brand, detail, report.
+    pub(crate) fn samples(&self) -> Value {
+        let Some(g) = self.sample_goods() else { return json!({ "redemptions": true }) };
+        json!({
+            "issue": {
+                "product_id": g.goods_id,
+                "recipient": "010-1234-5678",
+                "callback": "1588-1234",
+                "title": "선물이 도착했어요",
+                "message": format!("coupon sandbox: {}", g.goods_name),
+            },
+            "products": { "brand": g.brand_id.to_string() },
+            "product": g.goods_id,
+            "redemptions": true,
+        })
     }
 }

@@ -38,35 +38,11 @@ pub(crate) fn decode_text(bytes: &[u8]) -> String {
     EUC_KR.decode_without_bom_handling(bytes).0.into_owned()
 }
 
+/// `+` is a space, then `%XY` is a byte; a `%` not followed by two hex digits stays as
+/// it is (the `percent-encoding` crate's reading).
 fn percent_decode(input: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        match input[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = input.get(i + 1..i + 3).and_then(|h| Some(hex_value(h[0])? << 4 | hex_value(h[1])?));
-                if let Some(byte) = hex {
-                    out.push(byte);
-                    i += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    out
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    let spaced: Vec<u8> = input.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
+    percent_encoding::percent_decode(&spaced).collect()
 }
 
 #[cfg(test)]
@@ -90,5 +66,12 @@ mod tests {
         let f = Form::parse(b"%C4%ED%C6%F9=1&x=%4");
         assert_eq!(f.raw("쿠폰"), Some(&b"1"[..]));
         assert_eq!(f.raw("x"), Some(&b"%4"[..]));
+    }
+
+    #[test]
+    fn a_lone_percent_stays_and_what_follows_is_still_read() {
+        assert_eq!(percent_decode(b"%4%41"), b"%4A");
+        assert_eq!(percent_decode(b"%%41+%2B%"), b"%A +%");
+        assert_eq!(percent_decode(b"%g1%fF"), b"%g1\xff");
     }
 }

@@ -65,7 +65,7 @@ impl fmt::Debug for OrderRecord {
 /// No record at all writes a success with no order fields (the emulator never does).
 ///
 /// ```
-/// use coupon_sandbox::coufun::{write_status_xml, OrderRecord};
+/// use coupon_sandbox::vendors::coufun::{write_status_xml, OrderRecord};
 /// let record = OrderRecord {
 ///     coupon_type: "AMOUNT".into(), order_date: "20230915".into(), status: "000".into(),
 ///     receiver_mobile: "01012345678".into(), barcode_num: "ABC1234567890".into(),
@@ -95,7 +95,7 @@ pub fn write_status_xml(records: &[OrderRecord]) -> Vec<u8> {
 /// A failure answer, as the document's example: `RESULT_CODE` and `RESULT_MSG` only.
 ///
 /// ```
-/// let xml = coupon_sandbox::coufun::write_error_xml("99", "존재하지 않는 쿠폰번호입니다.");
+/// let xml = coupon_sandbox::vendors::coufun::write_error_xml("99", "존재하지 않는 쿠폰번호입니다.");
 /// let (text, _, bad) = encoding_rs::EUC_KR.decode(&xml);
 /// assert!(!bad && text.contains("<RESULT_MSG>존재하지 않는 쿠폰번호입니다.</RESULT_MSG>"));
 /// ```

@@ -9,7 +9,7 @@
 //!   fields: flat for one order, repeated `<ORDER_INFO>` blocks for several;
 //! - failure: `RESULT_CODE` `99` and a Korean `RESULT_MSG` (the document's failure
 //!   example; its full code table is a separate document): a missing or over-long
-//!   field, a `POC_ID` other than [`crate::credentials::COUFUN_POC_ID`], an unknown
+//!   field, a `POC_ID` other than [`credentials::POC_ID`], an unknown
 //!   barcode, or a barcode of another product.
 //!
 //! The form is read from the body only (the document says POST), in EUC-KR.
@@ -24,6 +24,8 @@
 //! The writer is public ([`write_status_xml`], [`write_error_xml`]) so clients can
 //! test their parser against this reading of the document.
 
+#[cfg(test)]
+mod fixture_tests;
 mod form;
 mod xml;
 
@@ -38,8 +40,7 @@ use http::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::credentials::COUFUN_POC_ID;
-use crate::emulator::{Emulator, RedeemRequest};
+use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
 
@@ -47,6 +48,21 @@ pub use xml::{FAILURE, OrderRecord, SUCCESS, write_error_xml, write_status_xml};
 
 /// Route prefix and admin name.
 const NAME: &str = "coufun";
+
+/// The catalog: goods and the coupons sold of them.
+const FIXTURES: &str = include_str!("coufun/fixtures.json");
+
+/// The customer id the emulator accepts, and its configuration section carries.
+/// Public knowledge: the sandbox guards nothing.
+pub mod credentials {
+    /// Customer id (`POC_ID`).
+    pub const POC_ID: &str = "SANDBOX";
+}
+
+/// The built-in COUFUN emulator, fresh.
+pub(crate) fn emulator() -> Arc<dyn Emulator> {
+    Arc::new(Coufun::new())
+}
 /// The inquiry's path below the prefix.
 pub const PATH: &str = "/b2c_api/coufunPartAmountStatus.do";
 /// The answer's content type.
@@ -56,7 +72,7 @@ const FIELDS: [(&str, usize); 3] = [("POC_ID", 10), ("GOODS_ID", 10), ("BARCODE_
 /// The shop named in a redemption when the request names none.
 const DEFAULT_BRANCH: &str = "쿠펀 제휴매장 강남점";
 
-/// The catalog, typed (`fixtures/coufun.json`).
+/// The catalog, typed (`coufun/fixtures.json`).
 #[derive(Clone, Debug, Deserialize)]
 struct Catalog {
     goods: Vec<Goods>,
@@ -94,8 +110,29 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The first coupon of this type whose current order is unused (`000`) and valid
+    /// on `today` (`YYYYMMDD`), with some balance left for a stored-value one, as
+    /// `{"product_id", "barcode"}`.
+    fn sample_coupon(&self, coupon_type: &str, today: &str) -> Option<Value> {
+        self.coupons.iter().find_map(|c| {
+            let o = c.current()?;
+            let usable = self.coupon_type(&c.goods_id) == coupon_type
+                && o.status == "000"
+                && o.valid_end_date.as_str() >= today
+                && o.remain_amount.is_none_or(|left| left > 0);
+            usable.then(|| json!({ "product_id": c.goods_id, "barcode": c.barcode_num }))
+        })
+    }
+}
+
 impl Coupon {
     /// The order that says what the coupon is now: the latest by order date.
+    fn current(&self) -> Option<&Order> {
+        self.orders.iter().enumerate().max_by_key(|(i, o)| (o.order_date.as_str(), *i)).map(|(_, o)| o)
+    }
+
+    /// [`current`](Self::current), to change it.
     fn current_mut(&mut self) -> Option<&mut Order> {
         self.orders.iter_mut().enumerate().max_by_key(|(i, o)| (o.order_date.clone(), *i)).map(|(_, o)| o)
     }
@@ -116,9 +153,9 @@ impl Coufun {
     /// When the embedded catalog does not have the typed shape: a build defect caught
     /// by the fixture tests, never a consequence of a request.
     pub(crate) fn new() -> Self {
-        let fixtures = fixtures::parse(NAME, fixtures::COUFUN);
+        let fixtures = fixtures::parse(NAME, FIXTURES);
         let catalog: Catalog = serde_json::from_value(fixtures.clone())
-            .unwrap_or_else(|e| panic!("coupon-sandbox: embedded fixtures/{NAME}.json has the wrong shape: {e}"));
+            .unwrap_or_else(|e| panic!("coupon-sandbox: embedded {NAME}/fixtures.json has the wrong shape: {e}"));
         Self { fixtures, state: Mutex::new(catalog.clone()), catalog }
     }
 
@@ -142,7 +179,7 @@ impl Coufun {
             }
         }
         let [poc_id, goods_id, barcode] = [&values[0], &values[1], &values[2]];
-        if poc_id != COUFUN_POC_ID {
+        if poc_id != credentials::POC_ID {
             return write_error_xml(FAILURE, "등록되지 않은 고객사 ID(POC_ID)입니다.");
         }
         let state = self.state();
@@ -194,6 +231,27 @@ impl Emulator for Coufun {
 
     fn fixtures(&self) -> Value {
         self.fixtures.clone()
+    }
+
+    fn config_section(&self, vendor_url: &str) -> String {
+        let poc_id = credentials::POC_ID;
+        format!("[{NAME}]\nbase_url = \"{vendor_url}\"\npoc_id = \"{poc_id}\"\n")
+    }
+
+    /// No issue (COUFUN's document covers the inquiry only): `status` of an unused
+    /// exchange voucher and `balance` of a stored-value coupon with some left, both from
+    /// the fixture catalog (as after a reset).
+    fn samples(&self) -> Value {
+        let today = now_kst().format("%Y%m%d").to_string();
+        let state = &self.catalog;
+        let mut samples = serde_json::Map::new();
+        if let Some(coupon) = state.sample_coupon("BARCODE", &today) {
+            samples.insert("coupon".into(), coupon);
+        }
+        if let Some(coupon) = state.sample_coupon("AMOUNT", &today) {
+            samples.insert("balance_coupon".into(), coupon);
+        }
+        Value::Object(samples)
     }
 
     fn reset(&self) {
@@ -272,6 +330,29 @@ mod tests {
 
     fn ask(emu: &Coufun, body: &str) -> String {
         text(&emu.inquire(body.as_bytes()))
+    }
+
+    #[test]
+    fn config_section_is_the_adapter_configuration() {
+        let expected = "[coufun]\nbase_url = \"http://127.0.0.1:8089/coufun\"\npoc_id = \"SANDBOX\"\n";
+        assert_eq!(Coufun::new().config_section("http://127.0.0.1:8089/coufun"), expected);
+    }
+
+    #[test]
+    fn samples_are_unused_coupons_the_inquiry_answers() {
+        let emu = Coufun::new();
+        let s = emu.samples();
+        assert_eq!(s["coupon"], json!({ "product_id": "CF10000123", "barcode": "912605117340" }));
+        assert_eq!(s["balance_coupon"], json!({ "product_id": "CF20001000", "barcode": "ABC1234567890" }));
+        for (key, kind) in [("coupon", "BARCODE"), ("balance_coupon", "AMOUNT")] {
+            let (goods, barcode) = (s[key]["product_id"].as_str().unwrap(), s[key]["barcode"].as_str().unwrap());
+            let xml = ask(&emu, &format!("POC_ID=SANDBOX&GOODS_ID={goods}&BARCODE_NUM={barcode}"));
+            assert!(xml.contains("<STATUS>000</STATUS>"), "{key}: {xml}");
+            assert!(xml.contains(&format!("<COUPON_TYPE>{kind}</COUPON_TYPE>")), "{key}: {xml}");
+        }
+        for absent in ["issue", "products", "product", "redemptions"] {
+            assert!(s.get(absent).is_none(), "{absent}");
+        }
     }
 
     #[test]

@@ -55,6 +55,26 @@ impl Order {
     }
 }
 
+impl Order {
+    /// An item of `GET /_sandbox/giftletter/issued`: by partner reference (`co_tid`).
+    pub(crate) fn issued(&self) -> Value {
+        let state = match &self.state {
+            PinState::Unused => "unused",
+            PinState::Used { .. } => "used",
+            PinState::Cancelled { .. } => "cancelled",
+        };
+        json!({
+            "partner_ref": self.co_tid,
+            "order": self.order_id,
+            "cancelled": matches!(self.state, PinState::Cancelled { .. }),
+            "goods_id": self.goods_id,
+            "epin": self.epin,
+            "state": state,
+            "issued_at": self.issued_at.to_rfc3339(),
+        })
+    }
+}
+
 /// Everything requests change; `reset` puts back `Store::default()`.
 #[derive(Debug, Default)]
 pub(crate) struct Store {

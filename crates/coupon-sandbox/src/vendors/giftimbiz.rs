@@ -38,11 +38,22 @@
 //! Admin routes under `/_sandbox/giftimbiz/`: `POST token-lifetime` `{"seconds": n}`
 //! (tokens issued from then on), `POST expire-tokens` with an optional
 //! `{"code": "T1"|"TOKEN07"}` (every token issued so far expires now and answers that
-//! code). `POST /_sandbox/redeem` takes the purchase's `tid` (gifticon or Starcoupon)
+//! code), `GET issued` (every purchase, oldest first: `{"items": [{"partner_ref": null,
+//! "order": tid, "cancelled": false, "kind": "gifticon"|"starcoupon", "partner",
+//! "md_idx": [...], "cash", "bought_at", "used", ...}]}`; the API carries no partner
+//! reference), `POST listings` `{"count": n, "price": p?}` (each sale sells once: adds
+//! `n` fresh sales, copies of the catalog's in turn with new `md_idx`, at today's price
+//! `p` when given; answers `{"md_idx": [...], "listings": [listAll items]}`; a reset
+//! removes them). `POST /_sandbox/redeem` takes the purchase's `tid` (gifticon or Starcoupon)
 //! and marks it used.
+//!
+//! The partner credentials it accepts are [`credentials`]; the catalog is
+//! `giftimbiz/fixtures.json`.
 
 mod auth;
 mod catalog;
+#[cfg(test)]
+mod fixture_tests;
 mod qr;
 mod shop;
 
@@ -61,7 +72,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use self::auth::{TEST_PARTNER, Tokens};
-use self::catalog::Catalog;
+use self::catalog::{Catalog, Gifticon};
 use self::shop::{GiftRecord, Shop, StarRecord};
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
@@ -69,6 +80,27 @@ use crate::fixtures;
 
 /// Route prefix and admin name.
 const NAME: &str = "giftimbiz";
+
+/// The catalog: categories, brands, gifticon sales, Starcoupons.
+const FIXTURES: &str = include_str!("giftimbiz/fixtures.json");
+
+/// The partner credentials the emulator accepts, and its configuration section
+/// carries. Public knowledge: the sandbox guards nothing.
+pub mod credentials {
+    /// Partner id (`partner_id` query parameter).
+    pub const PARTNER_ID: &str = "sandbox";
+    /// Partner key (`Partnerkey` header).
+    pub const PARTNER_KEY: &str = "sandbox-partner-key";
+    /// Partner token (`Partnertoken` header).
+    pub const PARTNER_TOKEN: &str = "sandbox-partner-token";
+    /// Refresh token (`x-refresh-token` / `Refresh-Token` headers).
+    pub const REFRESH_TOKEN: &str = "sandbox-refresh-token";
+}
+
+/// The built-in GiftiMbiz emulator, fresh.
+pub(crate) fn emulator() -> Arc<dyn Emulator> {
+    Arc::new(Giftimbiz::new())
+}
 
 /// A refusal: the vendor's code and message.
 type Refusal = (&'static str, &'static str);
@@ -78,6 +110,8 @@ const DEFAULT_LIMIT: usize = 10;
 const MAX_LIMIT: usize = 100;
 /// starListAll has no `limit`: pages of this many.
 const STAR_PAGE: usize = 10;
+/// How many sales the admin route may add until a reset.
+const MAX_ADDED: usize = 100_000;
 
 /// The GiftiMbiz emulator.
 pub(crate) struct Giftimbiz {
@@ -169,9 +203,60 @@ fn paged(items: Vec<Value>, page: usize, limit: usize) -> Value {
 impl Giftimbiz {
     /// A fresh emulator over the embedded catalog.
     pub(crate) fn new() -> Self {
-        let fixtures = fixtures::parse(NAME, fixtures::GIFTIMBIZ);
+        let fixtures = fixtures::parse(NAME, FIXTURES);
         let catalog = Catalog::from_fixtures(&fixtures);
         Self { fixtures, catalog, state: Mutex::default() }
+    }
+
+    /// Every gifticon sale: the catalog's, then those the admin route added.
+    fn gifticons<'a>(&'a self, shop: &'a Shop) -> impl Iterator<Item = &'a Gifticon> + 'a {
+        self.catalog.gifticons.iter().chain(&shop.added)
+    }
+
+    fn gifticon<'a>(&'a self, shop: &'a Shop, md_idx: u32) -> Option<&'a Gifticon> {
+        self.gifticons(shop).find(|g| g.md_idx == md_idx)
+    }
+
+    /// `POST /_sandbox/giftimbiz/listings`: `count` fresh sales, each a copy of a catalog
+    /// sale (in turn) with a new `md_idx`, at `price` now when given.
+    fn add_listings(&self, req: &AddListings) -> Result<Value, AdminError> {
+        if req.count == 0 || req.count > MAX_ADDED {
+            return Err(AdminError::BadRequest(format!("count must be within 1..={MAX_ADDED}, got {}", req.count)));
+        }
+        if req.price == Some(0) {
+            return Err(AdminError::BadRequest("price must be at least 1".into()));
+        }
+        let mut state = lock(&self.state);
+        let shop = &mut state.shop;
+        if shop.added.len() + req.count > MAX_ADDED {
+            return Err(AdminError::BadRequest(format!("at most {MAX_ADDED} listings can be added until a reset")));
+        }
+        let mut next = self.gifticons(shop).map(|g| g.md_idx).max().unwrap_or(0);
+        let today = Self::today();
+        let mut listings = Vec::with_capacity(req.count);
+        for i in 0..req.count {
+            let templates = &self.catalog.gifticons;
+            let Some(template) = templates.get((shop.added.len() + i) % templates.len().max(1)) else {
+                return Err(AdminError::Conflict("the catalog has no gifticon to copy".into()));
+            };
+            next += 1;
+            let mut g = template.clone();
+            g.md_idx = next;
+            if let Some(price) = req.price {
+                // Over 60 days left: the first tier is the price now; the list price and
+                // the later tiers keep the document's order (list > tier 1 > 2 > 3).
+                g.endtime_days_from_now = 90;
+                g.sell_price1 = price;
+                g.sell_price2 = price - price / 10;
+                g.sell_price3 = price - price / 5;
+                g.price = price + price / 5;
+            }
+            listings.push(g);
+        }
+        let rendered: Vec<Value> = listings.iter().map(|g| g.listing_json(&self.catalog, today)).collect();
+        let md_idx: Vec<u32> = listings.iter().map(|g| g.md_idx).collect();
+        shop.added.extend(listings);
+        Ok(json!({ "md_idx": md_idx, "listings": rendered }))
     }
 
     fn today() -> NaiveDate {
@@ -265,9 +350,7 @@ impl Giftimbiz {
         }
         let (code, bcode, word) = (req.query("CODE"), req.query("BCODE"), req.query("word"));
         let mut items: Vec<_> = self
-            .catalog
-            .gifticons
-            .iter()
+            .gifticons(shop)
             .filter(|g| !shop.sold.contains_key(&g.md_idx))
             .filter(|g| code.is_none_or(|k| k == g.mc_idx.to_string()))
             .filter(|g| bcode.is_none_or(|k| k == g.mb_idx.to_string()))
@@ -296,17 +379,13 @@ impl Giftimbiz {
         let code = required(req.body("CODE"))?;
         let dcode = required(req.body("DCODE"))?;
         let g = self
-            .catalog
-            .gifticons
-            .iter()
+            .gifticons(shop)
             .find(|g| g.gm_idx.to_string() == code && g.md_idx.to_string() == dcode)
             .filter(|g| !shop.sold.contains_key(&g.md_idx))
             .ok_or(("M", "존재하지 않는 상품입니다."))?;
         let today = Self::today();
         let eq_brand: Vec<Value> = self
-            .catalog
-            .gifticons
-            .iter()
+            .gifticons(shop)
             .filter(|o| o.mb_idx == g.mb_idx && o.md_idx != g.md_idx && !shop.sold.contains_key(&o.md_idx))
             .take(4)
             .map(|o| o.detail_json(&self.catalog, today))
@@ -318,15 +397,16 @@ impl Giftimbiz {
         let cash = number::<u64>(Some(required(req.body("cash"))?))?.ok_or(MISSING)?;
         let md_list = required(req.body("md_idx"))?;
         required(req.body("product"))?;
-        let mut sales = Vec::new();
+        // (md_idx, price now) of each sale bought.
+        let mut sales: Vec<(u32, u64)> = Vec::new();
         for item in md_list.split('|') {
             let g = item
                 .trim()
                 .parse::<u32>()
                 .ok()
-                .and_then(|md| self.catalog.gifticon(md))
+                .and_then(|md| self.gifticon(shop, md))
                 .ok_or(("PD", "상품검증실패"))?;
-            if sales.iter().any(|s: &&catalog::Gifticon| s.md_idx == g.md_idx) {
+            if sales.iter().any(|(md, _)| *md == g.md_idx) {
                 return Err(("PD", "상품검증실패"));
             }
             match shop.sold.get(&g.md_idx) {
@@ -334,21 +414,21 @@ impl Giftimbiz {
                 Some(_) => return Err(("PD", "이미 판매된 상품입니다.")),
                 None => {}
             }
-            sales.push(g);
+            sales.push((g.md_idx, g.disprice()));
         }
-        if sales.iter().map(|g| g.disprice()).sum::<u64>() != cash {
+        if sales.iter().map(|(_, price)| price).sum::<u64>() != cash {
             return Err(("PL", "잘못된 상품금액결제"));
         }
         let now = now_kst();
         let tid = shop.next_tid(&now);
         if partner != TEST_PARTNER {
-            for g in sales {
-                shop.sold.insert(g.md_idx, partner.to_owned());
+            for (md_idx, price) in sales {
+                shop.sold.insert(md_idx, partner.to_owned());
                 shop.gifts.push(GiftRecord {
                     tid: tid.clone(),
                     partner: partner.to_owned(),
-                    md_idx: g.md_idx,
-                    cash: g.disprice(),
+                    md_idx,
+                    cash: price,
                     bought_at: now,
                     used_at: None,
                 });
@@ -494,6 +574,13 @@ struct Lifetime {
     seconds: u64,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddListings {
+    count: usize,
+    price: Option<u64>,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Expire {
@@ -537,6 +624,23 @@ impl Emulator for Giftimbiz {
         self.fixtures.clone()
     }
 
+    fn config_section(&self, vendor_url: &str) -> String {
+        use credentials::{PARTNER_ID, PARTNER_KEY, PARTNER_TOKEN, REFRESH_TOKEN};
+        format!(
+            r#"[{NAME}]
+base_url = "{vendor_url}"
+partner_id = "{PARTNER_ID}"
+partner_key = "{PARTNER_KEY}"
+partner_token = "{PARTNER_TOKEN}"
+refresh_token = "{REFRESH_TOKEN}"
+"#
+        )
+    }
+
+    fn samples(&self) -> Value {
+        self.catalog.samples()
+    }
+
     fn reset(&self) {
         *lock(&self.state) = State::default();
     }
@@ -577,8 +681,24 @@ impl Emulator for Giftimbiz {
 
     fn admin_router(self: Arc<Self>) -> Option<Router> {
         let expire = Arc::clone(&self);
+        let issued = Arc::clone(&self);
+        let listings = Arc::clone(&self);
         Some(
             Router::new()
+                .route(
+                    "/issued",
+                    get(move || async move {
+                        let state = lock(&issued.state);
+                        axum::Json(json!({ "items": state.shop.issued(&issued.catalog) }))
+                    }),
+                )
+                .route(
+                    "/listings",
+                    post(move |body: Bytes| async move {
+                        let req: AddListings = json_body(&body, None)?;
+                        listings.add_listings(&req).map(axum::Json)
+                    }),
+                )
                 .route(
                     "/token-lifetime",
                     post(move |body: Bytes| async move {
@@ -605,5 +725,38 @@ impl Emulator for Giftimbiz {
                     }),
                 ),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_section_is_the_adapter_configuration() {
+        let expected = r#"[giftimbiz]
+base_url = "http://127.0.0.1:8089/giftimbiz"
+partner_id = "sandbox"
+partner_key = "sandbox-partner-key"
+partner_token = "sandbox-partner-token"
+refresh_token = "sandbox-refresh-token"
+"#;
+        assert_eq!(Giftimbiz::new().config_section("http://127.0.0.1:8089/giftimbiz"), expected);
+    }
+
+    #[test]
+    fn samples_buy_one_sale_at_todays_price_and_show_another() {
+        let emu = Giftimbiz::new();
+        let s = emu.samples();
+        let (gm, md) = s["product"].as_str().unwrap().split_once(':').expect("\"{gm_idx}:{md_idx}\"");
+        let shown = emu.catalog.gifticon(md.parse().unwrap()).expect("a sale of the catalog");
+        assert_eq!(gm, shown.gm_idx.to_string());
+        assert_eq!(s["products"], json!({ "category": shown.mc_idx.to_string() }));
+        let bought = emu.catalog.gifticon(s["issue"]["product_id"].as_str().unwrap().parse().unwrap()).unwrap();
+        assert_ne!(bought.md_idx, shown.md_idx, "buying the sample leaves the detail sample for sale");
+        assert_eq!(s["issue"], json!({ "product_id": "18403", "product_name": bought.product, "amount": bought.disprice() }));
+        for absent in ["coupon", "balance_coupon", "redemptions"] {
+            assert!(s.get(absent).is_none(), "{absent}");
+        }
     }
 }
