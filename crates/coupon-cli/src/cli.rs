@@ -66,15 +66,9 @@ pub enum Command {
     /// Settle an issue whose outcome was unknown: with the same flags and --ref, answers whether a coupon
     /// exists for it (issued, not_issued; still unknown exits 4). --since defaults to 24 hours ago (KST).
     Reconcile(ReconcileArgs),
-    /// Giftletter (기프트레터): issue PINs by SMS, cancel, status, resend, goods, redemption report.
-    #[command(subcommand)]
-    Giftletter(crate::commands::giftletter::GiftletterCommand),
-    /// GiftiMbiz (기프티엠비즈): gifticon and Starcoupon catalogs, buying, purchase history, QR, use.
-    #[command(subcommand)]
-    Giftimbiz(crate::commands::giftimbiz::GiftimbizCommand),
-    /// COUFUN (쿠펀): coupon status and stored-value balance.
-    #[command(subcommand)]
-    Coufun(crate::commands::coufun::CoufunCommand),
+    /// A vendor's own operations, one group per module of `src/native/`.
+    #[command(flatten)]
+    Native(crate::native::Native),
 }
 
 #[cfg(test)]

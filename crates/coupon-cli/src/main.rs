@@ -18,6 +18,9 @@ mod output;
 mod progress;
 mod when;
 
+// The vendor-native command groups, found in `src/native/` by build.rs.
+include!(concat!(env!("OUT_DIR"), "/native.rs"));
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 

@@ -172,9 +172,15 @@ fn an_issue_whose_answers_are_lost_exits_4_with_the_way_to_settle_it() {
         let expected = format!("coupon reconcile --vendor giftletter --product {GOODS} --to ");
         assert!(command.starts_with(&expected), "{command}");
         assert!(command.contains(&format!("--ref {reference} --since \"")), "{command}");
-        // The printed command (phones masked without --reveal) needs the number typed back in.
-        let args: Vec<String> =
-            words(command).into_iter().map(|w| if w == "010-****-5678" { PHONE.to_string() } else { w }).collect();
+        // The printed command (phones masked without --reveal) needs the numbers typed back in.
+        let args: Vec<String> = words(command)
+            .into_iter()
+            .map(|w| match w.as_str() {
+                "010-****-5678" => PHONE.to_string(),
+                "1588-****" => "1588-1234".to_string(),
+                _ => w,
+            })
+            .collect();
         let doc = env.json(&strs(&args), 0);
         assert_eq!(doc["result"], "issued", "{doc}");
         assert_eq!(doc["partner_ref"], reference.as_str());

@@ -51,6 +51,7 @@ pub trait Emulator: Send + Sync + 'static {
     /// | `coupon` | `{"product_id", "barcode"}`: a coupon of the fixtures | `status` by barcode |
     /// | `balance_coupon` | `{"product_id", "barcode"}`: a stored-value coupon of the fixtures | `balance` |
     /// | `redemptions` | `true` | `redemptions` (the day's report) |
+    /// | `refusal` | `{"operation", "content_type", "body", "code"}`: an answer in this vendor's format refusing `operation` (`product`, `products` or `status`, called with the samples above) with a `code` its document does not list | a [`FaultKind::Replace`](crate::FaultKind::Replace) fault showing that unknown codes are kept verbatim |
     ///
     /// By default `{}`: nothing to tour.
     fn samples(&self) -> serde_json::Value {

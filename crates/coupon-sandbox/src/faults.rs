@@ -64,6 +64,17 @@ pub enum FaultKind {
         /// How long the answer is held, at most [`MAX_LATENCY_MS`].
         ms: u64,
     },
+    /// Runs the handler, then sends this answer instead of its own: a vendor
+    /// answering something its document does not show (an unknown code, an
+    /// HTML page with status 200, …).
+    Replace {
+        /// HTTP status, 200..=599.
+        status: u16,
+        /// The `Content-Type` header.
+        content_type: String,
+        /// The body, as text (UTF-8 on the wire).
+        body: String,
+    },
 }
 
 /// A queued fault: the next `count` requests whose path starts with `path_prefix` get
@@ -132,7 +143,7 @@ impl FaultSpec {
             FaultKind::HoldThenDrop { ms } | FaultKind::HoldThenAnswer { ms } if ms > MAX_LATENCY_MS => {
                 bad(format!("hold ms must be at most {MAX_LATENCY_MS}, got {ms}"))
             }
-            FaultKind::Status { status } if !(200..=599).contains(&status) => {
+            FaultKind::Status { status } | FaultKind::Replace { status, .. } if !(200..=599).contains(&status) => {
                 bad(format!("status must be within 200..=599, got {status}"))
             }
             _ => Ok(()),
@@ -223,6 +234,15 @@ pub(crate) async fn apply(fault: Option<FaultKind>, app: Router, req: Request<Bo
             let (parts, body) = collect(run(app, req).await).await?;
             tokio::time::sleep(Duration::from_millis(ms)).await;
             Ok(Response::from_parts(parts, Body::from(body)))
+        }
+        FaultKind::Replace { status, content_type, body } => {
+            let _ = collect(run(app, req).await).await?;
+            let mut response = Response::new(Body::from(body));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let content_type = HeaderValue::from_str(&content_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+            response.headers_mut().insert(CONTENT_TYPE, content_type);
+            Ok(response)
         }
     }
 }

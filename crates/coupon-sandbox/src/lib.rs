@@ -64,6 +64,7 @@
 //! | `{"kind": "drop_unprocessed"}` | the connection closes without any response; the handler does not run |
 //! | `{"kind": "truncate"}` | the handler runs; the headers carry the true `Content-Length`, then half the body, then the connection closes |
 //! | `{"kind": "malformed"}` | the handler runs; its body is replaced by the bytes `\xff\xfe{"not json`, status and content type kept |
+//! | `{"kind": "replace", "status": 200, "content_type": "text/html", "body": "<html>…"}` | the handler runs; the answer is replaced by this status, content type and body (an unknown code, an HTML page with 200, …) |
 //! | `{"kind": "hold_then_drop", "ms": 5000}` | the handler runs (the request takes effect), the answer is held `ms`, then the connection closes without it |
 //! | `{"kind": "hold_then_answer", "ms": 5000}` | the handler runs (the request takes effect), the answer is held `ms`, then sent |
 //!

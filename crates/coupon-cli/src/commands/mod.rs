@@ -1,11 +1,8 @@
 //! One module per command.
 
 mod adapters;
-pub mod coufun;
 mod demo;
 pub mod generic;
-pub mod giftimbiz;
-pub mod giftletter;
 mod sandbox;
 
 use std::path::PathBuf;
@@ -49,8 +46,6 @@ pub async fn run(cli: &Cli, out: &Output) -> CliResult {
         Command::Product(args) => generic::product(args, &ctx).await,
         Command::Redemptions(args) => generic::redemptions(args, &ctx).await,
         Command::Reconcile(args) => generic::reconcile(args, &ctx).await,
-        Command::Giftletter(cmd) => giftletter::run(cmd, &ctx).await,
-        Command::Giftimbiz(cmd) => giftimbiz::run(cmd, &ctx).await,
-        Command::Coufun(cmd) => coufun::run(cmd, &ctx).await,
+        Command::Native(group) => group.run(&ctx).await,
     }
 }

@@ -247,6 +247,16 @@ impl Emulator for Coufun {
         let mut samples = serde_json::Map::new();
         if let Some(coupon) = state.sample_coupon("BARCODE", &today) {
             samples.insert("coupon".into(), coupon);
+            // The full code table is a vendor document we do not have: `77` stands for any code it lists.
+            samples.insert(
+                "refusal".into(),
+                serde_json::json!({
+                    "operation": "status",
+                    "content_type": "text/xml; charset=euc-kr",
+                    "body": "<?xml version=\"1.0\" encoding=\"EUC-KR\"?><COUFUNSEARCH><RESULT_CODE>77</RESULT_CODE><RESULT_MSG>sandbox: unknown</RESULT_MSG></COUFUNSEARCH>",
+                    "code": "77",
+                }),
+            );
         }
         if let Some(coupon) = state.sample_coupon("AMOUNT", &today) {
             samples.insert("balance_coupon".into(), coupon);

@@ -105,6 +105,16 @@ impl Catalog {
         let mut sales = self.gifticons.iter();
         if let Some(shown) = sales.next() {
             samples.insert("products".into(), json!({ "category": shown.mc_idx.to_string() }));
+            // A `result` code the document's 코드표 does not list.
+            samples.insert(
+                "refusal".into(),
+                json!({
+                    "operation": "products",
+                    "content_type": "application/json; charset=utf-8",
+                    "body": r#"{"result":"ZZ99","msg":"sandbox: a code the document does not list"}"#,
+                    "code": "ZZ99",
+                }),
+            );
             samples.insert("product".into(), json!(format!("{}:{}", shown.gm_idx, shown.md_idx)));
         }
         if let Some(bought) = sales.next() {

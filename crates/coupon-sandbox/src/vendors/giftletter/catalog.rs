@@ -82,6 +82,13 @@ impl Catalog {
             "products": { "brand": g.brand_id.to_string() },
             "product": g.goods_id,
             "redemptions": true,
+            // getGoodsInfo refuses with a STATUS letter; `Z` is none of the document's.
+            "refusal": {
+                "operation": "product",
+                "content_type": "application/json; charset=utf-8",
+                "body": r#"{"STATUS":"Z"}"#,
+                "code": "Z",
+            },
         })
     }
 }

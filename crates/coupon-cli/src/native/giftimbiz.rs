@@ -11,12 +11,15 @@ use coupon::giftimbiz::{GiftOrder, Giftimbiz, GiftimbizConfig};
 use futures_util::{Stream, TryStreamExt};
 use serde_json::json;
 
+/// The group's line in `coupon --help`.
+pub const ABOUT: &str = "GiftiMbiz (기프티엠비즈): gifticon and Starcoupon catalogs, buying, purchase history, QR, use";
+
 use crate::failure::CliResult;
 use crate::output::Output;
 use crate::progress;
 use crate::when::{parse_since, since_for};
 
-use super::Ctx;
+use crate::commands::Ctx;
 
 const VENDOR: &str = "giftimbiz";
 

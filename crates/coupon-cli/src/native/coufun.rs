@@ -6,10 +6,13 @@ use coupon::coufun::{Coufun, CoufunConfig};
 use coupon::{Pin, Result, time};
 use serde_json::{Value, json};
 
+/// The group's line in `coupon --help`.
+pub const ABOUT: &str = "COUFUN (쿠펀): coupon status and stored-value balance";
+
 use crate::format;
 use crate::output::{Output, table};
 
-use super::Ctx;
+use crate::commands::Ctx;
 
 const VENDOR: &str = "coufun";
 

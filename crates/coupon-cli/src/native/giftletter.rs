@@ -7,11 +7,14 @@ use coupon::giftletter::{Giftletter, GiftletterConfig, Sent};
 use coupon::{Error, ErrorKind, PartnerRef, PhoneNumber, Result, time};
 use serde_json::{Value, json};
 
+/// The group's line in `coupon --help`.
+pub const ABOUT: &str = "Giftletter (기프트레터): issue PINs by SMS, cancel, status, resend, goods, redemption report";
+
 use crate::failure::{CliResult, Failure};
 use crate::format;
 use crate::output::{fields, table};
 
-use super::Ctx;
+use crate::commands::Ctx;
 
 const VENDOR: &str = "giftletter";
 

@@ -1,0 +1,64 @@
+//! Discovers the vendor-native command groups: every `src/native/<name>.rs` is one,
+//! exporting `ABOUT`, `<Name>Command` (a clap subcommand enum) and
+//! `run(&<Name>Command, &Ctx)`. Writes `$OUT_DIR/native.rs`, included by `src/main.rs`:
+//! the `native` module declaring each group, the `Native` subcommand enum and its
+//! dispatch. A vendor's group is then its file alone; a vendor needs none.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::{env, fs};
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/native");
+
+    let manifest_dir = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("src").join("native");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display())).path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "rs"))
+        .map(|path| {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+            assert!(
+                stem.starts_with(|c: char| c.is_ascii_lowercase()) && stem.chars().all(|c| c.is_ascii_lowercase()),
+                "{}: a native group is named by its vendor, in lowercase ASCII letters",
+                path.display()
+            );
+            stem
+        })
+        .collect();
+    names.sort();
+
+    let camel = |n: &str| {
+        let mut c = n.chars();
+        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    };
+    let path = dir.to_str().expect("the crate path is UTF-8");
+    let mut out = String::new();
+    writeln!(out, "/// The vendor-native command groups, one module per file `src/native/<name>.rs`.").unwrap();
+    writeln!(out, "#[path = {path:?}]").unwrap();
+    out.push_str("pub mod native {\n");
+    for n in &names {
+        writeln!(out, "    pub mod {n};").unwrap();
+    }
+    out.push_str("\n    /// A vendor's own operations (`coupon <vendor> …`).\n");
+    out.push_str("    #[derive(Debug, clap::Subcommand)]\n    pub enum Native {\n");
+    for n in &names {
+        let c = camel(n);
+        writeln!(out, "        #[command(subcommand, about = {n}::ABOUT)]").unwrap();
+        writeln!(out, "        #[allow(missing_docs)]\n        {c}({n}::{c}Command),").unwrap();
+    }
+    out.push_str("    }\n\n    impl Native {\n");
+    out.push_str("        /// Runs the group's command.\n");
+    out.push_str("        pub async fn run(&self, ctx: &crate::commands::Ctx) -> crate::failure::CliResult {\n");
+    out.push_str("            match self {\n");
+    for n in &names {
+        let c = camel(n);
+        writeln!(out, "                Native::{c}(cmd) => {n}::run(cmd, ctx).await,").unwrap();
+    }
+    out.push_str("            }\n        }\n    }\n}\n");
+
+    let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    fs::write(Path::new(&out_dir).join("native.rs"), out).expect("cannot write $OUT_DIR/native.rs");
+}
