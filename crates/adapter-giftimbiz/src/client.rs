@@ -185,22 +185,33 @@ impl Giftimbiz {
         partner_ref: Option<&PartnerRef>,
     ) -> Result<Response> {
         let with_ref = |e: Error| e.in_context(VENDOR, ep.op).with_partner_ref_opt(partner_ref);
-        let lease = self.lease().await.map_err(with_ref)?;
-        let resp = self.send(ep, &query, &body, safety, partner_ref, &lease.token).await?;
-        match refused_code(&resp) {
-            Some(code) if codes::refresh_cures(&code) => {
-                tracing::debug!(
-                    operation = ep.op,
-                    code,
-                    generation = lease.generation,
-                    "access token refused; refreshing"
-                );
-                let lease =
-                    self.inner.tokens.refresh(lease.generation, || self.access_token()).await.map_err(with_ref)?;
-                self.send(ep, &query, &body, safety, partner_ref, &lease.token).await
-            }
-            _ => Ok(resp),
-        }
+        // One deadline for the token fetch, the call and its replay: `total_timeout_ms`
+        // is what the caller waits for the whole operation, not for each send.
+        self.inner
+            .http
+            .operation(async {
+                let lease = self.lease().await.map_err(with_ref)?;
+                let resp = self.send(ep, &query, &body, safety, partner_ref, &lease.token).await?;
+                match refused_code(&resp) {
+                    Some(code) if codes::refresh_cures(&code) => {
+                        tracing::debug!(
+                            operation = ep.op,
+                            code,
+                            generation = lease.generation,
+                            "access token refused; refreshing"
+                        );
+                        let lease = self
+                            .inner
+                            .tokens
+                            .refresh(lease.generation, || self.access_token())
+                            .await
+                            .map_err(with_ref)?;
+                        self.send(ep, &query, &body, safety, partner_ref, &lease.token).await
+                    }
+                    _ => Ok(resp),
+                }
+            })
+            .await
     }
 
     async fn read_call(&self, ep: &Endpoint, query: Params, body: Params) -> Result<Response> {

@@ -128,3 +128,22 @@ async fn a_refused_first_token_reaches_every_concurrent_caller_once() {
     assert_eq!(sandbox.request_count(common::TOKEN_PATH), 1);
     assert_eq!(sandbox.request_count(&common::api("giftimbiz/listAll")), 0);
 }
+
+#[tokio::test]
+async fn a_call_that_refreshes_its_token_keeps_one_deadline_for_all_its_sends() {
+    let (sandbox, _) = common::start().await;
+    let client = common::client(&sandbox, &[("total_timeout_ms", "1000")]);
+    client.gift_categories(None, None).await.unwrap();
+    common::expire_tokens(&sandbox).await;
+    // Refused slowly (600 ms), a slow new token (300 ms), then a slow replay (600 ms):
+    // 1.5 s in all, each send well within 1 s on its own.
+    let cate = common::api("giftimbiz/cateGift");
+    sandbox.admin().inject(FaultSpec::new(&cate, FaultKind::Latency { ms: 600 }).times(2)).await.unwrap();
+    sandbox.admin().inject(FaultSpec::new(common::TOKEN_PATH, FaultKind::Latency { ms: 300 })).await.unwrap();
+    let started = std::time::Instant::now();
+    let e = client.gift_categories(None, None).await.unwrap_err();
+    let waited = started.elapsed();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(waited < Duration::from_millis(1300), "the operation took {waited:?}, past its 1 s deadline");
+    assert_eq!(sandbox.request_count(common::TOKEN_PATH), 2, "the refresh happened inside the deadline");
+}
