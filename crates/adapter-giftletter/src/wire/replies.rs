@@ -12,7 +12,6 @@
 use std::borrow::Cow;
 
 use coupon_core::chrono::NaiveDate;
-use coupon_core::text::trim;
 use coupon_core::time::{parse_compact_date, parse_compact_datetime, parse_date, parse_datetime};
 use coupon_core::{Pin, RedeemedAt, Validity, VendorCode, Won};
 
@@ -45,7 +44,7 @@ impl<'t> Fields<'t, '_> {
     /// boolean as `true`/`false`; `""`/`null` absent.
     fn str(&self, key: &str) -> Option<Cow<'t, str>> {
         let s = match self.0.get(key)? {
-            Node::String(s) => Cow::Borrowed(trim(s)),
+            Node::String(s) => Cow::Borrowed(s.trim()),
             Node::Number(n) => Cow::Owned(n.to_number()?.to_string()),
             Node::Bool(b) => Cow::Owned(b.to_string()),
             Node::Null | Node::Array(_) | Node::Object(_) => return None,
@@ -65,7 +64,7 @@ impl<'t> Fields<'t, '_> {
             None | Some(Node::Null) => Ok(None),
             Some(Node::Number(n)) => n.as_u64().map(Some).ok_or_else(bad),
             Some(Node::String(s)) => {
-                let s = trim(s);
+                let s = s.trim();
                 if s.is_empty() {
                     Ok(None)
                 } else if s.bytes().all(|b| b.is_ascii_digit()) {
