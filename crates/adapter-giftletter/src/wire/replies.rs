@@ -5,7 +5,8 @@
 //! `STATUS` of `E`, `I` or `C`), and `Ok(Ok(reply))` otherwise.
 //!
 //! Reading rules, from the document's examples: keys match after trimming
-//! (`"IMG_URL "`); integers come as numbers or strings (`"PRICE": "10000"`); an
+//! (`"IMG_URL "`), and a key repeated in one object reads as its first non-empty
+//! value (the last, when all are empty); integers come as numbers or strings (`"PRICE": "10000"`); an
 //! empty string means absent; `rstCode` may hold two codes (`E102:P002`,
 //! `E103 : P002`), kept verbatim in a [`VendorCode`].
 
