@@ -122,7 +122,7 @@ impl<'a> NumberText<'a> {
     }
 
     /// The number as serde_json reads it. Always `Some` for a number the reader accepted.
-    pub fn to_number(&self) -> Option<Number> {
+    pub fn to_number(self) -> Option<Number> {
         Number::from_str(self.0).ok()
     }
 
