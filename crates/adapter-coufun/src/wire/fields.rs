@@ -8,7 +8,7 @@ use super::xml::{Document, Field};
 use super::{CouponType, ORDER_INFO, OrderRecord, OrderStatus, ROOT, ReceiverMobile, StatusAnswer, WireError, clip};
 
 /// The answer the document holds, or the vendor's refusal.
-pub(super) fn answer(document: &Document) -> Result<StatusAnswer, WireError> {
+pub(super) fn answer(document: &Document<'_>) -> Result<StatusAnswer, WireError> {
     if document.root != ROOT {
         return Err(WireError::malformed(clip(&format!("the root element is <{}>, not <{ROOT}>", document.root))));
     }
@@ -36,7 +36,7 @@ pub(super) fn answer(document: &Document) -> Result<StatusAnswer, WireError> {
 
 /// The fields the answer is read from: a scope holds each in its own slot.
 #[derive(Clone, Copy, Debug)]
-enum Name {
+pub(super) enum Name {
     ResultCode,
     ResultMsg,
     CouponType,
@@ -55,7 +55,7 @@ impl Name {
     /// The number of slots: one past the last name, so a new name cannot index past them.
     const COUNT: usize = Self::RemainAmount as usize + 1;
 
-    fn of(name: &str) -> Option<Self> {
+    pub(super) fn of(name: &str) -> Option<Self> {
         Some(match name {
             "RESULT_CODE" => Self::ResultCode,
             "RESULT_MSG" => Self::ResultMsg,
@@ -73,7 +73,7 @@ impl Name {
         })
     }
 
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Self::ResultCode => "RESULT_CODE",
             Self::ResultMsg => "RESULT_MSG",
@@ -100,16 +100,16 @@ struct Scope<'d> {
 
 impl<'d> Scope<'d> {
     /// A field named twice is an error (it would hide a second order behind the first).
-    fn of(fields: &'d [Field], name: &'static str) -> Result<Self, WireError> {
+    fn of(fields: &'d [Field<'_>], name: &'static str) -> Result<Self, WireError> {
         let mut slots = [None; Name::COUNT];
         for (i, field) in fields.iter().enumerate() {
-            let repeated = match Name::of(&field.name) {
-                Some(known) => slots[known as usize].replace(field.text.as_str()).is_some(),
+            let repeated = match &field.name {
+                Ok(known) => slots[*known as usize].replace(&*field.text).is_some(),
                 // Only another unknown field can have an unknown name.
-                None => fields[..i].iter().any(|f| f.name == field.name),
+                Err(other) => fields[..i].iter().any(|f| f.name() == other),
             };
             if repeated {
-                return Err(WireError::malformed(clip(&format!("<{}> appears twice in <{name}>", field.name))));
+                return Err(WireError::malformed(clip(&format!("<{}> appears twice in <{name}>", field.name()))));
             }
         }
         Ok(Self { name, slots })

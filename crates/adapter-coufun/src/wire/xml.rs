@@ -3,34 +3,49 @@
 //!
 //! The answer has a fixed shape (fields in the root, or in `<ORDER_INFO>`
 //! blocks in the root), so no tree is built: a plain quick-xml event loop keeps,
-//! for the root and for each block, its child elements' names and texts (owned,
-//! trimmed). Everything else (the layout between elements, elements deeper than
-//! a field) is checked and dropped.
+//! for the root and for each block, its child elements' names and texts
+//! (trimmed; borrowed from the document when they come in one piece, as quick-xml
+//! hands them out). Everything else (the layout between elements, elements deeper
+//! than a field) is checked and dropped.
+
+use std::borrow::Cow;
 
 use coupon_core::encoding_rs::Encoding;
 use coupon_core::text::encoding_for_label;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::fields::Name;
 use super::{MAX_DEPTH, MAX_ELEMENTS, ORDER_INFO, WireError, clip};
 
 /// A child element of the root or of a block: its name and its own text, trimmed.
 #[derive(Debug)]
-pub(super) struct Field {
-    pub(super) name: String,
-    pub(super) text: String,
+pub(super) struct Field<'a> {
+    /// A name the typing knows, or any other as written.
+    pub(super) name: Result<Name, String>,
+    pub(super) text: Cow<'a, str>,
+}
+
+impl Field<'_> {
+    /// The element's name.
+    pub(super) fn name(&self) -> &str {
+        match &self.name {
+            Ok(known) => known.as_str(),
+            Err(other) => other,
+        }
+    }
 }
 
 /// What the typing reads of a well-formed answer.
-#[derive(Debug)]
-pub(super) struct Document {
+#[derive(Debug, Default)]
+pub(super) struct Document<'a> {
     /// The root element's name.
     pub(super) root: String,
     /// The root's children other than `<ORDER_INFO>`, in document order.
-    pub(super) root_fields: Vec<Field>,
+    pub(super) root_fields: Vec<Field<'a>>,
     /// The children of each `<ORDER_INFO>` in the root (other than nested
     /// `<ORDER_INFO>`s), block by block in document order.
-    pub(super) blocks: Vec<Vec<Field>>,
+    pub(super) blocks: Vec<Vec<Field<'a>>>,
 }
 
 /// What an open element is to the answer, which decides where its text goes.
@@ -47,22 +62,28 @@ enum Role {
     Ignored,
 }
 
+/// The document being read.
+#[derive(Default)]
+struct State<'a> {
+    document: Document<'a>,
+    /// The roles of the open elements, innermost last.
+    stack: Vec<Role>,
+    root_closed: bool,
+    elements: usize,
+}
+
 /// Reads the document under the limits of this module.
 ///
 /// `encoding` is the one the text was decoded from, and `non_ascii` whether the
 /// raw bytes had any byte a declaration could have been wrong about.
-pub(super) fn read(text: &str, encoding: &'static Encoding, non_ascii: bool) -> Result<Document, WireError> {
+pub(super) fn read<'a>(text: &'a str, encoding: &'static Encoding, non_ascii: bool) -> Result<Document<'a>, WireError> {
     let mut reader = Reader::from_str(text);
-    let mut document = Document { root: String::new(), root_fields: Vec::new(), blocks: Vec::new() };
-    // The open elements, innermost last, with their names (for the error when one is never closed).
-    let mut stack: Vec<(String, Role)> = Vec::new();
-    let mut root_closed = false;
-    let mut elements = 0;
+    let mut state = State::default();
     loop {
         let event = reader.read_event().map_err(|e| {
             WireError::malformed(clip(&format!("malformed XML near byte {}: {e}", reader.error_position())))
         })?;
-        let (name, empty) = match event {
+        match event {
             Event::Decl(decl) => {
                 if let Some(label) = decl.encoding() {
                     let label =
@@ -78,38 +99,30 @@ pub(super) fn read(text: &str, encoding: &'static Encoding, non_ascii: bool) -> 
                         )));
                     }
                 }
-                continue;
             }
             Event::DocType(_) => {
                 return Err(WireError::malformed(
                     "the answer has a DOCTYPE, which is refused (entities are never expanded)",
                 ));
             }
-            Event::Start(start) => (start.name().as_ref().to_owned(), false),
-            Event::Empty(start) => (start.name().as_ref().to_owned(), true),
+            Event::Start(start) => state.open(start.name().as_ref(), false)?,
+            Event::Empty(start) => state.open(start.name().as_ref(), true)?,
             Event::End(_) => {
                 // quick-xml has checked that the name matches the open element.
-                let (_, role) = stack.pop().ok_or_else(|| WireError::malformed("an end tag without a start tag"))?;
-                close(&mut document, role, &mut root_closed);
-                continue;
+                let role = state.stack.pop().ok_or_else(|| WireError::malformed("an end tag without a start tag"))?;
+                state.close(role);
             }
             // `xml10_content` normalises line ends (`\r\n` and `\r` to `\n`).
-            Event::Text(t) => {
-                push_text(&mut document, &stack, &t.xml10_content())?;
-                continue;
-            }
-            Event::CData(c) => {
-                push_text(&mut document, &stack, &c.xml10_content())?;
-                continue;
-            }
+            Event::Text(t) => state.push_text(|| t.xml10_content())?,
+            Event::CData(c) => state.push_text(|| c.xml10_content())?,
             Event::GeneralRef(r) => {
-                let resolved = if r.is_char_ref() {
+                let resolved: Cow<'a, str> = if r.is_char_ref() {
                     match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
+                        Ok(Some(c)) => Cow::Owned(c.to_string()),
                         _ => return Err(WireError::malformed("an invalid character reference")),
                     }
                 } else {
-                    match &*r {
+                    Cow::Borrowed(match &*r {
                         "lt" => "<",
                         "gt" => ">",
                         "amp" => "&",
@@ -120,98 +133,113 @@ pub(super) fn read(text: &str, encoding: &'static Encoding, non_ascii: bool) -> 
                                 "an undeclared entity &{other}; (only the five predefined ones are read)"
                             ))));
                         }
-                    }
-                    .to_string()
+                    })
                 };
-                push_text(&mut document, &stack, &resolved)?;
-                continue;
+                state.push_text(|| resolved)?;
             }
-            Event::Comment(_) | Event::PI(_) => continue,
+            Event::Comment(_) | Event::PI(_) => {}
             Event::Eof => break,
-        };
-        // A new element: counted against the limits, given its role by its parent's.
-        if root_closed {
+        }
+    }
+    if !state.stack.is_empty() {
+        // The root is open whenever anything is.
+        return Err(WireError::malformed(clip(&format!("the element <{}> is never closed", state.document.root))));
+    }
+    if state.document.root.is_empty() {
+        return Err(WireError::malformed("the answer has no root element"));
+    }
+    Ok(state.document)
+}
+
+impl<'a> State<'a> {
+    /// A new element: counted against the limits, given its role by its parent's;
+    /// an `empty` one (`<X/>`) is closed at once.
+    fn open(&mut self, name: &str, empty: bool) -> Result<(), WireError> {
+        if self.root_closed {
             return Err(WireError::malformed("content after the root element"));
         }
-        elements += 1;
-        if elements > MAX_ELEMENTS {
+        self.elements += 1;
+        if self.elements > MAX_ELEMENTS {
             return Err(WireError::malformed(format!("more than {MAX_ELEMENTS} elements")));
         }
-        if stack.len() >= MAX_DEPTH {
+        if self.stack.len() >= MAX_DEPTH {
             return Err(WireError::malformed(format!("elements nested deeper than {MAX_DEPTH}")));
         }
-        let new_field = || Field { name: name.clone(), text: String::new() };
-        let role = match stack.last().map(|(_, role)| *role) {
+        let field = || Field { name: Name::of(name).ok_or_else(|| name.to_owned()), text: Cow::Borrowed("") };
+        let document = &mut self.document;
+        let role = match self.stack.last() {
             None => {
-                document.root.clone_from(&name);
+                document.root = name.to_owned();
                 Role::Root
             }
             Some(Role::Root) if name == ORDER_INFO => {
-                document.blocks.push(Vec::new());
+                // A block has about ten fields.
+                document.blocks.push(Vec::with_capacity(12));
                 Role::Block
             }
             Some(Role::Root) => {
-                document.root_fields.push(new_field());
+                document.root_fields.push(field());
                 Role::RootField
             }
             Some(Role::Block) if name == ORDER_INFO => Role::Ignored,
-            Some(Role::Block) => {
-                if let Some(block) = document.blocks.last_mut() {
-                    block.push(new_field());
+            Some(Role::Block) => match document.blocks.last_mut() {
+                Some(block) => {
+                    block.push(field());
+                    Role::BlockField
                 }
-                Role::BlockField
-            }
+                None => Role::Ignored,
+            },
             Some(Role::RootField | Role::BlockField | Role::Ignored) => Role::Ignored,
         };
         if empty {
-            close(&mut document, role, &mut root_closed);
+            self.close(role);
         } else {
-            stack.push((name, role));
+            self.stack.push(role);
+        }
+        Ok(())
+    }
+
+    /// The field of `role`, open now, if `role` is a field's.
+    fn field(&mut self, role: Role) -> Option<&mut Field<'a>> {
+        match role {
+            Role::RootField => self.document.root_fields.last_mut(),
+            Role::BlockField => self.document.blocks.last_mut().and_then(|block| block.last_mut()),
+            Role::Root | Role::Block | Role::Ignored => None,
         }
     }
-    if let Some((name, _)) = stack.last() {
-        return Err(WireError::malformed(clip(&format!("the element <{name}> is never closed"))));
-    }
-    if document.root.is_empty() {
-        return Err(WireError::malformed("the answer has no root element"));
-    }
-    Ok(document)
-}
 
-/// The field of `role` that is open now, if `role` is a field's.
-fn open_field(document: &mut Document, role: Role) -> Option<&mut Field> {
-    match role {
-        Role::RootField => document.root_fields.last_mut(),
-        Role::BlockField => document.blocks.last_mut().and_then(|block| block.last_mut()),
-        Role::Root | Role::Block | Role::Ignored => None,
-    }
-}
-
-/// The element of `role` has ended: a field's text is trimmed.
-fn close(document: &mut Document, role: Role, root_closed: &mut bool) {
-    if role == Role::Root {
-        *root_closed = true;
-    }
-    if let Some(field) = open_field(document, role) {
-        let trimmed = field.text.trim();
-        if trimmed.len() != field.text.len() {
-            field.text = trimmed.to_owned();
+    /// The element of `role` has ended: a field's text is trimmed.
+    fn close(&mut self, role: Role) {
+        if role == Role::Root {
+            self.root_closed = true;
         }
-    }
-}
-
-/// A piece of text inside the innermost open element (or outside the root).
-fn push_text(document: &mut Document, stack: &[(String, Role)], piece: &str) -> Result<(), WireError> {
-    match stack.last() {
-        None if piece.trim().is_empty() => Ok(()),
-        None => Err(WireError::malformed("text outside the root element")),
-        Some((_, role)) => {
-            // Only fields' texts are ever read.
-            if let Some(field) = open_field(document, *role) {
-                field.text.push_str(piece);
+        if let Some(field) = self.field(role) {
+            match &mut field.text {
+                Cow::Borrowed(text) => *text = text.trim(),
+                Cow::Owned(text) => *text = text.trim().to_owned(),
             }
-            Ok(())
         }
+    }
+
+    /// A piece of text inside the innermost open element (or outside the root),
+    /// only made when it is read: most texts are the layout between elements.
+    fn push_text(&mut self, piece: impl FnOnce() -> Cow<'a, str>) -> Result<(), WireError> {
+        let Some(&role) = self.stack.last() else {
+            return if piece().trim().is_empty() {
+                Ok(())
+            } else {
+                Err(WireError::malformed("text outside the root element"))
+            };
+        };
+        // Only fields' texts are ever read.
+        if let Some(field) = self.field(role) {
+            if field.text.is_empty() {
+                field.text = piece();
+            } else {
+                field.text.to_mut().push_str(&piece());
+            }
+        }
+        Ok(())
     }
 }
 
@@ -221,12 +249,12 @@ mod tests {
 
     use super::*;
 
-    fn read_utf8(xml: &str) -> Document {
+    fn read_utf8(xml: &str) -> Document<'_> {
         read(xml, UTF_8, false).expect("well-formed")
     }
 
-    fn pairs(fields: &[Field]) -> Vec<(&str, &str)> {
-        fields.iter().map(|f| (f.name.as_str(), f.text.as_str())).collect()
+    fn pairs<'d>(fields: &'d [Field<'_>]) -> Vec<(&'d str, &'d str)> {
+        fields.iter().map(|f| (f.name(), &*f.text)).collect()
     }
 
     #[test]

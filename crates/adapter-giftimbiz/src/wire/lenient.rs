@@ -12,6 +12,7 @@
 
 use coupon_core::time::{KstDateTime, parse_datetime};
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 use url::Url;
 
@@ -75,12 +76,14 @@ impl<'de> Visitor<'de> for NormalizedVisitor {
         while let Some(key) = map.next_key::<String>()? {
             let Normalized(value) = map.next_value()?;
             let key = if key.trim().len() == key.len() { key } else { key.trim().to_owned() };
-            match members.get_mut(&key) {
-                Some(kept) if is_empty(kept) => *kept = value,
-                Some(_) => {}
-                None => {
-                    members.insert(key, value);
+            match members.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
                 }
+                Entry::Occupied(mut slot) if is_empty(slot.get()) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(_) => {}
             }
         }
         Ok(Value::Object(members))
@@ -182,8 +185,9 @@ pub(super) fn image_base(origin: &str) -> Option<Url> {
     Url::parse(&format!("{}/", origin.trim_end_matches('/'))).ok()
 }
 
-/// An image path made absolute: `http(s)://…` kept, `//host/…` given `https:`,
-/// `/UPLOAD/…` (or `UPLOAD/…`) joined to `base` (see [`image_base`]).
+/// An image path made absolute: `http(s)://…` kept as written, `//host/…` given
+/// `https:`, `/UPLOAD/…` (or `UPLOAD/…`) joined to `base` with `Url::join` (see
+/// [`image_base`]).
 pub(super) fn image(path: &str, base: Option<&Url>) -> Option<String> {
     let p = path.trim();
     if p.is_empty() {
@@ -191,9 +195,11 @@ pub(super) fn image(path: &str, base: Option<&Url>) -> Option<String> {
     }
     let has_scheme =
         |scheme: &str| p.as_bytes().get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme.as_bytes()));
-    let url = if has_scheme("http://") || has_scheme("https://") {
-        Url::parse(p)
-    } else if p.starts_with("//") {
+    if has_scheme("http://") || has_scheme("https://") {
+        // Already absolute: kept as the vendor wrote it.
+        return Some(p.to_owned());
+    }
+    let url = if p.starts_with("//") {
         Url::parse(&format!("https:{p}"))
     } else {
         // `./` keeps a path with a colon (`a:b.png`) from reading as a scheme.
@@ -239,7 +245,11 @@ pub(super) struct Time(pub(super) Option<KstDateTime>);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Value::deserialize(d).map(|v| Text(text(&v)))
+        Ok(Text(match Value::deserialize(d)? {
+            // Nothing to trim: the string itself is kept, not a copy.
+            Value::String(s) if s.trim().len() == s.len() => Some(s).filter(|s| !s.is_empty()),
+            v => text(&v),
+        }))
     }
 }
 
@@ -257,7 +267,10 @@ impl<'de> Deserialize<'de> for Flag {
 
 impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Value::deserialize(d).map(|v| Time(text(&v).and_then(|t| parse_datetime(&t))))
+        Ok(Time(match Value::deserialize(d)? {
+            Value::String(s) => parse_datetime(&s),
+            _ => None,
+        }))
     }
 }
 
@@ -366,7 +379,7 @@ mod tests {
     fn images_keep_absolute_addresses_and_join_relative_paths_below_the_origin() {
         let o = image_base("https://o/");
         let o = o.as_ref();
-        assert_eq!(image(" HTTPS://cdn/a.png ", o).as_deref(), Some("https://cdn/a.png"));
+        assert_eq!(image(" HTTPS://cdn/a.png ", o).as_deref(), Some("HTTPS://cdn/a.png"));
         assert_eq!(image("//cdn/a.png", o).as_deref(), Some("https://cdn/a.png"));
         assert_eq!(image("UPLOAD/a.png", o).as_deref(), Some("https://o/UPLOAD/a.png"));
         assert_eq!(image("/UPLOAD/a.png", o).as_deref(), Some("https://o/UPLOAD/a.png"));
