@@ -49,7 +49,7 @@ pub fn goods_list() -> Pair {
         subject_name: "parse_goods_list (typed)",
         baseline_name: "serde_json Value",
         bytes: body.len() as u64,
-        target: Some(1.0),
+        target: Some(0.5),
         subject: Box::new(move || {
             let text = std::str::from_utf8(&a).unwrap_or_default();
             parse_goods_list(text).ok().and_then(Result::ok).map_or(0, |items| items.len())
@@ -68,7 +68,7 @@ pub fn listings() -> Pair {
         subject_name: "parse_gift_listings (typed)",
         baseline_name: "serde_json Value",
         bytes: body.len() as u64,
-        target: Some(1.0),
+        target: Some(0.5),
         subject: Box::new(move || parse_gift_listings(&a, ORIGIN).map_or(0, |page| page.items.len())),
         baseline: Box::new(move || value_len(&b)),
         reference: None,

@@ -10,7 +10,10 @@
 //!   read; any other `&name;` is an error;
 //! - nesting deeper than [`MAX_DEPTH`] or more than [`MAX_ELEMENTS`] elements
 //!   is an error; so is an unclosed element;
-//! - labels that contradict each other or the bytes are an error, never a guess.
+//! - labels that contradict each other or the bytes are an error, never a guess;
+//! - a field named twice in one scope (the root, or one `<ORDER_INFO>`) is an
+//!   error: it could hide a second order behind the first. (The project's rule
+//!   for repeated JSON keys, first non-empty value wins, is for the JSON vendors.)
 //!
 //! ```
 //! use adapter_coufun::wire::{parse_status, CouponType, OrderStatus};

@@ -4,24 +4,39 @@
 //! beside `"percentage": 33`), booleans as `true` or `"true"`, `result` as `"0000"` or
 //! `0`, and image paths are often relative (`/UPLOAD/...`). Every parser here reads a
 //! field in any of those spellings, resolves image paths against the origin it is
-//! given, and never panics on any input: a body it cannot read is a [`WireError`].
+//! given (`url::Url::join`), and never panics on any input: a body it cannot read is a
+//! [`WireError`].
+//!
+//! Each answer is read in two steps: serde_json reads the body into a
+//! `serde_json::Value` with keys normalised, then a `#[derive(Deserialize)]` struct
+//! spelled as the vendor spells its keys takes that value, and is turned into the
+//! public type (ids checked, prices as [`Won`], images made absolute).
+//!
+//! **Repeated JSON keys** (the rule of every wire module of the project): keys are
+//! matched after trimming surrounding whitespace (`"md_idx "` is `md_idx`); when a key
+//! repeats in one object, the first non-empty value wins (empty: `null`, or a string
+//! that is blank after trimming), and if every value is empty the last one is kept.
+//! Key case is not folded: the spellings the document itself varies (`Totalbuyprice`,
+//! `Brand`) are listed as aliases.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use coupon_core::chrono::NaiveDate;
 use coupon_core::secrecy::SecretString;
 use coupon_core::time::KstDateTime;
 use coupon_core::{Vendor, Won};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use url::Url;
 
 use crate::codes;
 
 mod lenient;
-mod tree;
 
-use lenient::{Obj, field};
+use lenient::{Flag, Int, Items, List, Normalized, One, Text, Time, image, image_base};
+#[doc(hidden)]
 pub use lenient::{flag, int, resolve_image, text};
-pub use tree::{Json, Members};
 
 /// The vendor name; also the config section and the sandbox prefix.
 pub const VENDOR: Vendor = Vendor::new("giftimbiz");
@@ -58,25 +73,53 @@ fn malformed(why: impl Into<String>) -> WireError {
     WireError::Malformed(why.into())
 }
 
-/// Reads the body as JSON and checks `result`: the object's members on success
-/// (`"0000"`, `0`, `"0"`, or no `result` at all, as the document's starDetail example
-/// shows), a [`WireError::Refused`] with the code otherwise.
-pub fn envelope(body: &[u8]) -> Parsed<Members<'_>> {
+/// Reads the body as JSON (keys normalised) and checks `result`: the object's members
+/// on success (`"0000"`, `0`, `"0"`, or no `result` at all, as the document's starDetail
+/// example shows), a [`WireError::Refused`] with the code otherwise.
+pub(crate) fn envelope(body: &[u8]) -> Parsed<Map<String, Value>> {
     // A UTF-8 byte-order mark is what some PHP stacks put before JSON.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let value = Json::parse(body).map_err(|e| malformed(format!("not JSON ({e})")))?;
-    let Json::Object(members) = value else {
+    let Normalized(value) = serde_json::from_slice(body).map_err(|e| malformed(format!("not JSON ({e})")))?;
+    let Value::Object(members) = value else {
         return Err(malformed("the answer is not a JSON object"));
     };
-    let code = match field(&members, "result") {
-        None | Some(Json::Null) => return Ok(members),
+    let code = match members.get("result") {
+        None | Some(Value::Null) => return Ok(members),
         Some(v) => text(v).ok_or_else(|| malformed("`result` is neither a code nor a number"))?,
     };
     if codes::is_success(&code) {
         return Ok(members);
     }
-    let message = field(&members, "msg").or_else(|| field(&members, "message")).and_then(text);
+    let message = members.get("msg").and_then(text).or_else(|| members.get("message").and_then(text));
     Err(WireError::Refused { code, message })
+}
+
+/// A successful answer read as `T`, the derived struct of its keys.
+fn answer<T: DeserializeOwned>(body: &[u8]) -> Parsed<T> {
+    T::deserialize(Value::Object(envelope(body)?)).map_err(|e| malformed(e.to_string()))
+}
+
+/// An id the typed value cannot go without.
+fn required(value: Text, key: &str) -> Parsed<String> {
+    value.0.ok_or_else(|| malformed(format!("`{key}` is missing")))
+}
+
+/// Images are resolved against the base of `origin` (see [`lenient::image_base`]).
+struct Images(Option<Url>);
+
+impl Images {
+    fn new(origin: &str) -> Self {
+        Images(image_base(origin))
+    }
+
+    fn of(&self, path: Text) -> Option<String> {
+        path.0.and_then(|p| image(&p, self.0.as_ref()))
+    }
+}
+
+/// Turns the derived structs into the public types.
+fn typed<R, T>(items: Vec<R>, f: impl Fn(R) -> Parsed<T>) -> Parsed<Vec<T>> {
+    items.into_iter().map(f).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -84,9 +127,13 @@ pub fn envelope(body: &[u8]) -> Parsed<Members<'_>> {
 
 /// A parsed token answer. The token is a secret: `Debug` does not show it.
 pub fn parse_access_token(body: &[u8]) -> Parsed<SecretString> {
-    let members = envelope(body)?;
-    let token = field(&members, "token").and_then(text).ok_or_else(|| malformed("`token` is missing"))?;
-    Ok(SecretString::from(token))
+    #[derive(Deserialize)]
+    struct Raw {
+        #[serde(default)]
+        token: Text,
+    }
+    let raw: Raw = answer(body)?;
+    Ok(SecretString::from(required(raw.token, "token")?))
 }
 
 // ---------------------------------------------------------------------------
@@ -103,19 +150,31 @@ pub struct ListPage<T> {
     pub items: Vec<T>,
 }
 
-fn page<T>(members: &[(Cow<'_, str>, Json<'_>)], origin: &str, item: fn(&Obj<'_>) -> Parsed<T>) -> Parsed<ListPage<T>> {
-    let top = Obj { members, origin };
-    let items = match top.get("list") {
-        None | Some(Json::Null) => Vec::new(),
-        Some(Json::Array(list)) => {
-            list.iter().map(|v| Obj::new(v, origin, "a list item").and_then(|o| item(&o))).collect::<Parsed<_>>()?
-        }
-        // The document's own buyGifticonList example shows `list` as one object.
-        Some(Json::Object(fields)) if fields.is_empty() => Vec::new(),
-        Some(v @ Json::Object(_)) => vec![item(&Obj::new(v, origin, "list")?)?],
-        Some(Json::Bool(_) | Json::Number(_) | Json::Str(_)) => return Err(malformed("`list` is not an array")),
-    };
-    Ok(ListPage { total_count: top.int("total_count"), is_next: top.flag("isNext").unwrap_or(false), items })
+/// A page as the vendor writes it.
+#[derive(Deserialize)]
+#[serde(default, bound = "R: DeserializeOwned")]
+struct RawPage<R> {
+    total_count: Int,
+    #[serde(rename = "isNext")]
+    is_next: Flag,
+    list: List<R>,
+}
+
+// Not derived: the derive would ask `R: Default`.
+impl<R> Default for RawPage<R> {
+    fn default() -> Self {
+        RawPage { total_count: Int::default(), is_next: Flag::default(), list: List::default() }
+    }
+}
+
+impl<R> RawPage<R> {
+    fn typed<T>(self, f: impl Fn(R) -> Parsed<T>) -> Parsed<ListPage<T>> {
+        Ok(ListPage {
+            total_count: self.total_count.0,
+            is_next: self.is_next.0.unwrap_or(false),
+            items: typed(self.list.0, f)?,
+        })
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -132,12 +191,23 @@ pub struct Category {
     pub thumb: Option<String>,
 }
 
-fn category(o: &Obj<'_>) -> Parsed<Category> {
-    Ok(Category {
-        mc_idx: o.id("mc_idx")?,
-        mc_title: o.text("mc_title").unwrap_or_default(),
-        thumb: o.image("mc_gift_thum").or_else(|| o.image("mc_thumb")),
-    })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawCategory {
+    mc_idx: Text,
+    mc_title: Text,
+    mc_gift_thum: Text,
+    mc_thumb: Text,
+}
+
+impl RawCategory {
+    fn typed(self, images: &Images) -> Parsed<Category> {
+        Ok(Category {
+            mc_idx: required(self.mc_idx, "mc_idx")?,
+            mc_title: self.mc_title.0.unwrap_or_default(),
+            thumb: images.of(self.mc_gift_thum).or_else(|| images.of(self.mc_thumb)),
+        })
+    }
 }
 
 /// A gifticon brand (`brand` of cateGift).
@@ -166,27 +236,49 @@ pub struct GiftCategories {
     pub brands: Vec<GiftBrand>,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawGiftBrand {
+    mb_idx: Text,
+    mb_brand: Text,
+    mb_edu_use_is: Flag,
+    mc_idx: Text,
+    mc_title: Text,
+    mb_thumb: Text,
+}
+
+/// cateGift and cateStar: `cate` and `brand` (the document also writes `Brand`).
+#[derive(Deserialize)]
+#[serde(default, bound = "B: DeserializeOwned")]
+struct RawCategories<B> {
+    cate: Items<RawCategory>,
+    #[serde(alias = "Brand")]
+    brand: Items<B>,
+}
+
+impl<B> Default for RawCategories<B> {
+    fn default() -> Self {
+        RawCategories { cate: Items::default(), brand: Items::default() }
+    }
+}
+
 /// Parses a cateGift answer.
 pub fn parse_gift_categories(body: &[u8], origin: &str) -> Parsed<GiftCategories> {
-    let members = envelope(body)?;
-    let top = Obj { members: &members, origin };
-    let categories = top.list("cate").iter().map(|v| category(&Obj::new(v, origin, "cate")?)).collect::<Parsed<_>>()?;
-    let brands = top
-        .list("brand")
-        .iter()
-        .map(|v| {
-            let o = Obj::new(v, origin, "brand")?;
+    let raw: RawCategories<RawGiftBrand> = answer(body)?;
+    let images = Images::new(origin);
+    Ok(GiftCategories {
+        categories: typed(raw.cate.0, |c| c.typed(&images))?,
+        brands: typed(raw.brand.0, |b| {
             Ok(GiftBrand {
-                mb_idx: o.id("mb_idx")?,
-                mb_brand: o.text("mb_brand").unwrap_or_default(),
-                in_use: o.flag("mb_edu_use_is"),
-                mc_idx: o.text("mc_idx"),
-                mc_title: o.text("mc_title"),
-                thumb: o.image("mb_thumb"),
+                mb_idx: required(b.mb_idx, "mb_idx")?,
+                mb_brand: b.mb_brand.0.unwrap_or_default(),
+                in_use: b.mb_edu_use_is.0,
+                mc_idx: b.mc_idx.0,
+                mc_title: b.mc_title.0,
+                thumb: images.of(b.mb_thumb),
             })
-        })
-        .collect::<Parsed<_>>()?;
-    Ok(GiftCategories { categories, brands })
+        })?,
+    })
 }
 
 /// A Starcoupon shop (`brand` of cateStar).
@@ -213,26 +305,32 @@ pub struct StarCategories {
     pub shops: Vec<StarShop>,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStarShop {
+    mc_idx: Text,
+    ms_idx: Text,
+    ms_name: Text,
+    ms_naverplaceaddr: Text,
+    msl_thumb: Text,
+}
+
 /// Parses a cateStar answer.
 pub fn parse_star_categories(body: &[u8], origin: &str) -> Parsed<StarCategories> {
-    let members = envelope(body)?;
-    let top = Obj { members: &members, origin };
-    let categories = top.list("cate").iter().map(|v| category(&Obj::new(v, origin, "cate")?)).collect::<Parsed<_>>()?;
-    let shops = top
-        .list("brand")
-        .iter()
-        .map(|v| {
-            let o = Obj::new(v, origin, "brand")?;
+    let raw: RawCategories<RawStarShop> = answer(body)?;
+    let images = Images::new(origin);
+    Ok(StarCategories {
+        categories: typed(raw.cate.0, |c| c.typed(&images))?,
+        shops: typed(raw.brand.0, |b| {
             Ok(StarShop {
-                mc_idx: o.text("mc_idx"),
-                ms_idx: o.id("ms_idx")?,
-                ms_name: o.text("ms_name").unwrap_or_default(),
-                naver_place: o.text("ms_naverplaceaddr"),
-                thumb: o.image("msl_thumb"),
+                mc_idx: b.mc_idx.0,
+                ms_idx: required(b.ms_idx, "ms_idx")?,
+                ms_name: b.ms_name.0.unwrap_or_default(),
+                naver_place: b.ms_naverplaceaddr.0,
+                thumb: images.of(b.msl_thumb),
             })
-        })
-        .collect::<Parsed<_>>()?;
-    Ok(StarCategories { categories, shops })
+        })?,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -328,29 +426,49 @@ impl GiftListing {
     }
 }
 
-fn gift_listing(o: &Obj<'_>) -> Parsed<GiftListing> {
-    Ok(GiftListing {
-        md_idx: o.id("md_idx")?,
-        gm_idx: o.text("gm_idx"),
-        product: o.text("product").unwrap_or_default(),
-        endtime: o.time("endtime"),
-        thumb: o.image("gm_thumb"),
-        sell_price1: o.won("sell_price1"),
-        sell_price2: o.won("sell_price2"),
-        sell_price3: o.won("sell_price3"),
-        price: o.won("price"),
-        mc_idx: o.text("mc_idx"),
-        cate_name: o.text("cate_name"),
-        mb_idx: o.text("mb_idx"),
-        brand_name: o.text("brand_name"),
-        percentage: o.int("percentage"),
-        disprice: o.won("disprice"),
-    })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawGiftListing {
+    md_idx: Text,
+    gm_idx: Text,
+    product: Text,
+    endtime: Time,
+    gm_thumb: Text,
+    sell_price1: Int,
+    sell_price2: Int,
+    sell_price3: Int,
+    price: Int,
+    mc_idx: Text,
+    cate_name: Text,
+    mb_idx: Text,
+    brand_name: Text,
+    percentage: Int,
+    disprice: Int,
 }
 
 /// Parses a listAll answer.
 pub fn parse_gift_listings(body: &[u8], origin: &str) -> Parsed<ListPage<GiftListing>> {
-    page(&envelope(body)?, origin, gift_listing)
+    let raw: RawPage<RawGiftListing> = answer(body)?;
+    let images = Images::new(origin);
+    raw.typed(|l| {
+        Ok(GiftListing {
+            md_idx: required(l.md_idx, "md_idx")?,
+            gm_idx: l.gm_idx.0,
+            product: l.product.0.unwrap_or_default(),
+            endtime: l.endtime.0,
+            thumb: images.of(l.gm_thumb),
+            sell_price1: l.sell_price1.0.map(Won),
+            sell_price2: l.sell_price2.0.map(Won),
+            sell_price3: l.sell_price3.0.map(Won),
+            price: l.price.0.map(Won),
+            mc_idx: l.mc_idx.0,
+            cate_name: l.cate_name.0,
+            mb_idx: l.mb_idx.0,
+            brand_name: l.brand_name.0,
+            percentage: l.percentage.0,
+            disprice: l.disprice.0.map(Won),
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -390,34 +508,60 @@ pub struct GiftDetail {
     pub same_brand: Vec<GiftDetailItem>,
 }
 
-fn gift_detail_item(o: &Obj<'_>) -> Parsed<GiftDetailItem> {
-    Ok(GiftDetailItem {
-        dcode: o.id("DCODE")?,
-        code: o.id("CODE")?,
-        mc_idx: o.text("mc_idx"),
-        cate_name: o.text("cate_name"),
-        mb_idx: o.text("mb_idx"),
-        brand: o.text("brand"),
-        endtime: o.time("endtime"),
-        thumb: o.image("gm_thumb"),
-        price: o.won("price"),
-        product: o.text("product").unwrap_or_default(),
-    })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawGiftDetailItem {
+    #[serde(rename = "DCODE")]
+    dcode: Text,
+    #[serde(rename = "CODE")]
+    code: Text,
+    mc_idx: Text,
+    cate_name: Text,
+    mb_idx: Text,
+    brand: Text,
+    endtime: Time,
+    gm_thumb: Text,
+    price: Int,
+    product: Text,
+}
+
+impl RawGiftDetailItem {
+    fn typed(self, images: &Images) -> Parsed<GiftDetailItem> {
+        Ok(GiftDetailItem {
+            dcode: required(self.dcode, "DCODE")?,
+            code: required(self.code, "CODE")?,
+            mc_idx: self.mc_idx.0,
+            cate_name: self.cate_name.0,
+            mb_idx: self.mb_idx.0,
+            brand: self.brand.0,
+            endtime: self.endtime.0,
+            thumb: images.of(self.gm_thumb),
+            price: self.price.0.map(Won),
+            product: self.product.0.unwrap_or_default(),
+        })
+    }
+}
+
+/// giftDetail and starDetail: `detail` and `eq_brand`.
+#[derive(Deserialize)]
+#[serde(default, bound = "I: DeserializeOwned")]
+struct RawDetail<I> {
+    detail: One<I>,
+    eq_brand: Items<I>,
+}
+
+impl<I> Default for RawDetail<I> {
+    fn default() -> Self {
+        RawDetail { detail: One::default(), eq_brand: Items::default() }
+    }
 }
 
 /// Parses a giftDetail answer.
 pub fn parse_gift_detail(body: &[u8], origin: &str) -> Parsed<GiftDetail> {
-    let members = envelope(body)?;
-    let top = Obj { members: &members, origin };
-    let detail = field(&members, "detail").ok_or_else(|| malformed("`detail` is missing"))?;
-    Ok(GiftDetail {
-        detail: gift_detail_item(&Obj::new(detail, origin, "detail")?)?,
-        same_brand: top
-            .list("eq_brand")
-            .iter()
-            .map(|v| gift_detail_item(&Obj::new(v, origin, "eq_brand")?))
-            .collect::<Parsed<_>>()?,
-    })
+    let raw: RawDetail<RawGiftDetailItem> = answer(body)?;
+    let images = Images::new(origin);
+    let detail = raw.detail.0.ok_or_else(|| malformed("`detail` is missing"))?;
+    Ok(GiftDetail { detail: detail.typed(&images)?, same_brand: typed(raw.eq_brand.0, |i| i.typed(&images))? })
 }
 
 // ---------------------------------------------------------------------------
@@ -434,9 +578,14 @@ pub struct BuyAnswer {
 
 /// Parses a buyGifticoupon or buyStarcoupon answer.
 pub fn parse_buy(body: &[u8]) -> Parsed<BuyAnswer> {
-    let members = envelope(body)?;
-    let tid = field(&members, "tid").and_then(text).ok_or_else(|| malformed("`tid` is missing"))?;
-    Ok(BuyAnswer { tid, message: field(&members, "message").and_then(text) })
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Raw {
+        tid: Text,
+        message: Text,
+    }
+    let raw: Raw = answer(body)?;
+    Ok(BuyAnswer { tid: required(raw.tid, "tid")?, message: raw.message.0 })
 }
 
 // ---------------------------------------------------------------------------
@@ -466,23 +615,37 @@ pub struct GiftPurchase {
     pub used_at: Option<KstDateTime>,
 }
 
-fn gift_purchase(o: &Obj<'_>) -> Parsed<GiftPurchase> {
-    Ok(GiftPurchase {
-        tid: o.id("tid")?,
-        md_idx: o.id("md_idx")?,
-        gm_idx: o.text("gm_idx"),
-        product: o.text("product"),
-        cash: o.won("cash"),
-        bought_at: o.time("buy_date").or_else(|| o.time("regdate")),
-        endtime: o.time("endtime"),
-        used: o.flag("use_yn"),
-        used_at: o.time("use_date"),
-    })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawGiftPurchase {
+    tid: Text,
+    md_idx: Text,
+    gm_idx: Text,
+    product: Text,
+    cash: Int,
+    buy_date: Time,
+    regdate: Time,
+    endtime: Time,
+    use_yn: Flag,
+    use_date: Time,
 }
 
 /// Parses a buyGifticonList answer.
-pub fn parse_gift_purchases(body: &[u8], origin: &str) -> Parsed<ListPage<GiftPurchase>> {
-    page(&envelope(body)?, origin, gift_purchase)
+pub fn parse_gift_purchases(body: &[u8], _origin: &str) -> Parsed<ListPage<GiftPurchase>> {
+    let raw: RawPage<RawGiftPurchase> = answer(body)?;
+    raw.typed(|p| {
+        Ok(GiftPurchase {
+            tid: required(p.tid, "tid")?,
+            md_idx: required(p.md_idx, "md_idx")?,
+            gm_idx: p.gm_idx.0,
+            product: p.product.0,
+            cash: p.cash.0.map(Won),
+            bought_at: p.buy_date.0.or(p.regdate.0),
+            endtime: p.endtime.0,
+            used: p.use_yn.0,
+            used_at: p.use_date.0,
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -525,30 +688,51 @@ pub struct StarListing {
     pub msl_thumb: Option<String>,
 }
 
-fn star_listing(o: &Obj<'_>) -> Parsed<StarListing> {
-    Ok(StarListing {
-        ms_idx: o.id("ms_idx")?,
-        md_idx: o.id("md_idx")?,
-        msl_idx: o.id("msl_idx")?,
-        msc_idx: o.text("msc_idx"),
-        ms_price: o.won("ms_price"),
-        ms_type: o.text("ms_type"),
-        ms_name: o.text("ms_name").unwrap_or_default(),
-        ms_product: o.text("ms_product"),
-        thumb: o.image("ms_thumb"),
-        ms_place1: o.text("ms_place1"),
-        msl_condition: o.text("msl_condition"),
-        ms_orgprice: o.won("ms_orgprice"),
-        ms_discountprice: o.won("ms_discountprice"),
-        msl_couponname: o.text("msl_couponname"),
-        m_type: o.text("m_type"),
-        msl_thumb: o.image("msl_thumb"),
-    })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStarListing {
+    ms_idx: Text,
+    md_idx: Text,
+    msl_idx: Text,
+    msc_idx: Text,
+    ms_price: Int,
+    ms_type: Text,
+    ms_name: Text,
+    ms_product: Text,
+    ms_thumb: Text,
+    ms_place1: Text,
+    msl_condition: Text,
+    ms_orgprice: Int,
+    ms_discountprice: Int,
+    msl_couponname: Text,
+    m_type: Text,
+    msl_thumb: Text,
 }
 
 /// Parses a starListAll answer.
 pub fn parse_star_listings(body: &[u8], origin: &str) -> Parsed<ListPage<StarListing>> {
-    page(&envelope(body)?, origin, star_listing)
+    let raw: RawPage<RawStarListing> = answer(body)?;
+    let images = Images::new(origin);
+    raw.typed(|l| {
+        Ok(StarListing {
+            ms_idx: required(l.ms_idx, "ms_idx")?,
+            md_idx: required(l.md_idx, "md_idx")?,
+            msl_idx: required(l.msl_idx, "msl_idx")?,
+            msc_idx: l.msc_idx.0,
+            ms_price: l.ms_price.0.map(Won),
+            ms_type: l.ms_type.0,
+            ms_name: l.ms_name.0.unwrap_or_default(),
+            ms_product: l.ms_product.0,
+            thumb: images.of(l.ms_thumb),
+            ms_place1: l.ms_place1.0,
+            msl_condition: l.msl_condition.0,
+            ms_orgprice: l.ms_orgprice.0.map(Won),
+            ms_discountprice: l.ms_discountprice.0.map(Won),
+            msl_couponname: l.msl_couponname.0,
+            m_type: l.m_type.0,
+            msl_thumb: images.of(l.msl_thumb),
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -602,41 +786,60 @@ pub struct StarDetail {
     pub same_brand: Vec<StarDetailItem>,
 }
 
-fn star_detail_item(o: &Obj<'_>) -> Parsed<StarDetailItem> {
-    Ok(StarDetailItem {
-        ms_idx: o.id("ms_idx")?,
-        msl_idx: o.text("msl_idx"),
-        msc_idx: o.text("msc_idx").or_else(|| o.text("CCODE")),
-        md_idx: o.text("md_idx"),
-        ms_couponname: o.text("ms_couponname"),
-        ms_name: o.text("ms_name"),
-        ms_product: o.text("ms_product"),
-        ms_type: o.text("ms_type"),
-        ms_price: o.won("ms_price"),
-        ms_discountprice: o.won("ms_discountprice"),
-        ms_orgprice: o.won("ms_orgprice"),
-        naver_place: o.text("ms_naverplaceaddr"),
-        thumb: o.image("ms_thumb"),
-        msl_thumb: o.image("msl_thumb"),
-        msl_img: o.image("msl_img"),
-        msl_img2: o.image("msl_img2"),
-        msl_condition: o.text("msl_condition"),
-    })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStarDetailItem {
+    ms_idx: Text,
+    msl_idx: Text,
+    msc_idx: Text,
+    #[serde(rename = "CCODE")]
+    ccode: Text,
+    md_idx: Text,
+    ms_couponname: Text,
+    ms_name: Text,
+    ms_product: Text,
+    ms_type: Text,
+    ms_price: Int,
+    ms_discountprice: Int,
+    ms_orgprice: Int,
+    ms_naverplaceaddr: Text,
+    ms_thumb: Text,
+    msl_thumb: Text,
+    msl_img: Text,
+    msl_img2: Text,
+    msl_condition: Text,
+}
+
+impl RawStarDetailItem {
+    fn typed(self, images: &Images) -> Parsed<StarDetailItem> {
+        Ok(StarDetailItem {
+            ms_idx: required(self.ms_idx, "ms_idx")?,
+            msl_idx: self.msl_idx.0,
+            msc_idx: self.msc_idx.0.or(self.ccode.0),
+            md_idx: self.md_idx.0,
+            ms_couponname: self.ms_couponname.0,
+            ms_name: self.ms_name.0,
+            ms_product: self.ms_product.0,
+            ms_type: self.ms_type.0,
+            ms_price: self.ms_price.0.map(Won),
+            ms_discountprice: self.ms_discountprice.0.map(Won),
+            ms_orgprice: self.ms_orgprice.0.map(Won),
+            naver_place: self.ms_naverplaceaddr.0,
+            thumb: images.of(self.ms_thumb),
+            msl_thumb: images.of(self.msl_thumb),
+            msl_img: images.of(self.msl_img),
+            msl_img2: images.of(self.msl_img2),
+            msl_condition: self.msl_condition.0,
+        })
+    }
 }
 
 /// Parses a starDetail answer (the document's example has no `result`).
 pub fn parse_star_detail(body: &[u8], origin: &str) -> Parsed<StarDetail> {
-    let members = envelope(body)?;
-    let top = Obj { members: &members, origin };
-    let detail = field(&members, "detail").ok_or_else(|| malformed("`detail` is missing"))?;
-    Ok(StarDetail {
-        detail: star_detail_item(&Obj::new(detail, origin, "detail")?)?,
-        same_brand: top
-            .list("eq_brand")
-            .iter()
-            .map(|v| star_detail_item(&Obj::new(v, origin, "eq_brand")?))
-            .collect::<Parsed<_>>()?,
-    })
+    let raw: RawDetail<RawStarDetailItem> = answer(body)?;
+    let images = Images::new(origin);
+    let detail = raw.detail.0.ok_or_else(|| malformed("`detail` is missing"))?;
+    Ok(StarDetail { detail: detail.typed(&images)?, same_brand: typed(raw.eq_brand.0, |i| i.typed(&images))? })
 }
 
 // ---------------------------------------------------------------------------
@@ -682,38 +885,63 @@ pub struct StarPurchases {
     pub total_discount_price: Option<Won>,
 }
 
-fn star_purchase(o: &Obj<'_>) -> Parsed<StarPurchase> {
-    Ok(StarPurchase {
-        tid: o.id("tid")?,
-        msc_idx: o.text("msc_idx"),
-        msl_idx: o.text("msl_idx"),
-        md_idx: o.text("md_idx"),
-        ms_idx: o.text("ms_idx"),
-        msu_idx: o.text("msu_idx"),
-        ms_name: o.text("ms_name"),
-        ms_product: o.text("ms_product"),
-        cash: o.won("cash"),
-        bought_at: o.time("buy_date").or_else(|| o.time("regdate")),
-        used: o.flag("use_yn"),
-        used_at: o.time("use_date"),
-    })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStarPurchase {
+    tid: Text,
+    msc_idx: Text,
+    msl_idx: Text,
+    md_idx: Text,
+    ms_idx: Text,
+    msu_idx: Text,
+    ms_name: Text,
+    ms_product: Text,
+    cash: Int,
+    buy_date: Time,
+    regdate: Time,
+    use_yn: Flag,
+    use_date: Time,
+}
+
+/// `data` of buyStarcouponList (the document writes the totals' keys in two cases).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawStarPurchases {
+    list: List<RawStarPurchase>,
+    #[serde(rename = "Totalbuyprice", alias = "TotalBuyPrice", alias = "totalbuyprice")]
+    total_buy_price: Int,
+    #[serde(rename = "Totaldiscountprice", alias = "TotalDiscountPrice", alias = "totaldiscountprice")]
+    total_discount_price: Int,
 }
 
 /// Parses a buyStarcouponList answer (`data` holding `list` and the totals).
-pub fn parse_star_purchases(body: &[u8], origin: &str) -> Parsed<StarPurchases> {
-    let members = envelope(body)?;
-    let data = match field(&members, "data") {
-        None | Some(Json::Null) => {
-            return Ok(StarPurchases { items: Vec::new(), total_buy_price: None, total_discount_price: None });
-        }
-        Some(d) => d.as_object().ok_or_else(|| malformed("`data` is not an object"))?,
-    };
-    let listing = page(data, origin, star_purchase)?;
-    let d = Obj { members: data, origin };
+pub fn parse_star_purchases(body: &[u8], _origin: &str) -> Parsed<StarPurchases> {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Raw {
+        data: One<RawStarPurchases>,
+    }
+    let raw: Raw = answer(body)?;
+    let data = raw.data.0.unwrap_or_default();
     Ok(StarPurchases {
-        items: listing.items,
-        total_buy_price: d.won("Totalbuyprice"),
-        total_discount_price: d.won("Totaldiscountprice"),
+        items: typed(data.list.0, |p| {
+            Ok(StarPurchase {
+                tid: required(p.tid, "tid")?,
+                msc_idx: p.msc_idx.0,
+                msl_idx: p.msl_idx.0,
+                md_idx: p.md_idx.0,
+                ms_idx: p.ms_idx.0,
+                msu_idx: p.msu_idx.0,
+                ms_name: p.ms_name.0,
+                ms_product: p.ms_product.0,
+                cash: p.cash.0.map(Won),
+                bought_at: p.buy_date.0.or(p.regdate.0),
+                used: p.use_yn.0,
+                used_at: p.use_date.0,
+            })
+        })?,
+        total_buy_price: data.total_buy_price.0.map(Won),
+        total_discount_price: data.total_discount_price.0.map(Won),
     })
 }
 
@@ -722,28 +950,39 @@ pub fn parse_star_purchases(body: &[u8], origin: &str) -> Parsed<StarPurchases> 
 
 /// Parses a getQRImg answer: the QR image's address, absolute.
 pub fn parse_qr_image(body: &[u8], origin: &str) -> Parsed<String> {
-    let members = envelope(body)?;
-    Obj { members: &members, origin }.image("data").ok_or_else(|| malformed("`data` (the QR image path) is missing"))
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Raw {
+        data: Text,
+    }
+    let raw: Raw = answer(body)?;
+    Images::new(origin).of(raw.data).ok_or_else(|| malformed("`data` (the QR image path) is missing"))
 }
 
 /// Parses a setUseStarCoupon answer: the vendor's message.
 pub fn parse_use(body: &[u8]) -> Parsed<Option<String>> {
-    let members = envelope(body)?;
-    Ok(field(&members, "message").and_then(text))
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Raw {
+        message: Text,
+    }
+    let raw: Raw = answer(body)?;
+    Ok(raw.message.0)
 }
 
 /// Runs every parser over `body` (for fuzzing and seed replay): none may panic.
 /// Answers how many accepted it. The scalar readers also see every value of the JSON.
+#[doc(hidden)]
 pub fn parse_all(body: &[u8]) -> usize {
     let o = "https://www.giftiexchange.com";
-    if let Ok(v) = Json::parse(body) {
+    if let Ok(Normalized(v)) = serde_json::from_slice(body) {
         let mut stack = vec![&v];
         while let Some(v) = stack.pop() {
             let _ = (int(v), flag(v), text(v));
             match v {
-                Json::Array(items) => stack.extend(items),
-                Json::Object(members) => stack.extend(members.iter().map(|(_, v)| v)),
-                Json::Null | Json::Bool(_) | Json::Number(_) | Json::Str(_) => {}
+                Value::Array(items) => stack.extend(items),
+                Value::Object(members) => stack.extend(members.values()),
+                Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => {}
             }
         }
     }

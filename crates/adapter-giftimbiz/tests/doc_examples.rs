@@ -138,7 +138,8 @@ fn doc_12_3_star_purchase_history() {
 fn doc_13_3_qr_image_path_is_made_absolute() {
     // Fix: the placeholder `qrimg경로` quoted.
     let url = wire::parse_qr_image(seed!("fixed_13-3_getQRImg.json"), ORIGIN).unwrap();
-    assert_eq!(url, "https://www.giftiexchange.com/qrimg경로");
+    // Joined with `Url::join`, so the Korean placeholder is percent-encoded.
+    assert_eq!(url, "https://www.giftiexchange.com/qrimg%EA%B2%BD%EB%A1%9C");
 }
 
 #[test]

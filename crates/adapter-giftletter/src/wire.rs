@@ -3,8 +3,10 @@
 //!
 //! - [`requests`]: validation (CP949 byte limits, phone numbers, charset) and the
 //!   percent-encoded query of each endpoint, `enc` included.
-//! - [`replies`]: the JSON answers, read forgivingly ([`json`]): keys trimmed,
-//!   integers as numbers or strings, `""` as absent, one or two result codes.
+//! - [`replies`]: the JSON answers, read forgivingly (a small JSON reader of our own
+//!   that also takes the vendor's missing commas): keys trimmed, a repeated key's
+//!   first non-empty value kept, integers as numbers or strings, `""` as absent, one
+//!   or two result codes.
 //! - [`report`]: the `ExchangeDaily.aspx` text report.
 //!
 //! ```
@@ -21,7 +23,7 @@
 //! assert_eq!(refused, Refusal::new("A101", Some("사용가능한 상품이 아닙니다.".into())));
 //! ```
 
-pub mod json;
+mod json;
 pub mod replies;
 pub mod report;
 pub mod requests;

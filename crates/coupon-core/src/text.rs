@@ -183,27 +183,6 @@ pub fn decode_sniffed(
     Err(last)
 }
 
-/// [`str::trim`], answered from the first and last bytes alone when neither can
-/// belong to a white space character (nearly every field a vendor sends): `trim`'s
-/// char searcher costs more than the rest of reading a short value.
-///
-/// ```
-/// use coupon_core::text::trim;
-/// assert_eq!(trim(" 광주영주\u{3000}"), "광주영주");
-/// assert_eq!(trim("910587397432"), "910587397432");
-/// ```
-#[inline]
-pub fn trim(s: &str) -> &str {
-    // ASCII white space, and the bytes that begin (`first`) or end (`last`) the UTF-8
-    // of U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
-    let first = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | 0xC2 | 0xE1..=0xE3);
-    let last = |b: u8| matches!(b, b'\t'..=b'\r' | b' ' | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF);
-    match (s.as_bytes().first(), s.as_bytes().last()) {
-        (Some(&a), Some(&z)) if !first(a) && !last(z) => s,
-        _ => s.trim(),
-    }
-}
-
 /// `application/x-www-form-urlencoded` pairs in the given encoding (UTF-8 or
 /// EUC-KR), strictly: a character the encoding cannot hold is an error.
 ///
@@ -237,19 +216,6 @@ where
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn trim_agrees_with_str_trim_at_both_ends_for_every_char() {
-        let mut s = String::new();
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            for (before, after) in [(c, 'x'), ('x', c), (c, c)] {
-                s.clear();
-                s.push(before);
-                s.push(after);
-                assert_eq!(super::trim(&s), s.trim(), "{:?}", s);
-            }
-        }
-    }
-
     use super::*;
 
     #[test]

@@ -27,7 +27,7 @@ pub(super) fn answer(document: &Document<'_>) -> Result<StatusAnswer, WireError>
     } else {
         let mut orders = Vec::with_capacity(document.blocks.len());
         for block in &document.blocks {
-            let own = Scope::of(document.block(block), ORDER_INFO)?;
+            let own = Scope::of(block, ORDER_INFO)?;
             orders.push(Fields { own: &own, root: Some(&top) }.record()?);
         }
         orders
@@ -37,7 +37,7 @@ pub(super) fn answer(document: &Document<'_>) -> Result<StatusAnswer, WireError>
 
 /// The fields the answer is read from: a scope holds each in its own slot.
 #[derive(Clone, Copy, Debug)]
-enum Name {
+pub(super) enum Name {
     ResultCode,
     ResultMsg,
     CouponType,
@@ -56,28 +56,25 @@ impl Name {
     /// The number of slots: one past the last name, so a new name cannot index past them.
     const COUNT: usize = Self::RemainAmount as usize + 1;
 
-    /// One comparison: the length and first byte (second for `C`) pick the candidate.
-    fn of(name: &str) -> Option<Self> {
-        let b = name.as_bytes();
-        let candidate = match (b.len(), b.first()?) {
-            (6, b'S') => Self::Status,
-            (10, b'O') => Self::OrderDate,
-            (10, b'R') => Self::ResultMsg,
-            (11, b'B') => Self::BarcodeNum,
-            (11, b'C') if b.get(1) == Some(&b'O') => Self::CouponType,
-            (11, b'C') => Self::CancelDate,
-            (11, b'R') => Self::ResultCode,
-            (12, b'T') => Self::TotalAmount,
-            (13, b'E') => Self::ExchangeDate,
-            (13, b'R') => Self::RemainAmount,
-            (14, b'V') => Self::ValidEndDate,
-            (15, b'R') => Self::ReceiverMobile,
+    pub(super) fn of(name: &str) -> Option<Self> {
+        Some(match name {
+            "RESULT_CODE" => Self::ResultCode,
+            "RESULT_MSG" => Self::ResultMsg,
+            "COUPON_TYPE" => Self::CouponType,
+            "ORDER_DATE" => Self::OrderDate,
+            "STATUS" => Self::Status,
+            "RECEIVER_MOBILE" => Self::ReceiverMobile,
+            "BARCODE_NUM" => Self::BarcodeNum,
+            "VALID_END_DATE" => Self::ValidEndDate,
+            "EXCHANGE_DATE" => Self::ExchangeDate,
+            "CANCEL_DATE" => Self::CancelDate,
+            "TOTAL_AMOUNT" => Self::TotalAmount,
+            "REMAIN_AMOUNT" => Self::RemainAmount,
             _ => return None,
-        };
-        (candidate.as_str() == name).then_some(candidate)
+        })
     }
 
-    fn as_str(self) -> &'static str {
+    pub(super) fn as_str(self) -> &'static str {
         match self {
             Self::ResultCode => "RESULT_CODE",
             Self::ResultMsg => "RESULT_MSG",
@@ -107,13 +104,13 @@ impl<'d> Scope<'d> {
     fn of(fields: &'d [Field<'_>], name: &'static str) -> Result<Self, WireError> {
         let mut slots = [None; Name::COUNT];
         for (i, field) in fields.iter().enumerate() {
-            let repeated = match Name::of(field.name) {
-                Some(known) => slots[known as usize].replace(&*field.text).is_some(),
+            let repeated = match &field.name {
+                Ok(known) => slots[*known as usize].replace(&*field.text).is_some(),
                 // Only another unknown field can have an unknown name.
-                None => fields[..i].iter().any(|f| f.name == field.name),
+                Err(other) => fields[..i].iter().any(|f| f.name() == other),
             };
             if repeated {
-                return Err(WireError::malformed(clip(&format!("<{}> appears twice in <{name}>", field.name))));
+                return Err(WireError::malformed(clip(&format!("<{}> appears twice in <{name}>", field.name()))));
             }
         }
         Ok(Self { name, slots })
@@ -231,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn names_of_the_same_length_and_first_byte_are_not_taken_for_one() {
+    fn other_names_are_not_taken_for_known_ones() {
         for other in [
             "",
             "S",

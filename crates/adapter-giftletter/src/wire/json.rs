@@ -8,23 +8,24 @@
 //! keys are trimmed; a repeated key keeps its first value that is not empty (`""`
 //! after trimming, or `null`). Nesting is capped, so no input can exhaust the stack.
 //!
-//! The result is a [`Node`] tree borrowed from the text: strings without escapes,
-//! keys and numbers are slices of it, so reading allocates little more than one
-//! list per object and array; callers copy out only the fields they keep.
-//! [`Node::to_value`] gives the `serde_json::Value` of the same reading.
+//! **Repeated JSON keys** (the rule of every wire module of the project): keys are
+//! matched after trimming surrounding whitespace; when a key repeats in one object,
+//! the first non-empty value wins, and if every value is empty the last one is kept
+//! ([`Object::get`]).
 //!
-//! ```
-//! use adapter_giftletter::wire::json::{parse, Node};
-//! let answer = parse(r#"{"rstCode": "", "rstCode": "0" "IMG_URL ": "http://x/1.jpg",}"#).unwrap();
-//! let fields = answer.as_object().unwrap();
-//! assert!(matches!(fields.get("rstCode"), Some(Node::String(code)) if code == "0"));
-//! assert!(fields.get("IMG_URL").is_some());
-//! ```
+//! Why a reader of our own rather than serde_json: serde_json refuses the vendor's
+//! missing comma outright, so no amount of serde configuration can read those
+//! answers; a small recursive reader that skips an absent separator is the simplest
+//! correct way. It is tested against serde_json on every JSON text (proptests), so
+//! on valid JSON it reads exactly what serde_json reads.
+//!
+//! The result is a [`Node`] tree borrowed from the text (strings without escapes,
+//! keys and numbers are slices of it); the replies copy out the fields they keep.
 
 mod read;
 mod tree;
 
-pub use tree::{Node, NumberText, Object};
+pub use tree::{Node, Object};
 
 /// Why a text could not be read, with the byte offset where reading stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]

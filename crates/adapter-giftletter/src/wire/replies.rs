@@ -5,14 +5,14 @@
 //! `STATUS` of `E`, `I` or `C`), and `Ok(Ok(reply))` otherwise.
 //!
 //! Reading rules, from the document's examples: keys match after trimming
-//! (`"IMG_URL "`); integers come as numbers or strings (`"PRICE": "10000"`); an
+//! (`"IMG_URL "`), and a key repeated in one object reads as its first non-empty
+//! value (the last, when all are empty); integers come as numbers or strings (`"PRICE": "10000"`); an
 //! empty string means absent; `rstCode` may hold two codes (`E102:P002`,
 //! `E103 : P002`), kept verbatim in a [`coupon_core::VendorCode`].
 
 use std::borrow::Cow;
 
 use coupon_core::chrono::NaiveDate;
-use coupon_core::text::trim;
 use coupon_core::time::{parse_compact_date, parse_compact_datetime, parse_date, parse_datetime};
 use coupon_core::{Pin, RedeemedAt, Validity, Won};
 
@@ -38,7 +38,7 @@ impl<'t> Fields<'t, '_> {
     /// boolean as `true`/`false`; `""`/`null` absent.
     fn str(&self, key: &str) -> Option<Cow<'t, str>> {
         let s = match self.0.get(key)? {
-            Node::String(s) => Cow::Borrowed(trim(s)),
+            Node::String(s) => Cow::Borrowed(s.trim()),
             Node::Number(n) => Cow::Owned(n.to_number()?.to_string()),
             Node::Bool(b) => Cow::Owned(b.to_string()),
             Node::Null | Node::Array(_) | Node::Object(_) => return None,
@@ -58,7 +58,7 @@ impl<'t> Fields<'t, '_> {
             None | Some(Node::Null) => Ok(None),
             Some(Node::Number(n)) => n.as_u64().map(Some).ok_or_else(bad),
             Some(Node::String(s)) => {
-                let s = trim(s);
+                let s = s.trim();
                 if s.is_empty() {
                     Ok(None)
                 } else if s.bytes().all(|b| b.is_ascii_digit()) {

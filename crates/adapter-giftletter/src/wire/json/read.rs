@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 
-use coupon_core::text::trim;
 use std::str::FromStr;
 
 use serde_json::Number;
@@ -13,24 +12,15 @@ use super::tree::{Node, NumberText, Object};
 /// Deepest nesting accepted; Giftletter answers nest two levels.
 const MAX_DEPTH: usize = 32;
 
-/// Longest number text accepted without asking serde_json whether it fits an `f64`:
-/// without an exponent, 300 characters stay below 1e300.
-const SHORT_NUMBER: usize = 300;
-
 pub(super) struct Reader<'a> {
     s: &'a [u8],
     text: &'a str,
     pos: usize,
-    /// Members of the objects being read, innermost last: each object takes its own
-    /// off the top when it closes, in one allocation of the exact size.
-    members: Vec<(Cow<'a, str>, Node<'a>)>,
-    /// The same for arrays' elements.
-    elements: Vec<Node<'a>>,
 }
 
 impl<'a> Reader<'a> {
     pub(super) fn new(text: &'a str) -> Self {
-        Reader { s: text.as_bytes(), text, pos: 0, members: Vec::new(), elements: Vec::new() }
+        Reader { s: text.as_bytes(), text, pos: 0 }
     }
 
     pub(super) fn document(mut self) -> Result<Node<'a>, JsonError> {
@@ -94,9 +84,13 @@ impl<'a> Reader<'a> {
         while matches!(self.peek(), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
             self.pos += 1;
         }
-        // The slice is ASCII, so it is a char boundary on both ends.
+        // The slice is ASCII, so it is a char boundary on both ends. serde_json judges
+        // it: its grammar, and a finite `f64` range.
         let t = &self.text[start..self.pos];
-        if is_number(t) { Ok(Node::Number(NumberText(t))) } else { Err(JsonError { offset: start, what: "a number" }) }
+        match Number::from_str(t) {
+            Ok(_) => Ok(Node::Number(NumberText(t))),
+            Err(_) => Err(JsonError { offset: start, what: "a number" }),
+        }
     }
 
     /// A separator between members or elements: a comma, or none at all.
@@ -112,16 +106,20 @@ impl<'a> Reader<'a> {
 
     fn object(&mut self, depth: usize) -> Result<Node<'a>, JsonError> {
         self.pos += 1;
-        let base = self.members.len();
+        let mut members = Vec::new();
         if self.separator(b'}') {
             self.pos += 1;
-            return Ok(Node::Object(Object::default()));
+            return Ok(Node::Object(Object { members }));
         }
         loop {
             if self.peek() != Some(b'"') {
                 return Err(self.err("a quoted key"));
             }
-            let key = trimmed(self.string()?);
+            // Keys are matched trimmed (`"IMG_URL "`).
+            let key = match self.string()? {
+                Cow::Borrowed(k) => Cow::Borrowed(k.trim()),
+                Cow::Owned(k) => Cow::Owned(k.trim().to_owned()),
+            };
             self.ws();
             if self.peek() != Some(b':') {
                 return Err(self.err("':' after a key"));
@@ -129,10 +127,10 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             self.ws();
             let v = self.value(depth + 1)?;
-            self.members.push((key, v));
+            members.push((key, v));
             if self.separator(b'}') {
                 self.pos += 1;
-                return Ok(Node::Object(Object { members: self.members.drain(base..).collect() }));
+                return Ok(Node::Object(Object { members }));
             }
             if self.peek().is_none() {
                 return Err(self.err("'}', found the end"));
@@ -142,17 +140,16 @@ impl<'a> Reader<'a> {
 
     fn array(&mut self, depth: usize) -> Result<Node<'a>, JsonError> {
         self.pos += 1;
-        let base = self.elements.len();
+        let mut elements = Vec::new();
         if self.separator(b']') {
             self.pos += 1;
-            return Ok(Node::Array(Vec::new()));
+            return Ok(Node::Array(elements));
         }
         loop {
-            let v = self.value(depth + 1)?;
-            self.elements.push(v);
+            elements.push(self.value(depth + 1)?);
             if self.separator(b']') {
                 self.pos += 1;
-                return Ok(Node::Array(self.elements.drain(base..).collect()));
+                return Ok(Node::Array(elements));
             }
             if self.peek().is_none() {
                 return Err(self.err("']', found the end"));
@@ -210,33 +207,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Moves to the next `"` or `\` (or the end), eight bytes at a time: strings are
-    /// most of an answer's bytes.
+    /// Moves to the next `"` or `\\` (or the end).
     fn skip_plain(&mut self) {
-        const ONES: u64 = u64::MAX / 255;
-        const HIGHS: u64 = ONES << 7;
-        // The high bit of each byte of `w` that is `b`, and maybe of bytes above one that
-        // is (a borrow): the lowest bit set is exact, which is all that is used.
-        let matching = |w: u64, b: u8| {
-            let x = w ^ (ONES * u64::from(b));
-            x.wrapping_sub(ONES) & !x & HIGHS
-        };
-        let rest = &self.s[self.pos..];
-        let mut chunks = rest.chunks_exact(8);
-        for chunk in chunks.by_ref() {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let found = matching(w, b'"') | matching(w, b'\\');
-            if found != 0 {
-                // Little-endian: the lowest set bit belongs to the first such byte.
-                self.pos += (found.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.pos += 8;
-        }
-        let tail = chunks.remainder();
-        self.pos += tail.iter().position(|b| matches!(b, b'"' | b'\\')).unwrap_or(tail.len());
+        self.pos += memchr::memchr2(b'"', b'\\', &self.s[self.pos..]).unwrap_or(self.s.len() - self.pos);
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -264,58 +237,4 @@ impl<'a> Reader<'a> {
         // A lone surrogate cannot be a char: the vendor's text is kept, that one unit replaced.
         Ok(char::from_u32(hi).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
-}
-
-/// A key without its stray spaces: a narrower slice when borrowed, and a copy only
-/// when an owned (escaped) key had some.
-fn trimmed(key: Cow<'_, str>) -> Cow<'_, str> {
-    match key {
-        Cow::Borrowed(k) => Cow::Borrowed(trim(k)),
-        Cow::Owned(k) if trim(&k).len() == k.len() => Cow::Owned(k),
-        Cow::Owned(k) => Cow::Owned(k.trim().to_string()),
-    }
-}
-
-/// Whether `t` is what serde_json reads as a number:
-/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, within `f64`'s range.
-fn is_number(t: &str) -> bool {
-    fn digits(b: &[u8], i: &mut usize) -> usize {
-        let start = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    }
-    let b = t.as_bytes();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    match b.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => {
-            digits(b, &mut i);
-        }
-        _ => return false,
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        if digits(b, &mut i) == 0 {
-            return false;
-        }
-    }
-    let mut exponent = false;
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        exponent = true;
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(b, &mut i) == 0 {
-            return false;
-        }
-    }
-    if i != b.len() {
-        return false;
-    }
-    // Only an exponent or a very long text can leave f64's range (serde_json refuses
-    // an infinite number); then serde_json itself judges, so the answer is its answer.
-    (!exponent && b.len() <= SHORT_NUMBER) || Number::from_str(t).is_ok()
 }

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+use super::tree::NumberText;
 use super::*;
 
 fn value(text: &str) -> Result<Value, JsonError> {

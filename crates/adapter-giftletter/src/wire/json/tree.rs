@@ -1,13 +1,9 @@
 //! The tree the reader builds: borrowed from the text, objects as member lists.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
-
-use coupon_core::text::trim;
 use std::str::FromStr;
 
-use serde_json::{Map, Number, Value};
+use serde_json::Number;
 
 /// One JSON value, borrowing from the text it was read from.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,8 +32,14 @@ impl<'a> Node<'a> {
     }
 
     /// The same reading as a `serde_json::Value`: every string and key copied, a
-    /// repeated key resolved as [`Object::get`] resolves it.
-    pub fn to_value(&self) -> Value {
+    /// repeated key resolved as [`Object::get`] resolves it. For the tests' comparisons
+    /// with serde_json.
+    #[cfg(test)]
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::{Map, Value};
+        use std::collections::BTreeMap;
+        use std::collections::btree_map::Entry;
+
         match self {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(*b),
@@ -69,7 +71,7 @@ impl<'a> Node<'a> {
     fn is_empty(&self) -> bool {
         match self {
             Node::Null => true,
-            Node::String(s) => trim(s).is_empty(),
+            Node::String(s) => s.trim().is_empty(),
             Node::Bool(_) | Node::Number(_) | Node::Array(_) | Node::Object(_) => false,
         }
     }
@@ -101,6 +103,7 @@ impl<'a> Object<'a> {
     }
 
     /// Every member as read, repeats included.
+    #[cfg(test)]
     pub fn members(&self) -> &[(Cow<'a, str>, Node<'a>)] {
         &self.members
     }
@@ -113,21 +116,18 @@ pub struct NumberText<'a>(pub(super) &'a str);
 
 impl<'a> NumberText<'a> {
     /// The number as written.
+    #[cfg(test)]
     pub fn as_str(&self) -> &'a str {
         self.0
     }
 
     /// The number as serde_json reads it. Always `Some` for a number the reader accepted.
-    pub fn to_number(&self) -> Option<Number> {
+    pub fn to_number(self) -> Option<Number> {
         Number::from_str(self.0).ok()
     }
 
     /// The number when it is a whole number that fits a `u64` (as [`Number::as_u64`]).
     pub fn as_u64(&self) -> Option<u64> {
-        if self.0.bytes().all(|b| b.is_ascii_digit()) {
-            // Digits only: serde_json reads a u64 when it fits, an f64 otherwise.
-            return self.0.parse().ok();
-        }
         self.to_number()?.as_u64()
     }
 }
