@@ -399,7 +399,7 @@ impl Giftimbiz {
         validate::required("ccode", ccode)?;
         let body = params([("CODE", Some(code.to_string())), ("CCODE", Some(ccode.to_string()))]);
         let resp = self.read_call(&STAR_DETAIL, Vec::new(), body).await?;
-        read_without_result(&resp, |b| wire::parse_star_detail(b, self.origin()))
+        read(&resp, |b| wire::parse_star_detail(b, self.origin()))
     }
 
     /// Endpoint 10, `giftimbiz/buyStarcoupon`: buys one Starcoupon (its parameters go in the
@@ -518,29 +518,16 @@ impl Giftimbiz {
     }
 }
 
-/// Reads an answer with `parse`, in the call's context. The document sends `result`
-/// with every answer (starDetail aside: see [`read_without_result`]).
+/// Reads an answer with `parse`, in the call's context.
 ///
-/// - A 2xx: the parsed value when the body carries `result`; a refusal (its code
-///   through [`codes::TABLE`]) is definite, even for a buy; an unreadable body, or a
-///   readable one *without* `result`, is a protocol error (`OutcomeUnknown` on a buy
-///   or a use: nothing in it says the call did not run).
+/// - A 2xx: the parsed value; a refusal (its code through [`codes::TABLE`]) is
+///   definite, even for a buy; an unreadable body, or one without `result` (the wire
+///   parsers refuse it, starDetail aside), is a protocol error (`OutcomeUnknown` on a
+///   buy or a use: nothing in it says the call did not run).
 /// - Not a 2xx: the one rule of [`refusal_or_status`]: a 4xx whose body holds a
 ///   vendor code is that refusal (the HTTP status kept on it); any other answer
 ///   (a 4xx without a code, a 5xx whatever its body) is decided by the status.
 pub(crate) fn read<T>(resp: &Response, parse: impl FnOnce(&[u8]) -> Result<T, WireError>) -> Result<T> {
-    let value = read_without_result(resp, parse)?;
-    if !carries_result(resp.body()) {
-        return Err(resp.protocol_error(
-            "the answer has no `result`; the document sends one with every answer, so what happened cannot be told",
-        ));
-    }
-    Ok(value)
-}
-
-/// [`read`] for the one answer the document shows without `result` (starDetail):
-/// no `result` is read as success there, the parser then requiring the payload.
-pub(crate) fn read_without_result<T>(resp: &Response, parse: impl FnOnce(&[u8]) -> Result<T, WireError>) -> Result<T> {
     let parsed = parse(resp.body());
     if !resp.is_success() {
         let refusal = match parsed {
@@ -560,60 +547,9 @@ pub(crate) fn read_without_result<T>(resp: &Response, parse: impl FnOnce(&[u8]) 
     }
 }
 
-/// Whether `body` is a JSON object with a `result` member that is not `null` (the
-/// key matched ignoring ASCII case, as the wire readers match keys). Only called on
-/// bodies a parser accepted, so anything else is simply `false`.
-fn carries_result(body: &[u8]) -> bool {
-    use serde::Deserializer as _;
-    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-
-    struct IsResult;
-    impl<'de> DeserializeSeed<'de> for IsResult {
-        type Value = bool;
-        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_str(self)
-        }
-    }
-    impl Visitor<'_> for IsResult {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a key")
-        }
-        fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
-            Ok(key.trim().eq_ignore_ascii_case("result"))
-        }
-    }
-
-    struct Probe;
-    impl<'de> Visitor<'de> for Probe {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            let mut found = false;
-            while let Some(is_result) = map.next_key_seed(IsResult)? {
-                if is_result {
-                    found |= map.next_value::<Option<IgnoredAny>>()?.is_some();
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(found)
-        }
-    }
-
-    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-    let mut de = serde_json::Deserializer::from_slice(body);
-    de.deserialize_map(Probe).unwrap_or(false)
-}
-
 /// The refusal code of a JSON answer, if it is one.
 fn refused_code(resp: &Response) -> Option<String> {
-    match wire::envelope(resp.body()) {
-        Err(WireError::Refused { code, .. }) => Some(code),
-        _ => None,
-    }
+    wire::refusal_code(resp.body())
 }
 
 /// The product name of a buy: required, and printable (a control character would

@@ -73,10 +73,28 @@ fn malformed(why: impl Into<String>) -> WireError {
     WireError::Malformed(why.into())
 }
 
+/// The refusal code of an answer, when it is a refusal (for the token-refresh rule).
+pub(crate) fn refusal_code(body: &[u8]) -> Option<String> {
+    match envelope(body, ResultKey::Optional) {
+        Err(WireError::Refused { code, .. }) => Some(code),
+        _ => None,
+    }
+}
+
+/// Whether an answer without `result` can be read: the document sends `result` with
+/// every answer but starDetail's (its example has none).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ResultKey {
+    Required,
+    Optional,
+}
+
 /// Reads the body as JSON (keys normalised) and checks `result`: the object's members
-/// on success (`"0000"`, `0`, `"0"`, or no `result` at all, as the document's starDetail
-/// example shows), a [`WireError::Refused`] with the code otherwise.
-pub(crate) fn envelope(body: &[u8]) -> Parsed<Map<String, Value>> {
+/// on success (`"0000"`, `0`, `"0"`), a [`WireError::Refused`] with the code otherwise.
+/// A missing (or `null`) `result` is malformed, unless `key` is [`ResultKey::Optional`]:
+/// nothing in such an answer says whether the call ran, so it is never read as a
+/// success (on a buy or a use the client reports the outcome as unknown).
+fn envelope(body: &[u8], key: ResultKey) -> Parsed<Map<String, Value>> {
     // A UTF-8 byte-order mark is what some PHP stacks put before JSON.
     let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     let Normalized(value) = serde_json::from_slice(body).map_err(|e| malformed(format!("not JSON ({e})")))?;
@@ -84,7 +102,8 @@ pub(crate) fn envelope(body: &[u8]) -> Parsed<Map<String, Value>> {
         return Err(malformed("the answer is not a JSON object"));
     };
     let code = match members.get("result") {
-        None | Some(Value::Null) => return Ok(members),
+        None | Some(Value::Null) if key == ResultKey::Optional => return Ok(members),
+        None | Some(Value::Null) => return Err(malformed("`result` is missing")),
         Some(v) => text(v).ok_or_else(|| malformed("`result` is neither a code nor a number"))?,
     };
     if codes::is_success(&code) {
@@ -96,7 +115,11 @@ pub(crate) fn envelope(body: &[u8]) -> Parsed<Map<String, Value>> {
 
 /// A successful answer read as `T`, the derived struct of its keys.
 fn answer<T: DeserializeOwned>(body: &[u8]) -> Parsed<T> {
-    T::deserialize(Value::Object(envelope(body)?)).map_err(|e| malformed(e.to_string()))
+    answer_with(body, ResultKey::Required)
+}
+
+fn answer_with<T: DeserializeOwned>(body: &[u8], key: ResultKey) -> Parsed<T> {
+    T::deserialize(Value::Object(envelope(body, key)?)).map_err(|e| malformed(e.to_string()))
 }
 
 /// An id the typed value cannot go without.
@@ -836,7 +859,7 @@ impl RawStarDetailItem {
 
 /// Parses a starDetail answer (the document's example has no `result`).
 pub fn parse_star_detail(body: &[u8], origin: &str) -> Parsed<StarDetail> {
-    let raw: RawDetail<RawStarDetailItem> = answer(body)?;
+    let raw: RawDetail<RawStarDetailItem> = answer_with(body, ResultKey::Optional)?;
     let images = Images::new(origin);
     let detail = raw.detail.0.ok_or_else(|| malformed("`detail` is missing"))?;
     Ok(StarDetail { detail: detail.typed(&images)?, same_brand: typed(raw.eq_brand.0, |i| i.typed(&images))? })
