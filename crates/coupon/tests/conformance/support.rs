@@ -123,6 +123,14 @@ impl Subject {
         vec![phone.to_string(), digits]
     }
 
+    /// The coupon numbers of the samples (`coupon`, `balance_coupon`): PINs the suite looks for.
+    pub fn sample_pins(&self) -> Vec<String> {
+        ["coupon", "balance_coupon"]
+            .iter()
+            .filter_map(|key| self.samples[*key]["barcode"].as_str().map(str::to_string))
+            .collect()
+    }
+
     /// A coupon `{"product_id", "barcode"}` of the samples.
     pub fn coupon(&self, key: &str) -> Option<CouponRef> {
         let c = &self.samples[key];
