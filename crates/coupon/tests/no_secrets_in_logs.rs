@@ -1,6 +1,7 @@
 //! Every span and event the library emits, at TRACE, during real calls on every
 //! adapter (issue, retries after a fault, a token refresh, a buy, a status),
 //! holds no key, token, PIN or full phone number.
+#![cfg(all(feature = "giftletter", feature = "giftimbiz", feature = "coufun"))]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
