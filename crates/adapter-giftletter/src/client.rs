@@ -138,7 +138,10 @@ impl Giftletter {
     /// Sends the call. Answers the response for a 2xx and for a 4xx (whose body
     /// may hold the vendor's refusal: see [`Giftletter::answer`]).
     async fn get(&self, op: &'static str, query: &str, safety: CallSafety, r: Option<&PartnerRef>) -> Result<Response> {
-        let call = Call::get(op, self.endpoint(op, query)).safety(safety).partner_ref(r.cloned());
+        let mut call = Call::get(op, self.endpoint(op, query)).safety(safety).partner_ref(r.cloned());
+        if safety == CallSafety::Read {
+            call = call.retry_answer_when(says_try_again);
+        }
         self.inner.http.send(call).await
     }
 
@@ -334,4 +337,12 @@ fn refused(resp: &Response, refusal: Refusal) -> Error {
 /// A catalog refusal (a `STATUS` letter): definite, mapped through [`codes::STATUS`].
 fn refused_by_status(resp: &Response, refusal: Refusal) -> Error {
     refusal_or_status(resp, Some(refusal), &codes::STATUS)
+}
+
+/// A read answered with a code the table marks "try again" (`S001` 시스템 오류, the
+/// EPIN supply failures) is retried by the transport as a 503 would be; a
+/// money-moving call never is (the transport does not ask).
+fn says_try_again(resp: &Response) -> bool {
+    let Ok(text) = resp.text_sniffed(&[UTF_8, EUC_KR]) else { return false };
+    matches!(parse_cancel(&text), Ok(Err(refusal)) if codes::classify(&refusal.code).1)
 }

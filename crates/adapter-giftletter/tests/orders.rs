@@ -145,3 +145,26 @@ async fn order_ids_are_checked_before_sending() {
     }
     assert_eq!(sandbox.request_count("/giftletter/CancelSendEPin"), 0);
 }
+
+#[tokio::test]
+async fn a_status_answered_s001_is_read_again_and_a_cancel_is_not() {
+    let sandbox = start().await;
+    let adapter = adapter(&sandbox);
+    let coupon = issued(&sandbox, "0000000582").await;
+    let busy = FaultKind::Replace {
+        status: 200,
+        content_type: "application/json".into(),
+        body: r#"{"rstCode":"S001","rstMsg":"시스템 오류"}"#.into(),
+    };
+    let status_path = "/giftletter/StatusSendEPin";
+    sandbox.admin().inject(FaultSpec::new(status_path, busy.clone()).times(2)).await.unwrap();
+    let status = adapter.status(&CouponRef::Order(coupon.order.clone().unwrap())).await.unwrap();
+    assert_eq!(status, CouponStatus::Unused);
+    assert_eq!(sandbox.request_count(status_path), 3, "two busy answers, then the real one");
+
+    let cancel_path = "/giftletter/CancelSendEPin";
+    sandbox.admin().inject(FaultSpec::new(cancel_path, busy)).await.unwrap();
+    let e = adapter.cancel(coupon.order.as_ref().unwrap()).await.unwrap_err();
+    assert_eq!(e.vendor_code().unwrap().raw(), "S001");
+    assert_eq!(sandbox.request_count(cancel_path), 1, "a money-moving call is never repeated for a busy code");
+}
