@@ -659,8 +659,12 @@ pub async fn redemptions(args: &RedemptionsArgs, ctx: &Ctx) -> CliResult {
         time::parse_date(&args.date).ok_or_else(|| Error::invalid_field("date", "must be a day as YYYY-MM-DD"))?;
     let adapter = build(factory, ctx)?;
     let report = adapter.redemptions(day).await?;
-    let out = &ctx.out;
-    let vendor = factory.name;
+    emit_redemptions(factory.name, &report, &ctx.out);
+    Ok(())
+}
+
+/// Prints a day's redemptions: one document, or a table with the unreadable lines after it.
+pub fn emit_redemptions(vendor: &str, report: &coupon::RedemptionReport, out: &Output) {
     let doc = json!({
         "vendor": vendor,
         "date": format::day_json(report.day),
@@ -682,7 +686,6 @@ pub async fn redemptions(args: &RedemptionsArgs, ctx: &Ctx) -> CliResult {
         }
         text
     });
-    Ok(())
 }
 
 #[cfg(test)]

@@ -371,27 +371,6 @@ async fn brand_image(client: &Giftletter, brand_id: u64, ctx: &Ctx) -> Result<()
 async fn redemptions(client: &Giftletter, date: &str, ctx: &Ctx) -> Result<()> {
     let day = time::parse_date(date).ok_or_else(|| Error::invalid_field("date", "must be a day as YYYY-MM-DD"))?;
     let report = client.exchange_daily(day).await?;
-    let out = &ctx.out;
-    let doc = json!({
-        "vendor": VENDOR,
-        "date": format::day_json(report.day),
-        "items": report.items.iter().map(|r| json!({
-            "pin": out.pin(&r.pin),
-            "at": format::redeemed_json(&r.at),
-            "branch": r.branch,
-        })).collect::<Vec<_>>(),
-        "errors": report.errors.iter().map(|e| json!({"line": e.line, "message": e.message})).collect::<Vec<_>>(),
-    });
-    out.emit(&doc, || {
-        let mut t = table(&["PIN", "redeemed at", "branch"]);
-        for r in &report.items {
-            t.add_row(vec![out.pin(&r.pin), format::redeemed(&r.at), format::text(r.branch.as_deref())]);
-        }
-        let mut text = format!("giftletter redemptions on {}: {}\n{t}", report.day, report.items.len());
-        for e in &report.errors {
-            text.push_str(&format!("\nline {}: {}", e.line, e.message));
-        }
-        text
-    });
+    crate::commands::generic::emit_redemptions(VENDOR, &report, &ctx.out);
     Ok(())
 }
