@@ -3,6 +3,12 @@
 //! `run(&<Name>Command, &Ctx)`. Writes `$OUT_DIR/native.rs`, included by `src/main.rs`:
 //! the `native` module declaring each group, the `Native` subcommand enum and its
 //! dispatch. A vendor's group is then its file alone; a vendor needs none.
+//!
+//! A group may also add steps of its own to `coupon demo`: when
+//! `src/native/<name>/demo.rs` exists (declared by the group as `pub(crate) mod demo;`,
+//! exporting `pub const STEPS: u64` and `pub async fn tour(&mut Tour, &DemoKit)`),
+//! `native::demo_steps` counts them and `native::demo` takes them, after the
+//! generic tour of that vendor's adapter.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -29,6 +35,8 @@ fn main() {
         })
         .collect();
     names.sort();
+    // The groups with demo steps of their own.
+    let demos: Vec<&String> = names.iter().filter(|n| dir.join(n.as_str()).join("demo.rs").is_file()).collect();
 
     let camel = |n: &str| {
         let mut c = n.chars();
@@ -57,7 +65,28 @@ fn main() {
         let c = camel(n);
         writeln!(out, "                Native::{c}(cmd) => {n}::run(cmd, ctx).await,").unwrap();
     }
-    out.push_str("            }\n        }\n    }\n}\n");
+    out.push_str("            }\n        }\n    }\n\n");
+
+    out.push_str("    /// How many steps of its own the vendor's group adds to `coupon demo` (0 for none).\n");
+    out.push_str("    pub(crate) fn demo_steps(vendor: &str) -> u64 {\n        match vendor {\n");
+    for n in &demos {
+        writeln!(out, "            {n:?} => {n}::demo::STEPS,").unwrap();
+    }
+    out.push_str("            _ => 0,\n        }\n    }\n\n");
+    out.push_str("    /// Takes the steps of its own the vendor's group adds to `coupon demo` (none for most).\n");
+    out.push_str(
+        "    pub(crate) async fn demo(\n        vendor: &str,\n        tour: &mut crate::commands::demo::Tour<'_>,\n",
+    );
+    out.push_str("        kit: &crate::commands::demo::DemoKit<'_>,\n    ) -> crate::failure::CliResult {\n");
+    if demos.is_empty() {
+        out.push_str("        let _ = (vendor, tour, kit);\n        Ok(())\n    }\n}\n");
+    } else {
+        out.push_str("        match vendor {\n");
+        for n in &demos {
+            writeln!(out, "            {n:?} => {n}::demo::tour(tour, kit).await,").unwrap();
+        }
+        out.push_str("            _ => Ok(()),\n        }\n    }\n}\n");
+    }
 
     let out_dir = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     fs::write(Path::new(&out_dir).join("native.rs"), out).expect("cannot write $OUT_DIR/native.rs");

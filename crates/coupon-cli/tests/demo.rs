@@ -2,7 +2,45 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{PHONE, adapters, run_in};
+
+/// The operations of the generic tour (through the `Adapter` trait).
+const GENERIC: [&str; 11] = [
+    "products",
+    "product",
+    "issue",
+    "issue, same reference",
+    "status",
+    "resend",
+    "cancel",
+    "status again",
+    "balance",
+    "redemptions",
+    "reconcile",
+];
+
+/// Each native command group with demo steps of its own (`src/native/<name>/demo.rs`),
+/// and how many it declares (`pub const STEPS: u64 = N;`).
+fn native_demos() -> Vec<(String, usize)> {
+    let native = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("native");
+    let mut demos: Vec<(String, usize)> = std::fs::read_dir(&native)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("demo.rs").is_file())
+        .map(|p| {
+            let text = std::fs::read_to_string(p.join("demo.rs")).unwrap();
+            let steps = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("pub const STEPS: u64 = ")?.strip_suffix(';')?.parse().ok())
+                .unwrap_or_else(|| panic!("{}: no `pub const STEPS: u64 = N;`", p.display()));
+            (p.file_name().unwrap().to_str().unwrap().to_string(), steps)
+        })
+        .collect();
+    demos.sort();
+    demos
+}
 
 #[test]
 fn the_demo_tours_every_adapter_and_exits_0() {
@@ -20,6 +58,19 @@ fn the_demo_tours_every_adapter_and_exits_0() {
     }
     assert!(run.stdout.contains("원"), "money in won: {}", run.stdout);
     assert!(run.stdout.contains(&format!("{} steps passed", steps.len())), "{}", run.stdout);
+    // A line is `NN. <vendor> <operation> ✓ <result> (<time>)`.
+    let parsed: Vec<(&str, &str)> = steps
+        .iter()
+        .map(|l| {
+            let (_, rest) = l.split_once(". ").unwrap();
+            let (vendor, rest) = rest.trim_start().split_once(' ').unwrap();
+            (vendor, rest.split_once(" ✓ ").unwrap().0.trim())
+        })
+        .collect();
+    for (vendor, declared) in native_demos().into_iter().filter(|(v, _)| installed.iter().any(|(n, _)| n == v)) {
+        let own = parsed.iter().filter(|(v, op)| *v == vendor && !GENERIC.contains(op)).count();
+        assert_eq!(own, declared, "{vendor}'s own demo steps: {}", run.stdout);
+    }
     assert!(!run.stdout.contains(PHONE), "the phone number masked: {}", run.stdout);
 }
 
@@ -50,5 +101,27 @@ fn the_demo_as_json_is_one_document_with_every_step_passed_and_every_offered_ope
             let toured = steps.iter().any(|s| s["vendor"] == vendor.as_str() && s["operation"] == operation);
             assert_eq!(toured, on.as_bool().unwrap(), "{vendor} {operation}: {doc}");
         }
+    }
+    // Then each native group with a demo module takes its own steps, as many as it declares,
+    // named apart from the generic ones.
+    let demos = native_demos();
+    assert!(!demos.is_empty(), "some native group has a demo module");
+    for (vendor, declared) in &demos {
+        if !names.contains(&vendor.as_str()) {
+            continue; // its adapter is not installed
+        }
+        let own: Vec<&str> = steps
+            .iter()
+            .filter(|s| s["vendor"] == vendor.as_str() && !GENERIC.contains(&s["operation"].as_str().unwrap()))
+            .map(|s| s["operation"].as_str().unwrap())
+            .collect();
+        assert_eq!(own.len(), *declared, "{vendor}'s own demo steps {own:?}: {doc}");
+        let last_generic = steps
+            .iter()
+            .rposition(|s| s["vendor"] == vendor.as_str() && GENERIC.contains(&s["operation"].as_str().unwrap()));
+        let first_own = steps
+            .iter()
+            .position(|s| s["vendor"] == vendor.as_str() && own.contains(&s["operation"].as_str().unwrap()));
+        assert!(last_generic < first_own, "{vendor}: its own steps come after its generic tour: {doc}");
     }
 }

@@ -7,6 +7,11 @@
 //! (→ the same reference again, where the vendor deduplicates) → status → resend →
 //! cancel → status again → balance → redemptions (today) → reconcile.
 //!
+//! After an adapter's generic plan come the steps only that vendor has, when its
+//! native command group has a demo module (`src/native/<name>/demo.rs`, found by
+//! `build.rs`): [`native::demo`](crate::native::demo) takes them, with the
+//! [`DemoKit`] they need.
+//!
 //! Each step is one line (vendor, operation, result, time) and checks its outcome:
 //! a step that does not give what it should stops the demo with a non-zero exit
 //! that names the step.
@@ -20,13 +25,13 @@ use coupon::{
     Adapter, AdapterFactory, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest, Issued,
     PhoneNumber, ProductQuery, Reconciliation, Registry, Won,
 };
-use coupon_sandbox::{Sandbox, SandboxError};
+use coupon_sandbox::{Sandbox, SandboxAdmin, SandboxError};
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
 
 use crate::failure::{CliResult, Failure};
 use crate::output::Output;
-use crate::{format, progress};
+use crate::{format, native, progress};
 
 /// Runs the tour.
 pub async fn run(out: &Output) -> CliResult {
@@ -49,7 +54,10 @@ pub async fn run(out: &Output) -> CliResult {
         .map(|e| e.config_section(&sandbox.vendor_url(e.name())) + "\n")
         .collect();
     let config = CouponConfig::parse(&toml, "the sandbox configuration", Vec::new())?;
-    let mut tour = Tour::new(out, plans.iter().map(Plan::steps).sum());
+    let admin = sandbox.admin();
+    let fixtures = sandbox.state().fixtures();
+    let steps = plans.iter().map(|p| p.steps() + native::demo_steps(p.factory.name)).sum();
+    let mut tour = Tour::new(out, steps);
     tour.say(&format!(
         "coupon demo: the sandbox is on {} (loopback); touring {} through the Adapter trait\n",
         sandbox.base_url(),
@@ -63,6 +71,9 @@ pub async fn run(out: &Output) -> CliResult {
             let section = config.require(plan.factory.name)?;
             let adapter = Registry::from_inventory().build(section)?;
             plan.tour(&mut tour, adapter.as_ref()).await?;
+            let name = plan.factory.name;
+            let kit = DemoKit { config: &config, admin: &admin, fixtures: &fixtures[name], samples: plan.samples };
+            native::demo(name, &mut tour, &kit).await?;
         }
         Ok(())
     }
@@ -71,6 +82,19 @@ pub async fn run(out: &Output) -> CliResult {
     sandbox.shutdown().await;
     let vendors: Vec<&str> = plans.iter().map(|p| p.factory.name).collect();
     tour.finish(result, started.elapsed(), &base_url, &vendors)
+}
+
+/// What a vendor's own demo steps get, besides the [`Tour`]: the sandbox's
+/// configuration, its admin API, and that vendor's emulator's fixtures and samples.
+pub(crate) struct DemoKit<'a> {
+    /// The configuration pointing every toured adapter at the sandbox.
+    pub(crate) config: &'a CouponConfig,
+    /// The sandbox's admin API (redeem a coupon as a shop would, …).
+    pub(crate) admin: &'a SandboxAdmin,
+    /// The vendor's emulator's fixture catalog (`Emulator::fixtures`).
+    pub(crate) fixtures: &'a Value,
+    /// The vendor's emulator's samples (`Emulator::samples`).
+    pub(crate) samples: &'a Value,
 }
 
 /// What the tour does with one adapter: each operation its capabilities offer and
@@ -291,6 +315,11 @@ fn sample_coupon(sample: &Value) -> Option<CouponRef> {
 
 fn availability(p: &coupon::Product) -> &'static str {
     if p.is_available() { "available" } else { "not available now" }
+}
+
+/// The emulator's fixtures or samples lack what a vendor's own step needs.
+pub(crate) fn missing_fixture(vendor: &str, what: &str) -> Failure {
+    Error::config(format!("the sandbox's fixtures for {vendor} have no {what}")).into()
 }
 
 /// The samples lack what a step needs.

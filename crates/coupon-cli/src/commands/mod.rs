@@ -1,7 +1,7 @@
 //! One module per command.
 
 mod adapters;
-mod demo;
+pub(crate) mod demo;
 pub mod generic;
 mod sandbox;
 

@@ -1,5 +1,7 @@
 //! `coupon coufun …`: COUFUN's one endpoint.
 
+pub(crate) mod demo;
+
 use clap::Subcommand;
 use coupon::coufun::wire::{CouponType, OrderRecord};
 use coupon::coufun::{Coufun, CoufunConfig};

@@ -1,6 +1,7 @@
 //! `coupon giftimbiz …`: every GiftiMbiz endpoint, one native-client method each,
 //! plus the reconciliation of a buy whose outcome is unknown.
 
+pub(crate) mod demo;
 mod gifticon;
 mod star;
 

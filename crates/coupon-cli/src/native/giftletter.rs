@@ -1,5 +1,7 @@
 //! `coupon giftletter …`: every Giftletter endpoint, one native-client method each.
 
+pub(crate) mod demo;
+
 use clap::{Args, Subcommand};
 use coupon::giftletter::wire::replies::{EPinUse, GoodsItem, GoodsStatus, MsgType};
 use coupon::giftletter::wire::requests::{ReSendSms, SendEPin};
