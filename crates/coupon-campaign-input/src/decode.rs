@@ -138,6 +138,7 @@ impl<R: Read> DecodingReader<R> {
         if bytes.is_ascii() {
             self.out.extend_from_slice(bytes);
             self.start = end;
+            self.crlf_to_lf();
             return Ok(());
         }
         let utf8 = std::str::from_utf8(bytes).map_err(|e| e.valid_up_to());
@@ -189,9 +190,19 @@ impl<R: Read> DecodingReader<R> {
         match result {
             Ok(()) => {
                 self.start = end;
+                self.crlf_to_lf();
                 Ok(())
             }
             Err(message) => Err(self.fail(n, message)),
+        }
+    }
+
+    /// Ends the decoded line with LF alone: the CSV reader then counts lines
+    /// right (it starts a record after a CRLF on the line before).
+    fn crlf_to_lf(&mut self) {
+        if self.out.ends_with(b"\r\n") {
+            let l = self.out.len();
+            self.out.remove(l - 2);
         }
     }
 
@@ -319,7 +330,7 @@ mod tests {
     fn decodes_utf8_bom_and_cp949_line_by_line() {
         assert_eq!(decode("a,가\nb".as_bytes(), Encoding::Auto).unwrap(), "a,가\nb");
         assert_eq!(decode(b"\xEF\xBB\xBFa\n", Encoding::Auto).unwrap(), "a\n");
-        assert_eq!(decode(b"a\n\xB0\xA1\r\n", Encoding::Auto).unwrap(), "a\n가\r\n");
+        assert_eq!(decode(b"a\r\n\xB0\xA1\r\n", Encoding::Auto).unwrap(), "a\n가\n");
         assert_eq!(decode(b"\xB0\xA1", Encoding::Cp949).unwrap(), "가");
         assert_eq!(decode(b"", Encoding::Auto).unwrap(), "");
     }
