@@ -13,6 +13,8 @@
 //! - Streaming: [`Reader::rows`] decodes and parses one record at a time;
 //!   [`validate_all`] checks a whole file in one pass into a [`Report`].
 //!
+//! Line breaks may be LF or CRLF (a CRLF is read as LF, inside quoted cells too).
+//!
 //! Every error names the line (from 1, the header being line 1), the column,
 //! the limit and what was given, and never the full phone number.
 //!
@@ -53,7 +55,9 @@ pub use decode::MAX_LINE_BYTES;
 pub enum Encoding {
     /// UTF-8 when the file starts with a byte order mark or its first non-ASCII
     /// line is valid UTF-8; CP949 (EUC-KR) otherwise. Every later line must
-    /// agree with that choice.
+    /// agree with that choice: under CP949, a non-ASCII line that is valid
+    /// UTF-8 is taken for a UTF-8 line and refuses the file (CP949 text that
+    /// happens to be valid UTF-8 too is rare, and is refused rather than guessed).
     #[default]
     Auto,
     /// UTF-8 (a leading byte order mark is dropped); any other line is refused.
