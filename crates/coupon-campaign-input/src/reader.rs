@@ -1,0 +1,315 @@
+//! The streaming reader: one record decoded, parsed and checked at a time.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+
+use coupon_core::validate::{max_cp949_bytes, no_control_chars};
+use coupon_core::{PhoneNumber, Won};
+
+use crate::row::Col;
+use crate::{InputRow, LineError, Options, decode, template};
+
+/// A streaming reader of campaign input: it holds the current record only
+/// (plus, to find repeats, each key and each phone-and-goods pair seen).
+pub struct Reader<R: Read> {
+    csv: csv::Reader<decode::DecodingReader<R>>,
+    /// Column names as the header spells them (trimmed; known ones in lower case).
+    names: Vec<String>,
+    cols: [Option<usize>; 10],
+    extra: Vec<usize>,
+    options: Options,
+    record: csv::StringRecord,
+    keys: HashMap<Box<str>, u64>,
+    goods_ids: HashMap<Box<str>, u32>,
+    recipients: HashMap<(u64, u32), u64>,
+    done: bool,
+}
+
+impl<R: Read> fmt::Debug for Reader<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reader").field("columns", &self.names).field("done", &self.done).finish_non_exhaustive()
+    }
+}
+
+impl<R: Read> Reader<R> {
+    /// Reads the header. A missing `phone` column, a column named twice, a
+    /// column with no name, an empty file or an undecodable header line is
+    /// an error (fatal, line 1).
+    pub fn new(input: R, options: Options) -> Result<Self, LineError> {
+        let decoder = decode::DecodingReader::new(input, options.encoding);
+        let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(decoder);
+        let header = match csv.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => return Err(read_error(&csv, &e)),
+        };
+        if header.is_empty() {
+            return Err(LineError::refusing(1, "the file is empty: a header line is required"));
+        }
+        let mut names = Vec::with_capacity(header.len());
+        let mut cols = [None; 10];
+        let mut extra = Vec::new();
+        for (i, raw) in header.iter().enumerate() {
+            let name = raw.trim();
+            if name.is_empty() {
+                return Err(LineError::refusing(1, format!("column {} of the header has no name", i + 1)));
+            }
+            let lower = name.to_ascii_lowercase();
+            let name = match Col::ALL.iter().position(|c| c.name() == lower) {
+                Some(c) => {
+                    cols[c] = Some(i);
+                    lower
+                }
+                None => {
+                    extra.push(i);
+                    name.to_string()
+                }
+            };
+            if let Some(first) = names.iter().position(|n| *n == name) {
+                return Err(LineError::refusing(
+                    1,
+                    format!("the header names column `{name}` twice (columns {} and {})", first + 1, i + 1),
+                ));
+            }
+            names.push(name);
+        }
+        if cols[0].is_none() {
+            return Err(LineError::refusing(1, "the header has no `phone` column, which is required"));
+        }
+        Ok(Self {
+            csv,
+            names,
+            cols,
+            extra,
+            options,
+            record: csv::StringRecord::new(),
+            keys: HashMap::new(),
+            goods_ids: HashMap::new(),
+            recipients: HashMap::new(),
+            done: false,
+        })
+    }
+
+    /// The header's column names, in order (trimmed; the known ones in lower case).
+    pub fn columns(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The rows, one at a time: each is read, decoded, checked and rendered
+    /// when the iterator is advanced. After a fatal error (see
+    /// [`LineError::fatal`]) the iterator ends.
+    pub fn rows(&mut self) -> impl Iterator<Item = Result<InputRow, LineError>> + '_ {
+        std::iter::from_fn(move || self.next_row())
+    }
+
+    /// The next row, or `None` at the end of the file or after a fatal error.
+    pub fn next_row(&mut self) -> Option<Result<InputRow, LineError>> {
+        if self.done {
+            return None;
+        }
+        match self.csv.read_record(&mut self.record) {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Ok(true) => {
+                let line = self.record.position().map_or(0, csv::Position::line);
+                Some(self.check(line))
+            }
+            Err(e) => match e.kind() {
+                csv::ErrorKind::UnequalLengths { pos, expected_len, len } if self.csv.get_ref().failure().is_none() => {
+                    let line = pos.as_ref().map_or(0, csv::Position::line);
+                    Some(Err(LineError::row(line, None, format!("has {len} fields; the header has {expected_len}"))))
+                }
+                _ => {
+                    self.done = true;
+                    Some(Err(read_error(&self.csv, &e)))
+                }
+            },
+        }
+    }
+
+    fn cell(&self, col: Col) -> Option<&str> {
+        let i = self.cols[col as usize]?;
+        let v = self.record.get(i)?;
+        (!v.trim().is_empty()).then_some(v)
+    }
+
+    fn lookup(&self, name: &str) -> Option<&str> {
+        let i = self.names.iter().position(|n| n == name)?;
+        self.record.get(i)
+    }
+
+    fn check(&mut self, line: u64) -> Result<InputRow, LineError> {
+        let err = |col: &str, message: String| LineError::row(line, Some(col), message);
+        let opts = &self.options;
+        let defaults = &opts.defaults;
+
+        // The key first: a repeat is found whatever else is wrong with either line.
+        let key = self.cell(Col::Key).map(|k| k.trim().to_string());
+        if let Some(k) = &key {
+            no_control_chars("key", k, false).map_err(|e| err("key", e.message().to_string()))?;
+            if let Some(first) = self.keys.get(k.as_str()) {
+                return Err(err("key", format!("repeats the key of line {first} ({} characters)", k.chars().count())));
+            }
+        }
+        if let Some(k) = &key {
+            self.keys.insert(k.as_str().into(), line);
+        }
+
+        let raw_phone =
+            self.cell(Col::Phone).ok_or_else(|| err("phone", "is empty; every row needs a recipient".to_string()))?;
+        let phone = PhoneNumber::parse(raw_phone).map_err(|e| {
+            err(
+                "phone",
+                format!(
+                    "is not a valid Korean phone number: it {e} ({} characters given)",
+                    raw_phone.trim().chars().count()
+                ),
+            )
+        })?;
+        if opts.mobile_only && !phone.is_mobile() {
+            return Err(err(
+                "phone",
+                format!("{phone} is not a mobile number (01x); only mobile numbers are accepted"),
+            ));
+        }
+
+        let goods = match self.cell(Col::Goods) {
+            Some(g) => g.trim().to_string(),
+            None => defaults
+                .goods
+                .clone()
+                .ok_or_else(|| err("goods", "is empty and the campaign has no default goods".to_string()))?,
+        };
+        no_control_chars("goods", &goods, false).map_err(|e| err("goods", e.message().to_string()))?;
+
+        let callback = match self.cell(Col::Callback) {
+            Some(c) => Some(PhoneNumber::parse(c).map_err(|e| {
+                err(
+                    "callback",
+                    format!(
+                        "is not a valid Korean phone number: it {e} ({} characters given)",
+                        c.trim().chars().count()
+                    ),
+                )
+            })?),
+            None => defaults.callback.clone(),
+        };
+
+        let amount = match self.cell(Col::Amount) {
+            Some(a) => Some(parse_won(a).map_err(|m| err("amount", m))?),
+            None => defaults.amount,
+        };
+
+        let text = |col: Col, default: &Option<String>| -> Option<String> {
+            self.cell(col).map(|v| v.trim().to_string()).or_else(|| default.clone())
+        };
+        let name = self.cell(Col::Name).map(|v| v.trim().to_string());
+        let product_name = text(Col::ProductName, &defaults.product_name);
+        let memo = text(Col::Memo, &defaults.memo);
+        for (col, value) in [(Col::Name, &name), (Col::ProductName, &product_name), (Col::Memo, &memo)] {
+            if let Some(v) = value {
+                no_control_chars(col.name(), v, false).map_err(|e| err(col.name(), e.message().to_string()))?;
+            }
+        }
+
+        let render = |col: Col, template: Option<&str>, limit: Option<usize>, line_breaks: bool| {
+            let Some(t) = template else { return Ok(None) };
+            let column = col.name();
+            let out = template::render(t, |p| self.lookup(p)).map_err(|e| {
+                err(
+                    column,
+                    format!(
+                        "{} {}",
+                        if self.cell(col).is_some() { "the row's template" } else { "the default template" },
+                        e.describe()
+                    ),
+                )
+            })?;
+            if let Some(limit) = limit {
+                max_cp949_bytes(column, &out, limit).map_err(|e| err(column, format!("rendered {}", e.message())))?;
+            }
+            no_control_chars(column, &out, line_breaks)
+                .map_err(|e| err(column, format!("rendered {}", e.message())))?;
+            Ok::<_, LineError>(Some(out))
+        };
+        let title_t = self.cell(Col::Title).map(str::trim).or(defaults.title.as_deref());
+        let title = render(Col::Title, title_t, opts.limits.title, false)?;
+        let content_t = self.cell(Col::ContentTemplate).or(defaults.content_template.as_deref());
+        let content = render(Col::ContentTemplate, content_t, opts.limits.content, true)?;
+
+        if !opts.allow_duplicate_recipients {
+            let next = self.goods_ids.len() as u32;
+            let gid = *self.goods_ids.entry(goods.as_str().into()).or_insert(next);
+            let pid = phone_id(&phone);
+            if let Some(first) = self.recipients.get(&(pid, gid)) {
+                return Err(err(
+                    "phone",
+                    format!(
+                        "{phone} already receives goods `{goods}` on line {first}; set allow_duplicate_recipients to send it twice"
+                    ),
+                ));
+            }
+            self.recipients.insert((pid, gid), line);
+        }
+
+        let extra = self
+            .extra
+            .iter()
+            .map(|&i| (self.names[i].clone(), self.record.get(i).unwrap_or_default().to_string()))
+            .collect();
+        Ok(InputRow { line, key, phone, name, goods, product_name, callback, title, content, amount, memo, extra })
+    }
+}
+
+/// A phone number as one integer: its digits behind a leading 1 (at most 13 digits).
+fn phone_id(phone: &PhoneNumber) -> u64 {
+    phone.expose_digits().bytes().fold(1u64, |acc, b| acc.wrapping_mul(10).wrapping_add(u64::from(b - b'0')))
+}
+
+/// A whole number of won: digits, optionally grouped with commas, optionally followed by `원`.
+fn parse_won(raw: &str) -> Result<Won, String> {
+    let given = raw.trim();
+    let s = given.strip_suffix('원').unwrap_or(given).trim_end();
+    let digits: String = s.chars().filter(|&c| c != ',').collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "must be a whole number of won (digits, e.g. 10000 or 10,000); {} characters given",
+            given.chars().count()
+        ));
+    }
+    digits.parse::<u64>().map(Won).map_err(|_| format!("is too large ({} digits given)", digits.len()))
+}
+
+/// The fatal error for a failed read: the decoder's line when it refused one.
+fn read_error<R: Read>(csv: &csv::Reader<decode::DecodingReader<R>>, e: &csv::Error) -> LineError {
+    if let Some(f) = csv.get_ref().failure() {
+        return LineError::refusing(f.line, f.message.clone());
+    }
+    let line = e.position().map_or_else(|| csv.position().line(), csv::Position::line);
+    LineError::refusing(line, format!("cannot be read: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_whole_won() {
+        assert_eq!(parse_won("10000"), Ok(Won(10_000)));
+        assert_eq!(parse_won(" 10,000원 "), Ok(Won(10_000)));
+        assert!(parse_won("1.5").unwrap_err().contains("whole number"));
+        assert!(parse_won("-3").is_err());
+        assert!(parse_won("99999999999999999999999").unwrap_err().contains("too large"));
+    }
+
+    #[test]
+    fn phone_ids_tell_numbers_apart() {
+        let a = PhoneNumber::parse("010-1234-5678").unwrap();
+        let b = PhoneNumber::parse("01012345678").unwrap();
+        let c = PhoneNumber::parse("02-123-4567").unwrap();
+        assert_eq!(phone_id(&a), phone_id(&b));
+        assert_ne!(phone_id(&a), phone_id(&c));
+    }
+}

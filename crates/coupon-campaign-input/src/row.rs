@@ -1,0 +1,146 @@
+//! One row of input, validated, and what is wrong with a line.
+
+use std::fmt;
+
+use coupon_core::{IssueRequest, PhoneNumber, Won};
+
+/// What is wrong with one line. It never holds the full phone number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LineError {
+    /// The physical line, from 1 (the header is line 1); for a record spanning
+    /// lines (a quoted line break), the line it starts on.
+    pub line: u64,
+    /// The column the error is about, when it is about one.
+    pub column: Option<String>,
+    /// What is wrong: the limit and what was given, never the value of a phone number.
+    pub message: String,
+    /// True when the error stops the reading and refuses the whole file (the
+    /// header, the encoding, an I/O error); false for a bad row.
+    pub fatal: bool,
+}
+
+impl LineError {
+    pub(crate) fn row(line: u64, column: Option<&str>, message: impl Into<String>) -> Self {
+        Self { line, column: column.map(str::to_string), message: message.into(), fatal: false }
+    }
+
+    pub(crate) fn refusing(line: u64, message: impl Into<String>) -> Self {
+        Self { line, column: None, message: message.into(), fatal: true }
+    }
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "line {}, column `{c}`: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
+
+/// One valid row, with defaults applied and templates rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InputRow {
+    /// The line the row starts on (the header is line 1).
+    pub line: u64,
+    /// The caller's own row id, unique within the file.
+    pub key: Option<String>,
+    /// The recipient.
+    pub phone: PhoneNumber,
+    /// The recipient's name.
+    pub name: Option<String>,
+    /// The resolved product id (column or default). Whether the vendor's
+    /// catalog holds it is the caller's check.
+    pub goods: String,
+    /// The product name.
+    pub product_name: Option<String>,
+    /// The reply number.
+    pub callback: Option<PhoneNumber>,
+    /// The rendered title.
+    pub title: Option<String>,
+    /// The rendered message body.
+    pub content: Option<String>,
+    /// The expected amount.
+    pub amount: Option<Won>,
+    /// The echoed memo.
+    pub memo: Option<String>,
+    /// The other columns, in the header's order: (name, value).
+    pub extra: Vec<(String, String)>,
+}
+
+impl InputRow {
+    /// The request to issue this row's coupon, with a freshly generated
+    /// partner reference (replace it with [`IssueRequest::partner_ref`] to use
+    /// one derived from [`InputRow::key`](crate::InputRow::key) or a journal).
+    pub fn issue_request(&self) -> IssueRequest {
+        let mut r = IssueRequest::new(self.goods.clone()).recipient(self.phone.clone());
+        if let Some(v) = &self.product_name {
+            r = r.product_name(v.clone());
+        }
+        if let Some(v) = &self.callback {
+            r = r.callback(v.clone());
+        }
+        if let Some(v) = &self.title {
+            r = r.title(v.clone());
+        }
+        if let Some(v) = &self.content {
+            r = r.message(v.clone());
+        }
+        if let Some(v) = self.amount {
+            r = r.amount(v);
+        }
+        if let Some(v) = &self.memo {
+            r = r.memo(v.clone());
+        }
+        r
+    }
+}
+
+/// The columns with a meaning of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Col {
+    Phone,
+    Name,
+    Goods,
+    ProductName,
+    Callback,
+    Title,
+    ContentTemplate,
+    Amount,
+    Memo,
+    Key,
+}
+
+impl Col {
+    pub(crate) const ALL: [Col; 10] = [
+        Col::Phone,
+        Col::Name,
+        Col::Goods,
+        Col::ProductName,
+        Col::Callback,
+        Col::Title,
+        Col::ContentTemplate,
+        Col::Amount,
+        Col::Memo,
+        Col::Key,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Col::Phone => "phone",
+            Col::Name => "name",
+            Col::Goods => "goods",
+            Col::ProductName => "product_name",
+            Col::Callback => "callback",
+            Col::Title => "title",
+            Col::ContentTemplate => "content_template",
+            Col::Amount => "amount",
+            Col::Memo => "memo",
+            Col::Key => "key",
+        }
+    }
+}
