@@ -721,3 +721,43 @@ impl Journal for SqliteJournal {
         self.pool.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_connection_is_durable_wal_with_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = SqliteJournal::open(&format!("sqlite://{}", dir.path().join("j.db").display())).await.unwrap();
+        // Every pooled connection, not only the first.
+        let mut conns = Vec::new();
+        for _ in 0..4 {
+            conns.push(j.pool.acquire().await.unwrap());
+        }
+        for conn in &mut conns {
+            let get = |name: &'static str| sqlx::query(name);
+            let one = |row: SqliteRow| row.try_get::<i64, _>(0).unwrap();
+            assert_eq!(one(get("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap()), 2, "FULL");
+            assert_eq!(one(get("PRAGMA foreign_keys").fetch_one(&mut **conn).await.unwrap()), 1);
+            assert_eq!(one(get("PRAGMA busy_timeout").fetch_one(&mut **conn).await.unwrap()), 10_000);
+            let mode: String = get("PRAGMA journal_mode").fetch_one(&mut **conn).await.unwrap().try_get(0).unwrap();
+            assert_eq!(mode, "wal");
+        }
+    }
+
+    #[test]
+    fn urls_name_files() {
+        assert_eq!(url_path("sqlite:a/b.db").unwrap(), PathBuf::from("a/b.db"));
+        assert_eq!(url_path("sqlite:///tmp/j.db").unwrap(), PathBuf::from("/tmp/j.db"));
+        assert_eq!(url_path("sqlite://j.db?mode=rwc").unwrap(), PathBuf::from("j.db"));
+        assert!(url_path("sqlite::memory:").is_err());
+        assert!(url_path("sqlite:").is_err());
+    }
+
+    #[test]
+    fn in_lists_come_from_the_state_machine() {
+        assert_eq!(state_list(&RowState::sources(RowState::Sending)), "'pending', 'not_issued'");
+        assert_eq!(state_list(&RowState::sources(RowState::Issued)), "'sending', 'unknown'");
+    }
+}
