@@ -343,7 +343,7 @@ async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "leases", 3).await;
-    let short = Duration::from_millis(150);
+    let short = Duration::from_millis(1000);
     let first = j.claim(&c, "a", 2, short).await.unwrap();
     assert_eq!(first.len(), 2);
     assert!(first.iter().all(|r| !r.in_doubt()));
@@ -352,7 +352,7 @@ async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt() {
     let during = j.claim(&c, "b", 10, LONG).await.unwrap();
     assert_eq!(during.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3]);
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    tokio::time::sleep(Duration::from_millis(1300)).await;
     // Too late for "a" to send the row it did not mark.
     let e = j.mark_sending(&[first[1].id], "a").await.unwrap_err();
     assert!(matches!(e, JournalError::LeaseLost { .. }), "{e}");
