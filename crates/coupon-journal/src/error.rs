@@ -1,0 +1,66 @@
+//! The journal's errors.
+
+use crate::model::{InvalidTransition, RowId, RowState};
+
+/// A `Result` with the journal's [`JournalError`].
+pub type Result<T, E = JournalError> = std::result::Result<T, E>;
+
+/// What went wrong in the journal.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// The URL names no backend this build has.
+    #[error("unsupported journal URL `{0}` (expected `sqlite:PATH`)")]
+    UnsupportedUrl(String),
+    /// A campaign of this name exists already.
+    #[error("a campaign named `{0}` already exists in the journal")]
+    CampaignExists(String),
+    /// No campaign of this name (or id).
+    #[error("no campaign `{0}` in the journal")]
+    CampaignNotFound(String),
+    /// No row of this id.
+    #[error("no row {0} in the journal")]
+    RowNotFound(RowId),
+    /// A row was asked to change state along an edge the state machine does not have.
+    #[error("row {row}: {source}")]
+    Transition {
+        /// The row.
+        row: RowId,
+        /// The refused edge.
+        #[source]
+        source: InvalidTransition,
+    },
+    /// The row is leased to another worker (or to none): this worker may not send it.
+    #[error("row {row} is not leased to worker `{worker}` (state {state})")]
+    LeaseLost {
+        /// The row.
+        row: RowId,
+        /// The worker that asked.
+        worker: String,
+        /// The row's state.
+        state: RowState,
+    },
+    /// A line number is already taken in the campaign by a row with another key (or none).
+    #[error("campaign `{campaign}`: line {line} is already in the journal (under another key or none)")]
+    LineTaken {
+        /// The campaign's name.
+        campaign: String,
+        /// The line.
+        line: u64,
+    },
+    /// A value cannot be stored as given (line number too large, unknown state text, …).
+    #[error("invalid value: {0}")]
+    Invalid(String),
+    /// The journal file or its directory could not be prepared.
+    #[error("journal file {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database refused or failed.
+    #[error("journal storage: {0}")]
+    Storage(#[from] sqlx::Error),
+}

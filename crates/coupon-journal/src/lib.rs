@@ -1,0 +1,38 @@
+//! `coupon-journal`: a durable journal for coupon campaigns.
+//!
+//! A campaign issues many coupons, one per row of its input, and must issue each
+//! exactly once even when the process crashes between "the request left" and "the
+//! answer was written down". The journal makes that possible:
+//!
+//! - every row gets a deterministic partner reference at insert
+//!   ([`refs::partner_ref`]), the same for the life of the row, so an issue in
+//!   doubt is reconciled (or re-sent where the vendor deduplicates) under the
+//!   reference the vendor may already have seen;
+//! - the intent to send ([`Journal::mark_sending`]) is committed before any
+//!   request may leave, so after a crash a row is either provably never sent
+//!   (`pending`) or in doubt (`sending` with an expired lease), never silently
+//!   forgotten;
+//! - rows are handed out under leases ([`Journal::claim`]), so two workers never
+//!   send the same row;
+//! - the rows' states follow one table ([`model::check_transition`]).
+//!
+//! The storage is behind the [`Journal`] trait; [`open`] picks the backend from
+//! the URL (`sqlite:PATH` today). PINs are secrets: see [`pins`].
+//!
+//! See `docs/campaigns.md`.
+
+pub mod error;
+pub mod model;
+pub mod pins;
+pub mod refs;
+pub mod sqlite;
+pub mod store;
+
+pub use error::{JournalError, Result};
+pub use model::{
+    Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
+    NewRow, Row, RowId, RowRequest, RowState, check_transition,
+};
+pub use pins::PinKey;
+pub use sqlite::SqliteJournal;
+pub use store::{Journal, open};

@@ -1,0 +1,451 @@
+//! What the journal stores: campaigns, rows and the rows' state machine.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use coupon_core::chrono::{DateTime, Utc};
+use coupon_core::{PartnerRef, Pin};
+
+use crate::error::JournalError;
+
+/// A campaign's id in its journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CampaignId(pub i64);
+
+impl fmt::Display for CampaignId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A row's id in its journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RowId(pub i64);
+
+impl fmt::Display for RowId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// The fields of a [`coupon_core::IssueRequest`], as text: a campaign's defaults
+/// (any field may be missing) or one row's request (the defaults filled in by
+/// [`RowRequest::or`]). The runner turns them into an `IssueRequest`, parsing
+/// phone numbers and amounts there, so that a bad value refuses one row, not the load.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowRequest {
+    /// The vendor's product id.
+    pub product_id: Option<String>,
+    /// The product name, where the vendor wants it repeated.
+    pub product_name: Option<String>,
+    /// The number shown as sender.
+    pub callback: Option<String>,
+    /// The message title.
+    pub title: Option<String>,
+    /// The message body, possibly with placeholders the runner fills per row.
+    pub content_template: Option<String>,
+    /// The expected amount in won, as text.
+    pub amount: Option<String>,
+    /// A free value the vendor echoes back.
+    pub memo: Option<String>,
+}
+
+impl RowRequest {
+    /// This request with every missing field taken from `defaults`.
+    ///
+    /// ```
+    /// use coupon_journal::RowRequest;
+    /// let defaults = RowRequest { product_id: Some("G1".into()), title: Some("Hi".into()), ..Default::default() };
+    /// let row = RowRequest { title: Some("Hello".into()), ..Default::default() }.or(&defaults);
+    /// assert_eq!(row.product_id.as_deref(), Some("G1"));
+    /// assert_eq!(row.title.as_deref(), Some("Hello"));
+    /// ```
+    pub fn or(self, defaults: &RowRequest) -> RowRequest {
+        let pick = |own: Option<String>, d: &Option<String>| own.or_else(|| d.clone());
+        RowRequest {
+            product_id: pick(self.product_id, &defaults.product_id),
+            product_name: pick(self.product_name, &defaults.product_name),
+            callback: pick(self.callback, &defaults.callback),
+            title: pick(self.title, &defaults.title),
+            content_template: pick(self.content_template, &defaults.content_template),
+            amount: pick(self.amount, &defaults.amount),
+            memo: pick(self.memo, &defaults.memo),
+        }
+    }
+}
+
+/// What a campaign is, before it exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CampaignSpec {
+    /// Its name, unique in the journal.
+    pub name: String,
+    /// The vendor it issues through (an adapter's name).
+    pub vendor: String,
+    /// The request fields every row shares unless it says otherwise.
+    pub defaults: RowRequest,
+    /// Keep issued PINs in clear in the journal (otherwise masked + HMAC only).
+    pub store_pins: bool,
+}
+
+/// A campaign as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Campaign {
+    /// Its id.
+    pub id: CampaignId,
+    /// Its name.
+    pub name: String,
+    /// The vendor.
+    pub vendor: String,
+    /// The random 8-character token in each of its rows' partner references.
+    pub token: String,
+    /// The shared request fields.
+    pub defaults: RowRequest,
+    /// Whether PINs are kept in clear.
+    pub store_pins: bool,
+    /// Why it was stopped, when it is.
+    pub stop_reason: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new campaign, and what the caller must tell its user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreatedCampaign {
+    /// The campaign.
+    pub campaign: Campaign,
+    /// A warning to print (PINs kept in clear), when there is one.
+    pub warning: Option<String>,
+}
+
+/// A campaign and its rows' counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CampaignSummary {
+    /// The campaign.
+    pub campaign: Campaign,
+    /// Its rows per state.
+    pub counts: Counts,
+}
+
+/// One row to add to a campaign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRow {
+    /// Its line in the input, from 1; its partner reference is derived from it.
+    pub line: u64,
+    /// The caller's key for the row: a row whose key is already in the campaign is skipped.
+    pub key: Option<String>,
+    /// The recipient's phone number, as given.
+    pub phone: String,
+    /// The recipient's name.
+    pub name: Option<String>,
+    /// The row's request, defaults already filled in.
+    pub request: RowRequest,
+    /// Other columns of the input, kept for the export.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// What [`crate::Journal::insert_rows`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InsertReport {
+    /// Rows added.
+    pub added: u64,
+    /// Rows skipped because their key was already in the campaign.
+    pub known_keys_skipped: u64,
+}
+
+/// Where a row is on its way to a coupon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowState {
+    /// Not sent yet.
+    Pending,
+    /// The intent to send is committed: the request may have left.
+    Sending,
+    /// A coupon exists for the row's reference.
+    Issued,
+    /// The vendor refused the request: no coupon.
+    Refused,
+    /// The request may or may not have taken effect: reconcile before anything else.
+    Unknown,
+    /// Reconciled: the vendor has no coupon for the reference; it may be sent again (same reference).
+    NotIssued,
+}
+
+impl RowState {
+    /// Every state, in the order of the state machine.
+    pub const ALL: [RowState; 6] = [
+        RowState::Pending,
+        RowState::Sending,
+        RowState::Issued,
+        RowState::Refused,
+        RowState::Unknown,
+        RowState::NotIssued,
+    ];
+
+    /// The stored name: `pending`, `sending`, `issued`, `refused`, `unknown`, `not_issued`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RowState::Pending => "pending",
+            RowState::Sending => "sending",
+            RowState::Issued => "issued",
+            RowState::Refused => "refused",
+            RowState::Unknown => "unknown",
+            RowState::NotIssued => "not_issued",
+        }
+    }
+
+    /// Whether a row in this state is settled for good.
+    pub const fn is_final(self) -> bool {
+        matches!(self, RowState::Issued | RowState::Refused)
+    }
+
+    /// Whether the state machine has the edge `self → to` (see [`check_transition`]).
+    pub const fn can_go_to(self, to: RowState) -> bool {
+        use RowState::*;
+        matches!(
+            (self, to),
+            (Pending, Sending)
+                | (Sending, Issued)
+                | (Sending, Refused)
+                | (Sending, Unknown)
+                | (Unknown, Issued)
+                | (Unknown, NotIssued)
+                | (NotIssued, Sending)
+        )
+    }
+
+    /// The states from which `to` may be reached.
+    pub fn sources(to: RowState) -> Vec<RowState> {
+        RowState::ALL.into_iter().filter(|from| from.can_go_to(to)).collect()
+    }
+}
+
+impl fmt::Display for RowState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for RowState {
+    type Err = JournalError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RowState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| JournalError::Invalid(format!("unknown row state `{s}`")))
+    }
+}
+
+/// An edge the state machine does not have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no transition from `{from}` to `{to}`")]
+pub struct InvalidTransition {
+    /// The state the row is in.
+    pub from: RowState,
+    /// The state asked for.
+    pub to: RowState,
+}
+
+/// The rows' state machine, in one place:
+///
+/// ```text
+/// pending ──► sending ──► issued
+///                │  ▲ ╲─► refused
+///                │  │  ╲► unknown ──► issued
+///                │  │        │
+///                │  └─ not_issued ◄──┘
+///                └─(lease expired: in doubt)─► unknown
+/// ```
+///
+/// `pending → sending → issued | refused | unknown`; `unknown → issued | not_issued`;
+/// `not_issued → sending`. A `sending` row whose lease expired is in doubt: a claim
+/// moves it to `unknown` (the `sending → unknown` edge). Anything else is refused.
+///
+/// ```
+/// use coupon_journal::{check_transition, RowState};
+/// assert!(check_transition(RowState::Pending, RowState::Sending).is_ok());
+/// let e = check_transition(RowState::Issued, RowState::Sending).unwrap_err();
+/// assert_eq!(e.to_string(), "no transition from `issued` to `sending`");
+/// ```
+pub fn check_transition(from: RowState, to: RowState) -> Result<(), InvalidTransition> {
+    if from.can_go_to(to) { Ok(()) } else { Err(InvalidTransition { from, to }) }
+}
+
+/// Rows per state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Counts {
+    /// `pending` rows.
+    pub pending: u64,
+    /// `sending` rows.
+    pub sending: u64,
+    /// `issued` rows.
+    pub issued: u64,
+    /// `refused` rows.
+    pub refused: u64,
+    /// `unknown` rows.
+    pub unknown: u64,
+    /// `not_issued` rows.
+    pub not_issued: u64,
+}
+
+impl Counts {
+    /// The count of one state.
+    pub fn get(&self, state: RowState) -> u64 {
+        match state {
+            RowState::Pending => self.pending,
+            RowState::Sending => self.sending,
+            RowState::Issued => self.issued,
+            RowState::Refused => self.refused,
+            RowState::Unknown => self.unknown,
+            RowState::NotIssued => self.not_issued,
+        }
+    }
+
+    /// Sets the count of one state.
+    pub fn set(&mut self, state: RowState, n: u64) {
+        let slot = match state {
+            RowState::Pending => &mut self.pending,
+            RowState::Sending => &mut self.sending,
+            RowState::Issued => &mut self.issued,
+            RowState::Refused => &mut self.refused,
+            RowState::Unknown => &mut self.unknown,
+            RowState::NotIssued => &mut self.not_issued,
+        };
+        *slot = n;
+    }
+
+    /// Every row.
+    pub fn total(&self) -> u64 {
+        RowState::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+/// A row as stored. Its `Debug` masks the phone number and the PIN.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Row {
+    /// Its id.
+    pub id: RowId,
+    /// Its campaign.
+    pub campaign: CampaignId,
+    /// Its line in the input.
+    pub line: u64,
+    /// The caller's key.
+    pub key: Option<String>,
+    /// The recipient's phone number, as given.
+    pub phone: String,
+    /// The recipient's name.
+    pub name: Option<String>,
+    /// The request, defaults filled in.
+    pub request: RowRequest,
+    /// Other input columns.
+    pub extra: BTreeMap<String, String>,
+    /// Its partner reference, fixed at insert.
+    pub partner_ref: PartnerRef,
+    /// Its state.
+    pub state: RowState,
+    /// How many times it was marked `sending`.
+    pub attempts: u32,
+    /// The worker holding its lease.
+    pub lease_owner: Option<String>,
+    /// Until when the lease holds.
+    pub lease_until: Option<DateTime<Utc>>,
+    /// When it was first marked `sending`: reconcile from no later than this.
+    pub first_sent_at: Option<DateTime<Utc>>,
+    /// The vendor's order id, once issued (when known).
+    pub order_id: Option<String>,
+    /// The PIN, masked.
+    pub pin_masked: Option<String>,
+    /// HMAC-SHA256 of the PIN (hex) under the journal's [`crate::PinKey`].
+    pub pin_hash: Option<String>,
+    /// The PIN in clear, only when the campaign stores PINs.
+    pub pin: Option<Pin>,
+    /// The vendor's code of the last refusal or doubt.
+    pub vendor_code: Option<String>,
+    /// The vendor's (or our) message of the last refusal or doubt.
+    pub vendor_message: Option<String>,
+    /// Why the order id and PIN are unknown, for a coupon known to exist.
+    pub details_unknown: Option<String>,
+    /// The [`coupon_core::ErrorKind`] of the last refusal or doubt.
+    pub error_kind: Option<String>,
+    /// When the row last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Row {
+    /// Whether the row's outcome is in doubt (`unknown`): reconcile it before anything else.
+    pub fn in_doubt(&self) -> bool {
+        self.state == RowState::Unknown
+    }
+}
+
+/// A phone number with its middle digits hidden (`010-****-5678`, `010****5678`).
+pub(crate) fn mask_phone(phone: &str) -> String {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let keep_tail = if digits >= 8 { 4 } else { 0 };
+    let mut seen = 0;
+    phone
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if (seen <= 3 && digits >= 8) || seen > digits - keep_tail { c } else { '*' }
+        })
+        .collect()
+}
+
+impl fmt::Debug for Row {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Row")
+            .field("id", &self.id)
+            .field("campaign", &self.campaign)
+            .field("line", &self.line)
+            .field("key", &self.key)
+            .field("phone", &mask_phone(&self.phone))
+            .field("name", &self.name)
+            .field("request", &self.request)
+            .field("extra", &self.extra)
+            .field("partner_ref", &self.partner_ref)
+            .field("state", &self.state)
+            .field("attempts", &self.attempts)
+            .field("lease_owner", &self.lease_owner)
+            .field("lease_until", &self.lease_until)
+            .field("first_sent_at", &self.first_sent_at)
+            .field("order_id", &self.order_id)
+            .field("pin_masked", &self.pin_masked)
+            .field("pin_hash", &self.pin_hash.as_ref().map(|_| "<hmac>"))
+            .field("pin", &self.pin)
+            .field("vendor_code", &self.vendor_code)
+            .field("vendor_message", &self.vendor_message)
+            .field("details_unknown", &self.details_unknown)
+            .field("error_kind", &self.error_kind)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_are_masked_in_the_middle() {
+        assert_eq!(mask_phone("010-1234-5678"), "010-****-5678");
+        assert_eq!(mask_phone("01012345678"), "010****5678");
+        assert_eq!(mask_phone("1234"), "****");
+    }
+
+    #[test]
+    fn states_round_trip() {
+        for s in RowState::ALL {
+            assert_eq!(s.as_str().parse::<RowState>().unwrap(), s);
+        }
+        assert!("done".parse::<RowState>().is_err());
+    }
+}

@@ -1,0 +1,763 @@
+//! The SQLite backend: one file, WAL, `synchronous=FULL`, foreign keys on.
+//!
+//! The SQL is kept portable (no SQLite-only syntax in what the trait promises):
+//! claims are one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING …` that
+//! PostgreSQL runs with `FOR UPDATE SKIP LOCKED` in the sub-select; multi-statement
+//! transactions start with `BEGIN IMMEDIATE` here (take the write lock first, so a
+//! busy journal waits instead of failing an upgrade).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use coupon_core::async_trait;
+use coupon_core::chrono::{DateTime, Utc};
+use coupon_core::{ErrorKind, Issued, PartnerRef, Pin, Reconciliation};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
+
+use crate::error::{JournalError, Result};
+use crate::model::{
+    Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
+    NewRow, Row, RowId, RowRequest, RowState,
+};
+use crate::pins::PinKey;
+use crate::refs;
+use crate::store::Journal;
+
+/// The schema, as numbered migrations; each applied once, in order, recorded in `schema_version`.
+const MIGRATIONS: &[(i64, &[&str])] = &[(
+    1,
+    &[
+        "CREATE TABLE journal_meta (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )",
+        "CREATE TABLE campaigns (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            vendor TEXT NOT NULL,
+            token TEXT NOT NULL UNIQUE,
+            store_pins BOOLEAN NOT NULL,
+            product_id TEXT, product_name TEXT, callback TEXT, title TEXT,
+            content_template TEXT, amount TEXT, memo TEXT,
+            stop_reason TEXT,
+            created_at BIGINT NOT NULL
+        )",
+        "CREATE TABLE campaign_rows (
+            id INTEGER PRIMARY KEY,
+            campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
+            line BIGINT NOT NULL,
+            row_key TEXT,
+            phone TEXT NOT NULL,
+            name TEXT,
+            product_id TEXT, product_name TEXT, callback TEXT, title TEXT,
+            content_template TEXT, amount TEXT, memo TEXT,
+            extra TEXT NOT NULL,
+            partner_ref TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'issued', 'refused', 'unknown', 'not_issued')),
+            attempts BIGINT NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            lease_until BIGINT,
+            first_sent_at BIGINT,
+            order_id TEXT,
+            pin_masked TEXT,
+            pin_hash TEXT,
+            pin TEXT,
+            vendor_code TEXT,
+            vendor_message TEXT,
+            details_unknown TEXT,
+            error_kind TEXT,
+            updated_at BIGINT NOT NULL,
+            UNIQUE (campaign_id, line),
+            UNIQUE (campaign_id, row_key)
+        )",
+        "CREATE UNIQUE INDEX campaign_rows_partner_ref ON campaign_rows (partner_ref)",
+        "CREATE INDEX campaign_rows_claim ON campaign_rows (campaign_id, state, line)",
+    ],
+)];
+
+macro_rules! row_cols {
+    () => {
+        "id, campaign_id, line, row_key, phone, name, product_id, product_name, callback, title, \
+         content_template, amount, memo, extra, partner_ref, state, attempts, lease_owner, lease_until, \
+         first_sent_at, order_id, pin_masked, pin_hash, pin, vendor_code, vendor_message, details_unknown, \
+         error_kind, updated_at"
+    };
+}
+
+macro_rules! campaign_cols {
+    () => {
+        "id, name, vendor, token, store_pins, product_id, product_name, callback, title, content_template, \
+         amount, memo, stop_reason, created_at"
+    };
+}
+
+const PIN_KEY: &str = "pin_hmac_key";
+
+/// A journal in one SQLite file.
+#[derive(Debug)]
+pub struct SqliteJournal {
+    pool: SqlitePool,
+    path: PathBuf,
+    pin_key: PinKey,
+}
+
+fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+fn duration_ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
+}
+
+/// `'a', 'b'` for an SQL `IN` list, from the state machine.
+fn state_list(states: &[RowState]) -> String {
+    states.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// The path in a `sqlite:PATH` / `sqlite://PATH` URL.
+fn url_path(url: &str) -> Result<PathBuf> {
+    let rest = url.strip_prefix("sqlite:").ok_or_else(|| JournalError::UnsupportedUrl(url.to_owned()))?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let rest = rest.split('?').next().unwrap_or("");
+    if rest.is_empty() || rest == ":memory:" {
+        return Err(JournalError::UnsupportedUrl(format!("{url} (a journal must be a file)")));
+    }
+    Ok(PathBuf::from(rest))
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> JournalError {
+    JournalError::Io { path: path.display().to_string(), source }
+}
+
+/// Creates the file, readable by its owner only, unless it exists.
+fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(io_error(path, e)),
+    }
+}
+
+/// Makes the file (and its WAL companions) owner-only; says whether anything changed.
+#[cfg(unix)]
+fn make_private(path: &Path) -> Result<bool> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut changed = false;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        let Ok(meta) = std::fs::metadata(&p) else { continue };
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).map_err(|e| io_error(&p, e))?;
+            changed = true;
+        }
+    }
+    Ok(changed)
+}
+
+#[cfg(not(unix))]
+fn make_private(_path: &Path) -> Result<bool> {
+    Ok(false)
+}
+
+fn opt_text(row: &SqliteRow, col: &str) -> Result<Option<String>> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+fn request_from(row: &SqliteRow) -> Result<RowRequest> {
+    Ok(RowRequest {
+        product_id: opt_text(row, "product_id")?,
+        product_name: opt_text(row, "product_name")?,
+        callback: opt_text(row, "callback")?,
+        title: opt_text(row, "title")?,
+        content_template: opt_text(row, "content_template")?,
+        amount: opt_text(row, "amount")?,
+        memo: opt_text(row, "memo")?,
+    })
+}
+
+fn campaign_from(row: &SqliteRow) -> Result<Campaign> {
+    Ok(Campaign {
+        id: CampaignId(row.try_get("id")?),
+        name: row.try_get("name")?,
+        vendor: row.try_get("vendor")?,
+        token: row.try_get("token")?,
+        defaults: request_from(row)?,
+        store_pins: row.try_get("store_pins")?,
+        stop_reason: opt_text(row, "stop_reason")?,
+        created_at: time(row.try_get("created_at")?),
+    })
+}
+
+fn row_from(row: &SqliteRow) -> Result<Row> {
+    let extra: String = row.try_get("extra")?;
+    let extra: BTreeMap<String, String> =
+        serde_json::from_str(&extra).map_err(|e| JournalError::Invalid(format!("stored extra columns: {e}")))?;
+    let state: String = row.try_get("state")?;
+    let line: i64 = row.try_get("line")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    Ok(Row {
+        id: RowId(row.try_get("id")?),
+        campaign: CampaignId(row.try_get("campaign_id")?),
+        line: u64::try_from(line).map_err(|_| JournalError::Invalid(format!("stored line {line}")))?,
+        key: opt_text(row, "row_key")?,
+        phone: row.try_get("phone")?,
+        name: opt_text(row, "name")?,
+        request: request_from(row)?,
+        extra,
+        partner_ref: PartnerRef::new(row.try_get::<String, _>("partner_ref")?),
+        state: state.parse()?,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        lease_owner: opt_text(row, "lease_owner")?,
+        lease_until: row.try_get::<Option<i64>, _>("lease_until")?.map(time),
+        first_sent_at: row.try_get::<Option<i64>, _>("first_sent_at")?.map(time),
+        order_id: opt_text(row, "order_id")?,
+        pin_masked: opt_text(row, "pin_masked")?,
+        pin_hash: opt_text(row, "pin_hash")?,
+        pin: opt_text(row, "pin")?.map(Pin::new),
+        vendor_code: opt_text(row, "vendor_code")?,
+        vendor_message: opt_text(row, "vendor_message")?,
+        details_unknown: opt_text(row, "details_unknown")?,
+        error_kind: opt_text(row, "error_kind")?,
+        updated_at: time(row.try_get("updated_at")?),
+    })
+}
+
+impl SqliteJournal {
+    /// Opens (creating, owner-only, if missing) the SQLite journal at `sqlite:PATH`:
+    /// WAL, `synchronous=FULL`, foreign keys on, a 10 s busy timeout; applies the
+    /// migrations not yet applied; generates the PIN key on first open.
+    pub async fn open(url: &str) -> Result<Self> {
+        let path = url_path(url)?;
+        create_private(&path)?;
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        migrate(&pool).await?;
+        let pin_key = load_pin_key(&pool).await?;
+        Ok(Self { pool, path, pin_key })
+    }
+
+    /// The journal's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    async fn campaign_by(&self, sql: &'static str, value: i64, shown: String) -> Result<Campaign> {
+        let row = sqlx::query(sql).bind(value).fetch_optional(&self.pool).await?;
+        row.as_ref().map(campaign_from).transpose()?.ok_or(JournalError::CampaignNotFound(shown))
+    }
+
+    /// Why an update guarded by `state IN sources(to)` changed nothing.
+    async fn refusal(&self, id: RowId, to: RowState) -> JournalError {
+        match self.row(id).await {
+            Ok(row) => match crate::check_transition(row.state, to) {
+                Err(source) => JournalError::Transition { row: id, source },
+                Ok(()) => JournalError::Invalid(format!("row {id} changed while being updated; read it again")),
+            },
+            Err(e) => e,
+        }
+    }
+
+    /// A guarded state change: `sql` must end with `WHERE id = ? AND state IN (…)`, the
+    /// list filled from the state machine; `bind` binds the SET values, then the id.
+    async fn change(
+        &self,
+        id: RowId,
+        to: RowState,
+        sql: String,
+        bind: impl FnOnce(
+            sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+        ) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    ) -> Result<()> {
+        let q = bind(sqlx::query(AssertSqlSafe(sql))).bind(id.0);
+        if q.execute(&self.pool).await?.rows_affected() == 0 {
+            return Err(self.refusal(id, to).await);
+        }
+        Ok(())
+    }
+
+    async fn issued(&self, id: RowId, issued: &Issued) -> Result<()> {
+        let found = sqlx::query(
+            "SELECT r.partner_ref, c.store_pins FROM campaign_rows r JOIN campaigns c ON c.id = r.campaign_id \
+             WHERE r.id = ?",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(JournalError::RowNotFound(id))?;
+        let partner_ref: String = found.try_get("partner_ref")?;
+        let store_pins: bool = found.try_get("store_pins")?;
+        if issued.partner_ref.as_str() != partner_ref {
+            return Err(JournalError::Invalid(format!(
+                "row {id}: a coupon issued for reference {} recorded on the row of reference {partner_ref}",
+                issued.partner_ref
+            )));
+        }
+        let pin = issued.pin.as_ref();
+        let sql = format!(
+            "UPDATE campaign_rows SET state = 'issued', order_id = ?, pin_masked = ?, pin_hash = ?, pin = ?, \
+             details_unknown = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? \
+             WHERE id = ? AND state IN ({})",
+            state_list(&RowState::sources(RowState::Issued))
+        );
+        self.change(id, RowState::Issued, sql, |q| {
+            q.bind(issued.order.as_ref().map(|o| o.as_str().to_owned()))
+                .bind(pin.map(Pin::masked))
+                .bind(pin.map(|p| self.pin_key.hash(p.expose())))
+                .bind(pin.filter(|_| store_pins).map(|p| p.expose().to_owned()))
+                .bind(issued.details_unknown.clone())
+                .bind(now_ms())
+        })
+        .await
+    }
+
+    async fn failed(&self, id: RowId, to: RowState, error: &coupon_core::Error) -> Result<()> {
+        let sql = format!(
+            "UPDATE campaign_rows SET state = '{}', error_kind = ?, vendor_code = ?, vendor_message = ?, \
+             lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND state IN ({})",
+            to.as_str(),
+            state_list(&RowState::sources(to))
+        );
+        let message = error.vendor_message().unwrap_or(error.message()).to_owned();
+        self.change(id, to, sql, |q| {
+            q.bind(error.kind().as_str())
+                .bind(error.vendor_code().map(|c| c.raw().to_owned()))
+                .bind(message)
+                .bind(now_ms())
+        })
+        .await
+    }
+}
+
+async fn migrate(pool: &SqlitePool) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        .execute(&mut *tx)
+        .await?;
+    let current: Option<i64> =
+        sqlx::query("SELECT MAX(version) AS v FROM schema_version").fetch_one(&mut *tx).await?.try_get("v")?;
+    let current = current.unwrap_or(0);
+    for (version, statements) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        for statement in *statements {
+            sqlx::query(*statement).execute(&mut *tx).await?;
+        }
+        sqlx::query("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")
+            .bind(version)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn load_pin_key(pool: &SqlitePool) -> Result<PinKey> {
+    sqlx::query("INSERT INTO journal_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+        .bind(PIN_KEY)
+        .bind(PinKey::generate()?.to_hex())
+        .execute(pool)
+        .await?;
+    let hex: String = sqlx::query("SELECT value FROM journal_meta WHERE name = ?")
+        .bind(PIN_KEY)
+        .fetch_one(pool)
+        .await?
+        .try_get("value")?;
+    PinKey::from_hex(&hex)
+}
+
+async fn key_known(conn: &mut SqliteConnection, campaign: CampaignId, key: &str) -> Result<bool> {
+    Ok(sqlx::query("SELECT 1 FROM campaign_rows WHERE campaign_id = ? AND row_key = ?")
+        .bind(campaign.0)
+        .bind(key)
+        .fetch_optional(conn)
+        .await?
+        .is_some())
+}
+
+#[async_trait]
+impl Journal for SqliteJournal {
+    async fn schema_version(&self) -> Result<i64> {
+        let v: Option<i64> =
+            sqlx::query("SELECT MAX(version) AS v FROM schema_version").fetch_one(&self.pool).await?.try_get("v")?;
+        Ok(v.unwrap_or(0))
+    }
+
+    fn pin_key(&self) -> &PinKey {
+        &self.pin_key
+    }
+
+    async fn create_campaign(&self, spec: &CampaignSpec) -> Result<CreatedCampaign> {
+        let d = &spec.defaults;
+        let mut attempt = 0;
+        let id: i64 = loop {
+            attempt += 1;
+            let inserted = sqlx::query(
+                "INSERT INTO campaigns (name, vendor, token, store_pins, product_id, product_name, callback, title, \
+                 content_template, amount, memo, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(&spec.name)
+            .bind(&spec.vendor)
+            .bind(refs::new_token()?)
+            .bind(spec.store_pins)
+            .bind(&d.product_id)
+            .bind(&d.product_name)
+            .bind(&d.callback)
+            .bind(&d.title)
+            .bind(&d.content_template)
+            .bind(&d.amount)
+            .bind(&d.memo)
+            .bind(now_ms())
+            .fetch_one(&self.pool)
+            .await;
+            match inserted {
+                Ok(row) => break row.try_get("id")?,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    let exists = sqlx::query("SELECT 1 FROM campaigns WHERE name = ?")
+                        .bind(&spec.name)
+                        .fetch_optional(&self.pool)
+                        .await?
+                        .is_some();
+                    // Otherwise the random token collided with another campaign's: draw again.
+                    if exists || attempt >= 5 {
+                        return Err(JournalError::CampaignExists(spec.name.clone()));
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let campaign = self
+            .campaign_by(concat!("SELECT ", campaign_cols!(), " FROM campaigns WHERE id = ?"), id, spec.name.clone())
+            .await?;
+        let warning = if spec.store_pins {
+            let tightened = make_private(&self.path)?;
+            Some(format!(
+                "campaign `{}` keeps issued PINs in clear in {}: whoever can read that file can spend the coupons. \
+                 The file is readable by its owner only{}; keep it so, and out of backups you do not control.",
+                spec.name,
+                self.path.display(),
+                if tightened { " (its permissions were just narrowed to 0600)" } else { "" }
+            ))
+        } else {
+            None
+        };
+        Ok(CreatedCampaign { campaign, warning })
+    }
+
+    async fn campaign(&self, name: &str) -> Result<Campaign> {
+        let row = sqlx::query(concat!("SELECT ", campaign_cols!(), " FROM campaigns WHERE name = ?"))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(campaign_from).transpose()?.ok_or_else(|| JournalError::CampaignNotFound(name.to_owned()))
+    }
+
+    async fn list_campaigns(&self) -> Result<Vec<CampaignSummary>> {
+        let rows = sqlx::query(concat!("SELECT ", campaign_cols!(), " FROM campaigns ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let campaign = campaign_from(row)?;
+            let counts = self.counts(&campaign).await?;
+            out.push(CampaignSummary { campaign, counts });
+        }
+        Ok(out)
+    }
+
+    async fn insert_rows(&self, campaign: &Campaign, rows: &[NewRow]) -> Result<InsertReport> {
+        let mut report = InsertReport::default();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let now = now_ms();
+        for row in rows {
+            let partner_ref = refs::partner_ref(&campaign.token, row.line)?;
+            if let Some(key) = &row.key {
+                if key_known(&mut tx, campaign.id, key).await? {
+                    report.known_keys_skipped += 1;
+                    continue;
+                }
+            }
+            let extra = serde_json::to_string(&row.extra).map_err(|e| JournalError::Invalid(e.to_string()))?;
+            let r = &row.request;
+            let inserted = sqlx::query(
+                "INSERT INTO campaign_rows (campaign_id, line, row_key, phone, name, product_id, product_name, \
+                 callback, title, content_template, amount, memo, extra, partner_ref, state, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+            )
+            .bind(campaign.id.0)
+            .bind(row.line as i64)
+            .bind(&row.key)
+            .bind(&row.phone)
+            .bind(&row.name)
+            .bind(&r.product_id)
+            .bind(&r.product_name)
+            .bind(&r.callback)
+            .bind(&r.title)
+            .bind(&r.content_template)
+            .bind(&r.amount)
+            .bind(&r.memo)
+            .bind(extra)
+            .bind(partner_ref.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => report.added += 1,
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    return Err(JournalError::LineTaken { campaign: campaign.name.clone(), line: row.line });
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    async fn claim(&self, campaign: &Campaign, worker: &str, max: usize, lease: Duration) -> Result<Vec<Row>> {
+        if max == 0 {
+            return Ok(Vec::new());
+        }
+        let now = now_ms();
+        // The in-doubt edge, from the state machine.
+        debug_assert!(RowState::Sending.can_go_to(RowState::Unknown));
+        let rows = sqlx::query(concat!(
+            "UPDATE campaign_rows SET lease_owner = ?, lease_until = ?, updated_at = ?, \
+             error_kind = CASE WHEN state = 'sending' THEN 'outcome_unknown' ELSE error_kind END, \
+             vendor_message = CASE WHEN state = 'sending' \
+                 THEN 'lease expired while sending: the request may have left' ELSE vendor_message END, \
+             state = CASE WHEN state = 'sending' THEN 'unknown' ELSE state END \
+             WHERE id IN (SELECT id FROM campaign_rows WHERE campaign_id = ? AND ( \
+                 (state IN ('pending', 'not_issued', 'unknown') AND (lease_until IS NULL OR lease_until <= ?)) \
+                 OR (state = 'sending' AND lease_until <= ?)) \
+             ORDER BY line LIMIT ?) \
+             RETURNING ",
+            row_cols!()
+        ))
+        .bind(worker)
+        .bind(now.saturating_add(duration_ms(lease)))
+        .bind(now)
+        .bind(campaign.id.0)
+        .bind(now)
+        .bind(now)
+        .bind(i64::try_from(max).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;
+        rows.sort_by_key(|r| r.line);
+        Ok(rows)
+    }
+
+    async fn mark_sending(&self, rows: &[RowId], worker: &str) -> Result<()> {
+        let sql = format!(
+            "UPDATE campaign_rows SET state = 'sending', attempts = attempts + 1, \
+             first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? \
+             WHERE id = ? AND lease_owner = ? AND lease_until > ? AND state IN ({})",
+            state_list(&RowState::sources(RowState::Sending))
+        );
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let now = now_ms();
+        for id in rows {
+            let done = sqlx::query(AssertSqlSafe(sql.clone()))
+                .bind(now)
+                .bind(now)
+                .bind(id.0)
+                .bind(worker)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 0 {
+                tx.rollback().await?;
+                let row = self.row(*id).await?;
+                return Err(match crate::check_transition(row.state, RowState::Sending) {
+                    Err(source) => JournalError::Transition { row: *id, source },
+                    Ok(()) => JournalError::LeaseLost { row: *id, worker: worker.to_owned(), state: row.state },
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_issued(&self, row: RowId, issued: &Issued) -> Result<()> {
+        self.issued(row, issued).await
+    }
+
+    async fn record_refused(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
+        if error.kind() == ErrorKind::OutcomeUnknown {
+            return Err(JournalError::Invalid(format!(
+                "row {row}: an outcome_unknown error is a doubt, not a refusal (record_unknown)"
+            )));
+        }
+        self.failed(row, RowState::Refused, error).await
+    }
+
+    async fn record_unknown(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
+        self.failed(row, RowState::Unknown, error).await
+    }
+
+    async fn record_reconciled(&self, row: RowId, outcome: &Reconciliation) -> Result<()> {
+        match outcome {
+            Reconciliation::Issued(issued) => {
+                // Only an `unknown` row is reconciled, even though `sending → issued` is an edge.
+                let current = self.row(row).await?;
+                if current.state != RowState::Unknown {
+                    return Err(JournalError::Transition {
+                        row,
+                        source: InvalidTransition { from: current.state, to: RowState::Issued },
+                    });
+                }
+                self.issued(row, issued).await
+            }
+            Reconciliation::NotIssued => {
+                let sql = format!(
+                    "UPDATE campaign_rows SET state = 'not_issued', lease_owner = NULL, lease_until = NULL, \
+                     updated_at = ? WHERE id = ? AND state IN ({})",
+                    state_list(&RowState::sources(RowState::NotIssued))
+                );
+                self.change(row, RowState::NotIssued, sql, |q| q.bind(now_ms())).await
+            }
+            Reconciliation::StillUnknown(reason) => {
+                let sql = "UPDATE campaign_rows SET vendor_message = ?, lease_owner = NULL, lease_until = NULL, \
+                           updated_at = ? WHERE id = ? AND state IN ('unknown')"
+                    .to_owned();
+                // Not an edge: the row stays `unknown`; any other state is refused as `→ unknown`.
+                self.change(row, RowState::Unknown, sql, |q| q.bind(reason.clone()).bind(now_ms())).await
+            }
+            other => Err(JournalError::Invalid(format!("row {row}: unknown reconciliation `{}`", other.as_str()))),
+        }
+    }
+
+    async fn row(&self, row: RowId) -> Result<Row> {
+        let found = sqlx::query(concat!("SELECT ", row_cols!(), " FROM campaign_rows WHERE id = ?"))
+            .bind(row.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        found.as_ref().map(row_from).transpose()?.ok_or(JournalError::RowNotFound(row))
+    }
+
+    async fn counts(&self, campaign: &Campaign) -> Result<Counts> {
+        let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM campaign_rows WHERE campaign_id = ? GROUP BY state")
+            .bind(campaign.id.0)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts = Counts::default();
+        for row in &rows {
+            let state: String = row.try_get("state")?;
+            let n: i64 = row.try_get("n")?;
+            counts.set(RowState::from_str(&state)?, u64::try_from(n).unwrap_or(0));
+        }
+        Ok(counts)
+    }
+
+    async fn set_stop(&self, campaign: &Campaign, reason: Option<String>) -> Result<()> {
+        let done = sqlx::query("UPDATE campaigns SET stop_reason = ? WHERE id = ?")
+            .bind(reason)
+            .bind(campaign.id.0)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(JournalError::CampaignNotFound(campaign.name.clone()));
+        }
+        Ok(())
+    }
+
+    async fn stop_reason(&self, campaign: &Campaign) -> Result<Option<String>> {
+        Ok(self
+            .campaign_by(
+                concat!("SELECT ", campaign_cols!(), " FROM campaigns WHERE id = ?"),
+                campaign.id.0,
+                campaign.name.clone(),
+            )
+            .await?
+            .stop_reason)
+    }
+
+    async fn rows(
+        &self,
+        campaign: &Campaign,
+        state: Option<RowState>,
+        after_line: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<Row>> {
+        let after = after_line.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let state = state.map(RowState::as_str);
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            row_cols!(),
+            " FROM campaign_rows WHERE campaign_id = ? AND (? IS NULL OR state = ?) AND line > ? ORDER BY line LIMIT ?"
+        ))
+        .bind(campaign.id.0)
+        .bind(state)
+        .bind(state)
+        .bind(after)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(row_from).collect()
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn every_connection_is_durable_wal_with_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = SqliteJournal::open(&format!("sqlite://{}", dir.path().join("j.db").display())).await.unwrap();
+        // Every pooled connection, not only the first.
+        let mut conns = Vec::new();
+        for _ in 0..4 {
+            conns.push(j.pool.acquire().await.unwrap());
+        }
+        for conn in &mut conns {
+            let get = |name: &'static str| sqlx::query(name);
+            let one = |row: SqliteRow| row.try_get::<i64, _>(0).unwrap();
+            assert_eq!(one(get("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap()), 2, "FULL");
+            assert_eq!(one(get("PRAGMA foreign_keys").fetch_one(&mut **conn).await.unwrap()), 1);
+            assert_eq!(one(get("PRAGMA busy_timeout").fetch_one(&mut **conn).await.unwrap()), 10_000);
+            let mode: String = get("PRAGMA journal_mode").fetch_one(&mut **conn).await.unwrap().try_get(0).unwrap();
+            assert_eq!(mode, "wal");
+        }
+    }
+
+    #[test]
+    fn urls_name_files() {
+        assert_eq!(url_path("sqlite:a/b.db").unwrap(), PathBuf::from("a/b.db"));
+        assert_eq!(url_path("sqlite:///tmp/j.db").unwrap(), PathBuf::from("/tmp/j.db"));
+        assert_eq!(url_path("sqlite://j.db?mode=rwc").unwrap(), PathBuf::from("j.db"));
+        assert!(url_path("sqlite::memory:").is_err());
+        assert!(url_path("sqlite:").is_err());
+    }
+
+    #[test]
+    fn in_lists_come_from_the_state_machine() {
+        assert_eq!(state_list(&RowState::sources(RowState::Sending)), "'pending', 'not_issued'");
+        assert_eq!(state_list(&RowState::sources(RowState::Issued)), "'sending', 'unknown'");
+    }
+}

@@ -1,0 +1,115 @@
+//! The storage trait, and opening a journal by URL.
+
+use std::fmt;
+use std::time::Duration;
+
+use coupon_core::async_trait;
+use coupon_core::{Issued, Reconciliation};
+
+use crate::error::{JournalError, Result};
+use crate::model::{
+    Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, NewRow, Row, RowId, RowState,
+};
+use crate::pins::PinKey;
+use crate::sqlite::SqliteJournal;
+
+/// Opens (creating if needed) the journal at `url` and brings its schema up to date.
+///
+/// `sqlite:PATH` (also `sqlite://PATH`) is the SQLite backend ([`SqliteJournal`]).
+pub async fn open(url: &str) -> Result<Box<dyn Journal>> {
+    if url.starts_with("sqlite:") {
+        return Ok(Box::new(SqliteJournal::open(url).await?));
+    }
+    Err(JournalError::UnsupportedUrl(url.to_owned()))
+}
+
+/// A durable journal of campaigns and their rows.
+///
+/// The contract, whatever the backend:
+/// - every method that changes a row checks the edge against
+///   [`crate::check_transition`] and the row's current state in the same
+///   statement or transaction, and refuses ([`JournalError::Transition`]) otherwise;
+/// - a method returns only once its change is committed (durably: the SQLite backend
+///   runs `synchronous=FULL`);
+/// - claims are leases (`lease_owner`, `lease_until`): a row leased to one worker
+///   is handed to no other until the lease expires.
+#[async_trait]
+pub trait Journal: Send + Sync + fmt::Debug {
+    /// The schema version applied (the highest migration).
+    async fn schema_version(&self) -> Result<i64>;
+
+    /// The journal's key for PIN hashes.
+    fn pin_key(&self) -> &PinKey;
+
+    /// Creates a campaign with a fresh random token. A name already in the journal is
+    /// refused ([`JournalError::CampaignExists`]). With `store_pins`, the answer
+    /// carries a warning for the user.
+    async fn create_campaign(&self, spec: &CampaignSpec) -> Result<CreatedCampaign>;
+
+    /// The campaign of this name ([`JournalError::CampaignNotFound`] if none).
+    async fn campaign(&self, name: &str) -> Result<Campaign>;
+
+    /// Every campaign, oldest first, with its counts.
+    async fn list_campaigns(&self) -> Result<Vec<CampaignSummary>>;
+
+    /// Adds rows to a campaign, in one transaction: all or none. A row whose `key` is
+    /// already in the campaign (or earlier in the batch) adds nothing; a keyless row on
+    /// a line already present is refused ([`JournalError::LineTaken`]). Each row's
+    /// partner reference is fixed here.
+    async fn insert_rows(&self, campaign: &Campaign, rows: &[NewRow]) -> Result<InsertReport>;
+
+    /// Leases up to `max` rows of the campaign to `worker` for `lease`, lowest lines
+    /// first: `pending` and `not_issued` rows, `unknown` rows not leased (or whose lease
+    /// expired), and `sending` rows whose lease expired. Those last ones are in doubt:
+    /// the claim moves them to `unknown` ([`Row::in_doubt`]) and they must be
+    /// reconciled, never simply sent again.
+    async fn claim(&self, campaign: &Campaign, worker: &str, max: usize, lease: Duration) -> Result<Vec<Row>>;
+
+    /// Moves rows leased to `worker` (with an unexpired lease) from `pending` or
+    /// `not_issued` to `sending`, in ONE committed transaction: when it returns, the
+    /// intent is durable and the requests may leave. All or none. The lease taken at
+    /// the claim must outlast the requests.
+    async fn mark_sending(&self, rows: &[RowId], worker: &str) -> Result<()>;
+
+    /// Records a coupon issued for the row (`sending`/`unknown` → `issued`): its order id,
+    /// and its PIN masked + HMAC (in clear too when the campaign stores PINs). The
+    /// result's partner reference must be the row's.
+    async fn record_issued(&self, row: RowId, issued: &Issued) -> Result<()>;
+
+    /// Records a refusal (`sending` → `refused`). An `OutcomeUnknown` error is not a refusal.
+    async fn record_refused(&self, row: RowId, error: &coupon_core::Error) -> Result<()>;
+
+    /// Records a doubt (`sending` → `unknown`) and releases the lease: reconcile next.
+    async fn record_unknown(&self, row: RowId, error: &coupon_core::Error) -> Result<()>;
+
+    /// Records what a reconciliation of an `unknown` row found: `issued`, `not_issued`
+    /// (to be sent again with the same reference), or still unknown (the reason kept,
+    /// the lease released).
+    async fn record_reconciled(&self, row: RowId, outcome: &Reconciliation) -> Result<()>;
+
+    /// One row.
+    async fn row(&self, row: RowId) -> Result<Row>;
+
+    /// The campaign's rows per state.
+    async fn counts(&self, campaign: &Campaign) -> Result<Counts>;
+
+    /// Stops the campaign with a reason, or clears the stop with `None`.
+    async fn set_stop(&self, campaign: &Campaign, reason: Option<String>) -> Result<()>;
+
+    /// Why the campaign is stopped, if it is.
+    async fn stop_reason(&self, campaign: &Campaign) -> Result<Option<String>>;
+
+    /// A page of the campaign's rows in line order, optionally of one state, after
+    /// line `after_line` (exclusive), at most `limit`: pass the last line read to get
+    /// the next page; an empty page is the end.
+    async fn rows(
+        &self,
+        campaign: &Campaign,
+        state: Option<RowState>,
+        after_line: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<Row>>;
+
+    /// Closes the connections (pending writes are already committed).
+    async fn close(&self);
+}
