@@ -31,7 +31,7 @@ pub mod store;
 pub use error::{JournalError, Result};
 pub use model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
-    NewRow, Row, RowId, RowRequest, RowState, check_transition,
+    Marked, NewRow, Row, RowId, RowRequest, RowState, Spend, check_transition,
 };
 pub use pins::PinKey;
 pub use sqlite::SqliteJournal;

@@ -42,7 +42,8 @@ pub struct RowRequest {
     pub callback: Option<String>,
     /// The message title.
     pub title: Option<String>,
-    /// The message body, possibly with placeholders the runner fills per row.
+    /// The message body: in a campaign's defaults, the template as given; in a
+    /// row, rendered for that row (placeholders filled at create).
     pub content_template: Option<String>,
     /// The expected amount in won, as text.
     pub amount: Option<String>,
@@ -144,6 +145,9 @@ pub struct NewRow {
     pub request: RowRequest,
     /// Other columns of the input, kept for the export.
     pub extra: BTreeMap<String, String>,
+    /// What the coupon costs in won, when known (the row's amount, else the
+    /// vendor catalog's price): what a spending cap counts.
+    pub price: Option<i64>,
 }
 
 /// What [`crate::Journal::insert_rows`] did.
@@ -154,6 +158,27 @@ pub struct InsertReport {
     pub added: u64,
     /// Rows skipped because their key was already in the campaign.
     pub known_keys_skipped: u64,
+}
+
+/// What [`crate::Journal::mark_sending`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Marked {
+    /// The rows now `sending`, in the order given: the longest prefix that fits under the cap.
+    pub marked: Vec<RowId>,
+    /// The first row left out because its price would take the campaign's spend over the cap.
+    pub over_cap: Option<RowId>,
+}
+
+/// What a campaign has spent or may have spent: the prices of its rows that are
+/// `sending`, `issued` or `unknown` (a row in doubt may have cost money).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Spend {
+    /// The sum of their known prices, in won.
+    pub won: i64,
+    /// How many of them have no known price.
+    pub unpriced: u64,
 }
 
 /// Where a row is on its way to a coupon.
@@ -344,6 +369,8 @@ pub struct Row {
     pub request: RowRequest,
     /// Other input columns.
     pub extra: BTreeMap<String, String>,
+    /// What the coupon costs in won, when known.
+    pub price: Option<i64>,
     /// Its partner reference, fixed at insert.
     pub partner_ref: PartnerRef,
     /// Its state.
@@ -356,6 +383,8 @@ pub struct Row {
     pub lease_until: Option<DateTime<Utc>>,
     /// When it was first marked `sending`: reconcile from no later than this.
     pub first_sent_at: Option<DateTime<Utc>>,
+    /// When a reconciliation of the row last answered (whatever it found).
+    pub reconciled_at: Option<DateTime<Utc>>,
     /// The vendor's order id, once issued (when known).
     pub order_id: Option<String>,
     /// The PIN, masked.
@@ -411,12 +440,14 @@ impl fmt::Debug for Row {
             .field("name", &self.name)
             .field("request", &self.request)
             .field("extra", &self.extra)
+            .field("price", &self.price)
             .field("partner_ref", &self.partner_ref)
             .field("state", &self.state)
             .field("attempts", &self.attempts)
             .field("lease_owner", &self.lease_owner)
             .field("lease_until", &self.lease_until)
             .field("first_sent_at", &self.first_sent_at)
+            .field("reconciled_at", &self.reconciled_at)
             .field("order_id", &self.order_id)
             .field("pin_masked", &self.pin_masked)
             .field("pin_hash", &self.pin_hash.as_ref().map(|_| "<hmac>"))

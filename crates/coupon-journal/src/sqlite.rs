@@ -22,21 +22,22 @@ use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
-    NewRow, Row, RowId, RowRequest, RowState,
+    Marked, NewRow, Row, RowId, RowRequest, RowState, Spend,
 };
 use crate::pins::PinKey;
 use crate::refs;
 use crate::store::Journal;
 
 /// The schema, as numbered migrations; each applied once, in order, recorded in `schema_version`.
-const MIGRATIONS: &[(i64, &[&str])] = &[(
-    1,
-    &[
-        "CREATE TABLE journal_meta (
+const MIGRATIONS: &[(i64, &[&str])] = &[
+    (
+        1,
+        &[
+            "CREATE TABLE journal_meta (
             name TEXT PRIMARY KEY,
             value TEXT NOT NULL
         )",
-        "CREATE TABLE campaigns (
+            "CREATE TABLE campaigns (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             vendor TEXT NOT NULL,
@@ -47,7 +48,7 @@ const MIGRATIONS: &[(i64, &[&str])] = &[(
             stop_reason TEXT,
             created_at BIGINT NOT NULL
         )",
-        "CREATE TABLE campaign_rows (
+            "CREATE TABLE campaign_rows (
             id INTEGER PRIMARY KEY,
             campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
             line BIGINT NOT NULL,
@@ -75,17 +76,25 @@ const MIGRATIONS: &[(i64, &[&str])] = &[(
             UNIQUE (campaign_id, line),
             UNIQUE (campaign_id, row_key)
         )",
-        "CREATE UNIQUE INDEX campaign_rows_partner_ref ON campaign_rows (partner_ref)",
-        "CREATE INDEX campaign_rows_claim ON campaign_rows (campaign_id, state, line)",
-    ],
-)];
+            "CREATE UNIQUE INDEX campaign_rows_partner_ref ON campaign_rows (partner_ref)",
+            "CREATE INDEX campaign_rows_claim ON campaign_rows (campaign_id, state, line)",
+        ],
+    ),
+    (
+        2,
+        &[
+            "ALTER TABLE campaign_rows ADD COLUMN price BIGINT",
+            "ALTER TABLE campaign_rows ADD COLUMN reconciled_at BIGINT",
+        ],
+    ),
+];
 
 macro_rules! row_cols {
     () => {
         "id, campaign_id, line, row_key, phone, name, product_id, product_name, callback, title, \
          content_template, amount, memo, extra, partner_ref, state, attempts, lease_owner, lease_until, \
          first_sent_at, order_id, pin_masked, pin_hash, pin, vendor_code, vendor_message, details_unknown, \
-         error_kind, updated_at"
+         error_kind, updated_at, price, reconciled_at"
     };
 }
 
@@ -219,12 +228,14 @@ fn row_from(row: &SqliteRow) -> Result<Row> {
         name: opt_text(row, "name")?,
         request: request_from(row)?,
         extra,
+        price: row.try_get("price")?,
         partner_ref: PartnerRef::new(row.try_get::<String, _>("partner_ref")?),
         state: state.parse()?,
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
         lease_owner: opt_text(row, "lease_owner")?,
         lease_until: row.try_get::<Option<i64>, _>("lease_until")?.map(time),
         first_sent_at: row.try_get::<Option<i64>, _>("first_sent_at")?.map(time),
+        reconciled_at: row.try_get::<Option<i64>, _>("reconciled_at")?.map(time),
         order_id: opt_text(row, "order_id")?,
         pin_masked: opt_text(row, "pin_masked")?,
         pin_hash: opt_text(row, "pin_hash")?,
@@ -296,7 +307,7 @@ impl SqliteJournal {
         Ok(())
     }
 
-    async fn issued(&self, id: RowId, issued: &Issued) -> Result<()> {
+    async fn issued(&self, id: RowId, issued: &Issued, reconciled: bool) -> Result<()> {
         let found = sqlx::query(
             "SELECT r.partner_ref, c.store_pins FROM campaign_rows r JOIN campaigns c ON c.id = r.campaign_id \
              WHERE r.id = ?",
@@ -316,7 +327,8 @@ impl SqliteJournal {
         let pin = issued.pin.as_ref();
         let sql = format!(
             "UPDATE campaign_rows SET state = 'issued', order_id = ?, pin_masked = ?, pin_hash = ?, pin = ?, \
-             details_unknown = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? \
+             details_unknown = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?, \
+             reconciled_at = CASE WHEN ? THEN ? ELSE reconciled_at END \
              WHERE id = ? AND state IN ({})",
             state_list(&RowState::sources(RowState::Issued))
         );
@@ -326,6 +338,8 @@ impl SqliteJournal {
                 .bind(pin.map(|p| self.pin_key.hash(p.expose())))
                 .bind(pin.filter(|_| store_pins).map(|p| p.expose().to_owned()))
                 .bind(issued.details_unknown.clone())
+                .bind(now_ms())
+                .bind(reconciled)
                 .bind(now_ms())
         })
         .await
@@ -383,6 +397,30 @@ async fn load_pin_key(pool: &SqlitePool) -> Result<PinKey> {
         .await?
         .try_get("value")?;
     PinKey::from_hex(&hex)
+}
+
+/// The campaign's [`Spend`]: rows that may have cost money.
+async fn spend_in(conn: &mut SqliteConnection, campaign: i64) -> Result<Spend> {
+    let row = sqlx::query(
+        "SELECT COALESCE(SUM(price), 0) AS won, COUNT(*) - COUNT(price) AS unpriced FROM campaign_rows \
+         WHERE campaign_id = ? AND state IN ('sending', 'issued', 'unknown')",
+    )
+    .bind(campaign)
+    .fetch_one(conn)
+    .await?;
+    let unpriced: i64 = row.try_get("unpriced")?;
+    Ok(Spend { won: row.try_get("won")?, unpriced: u64::try_from(unpriced).unwrap_or(0) })
+}
+
+/// The [`Spend`] (won) of the campaign that row `id` belongs to.
+async fn spend_of_row_campaign(conn: &mut SqliteConnection, id: RowId) -> Result<i64> {
+    let campaign: i64 = sqlx::query("SELECT campaign_id FROM campaign_rows WHERE id = ?")
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(JournalError::RowNotFound(id))?
+        .try_get("campaign_id")?;
+    Ok(spend_in(conn, campaign).await?.won)
 }
 
 async fn key_known(conn: &mut SqliteConnection, campaign: CampaignId, key: &str) -> Result<bool> {
@@ -500,8 +538,8 @@ impl Journal for SqliteJournal {
             let r = &row.request;
             let inserted = sqlx::query(
                 "INSERT INTO campaign_rows (campaign_id, line, row_key, phone, name, product_id, product_name, \
-                 callback, title, content_template, amount, memo, extra, partner_ref, state, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
+                 callback, title, content_template, amount, memo, extra, partner_ref, state, updated_at, price) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
             )
             .bind(campaign.id.0)
             .bind(row.line as i64)
@@ -518,6 +556,7 @@ impl Journal for SqliteJournal {
             .bind(extra)
             .bind(partner_ref.as_str())
             .bind(now)
+            .bind(row.price)
             .execute(&mut *tx)
             .await;
             match inserted {
@@ -532,7 +571,14 @@ impl Journal for SqliteJournal {
         Ok(report)
     }
 
-    async fn claim(&self, campaign: &Campaign, worker: &str, max: usize, lease: Duration) -> Result<Vec<Row>> {
+    async fn claim(
+        &self,
+        campaign: &Campaign,
+        worker: &str,
+        max: usize,
+        lease: Duration,
+        retry_unknown_before: DateTime<Utc>,
+    ) -> Result<Vec<Row>> {
         if max == 0 {
             return Ok(Vec::new());
         }
@@ -546,7 +592,9 @@ impl Journal for SqliteJournal {
                  THEN 'lease expired while sending: the request may have left' ELSE vendor_message END, \
              state = CASE WHEN state = 'sending' THEN 'unknown' ELSE state END \
              WHERE id IN (SELECT id FROM campaign_rows WHERE campaign_id = ? AND ( \
-                 (state IN ('pending', 'not_issued', 'unknown') AND (lease_until IS NULL OR lease_until <= ?)) \
+                 (state IN ('pending', 'not_issued') AND (lease_until IS NULL OR lease_until <= ?)) \
+                 OR (state = 'unknown' AND (lease_until IS NULL OR lease_until <= ?) \
+                     AND (reconciled_at IS NULL OR reconciled_at < ?)) \
                  OR (state = 'sending' AND lease_until <= ?)) \
              ORDER BY line LIMIT ?) \
              RETURNING ",
@@ -558,6 +606,8 @@ impl Journal for SqliteJournal {
         .bind(campaign.id.0)
         .bind(now)
         .bind(now)
+        .bind(retry_unknown_before.timestamp_millis())
+        .bind(now)
         .bind(i64::try_from(max).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
@@ -566,16 +616,45 @@ impl Journal for SqliteJournal {
         Ok(rows)
     }
 
-    async fn mark_sending(&self, rows: &[RowId], worker: &str) -> Result<()> {
+    async fn mark_sending(&self, rows: &[RowId], worker: &str, spend_cap: Option<i64>) -> Result<Marked> {
         let sql = format!(
             "UPDATE campaign_rows SET state = 'sending', attempts = attempts + 1, \
              first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? \
              WHERE id = ? AND lease_owner = ? AND lease_until > ? AND state IN ({})",
             state_list(&RowState::sources(RowState::Sending))
         );
+        // BEGIN IMMEDIATE takes SQLite's one write lock: the spend read and the
+        // marking are serialized with every other writer of the file.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut marked = Marked::default();
+        let mut take = rows;
+        if let Some(cap) = spend_cap {
+            let mut spent = match rows.first() {
+                Some(first) => spend_of_row_campaign(&mut tx, *first).await?,
+                None => 0,
+            };
+            for (i, id) in rows.iter().enumerate() {
+                let price: Option<i64> = sqlx::query("SELECT price FROM campaign_rows WHERE id = ?")
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(JournalError::RowNotFound(*id))?
+                    .try_get("price")?;
+                let Some(price) = price else {
+                    return Err(JournalError::Invalid(format!(
+                        "row {id} has no known price: a spending cap cannot be kept"
+                    )));
+                };
+                if spent.saturating_add(price) > cap {
+                    marked.over_cap = Some(*id);
+                    take = &rows[..i];
+                    break;
+                }
+                spent += price;
+            }
+        }
         let now = now_ms();
-        for id in rows {
+        for id in take {
             let done = sqlx::query(AssertSqlSafe(sql.clone()))
                 .bind(now)
                 .bind(now)
@@ -593,13 +672,49 @@ impl Journal for SqliteJournal {
                     Ok(()) => JournalError::LeaseLost { row: *id, worker: worker.to_owned(), state: row.state },
                 });
             }
+            marked.marked.push(*id);
+        }
+        tx.commit().await?;
+        Ok(marked)
+    }
+
+    async fn renew(&self, campaign: &Campaign, worker: &str, lease: Duration) -> Result<u64> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE campaign_rows SET lease_until = ? WHERE campaign_id = ? AND lease_owner = ? AND lease_until > ?",
+        )
+        .bind(now.saturating_add(duration_ms(lease)))
+        .bind(campaign.id.0)
+        .bind(worker)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn release(&self, rows: &[RowId], worker: &str) -> Result<()> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        for id in rows {
+            sqlx::query(
+                "UPDATE campaign_rows SET lease_owner = NULL, lease_until = NULL \
+                 WHERE id = ? AND lease_owner = ? AND state <> 'sending'",
+            )
+            .bind(id.0)
+            .bind(worker)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
+    async fn spent(&self, campaign: &Campaign) -> Result<Spend> {
+        let mut conn = self.pool.acquire().await?;
+        spend_in(&mut conn, campaign.id.0).await
+    }
+
     async fn record_issued(&self, row: RowId, issued: &Issued) -> Result<()> {
-        self.issued(row, issued).await
+        self.issued(row, issued, false).await
     }
 
     async fn record_refused(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
@@ -626,22 +741,24 @@ impl Journal for SqliteJournal {
                         source: InvalidTransition { from: current.state, to: RowState::Issued },
                     });
                 }
-                self.issued(row, issued).await
+                self.issued(row, issued, true).await
             }
             Reconciliation::NotIssued => {
                 let sql = format!(
                     "UPDATE campaign_rows SET state = 'not_issued', lease_owner = NULL, lease_until = NULL, \
-                     updated_at = ? WHERE id = ? AND state IN ({})",
+                     updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ({})",
                     state_list(&RowState::sources(RowState::NotIssued))
                 );
-                self.change(row, RowState::NotIssued, sql, |q| q.bind(now_ms())).await
+                let now = now_ms();
+                self.change(row, RowState::NotIssued, sql, |q| q.bind(now).bind(now)).await
             }
             Reconciliation::StillUnknown(reason) => {
                 let sql = "UPDATE campaign_rows SET vendor_message = ?, lease_owner = NULL, lease_until = NULL, \
-                           updated_at = ? WHERE id = ? AND state IN ('unknown')"
+                           updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')"
                     .to_owned();
                 // Not an edge: the row stays `unknown`; any other state is refused as `→ unknown`.
-                self.change(row, RowState::Unknown, sql, |q| q.bind(reason.clone()).bind(now_ms())).await
+                let now = now_ms();
+                self.change(row, RowState::Unknown, sql, |q| q.bind(reason.clone()).bind(now).bind(now)).await
             }
             other => Err(JournalError::Invalid(format!("row {row}: unknown reconciliation `{}`", other.as_str()))),
         }

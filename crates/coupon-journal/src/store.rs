@@ -4,11 +4,13 @@ use std::fmt;
 use std::time::Duration;
 
 use coupon_core::async_trait;
+use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{Issued, Reconciliation};
 
 use crate::error::{JournalError, Result};
 use crate::model::{
-    Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, NewRow, Row, RowId, RowState,
+    Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Row, RowId,
+    RowState, Spend,
 };
 use crate::pins::PinKey;
 use crate::sqlite::SqliteJournal;
@@ -59,17 +61,44 @@ pub trait Journal: Send + Sync + fmt::Debug {
     async fn insert_rows(&self, campaign: &Campaign, rows: &[NewRow]) -> Result<InsertReport>;
 
     /// Leases up to `max` rows of the campaign to `worker` for `lease`, lowest lines
-    /// first: `pending` and `not_issued` rows, `unknown` rows not leased (or whose lease
-    /// expired), and `sending` rows whose lease expired. Those last ones are in doubt:
-    /// the claim moves them to `unknown` ([`Row::in_doubt`]) and they must be
-    /// reconciled, never simply sent again.
-    async fn claim(&self, campaign: &Campaign, worker: &str, max: usize, lease: Duration) -> Result<Vec<Row>>;
+    /// first: `pending` and `not_issued` rows, `unknown` rows whose lease is free and
+    /// that no reconciliation answered since `retry_unknown_before` (so a run tries
+    /// each doubt once, not in a loop), and `sending` rows whose lease expired. Those
+    /// last ones are in doubt: the claim moves them to `unknown` ([`Row::in_doubt`])
+    /// and they must be reconciled, never simply sent again.
+    async fn claim(
+        &self,
+        campaign: &Campaign,
+        worker: &str,
+        max: usize,
+        lease: Duration,
+        retry_unknown_before: DateTime<Utc>,
+    ) -> Result<Vec<Row>>;
 
     /// Moves rows leased to `worker` (with an unexpired lease) from `pending` or
     /// `not_issued` to `sending`, in ONE committed transaction: when it returns, the
-    /// intent is durable and the requests may leave. All or none. The lease taken at
-    /// the claim must outlast the requests.
-    async fn mark_sending(&self, rows: &[RowId], worker: &str) -> Result<()>;
+    /// intent is durable and the requests may leave.
+    ///
+    /// With a `spend_cap` (won), the rows are taken in the order given while the
+    /// campaign's [`Spend`] plus their prices stays within the cap; the first that
+    /// does not fit is [`Marked::over_cap`] and it and the rest stay as they were.
+    /// The check and the marking are one transaction, serialized with every other
+    /// worker's, so workers together never pass the cap. A row without a price under
+    /// a cap is refused ([`JournalError::Invalid`]). Without a cap all are marked or
+    /// none. The lease taken at the claim must outlast the requests ([`Journal::renew`]).
+    async fn mark_sending(&self, rows: &[RowId], worker: &str, spend_cap: Option<i64>) -> Result<Marked>;
+
+    /// Extends every lease `worker` holds in the campaign to `lease` from now, and
+    /// answers how many rows it holds. A live worker renews well within its lease,
+    /// so only a dead worker's rows expire.
+    async fn renew(&self, campaign: &Campaign, worker: &str, lease: Duration) -> Result<u64>;
+
+    /// Gives back the leases `worker` holds on these rows, where they are not
+    /// `sending` (a row in flight keeps its lease until its outcome is recorded).
+    async fn release(&self, rows: &[RowId], worker: &str) -> Result<()>;
+
+    /// What the campaign has spent or may have spent.
+    async fn spent(&self, campaign: &Campaign) -> Result<Spend>;
 
     /// Records a coupon issued for the row (`sending`/`unknown` → `issued`): its order id,
     /// and its PIN masked + HMAC (in clear too when the campaign stores PINs). The
@@ -84,7 +113,7 @@ pub trait Journal: Send + Sync + fmt::Debug {
 
     /// Records what a reconciliation of an `unknown` row found: `issued`, `not_issued`
     /// (to be sent again with the same reference), or still unknown (the reason kept,
-    /// the lease released).
+    /// the lease released). Every outcome sets [`Row::reconciled_at`].
     async fn record_reconciled(&self, row: RowId, outcome: &Reconciliation) -> Result<()>;
 
     /// One row.

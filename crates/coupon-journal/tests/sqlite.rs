@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{Error, ErrorKind, Issued, OrderRef, PartnerRef, Pin, Reconciliation, Vendor, VendorCode};
 use coupon_journal::refs::{REF_LEN, partner_ref};
 use coupon_journal::{
@@ -13,6 +14,11 @@ use coupon_journal::{
 
 const PIN: &str = "405868134802";
 const LONG: Duration = Duration::from_secs(600);
+
+/// A `retry_unknown_before` under which every `unknown` row is claimable.
+fn any_time() -> DateTime<Utc> {
+    Utc::now() + coupon_core::chrono::Duration::days(1)
+}
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -52,6 +58,7 @@ fn new_row(line: u64, key: Option<&str>) -> NewRow {
         name: Some("Kim".into()),
         request: RowRequest { product_id: Some("G0001".into()), ..Default::default() },
         extra: BTreeMap::from([("dept".to_owned(), "sales".to_owned())]),
+        price: Some(1_000),
     }
 }
 
@@ -94,14 +101,14 @@ async fn raw(path: &Path) -> sqlx::SqlitePool {
 async fn migrations_are_applied_once_and_reopening_is_idempotent() {
     let f = Fixture::new();
     let j = f.open().await;
-    assert_eq!(j.schema_version().await.unwrap(), 1);
+    assert_eq!(j.schema_version().await.unwrap(), 2);
     let c = campaign_with(&*j, "spring", 3).await;
     let hash = j.pin_key().hash(PIN);
     j.close().await;
 
     for _ in 0..2 {
         let j = f.open().await;
-        assert_eq!(j.schema_version().await.unwrap(), 1);
+        assert_eq!(j.schema_version().await.unwrap(), 2);
         assert_eq!(j.campaign("spring").await.unwrap(), c);
         assert_eq!(j.counts(&c).await.unwrap().pending, 3);
         assert_eq!(j.pin_key().hash(PIN), hash, "the PIN key is generated once per journal");
@@ -109,7 +116,7 @@ async fn migrations_are_applied_once_and_reopening_is_idempotent() {
     }
     let pool = raw(&f.path).await;
     let versions: Vec<(i64,)> = sqlx::query_as("SELECT version FROM schema_version").fetch_all(&pool).await.unwrap();
-    assert_eq!(versions, vec![(1,)]);
+    assert_eq!(versions, vec![(1,), (2,)]);
     let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&pool).await.unwrap();
     assert_eq!(mode, "wal");
     let keys: Vec<(String,)> = sqlx::query_as("SELECT name FROM journal_meta").fetch_all(&pool).await.unwrap();
@@ -146,7 +153,7 @@ async fn every_edge_works_through_the_journal_and_others_are_refused() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "edges", 5).await;
-    let claimed = j.claim(&c, "w", 10, LONG).await.unwrap();
+    let claimed = j.claim(&c, "w", 10, LONG, any_time()).await.unwrap();
     assert_eq!(claimed.len(), 5);
     let [a, b, u, n, s] = <[Row; 5]>::try_from(claimed).unwrap();
 
@@ -160,7 +167,7 @@ async fn every_edge_works_through_the_journal_and_others_are_refused() {
     ));
 
     // pending → sending
-    j.mark_sending(&ids(&[a.clone(), b.clone(), u.clone(), n.clone(), s.clone()]), "w").await.unwrap();
+    j.mark_sending(&ids(&[a.clone(), b.clone(), u.clone(), n.clone(), s.clone()]), "w", None).await.unwrap();
     // sending → issued, sending → refused, sending → unknown (×2)
     j.record_issued(a.id, &issued_for(&a, Some(PIN))).await.unwrap();
     j.record_refused(b.id, &refusal()).await.unwrap();
@@ -173,10 +180,10 @@ async fn every_edge_works_through_the_journal_and_others_are_refused() {
     j.record_reconciled(u.id, &Reconciliation::Issued(issued_for(&u, None))).await.unwrap();
     j.record_reconciled(n.id, &Reconciliation::NotIssued).await.unwrap();
     // not_issued → sending, with the same reference
-    let again = j.claim(&c, "w", 10, LONG).await.unwrap();
+    let again = j.claim(&c, "w", 10, LONG, any_time()).await.unwrap();
     assert_eq!(ids(&again), vec![n.id]);
     assert!(!again[0].in_doubt());
-    j.mark_sending(&[n.id], "w").await.unwrap();
+    j.mark_sending(&[n.id], "w", None).await.unwrap();
     let n2 = j.row(n.id).await.unwrap();
     assert_eq!((n2.state, n2.attempts, &n2.partner_ref), (RowState::Sending, 2, &n.partner_ref));
 
@@ -192,7 +199,7 @@ async fn every_edge_works_through_the_journal_and_others_are_refused() {
     assert_eq!(state(a.id).await.order_id.as_deref(), Some("O1"));
 
     // Final states go nowhere.
-    let e = j.mark_sending(&[a.id], "w").await.unwrap_err();
+    let e = j.mark_sending(&[a.id], "w", None).await.unwrap_err();
     assert!(e.to_string().contains("`issued` to `sending`"), "{e}");
     let e = j.record_unknown(b.id, &refusal()).await.unwrap_err();
     assert!(e.to_string().contains("`refused` to `unknown`"), "{e}");
@@ -282,8 +289,8 @@ async fn mark_sending_is_committed_before_it_returns() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "durable", 3).await;
-    let claimed = j.claim(&c, "w", 2, LONG).await.unwrap();
-    j.mark_sending(&ids(&claimed), "w").await.unwrap();
+    let claimed = j.claim(&c, "w", 2, LONG, any_time()).await.unwrap();
+    j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
     // No close: the process "dies" here; a new journal on the file sees the intent.
     let other = SqliteJournal::open(&f.url()).await.unwrap();
     let c2 = other.campaign("durable").await.unwrap();
@@ -301,9 +308,9 @@ async fn mark_sending_is_all_or_none() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "atomic", 2).await;
-    let mine = j.claim(&c, "a", 1, LONG).await.unwrap();
-    let theirs = j.claim(&c, "b", 1, LONG).await.unwrap();
-    let e = j.mark_sending(&[mine[0].id, theirs[0].id], "a").await.unwrap_err();
+    let mine = j.claim(&c, "a", 1, LONG, any_time()).await.unwrap();
+    let theirs = j.claim(&c, "b", 1, LONG, any_time()).await.unwrap();
+    let e = j.mark_sending(&[mine[0].id, theirs[0].id], "a", None).await.unwrap_err();
     assert!(matches!(e, JournalError::LeaseLost { .. }), "{e}");
     assert_eq!(j.counts(&c).await.unwrap().pending, 2, "the first row was rolled back");
 }
@@ -321,12 +328,12 @@ async fn two_workers_never_get_the_same_row() {
             let j = coupon_journal::open(&url).await.unwrap();
             let mut got = Vec::new();
             loop {
-                let batch = j.claim(&c, name, 7, LONG).await.unwrap();
+                let batch = j.claim(&c, name, 7, LONG, any_time()).await.unwrap();
                 if batch.is_empty() {
                     break got;
                 }
                 assert!(batch.iter().all(|r| r.lease_owner.as_deref() == Some(name)));
-                j.mark_sending(&ids(&batch), name).await.unwrap();
+                j.mark_sending(&ids(&batch), name, None).await.unwrap();
                 got.extend(ids(&batch));
             }
         }
@@ -344,19 +351,19 @@ async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt() {
     let j = f.open().await;
     let c = campaign_with(&*j, "leases", 3).await;
     let short = Duration::from_millis(1000);
-    let first = j.claim(&c, "a", 2, short).await.unwrap();
+    let first = j.claim(&c, "a", 2, short, any_time()).await.unwrap();
     assert_eq!(first.len(), 2);
     assert!(first.iter().all(|r| !r.in_doubt()));
-    j.mark_sending(&[first[0].id], "a").await.unwrap();
+    j.mark_sending(&[first[0].id], "a", None).await.unwrap();
     // While the lease holds, another worker gets only the free row.
-    let during = j.claim(&c, "b", 10, LONG).await.unwrap();
+    let during = j.claim(&c, "b", 10, LONG, any_time()).await.unwrap();
     assert_eq!(during.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3]);
 
     tokio::time::sleep(Duration::from_millis(1300)).await;
     // Too late for "a" to send the row it did not mark.
-    let e = j.mark_sending(&[first[1].id], "a").await.unwrap_err();
+    let e = j.mark_sending(&[first[1].id], "a", None).await.unwrap_err();
     assert!(matches!(e, JournalError::LeaseLost { .. }), "{e}");
-    let after = j.claim(&c, "b", 10, LONG).await.unwrap();
+    let after = j.claim(&c, "b", 10, LONG, any_time()).await.unwrap();
     assert_eq!(ids(&after), ids(&first));
     let sent = &after[0];
     assert!(sent.in_doubt());
@@ -366,9 +373,9 @@ async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt() {
     assert_eq!(after[1].state, RowState::Pending);
     assert!(!after[1].in_doubt());
     // The in-doubt row is reconciled, never sent again as such.
-    assert!(matches!(j.mark_sending(&[sent.id], "b").await, Err(JournalError::Transition { .. })));
+    assert!(matches!(j.mark_sending(&[sent.id], "b", None).await, Err(JournalError::Transition { .. })));
     j.record_reconciled(sent.id, &Reconciliation::StillUnknown("history not updated yet".into())).await.unwrap();
-    let again = j.claim(&c, "c", 10, LONG).await.unwrap();
+    let again = j.claim(&c, "c", 10, LONG, any_time()).await.unwrap();
     assert_eq!(ids(&again), vec![sent.id], "a still-unknown row is released for the next reconciliation");
     assert_eq!(again[0].vendor_message.as_deref(), Some("history not updated yet"));
 }
@@ -381,8 +388,8 @@ async fn pins_are_masked_and_hashed_unless_the_campaign_stores_them() {
     assert!(created.warning.is_none());
     let c = created.campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG).await.unwrap().remove(0);
-    j.mark_sending(&[r.id], "w").await.unwrap();
+    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
     assert_eq!(r.pin, None);
@@ -420,8 +427,8 @@ async fn pins_are_masked_and_hashed_unless_the_campaign_stores_them() {
     assert!(warning.contains("clear") && warning.contains("`clear`"), "{warning}");
     let c = created.campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG).await.unwrap().remove(0);
-    j.mark_sending(&[r.id], "w").await.unwrap();
+    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
     assert_eq!(r.pin.as_ref().map(Pin::expose), Some(PIN));
@@ -455,8 +462,8 @@ async fn a_row_debug_shows_no_phone_and_no_pin() {
     let j = f.open().await;
     let c = j.create_campaign(&spec("debug", true)).await.unwrap().campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG).await.unwrap().remove(0);
-    j.mark_sending(&[r.id], "w").await.unwrap();
+    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
     assert!(r.pin.is_some());
@@ -473,8 +480,8 @@ async fn listing_counting_stopping_and_paging() {
     let j = f.open().await;
     let a = campaign_with(&*j, "a", 25).await;
     let b = campaign_with(&*j, "b", 2).await;
-    let claimed = j.claim(&a, "w", 5, LONG).await.unwrap();
-    j.mark_sending(&ids(&claimed), "w").await.unwrap();
+    let claimed = j.claim(&a, "w", 5, LONG, any_time()).await.unwrap();
+    j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
 
     let list = j.list_campaigns().await.unwrap();
     assert_eq!(list.iter().map(|s| s.campaign.name.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
@@ -505,4 +512,79 @@ async fn listing_counting_stopping_and_paging() {
 async fn only_sqlite_urls_are_known() {
     assert!(matches!(coupon_journal::open("postgres://x/y").await, Err(JournalError::UnsupportedUrl(_))));
     assert!(matches!(coupon_journal::open("sqlite::memory:").await, Err(JournalError::UnsupportedUrl(_))));
+}
+
+#[tokio::test]
+async fn a_spending_cap_marks_only_what_fits_and_counts_rows_in_doubt() {
+    let f = Fixture::new();
+    let j = f.open().await;
+    let c = campaign_with(&*j, "capped", 5).await; // 1,000 won each
+    let claimed = j.claim(&c, "w", 5, LONG, any_time()).await.unwrap();
+    let first = j.mark_sending(&ids(&claimed[..2]), "w", Some(2_500)).await.unwrap();
+    assert_eq!(first.marked, ids(&claimed[..2]));
+    assert_eq!(first.over_cap, None);
+    j.record_unknown(claimed[1].id, &doubt(&claimed[1].partner_ref)).await.unwrap();
+    // 2,000 may have been spent (one sending, one in doubt): one more row would pass 2,500.
+    let spend = j.spent(&c).await.unwrap();
+    assert_eq!((spend.won, spend.unpriced), (2_000, 0));
+    let second = j.mark_sending(&ids(&claimed[2..]), "w", Some(2_500)).await.unwrap();
+    assert!(second.marked.is_empty());
+    assert_eq!(second.over_cap, Some(claimed[2].id));
+    assert_eq!(j.row(claimed[2].id).await.unwrap().state, RowState::Pending, "a row over the cap is untouched");
+    // Refused rows cost nothing: the cap has room again.
+    j.record_refused(claimed[0].id, &refusal()).await.unwrap();
+    let third = j.mark_sending(&ids(&claimed[2..]), "w", Some(2_500)).await.unwrap();
+    assert_eq!(third.marked, vec![claimed[2].id]);
+    assert_eq!(third.over_cap, Some(claimed[3].id));
+}
+
+#[tokio::test]
+async fn a_row_without_a_price_is_refused_under_a_cap() {
+    let f = Fixture::new();
+    let j = f.open().await;
+    let c = j.create_campaign(&spec("unpriced", false)).await.unwrap().campaign;
+    let mut row = new_row(2, None);
+    row.price = None;
+    j.insert_rows(&c, &[row]).await.unwrap();
+    let claimed = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap();
+    let e = j.mark_sending(&ids(&claimed), "w", Some(10_000)).await.unwrap_err();
+    assert!(e.to_string().contains("no known price"), "{e}");
+    assert_eq!(j.row(claimed[0].id).await.unwrap().state, RowState::Pending);
+    j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
+    assert_eq!(j.spent(&c).await.unwrap().unpriced, 1);
+}
+
+#[tokio::test]
+async fn renewing_keeps_leases_alive_and_releasing_gives_them_back() {
+    let f = Fixture::new();
+    let j = f.open().await;
+    let c = campaign_with(&*j, "leases", 3).await;
+    let short = Duration::from_millis(300);
+    let mine = j.claim(&c, "a", 3, short, any_time()).await.unwrap();
+    j.mark_sending(&[mine[0].id], "a", None).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(j.renew(&c, "a", short).await.unwrap(), 3);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(j.claim(&c, "b", 3, LONG, any_time()).await.unwrap().is_empty(), "renewed leases still hold");
+    j.release(&ids(&mine), "a").await.unwrap();
+    let theirs = j.claim(&c, "b", 3, LONG, any_time()).await.unwrap();
+    assert_eq!(ids(&theirs), ids(&mine[1..]), "released rows go to others; the row in flight stays leased");
+}
+
+#[tokio::test]
+async fn a_run_tries_each_doubt_once() {
+    let f = Fixture::new();
+    let j = f.open().await;
+    let c = campaign_with(&*j, "doubts", 1).await;
+    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    j.mark_sending(&[r.id], "w", None).await.unwrap();
+    j.record_unknown(r.id, &doubt(&r.partner_ref)).await.unwrap();
+    let run_start = Utc::now();
+    let again = j.claim(&c, "w", 1, LONG, run_start).await.unwrap();
+    assert_eq!(ids(&again), vec![r.id], "a doubt no reconciliation answered is claimable");
+    j.record_reconciled(r.id, &Reconciliation::StillUnknown("vendor down".into())).await.unwrap();
+    assert!(j.row(r.id).await.unwrap().reconciled_at.is_some());
+    assert!(j.claim(&c, "w", 1, LONG, run_start).await.unwrap().is_empty(), "not twice in one run");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(ids(&j.claim(&c, "w", 1, LONG, Utc::now()).await.unwrap()), vec![r.id], "a later run tries again");
 }
