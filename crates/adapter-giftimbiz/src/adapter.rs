@@ -9,7 +9,7 @@ use coupon_core::{
     op,
 };
 
-use crate::client::{Giftimbiz, check_md_idx};
+use crate::client::{Giftimbiz, check_md_idx, check_product};
 use crate::request::{GiftQuery, Reconciliation as History};
 use crate::wire::{GiftDetailItem, GiftListing, GiftPurchase, VENDOR};
 
@@ -145,6 +145,22 @@ fn refuse_unused(req: &IssueRequest) -> Result<()> {
     }
 }
 
+/// The amount and product name of a purchase, once every field is checked as
+/// `buyGifticons` needs it.
+fn checked_purchase(request: &IssueRequest) -> Result<(coupon_core::Won, &str)> {
+    request.check_text()?;
+    refuse_unused(request)?;
+    check_md_idx(&sales_of(&request.product_id))?;
+    let amount = request
+        .amount
+        .ok_or_else(|| Error::invalid_field("amount", "is required: GiftiMbiz checks the amount paid (`cash`)"))?;
+    let product = request.product_name.as_deref().ok_or_else(|| {
+        Error::invalid_field("product_name", "is required: GiftiMbiz wants the product name (`product`)")
+    })?;
+    check_product(product)?;
+    Ok((amount, product))
+}
+
 #[async_trait]
 impl Adapter for GiftimbizAdapter {
     fn vendor(&self) -> Vendor {
@@ -155,20 +171,16 @@ impl Adapter for GiftimbizAdapter {
         CAPABILITIES
     }
 
+    fn check_issue(&self, request: &IssueRequest) -> Result<()> {
+        let partner_ref = request.partner_ref.clone();
+        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
+        checked_purchase(request).map(drop).map_err(in_context)
+    }
+
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
         let partner_ref = request.partner_ref.clone();
         let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
-        request.check_text().map_err(in_context)?;
-        refuse_unused(request).map_err(in_context)?;
-        let amount = request.amount.ok_or_else(|| {
-            in_context(Error::invalid_field("amount", "is required: GiftiMbiz checks the amount paid (`cash`)"))
-        })?;
-        let product = request.product_name.as_deref().ok_or_else(|| {
-            in_context(Error::invalid_field(
-                "product_name",
-                "is required: GiftiMbiz wants the product name (`product`)",
-            ))
-        })?;
+        let (amount, product) = checked_purchase(request).map_err(in_context)?;
         let sales = sales_of(&request.product_id);
         let receipt = self.client.buy_gifticons(&sales, amount, product, Some(partner_ref.clone())).await?;
         Ok(Issued::new(VENDOR, receipt.tid, None, receipt.partner_ref))

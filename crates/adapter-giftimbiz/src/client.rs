@@ -554,7 +554,7 @@ fn refused_code(resp: &Response) -> Option<String> {
 
 /// The product name of a buy: required, and printable (a control character would
 /// reach the vendor's records and the partner's purchase history).
-fn check_product(product: &str) -> Result<()> {
+pub(crate) fn check_product(product: &str) -> Result<()> {
     validate::required("product", product)?;
     validate::no_control_chars("product", product, false)
 }

@@ -56,7 +56,8 @@ pub const TABLE: CodeTable = CodeTable::new(&[
     CodeRow::new("PD", ErrorKind::Rejected, false, "상품검증실패"),
     CodeRow::new("PL", ErrorKind::InvalidInput, false, "잘못된 상품금액결제"),
     CodeRow::new("PPA", ErrorKind::DuplicateReference, false, "중복결제"),
-    CodeRow::new("PC", ErrorKind::Rejected, false, "결제실패"),
+    // The partner pays from its prepaid account: a failed payment is that account running dry.
+    CodeRow::new("PC", ErrorKind::InsufficientFunds, false, "결제실패"),
     CodeRow::new("UP", ErrorKind::PermissionDenied, false, "유저파트너정보가 없습니다."),
     CodeRow::new("GPLF", ErrorKind::Unavailable, false, "로그파일 입력 실패"),
 ]);

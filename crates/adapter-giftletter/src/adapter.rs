@@ -19,6 +19,7 @@ use crate::wire::requests::{ReSendSms, SendEPin};
 pub const CAPABILITIES: Capabilities = Capabilities {
     issue: true,
     issue_deduplicated: true,
+    issue_delivers: true,
     cancel: true,
     status: true,
     resend: true,
@@ -192,6 +193,14 @@ impl Adapter for GiftletterAdapter {
     /// attempt is [`coupon_core::ErrorKind::DuplicateReference`] (this call issued
     /// nothing); a doubt left is [`coupon_core::ErrorKind::OutcomeUnknown`]:
     /// settle it with [`Adapter::reconcile`].
+    fn check_issue(&self, request: &IssueRequest) -> Result<()> {
+        let co_tid = request.partner_ref.clone();
+        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(co_tid.clone());
+        request.check_text().map_err(in_context)?;
+        let send = send_epin_request(request, co_tid.clone()).map_err(in_context)?;
+        send.validate(self.client.config().query_charset).map_err(in_context)
+    }
+
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
         let co_tid = request.partner_ref.clone();
         let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(co_tid.clone());

@@ -22,6 +22,7 @@ fn the_factory_registers_explicitly_and_through_inventory() {
         [
             "issue",
             "issue_deduplicated",
+            "issue_delivers",
             "cancel",
             "status",
             "resend",

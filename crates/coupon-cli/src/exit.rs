@@ -40,6 +40,7 @@ pub fn code_for(e: &Error) -> u8 {
         | ErrorKind::AlreadyUsed
         | ErrorKind::AlreadyCancelled
         | ErrorKind::LimitExceeded
+        | ErrorKind::InsufficientFunds
         | ErrorKind::Unsupported
         | ErrorKind::Rejected
         | ErrorKind::Protocol => REFUSED,

@@ -86,6 +86,15 @@ pub trait Adapter: Send + Sync + Debug {
         Err(Error::unsupported(self.vendor(), op::ISSUE))
     }
 
+    /// Checks `request` as [`Adapter::issue`] would before sending it, and sends
+    /// nothing: the fields this vendor needs, those it has no place for, and the
+    /// limits of its document. A request that passes may still be refused by the
+    /// vendor (an unknown product, a phone number it does not serve). Bulk callers
+    /// (campaigns) run it over every row before the first coupon is issued.
+    fn check_issue(&self, request: &IssueRequest) -> Result<()> {
+        request.check_text()
+    }
+
     /// Cancels an issued coupon. Money-moving.
     async fn cancel(&self, order: &OrderRef) -> Result<()> {
         let _ = order;

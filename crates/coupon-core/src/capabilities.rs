@@ -15,6 +15,10 @@ pub struct Capabilities {
     pub issue: bool,
     /// The vendor refuses a repeated partner reference, so an issue in doubt can be re-sent safely.
     pub issue_deduplicated: bool,
+    /// `issue` delivers the coupon to the request's recipient by message (so the request
+    /// carries the recipient, reply number, title and message); without it a coupon is
+    /// bought into the partner's account and handed out by the caller.
+    pub issue_delivers: bool,
     /// `cancel`: cancel an issued coupon.
     pub cancel: bool,
     /// `status`: read a coupon's state.
@@ -38,6 +42,7 @@ impl Capabilities {
     pub const NONE: Capabilities = Capabilities {
         issue: false,
         issue_deduplicated: false,
+        issue_delivers: false,
         cancel: false,
         status: false,
         resend: false,
@@ -49,10 +54,11 @@ impl Capabilities {
     };
 
     /// Every flag with its name, in a fixed order (for tables).
-    pub fn entries(&self) -> [(&'static str, bool); 10] {
+    pub fn entries(&self) -> [(&'static str, bool); 11] {
         let Capabilities {
             issue,
             issue_deduplicated,
+            issue_delivers,
             cancel,
             status,
             resend,
@@ -65,6 +71,7 @@ impl Capabilities {
         [
             ("issue", issue),
             ("issue_deduplicated", issue_deduplicated),
+            ("issue_delivers", issue_delivers),
             ("cancel", cancel),
             ("status", status),
             ("resend", resend),

@@ -39,6 +39,8 @@ pub enum ErrorKind {
     AlreadyCancelled,
     /// A vendor limit was reached (resend count, daily limit, quantity).
     LimitExceeded,
+    /// The account's balance or credit does not cover the purchase (bizmoney, prepaid points).
+    InsufficientFunds,
     /// This vendor or product does not offer the operation.
     Unsupported,
     /// The vendor asked us to slow down.
@@ -59,7 +61,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (for tables and tests).
-    pub const ALL: [ErrorKind; 17] = [
+    pub const ALL: [ErrorKind; 18] = [
         ErrorKind::InvalidInput,
         ErrorKind::Config,
         ErrorKind::Unauthenticated,
@@ -69,6 +71,7 @@ impl ErrorKind {
         ErrorKind::AlreadyUsed,
         ErrorKind::AlreadyCancelled,
         ErrorKind::LimitExceeded,
+        ErrorKind::InsufficientFunds,
         ErrorKind::Unsupported,
         ErrorKind::RateLimited,
         ErrorKind::Unavailable,
@@ -91,6 +94,7 @@ impl ErrorKind {
             ErrorKind::AlreadyUsed => "already_used",
             ErrorKind::AlreadyCancelled => "already_cancelled",
             ErrorKind::LimitExceeded => "limit_exceeded",
+            ErrorKind::InsufficientFunds => "insufficient_funds",
             ErrorKind::Unsupported => "unsupported",
             ErrorKind::RateLimited => "rate_limited",
             ErrorKind::Unavailable => "unavailable",
@@ -114,6 +118,7 @@ impl ErrorKind {
             ErrorKind::AlreadyUsed => "coupon already used",
             ErrorKind::AlreadyCancelled => "already cancelled",
             ErrorKind::LimitExceeded => "limit exceeded",
+            ErrorKind::InsufficientFunds => "insufficient funds",
             ErrorKind::Unsupported => "not supported",
             ErrorKind::RateLimited => "rate limited",
             ErrorKind::Unavailable => "vendor unavailable",

@@ -101,7 +101,7 @@ async fn unsupported(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Outc
             "issue" => adapter.issue(&request).await.map(drop),
             // Not an operation of its own: a behaviour of `issue` (check 3). Without
             // `issue` it is `issue` unsupported, checked above.
-            "issue_deduplicated" => continue,
+            "issue_deduplicated" | "issue_delivers" => continue,
             "cancel" => adapter.cancel(&order).await,
             "status" => adapter.status(&coupon).await.map(drop),
             "resend" => adapter.resend(&order).await,
