@@ -235,6 +235,7 @@ impl RowState {
                 | (Sending, Issued)
                 | (Sending, Refused)
                 | (Sending, Unknown)
+                | (Sending, NotIssued)
                 | (Unknown, Issued)
                 | (Unknown, NotIssued)
                 | (NotIssued, Sending)
@@ -282,11 +283,15 @@ pub struct InvalidTransition {
 ///                │  │  ╲► unknown ──► issued
 ///                │  │        │
 ///                │  └─ not_issued ◄──┘
+///                │        ▲
+///                ├────────┘ (not sent, or refused for now: send again)
 ///                └─(lease expired: in doubt)─► unknown
 /// ```
 ///
-/// `pending → sending → issued | refused | unknown`; `unknown → issued | not_issued`;
-/// `not_issued → sending`. A `sending` row whose lease expired is in doubt: a claim
+/// `pending → sending → issued | refused | unknown | not_issued`; `unknown → issued |
+/// not_issued`; `not_issued → sending`. `sending → not_issued` is an answer that
+/// proves no coupon was made but may not hold next time (the request never left, the
+/// vendor said "too many requests" or "try again"). A `sending` row whose lease expired is in doubt: a claim
 /// moves it to `unknown` (the `sending → unknown` edge). Anything else is refused.
 ///
 /// ```

@@ -345,6 +345,16 @@ impl SqliteJournal {
         .await
     }
 
+    /// Only an `unknown` row is reconciled, even though `sending → issued` and
+    /// `sending → not_issued` are edges.
+    async fn only_unknown(&self, id: RowId, to: RowState) -> Result<()> {
+        let current = self.row(id).await?;
+        if current.state != RowState::Unknown {
+            return Err(JournalError::Transition { row: id, source: InvalidTransition { from: current.state, to } });
+        }
+        Ok(())
+    }
+
     async fn failed(&self, id: RowId, to: RowState, error: &coupon_core::Error) -> Result<()> {
         let sql = format!(
             "UPDATE campaign_rows SET state = '{}', error_kind = ?, vendor_code = ?, vendor_message = ?, \
@@ -726,6 +736,15 @@ impl Journal for SqliteJournal {
         self.failed(row, RowState::Refused, error).await
     }
 
+    async fn record_not_sent(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
+        if error.kind() == ErrorKind::OutcomeUnknown {
+            return Err(JournalError::Invalid(format!(
+                "row {row}: an outcome_unknown error is a doubt, not proof that nothing was issued (record_unknown)"
+            )));
+        }
+        self.failed(row, RowState::NotIssued, error).await
+    }
+
     async fn record_unknown(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
         self.failed(row, RowState::Unknown, error).await
     }
@@ -733,22 +752,14 @@ impl Journal for SqliteJournal {
     async fn record_reconciled(&self, row: RowId, outcome: &Reconciliation) -> Result<()> {
         match outcome {
             Reconciliation::Issued(issued) => {
-                // Only an `unknown` row is reconciled, even though `sending → issued` is an edge.
-                let current = self.row(row).await?;
-                if current.state != RowState::Unknown {
-                    return Err(JournalError::Transition {
-                        row,
-                        source: InvalidTransition { from: current.state, to: RowState::Issued },
-                    });
-                }
+                self.only_unknown(row, RowState::Issued).await?;
                 self.issued(row, issued, true).await
             }
             Reconciliation::NotIssued => {
-                let sql = format!(
-                    "UPDATE campaign_rows SET state = 'not_issued', lease_owner = NULL, lease_until = NULL, \
-                     updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ({})",
-                    state_list(&RowState::sources(RowState::NotIssued))
-                );
+                self.only_unknown(row, RowState::NotIssued).await?;
+                let sql = "UPDATE campaign_rows SET state = 'not_issued', lease_owner = NULL, lease_until = NULL, \
+                           updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')"
+                    .to_owned();
                 let now = now_ms();
                 self.change(row, RowState::NotIssued, sql, |q| q.bind(now).bind(now)).await
             }

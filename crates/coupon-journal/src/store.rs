@@ -108,6 +108,10 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// Records a refusal (`sending` → `refused`). An `OutcomeUnknown` error is not a refusal.
     async fn record_refused(&self, row: RowId, error: &coupon_core::Error) -> Result<()>;
 
+    /// Records an answer that proves no coupon was made and may not hold next time
+    /// (`sending` → `not_issued`, the lease released): the row is sent again, same reference.
+    async fn record_not_sent(&self, row: RowId, error: &coupon_core::Error) -> Result<()>;
+
     /// Records a doubt (`sending` → `unknown`) and releases the lease: reconcile next.
     async fn record_unknown(&self, row: RowId, error: &coupon_core::Error) -> Result<()>;
 

@@ -131,6 +131,7 @@ fn the_state_machine_has_exactly_its_edges() {
         (Sending, Issued),
         (Sending, Refused),
         (Sending, Unknown),
+        (Sending, NotIssued),
         (Unknown, Issued),
         (Unknown, NotIssued),
         (NotIssued, Sending),
@@ -173,7 +174,7 @@ async fn every_edge_works_through_the_journal_and_others_are_refused() {
     j.record_refused(b.id, &refusal()).await.unwrap();
     j.record_unknown(u.id, &doubt(&u.partner_ref)).await.unwrap();
     j.record_unknown(n.id, &doubt(&n.partner_ref)).await.unwrap();
-    // sending cannot go to not_issued; a reconciliation needs an unknown row
+    // a reconciliation needs an unknown row
     let e = j.record_reconciled(s.id, &Reconciliation::NotIssued).await.unwrap_err();
     assert!(e.to_string().contains("`sending` to `not_issued`"), "{e}");
     // unknown → issued, unknown → not_issued
@@ -587,4 +588,25 @@ async fn a_run_tries_each_doubt_once() {
     assert!(j.claim(&c, "w", 1, LONG, run_start).await.unwrap().is_empty(), "not twice in one run");
     tokio::time::sleep(Duration::from_millis(5)).await;
     assert_eq!(ids(&j.claim(&c, "w", 1, LONG, Utc::now()).await.unwrap()), vec![r.id], "a later run tries again");
+}
+
+#[tokio::test]
+async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_reference() {
+    let f = Fixture::new();
+    let j = f.open().await;
+    let c = campaign_with(&*j, "again", 1).await;
+    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    j.mark_sending(&[r.id], "w", None).await.unwrap();
+    let busy = Error::new(ErrorKind::RateLimited, "429").with_vendor(Vendor::new("test")).with_http_status(429);
+    assert!(j.record_not_sent(r.id, &doubt(&r.partner_ref)).await.is_err(), "a doubt is not proof");
+    j.record_not_sent(r.id, &busy).await.unwrap();
+    let row = j.row(r.id).await.unwrap();
+    assert_eq!(
+        (row.state, row.error_kind.as_deref(), row.lease_owner.as_deref()),
+        (RowState::NotIssued, Some("rate_limited"), None)
+    );
+    let again = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap();
+    assert_eq!(again[0].partner_ref, r.partner_ref);
+    j.mark_sending(&ids(&again), "w", None).await.unwrap();
+    assert_eq!(j.row(r.id).await.unwrap().attempts, 2);
 }
