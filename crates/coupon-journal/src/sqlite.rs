@@ -588,6 +588,7 @@ impl Journal for SqliteJournal {
         max: usize,
         lease: Duration,
         retry_unknown_before: DateTime<Utc>,
+        doubts_only: bool,
     ) -> Result<Vec<Row>> {
         if max == 0 {
             return Ok(Vec::new());
@@ -602,7 +603,7 @@ impl Journal for SqliteJournal {
                  THEN 'lease expired while sending: the request may have left' ELSE vendor_message END, \
              state = CASE WHEN state = 'sending' THEN 'unknown' ELSE state END \
              WHERE id IN (SELECT id FROM campaign_rows WHERE campaign_id = ? AND ( \
-                 (state IN ('pending', 'not_issued') AND (lease_until IS NULL OR lease_until <= ?)) \
+                 (state IN ('pending', 'not_issued') AND NOT ? AND (lease_until IS NULL OR lease_until <= ?)) \
                  OR (state = 'unknown' AND (lease_until IS NULL OR lease_until <= ?) \
                      AND (reconciled_at IS NULL OR reconciled_at < ?)) \
                  OR (state = 'sending' AND lease_until <= ?)) \
@@ -614,6 +615,7 @@ impl Journal for SqliteJournal {
         .bind(now.saturating_add(duration_ms(lease)))
         .bind(now)
         .bind(campaign.id.0)
+        .bind(doubts_only)
         .bind(now)
         .bind(now)
         .bind(retry_unknown_before.timestamp_millis())

@@ -65,7 +65,8 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// that no reconciliation answered since `retry_unknown_before` (so a run tries
     /// each doubt once, not in a loop), and `sending` rows whose lease expired. Those
     /// last ones are in doubt: the claim moves them to `unknown` ([`Row::in_doubt`])
-    /// and they must be reconciled, never simply sent again.
+    /// and they must be reconciled, never simply sent again. With `doubts_only`, only
+    /// the rows in doubt (`unknown`, expired `sending`): a run settles those first.
     async fn claim(
         &self,
         campaign: &Campaign,
@@ -73,6 +74,7 @@ pub trait Journal: Send + Sync + fmt::Debug {
         max: usize,
         lease: Duration,
         retry_unknown_before: DateTime<Utc>,
+        doubts_only: bool,
     ) -> Result<Vec<Row>>;
 
     /// Moves rows leased to `worker` (with an unexpired lease) from `pending` or

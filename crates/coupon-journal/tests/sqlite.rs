@@ -154,7 +154,7 @@ async fn every_edge_works_through_the_journal_and_others_are_refused() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "edges", 5).await;
-    let claimed = j.claim(&c, "w", 10, LONG, any_time()).await.unwrap();
+    let claimed = j.claim(&c, "w", 10, LONG, any_time(), false).await.unwrap();
     assert_eq!(claimed.len(), 5);
     let [a, b, u, n, s] = <[Row; 5]>::try_from(claimed).unwrap();
 
@@ -181,7 +181,7 @@ async fn every_edge_works_through_the_journal_and_others_are_refused() {
     j.record_reconciled(u.id, &Reconciliation::Issued(issued_for(&u, None))).await.unwrap();
     j.record_reconciled(n.id, &Reconciliation::NotIssued).await.unwrap();
     // not_issued → sending, with the same reference
-    let again = j.claim(&c, "w", 10, LONG, any_time()).await.unwrap();
+    let again = j.claim(&c, "w", 10, LONG, any_time(), false).await.unwrap();
     assert_eq!(ids(&again), vec![n.id]);
     assert!(!again[0].in_doubt());
     j.mark_sending(&[n.id], "w", None).await.unwrap();
@@ -290,7 +290,7 @@ async fn mark_sending_is_committed_before_it_returns() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "durable", 3).await;
-    let claimed = j.claim(&c, "w", 2, LONG, any_time()).await.unwrap();
+    let claimed = j.claim(&c, "w", 2, LONG, any_time(), false).await.unwrap();
     j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
     // No close: the process "dies" here; a new journal on the file sees the intent.
     let other = SqliteJournal::open(&f.url()).await.unwrap();
@@ -309,8 +309,8 @@ async fn mark_sending_is_all_or_none() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "atomic", 2).await;
-    let mine = j.claim(&c, "a", 1, LONG, any_time()).await.unwrap();
-    let theirs = j.claim(&c, "b", 1, LONG, any_time()).await.unwrap();
+    let mine = j.claim(&c, "a", 1, LONG, any_time(), false).await.unwrap();
+    let theirs = j.claim(&c, "b", 1, LONG, any_time(), false).await.unwrap();
     let e = j.mark_sending(&[mine[0].id, theirs[0].id], "a", None).await.unwrap_err();
     assert!(matches!(e, JournalError::LeaseLost { .. }), "{e}");
     assert_eq!(j.counts(&c).await.unwrap().pending, 2, "the first row was rolled back");
@@ -329,7 +329,7 @@ async fn two_workers_never_get_the_same_row() {
             let j = coupon_journal::open(&url).await.unwrap();
             let mut got = Vec::new();
             loop {
-                let batch = j.claim(&c, name, 7, LONG, any_time()).await.unwrap();
+                let batch = j.claim(&c, name, 7, LONG, any_time(), false).await.unwrap();
                 if batch.is_empty() {
                     break got;
                 }
@@ -352,19 +352,19 @@ async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt() {
     let j = f.open().await;
     let c = campaign_with(&*j, "leases", 3).await;
     let short = Duration::from_millis(1000);
-    let first = j.claim(&c, "a", 2, short, any_time()).await.unwrap();
+    let first = j.claim(&c, "a", 2, short, any_time(), false).await.unwrap();
     assert_eq!(first.len(), 2);
     assert!(first.iter().all(|r| !r.in_doubt()));
     j.mark_sending(&[first[0].id], "a", None).await.unwrap();
     // While the lease holds, another worker gets only the free row.
-    let during = j.claim(&c, "b", 10, LONG, any_time()).await.unwrap();
+    let during = j.claim(&c, "b", 10, LONG, any_time(), false).await.unwrap();
     assert_eq!(during.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3]);
 
     tokio::time::sleep(Duration::from_millis(1300)).await;
     // Too late for "a" to send the row it did not mark.
     let e = j.mark_sending(&[first[1].id], "a", None).await.unwrap_err();
     assert!(matches!(e, JournalError::LeaseLost { .. }), "{e}");
-    let after = j.claim(&c, "b", 10, LONG, any_time()).await.unwrap();
+    let after = j.claim(&c, "b", 10, LONG, any_time(), false).await.unwrap();
     assert_eq!(ids(&after), ids(&first));
     let sent = &after[0];
     assert!(sent.in_doubt());
@@ -376,7 +376,7 @@ async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt() {
     // The in-doubt row is reconciled, never sent again as such.
     assert!(matches!(j.mark_sending(&[sent.id], "b", None).await, Err(JournalError::Transition { .. })));
     j.record_reconciled(sent.id, &Reconciliation::StillUnknown("history not updated yet".into())).await.unwrap();
-    let again = j.claim(&c, "c", 10, LONG, any_time()).await.unwrap();
+    let again = j.claim(&c, "c", 10, LONG, any_time(), false).await.unwrap();
     assert_eq!(ids(&again), vec![sent.id], "a still-unknown row is released for the next reconciliation");
     assert_eq!(again[0].vendor_message.as_deref(), Some("history not updated yet"));
 }
@@ -389,7 +389,7 @@ async fn pins_are_masked_and_hashed_unless_the_campaign_stores_them() {
     assert!(created.warning.is_none());
     let c = created.campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
@@ -428,7 +428,7 @@ async fn pins_are_masked_and_hashed_unless_the_campaign_stores_them() {
     assert!(warning.contains("clear") && warning.contains("`clear`"), "{warning}");
     let c = created.campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
@@ -463,7 +463,7 @@ async fn a_row_debug_shows_no_phone_and_no_pin() {
     let j = f.open().await;
     let c = j.create_campaign(&spec("debug", true)).await.unwrap().campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
@@ -481,7 +481,7 @@ async fn listing_counting_stopping_and_paging() {
     let j = f.open().await;
     let a = campaign_with(&*j, "a", 25).await;
     let b = campaign_with(&*j, "b", 2).await;
-    let claimed = j.claim(&a, "w", 5, LONG, any_time()).await.unwrap();
+    let claimed = j.claim(&a, "w", 5, LONG, any_time(), false).await.unwrap();
     j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
 
     let list = j.list_campaigns().await.unwrap();
@@ -520,7 +520,7 @@ async fn a_spending_cap_marks_only_what_fits_and_counts_rows_in_doubt() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "capped", 5).await; // 1,000 won each
-    let claimed = j.claim(&c, "w", 5, LONG, any_time()).await.unwrap();
+    let claimed = j.claim(&c, "w", 5, LONG, any_time(), false).await.unwrap();
     let first = j.mark_sending(&ids(&claimed[..2]), "w", Some(2_500)).await.unwrap();
     assert_eq!(first.marked, ids(&claimed[..2]));
     assert_eq!(first.over_cap, None);
@@ -547,7 +547,7 @@ async fn a_row_without_a_price_is_refused_under_a_cap() {
     let mut row = new_row(2, None);
     row.price = None;
     j.insert_rows(&c, &[row]).await.unwrap();
-    let claimed = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap();
+    let claimed = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap();
     let e = j.mark_sending(&ids(&claimed), "w", Some(10_000)).await.unwrap_err();
     assert!(e.to_string().contains("no known price"), "{e}");
     assert_eq!(j.row(claimed[0].id).await.unwrap().state, RowState::Pending);
@@ -561,14 +561,14 @@ async fn renewing_keeps_leases_alive_and_releasing_gives_them_back() {
     let j = f.open().await;
     let c = campaign_with(&*j, "leases", 3).await;
     let short = Duration::from_millis(300);
-    let mine = j.claim(&c, "a", 3, short, any_time()).await.unwrap();
+    let mine = j.claim(&c, "a", 3, short, any_time(), false).await.unwrap();
     j.mark_sending(&[mine[0].id], "a", None).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(j.renew(&c, "a", short).await.unwrap(), 3);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(j.claim(&c, "b", 3, LONG, any_time()).await.unwrap().is_empty(), "renewed leases still hold");
+    assert!(j.claim(&c, "b", 3, LONG, any_time(), false).await.unwrap().is_empty(), "renewed leases still hold");
     j.release(&ids(&mine), "a").await.unwrap();
-    let theirs = j.claim(&c, "b", 3, LONG, any_time()).await.unwrap();
+    let theirs = j.claim(&c, "b", 3, LONG, any_time(), false).await.unwrap();
     assert_eq!(ids(&theirs), ids(&mine[1..]), "released rows go to others; the row in flight stays leased");
 }
 
@@ -577,17 +577,18 @@ async fn a_run_tries_each_doubt_once() {
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "doubts", 1).await;
-    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_unknown(r.id, &doubt(&r.partner_ref)).await.unwrap();
     let run_start = Utc::now();
-    let again = j.claim(&c, "w", 1, LONG, run_start).await.unwrap();
-    assert_eq!(ids(&again), vec![r.id], "a doubt no reconciliation answered is claimable");
+    j.insert_rows(&c, &[new_row(9, None)]).await.unwrap();
+    let again = j.claim(&c, "w", 5, LONG, run_start, true).await.unwrap();
+    assert_eq!(ids(&again), vec![r.id], "a doubt no reconciliation answered is claimable, alone when asked");
     j.record_reconciled(r.id, &Reconciliation::StillUnknown("vendor down".into())).await.unwrap();
     assert!(j.row(r.id).await.unwrap().reconciled_at.is_some());
-    assert!(j.claim(&c, "w", 1, LONG, run_start).await.unwrap().is_empty(), "not twice in one run");
+    assert!(j.claim(&c, "w", 1, LONG, run_start, true).await.unwrap().is_empty(), "not twice in one run");
     tokio::time::sleep(Duration::from_millis(5)).await;
-    assert_eq!(ids(&j.claim(&c, "w", 1, LONG, Utc::now()).await.unwrap()), vec![r.id], "a later run tries again");
+    assert_eq!(ids(&j.claim(&c, "w", 1, LONG, Utc::now(), true).await.unwrap()), vec![r.id], "a later run tries again");
 }
 
 #[tokio::test]
@@ -595,7 +596,7 @@ async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_refer
     let f = Fixture::new();
     let j = f.open().await;
     let c = campaign_with(&*j, "again", 1).await;
-    let r = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap().remove(0);
+    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     let busy = Error::new(ErrorKind::RateLimited, "429").with_vendor(Vendor::new("test")).with_http_status(429);
     assert!(j.record_not_sent(r.id, &doubt(&r.partner_ref)).await.is_err(), "a doubt is not proof");
@@ -605,7 +606,7 @@ async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_refer
         (row.state, row.error_kind.as_deref(), row.lease_owner.as_deref()),
         (RowState::NotIssued, Some("rate_limited"), None)
     );
-    let again = j.claim(&c, "w", 1, LONG, any_time()).await.unwrap();
+    let again = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap();
     assert_eq!(again[0].partner_ref, r.partner_ref);
     j.mark_sending(&ids(&again), "w", None).await.unwrap();
     assert_eq!(j.row(r.id).await.unwrap().attempts, 2);
