@@ -21,6 +21,12 @@ pub struct LineError {
 }
 
 impl LineError {
+    /// A bad row (not fatal): its line, the column, what is wrong (the limit and
+    /// what was given, never a phone number).
+    pub fn new(line: u64, column: Option<&str>, message: impl Into<String>) -> Self {
+        Self::row(line, column, message)
+    }
+
     pub(crate) fn row(line: u64, column: Option<&str>, message: impl Into<String>) -> Self {
         Self { line, column: column.map(str::to_string), message: message.into(), fatal: false }
     }

@@ -60,6 +60,9 @@ pub enum JournalError {
         #[source]
         source: std::io::Error,
     },
+    /// The campaign's input was refused: the plan lists every bad line.
+    #[error("the input was refused: {} bad row(s){}; nothing was stored", .0.invalid, .0.fatal.as_ref().map(|e| format!(", and {e}")).unwrap_or_default())]
+    Refused(Box<crate::campaign::Plan>),
     /// The database refused or failed.
     #[error("journal storage: {0}")]
     Storage(#[from] sqlx::Error),

@@ -21,6 +21,7 @@
 //!
 //! See `docs/campaigns.md`.
 
+pub mod campaign;
 pub mod error;
 pub mod model;
 pub mod pins;

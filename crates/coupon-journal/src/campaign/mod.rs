@@ -1,0 +1,46 @@
+//! Campaigns: many coupons from one file, each issued exactly once across crashes.
+//!
+//! - [`create`] checks a whole CSV (the file's rules, the adapter's
+//!   [`coupon_core::Adapter::check_issue`], the vendor catalog) and stores its rows;
+//!   [`plan`] is the same check as a dry run.
+//! - [`Runner`] sends: it claims rows, commits the intent (`sending`) before any
+//!   request leaves, records each outcome, settles every doubt with the vendor's
+//!   own means (chosen by [`coupon_core::Capabilities`] alone), paces itself with a
+//!   token bucket, and stops on an account refusal, a spending cap or a run of
+//!   transport failures ([`Stop`]).
+//!
+//! ```no_run
+//! # async fn example(adapter: std::sync::Arc<dyn coupon_core::Adapter>) -> coupon_journal::Result<()> {
+//! use std::sync::Arc;
+//! use coupon_journal::campaign::{self, RunOptions, Runner};
+//! use coupon_journal::{CampaignSpec, RowRequest};
+//!
+//! let journal: Arc<dyn coupon_journal::Journal> = Arc::from(coupon_journal::open("sqlite:campaigns.db").await?);
+//! let spec = CampaignSpec {
+//!     name: "spring-event".into(),
+//!     vendor: adapter.vendor().to_string(),
+//!     defaults: RowRequest::default(),
+//!     store_pins: false,
+//! };
+//! let mut options = coupon_campaign_input::Options::default();
+//! options.defaults.goods = Some("0000000582".into());
+//! let created =
+//!     campaign::create(&*journal, &*adapter, &spec, || std::fs::File::open("winners.csv"), &options).await?;
+//! let runner = Runner::new(journal, adapter, created.campaign, RunOptions::default())?;
+//! let (_stop, interrupt) = tokio::sync::watch::channel(false);
+//! let report = runner.run(interrupt, &|_progress| {}).await?;
+//! println!("{:?}", report.end);
+//! # Ok(()) }
+//! ```
+
+pub mod create;
+pub mod outcome;
+pub mod rate;
+pub mod request;
+pub mod run;
+pub mod stop;
+
+pub use create::{Created, LOADING, Plan, PlanLine, create, plan};
+pub use rate::Rate;
+pub use run::{Progress, RunEnd, RunOptions, RunReport, Runner};
+pub use stop::Stop;

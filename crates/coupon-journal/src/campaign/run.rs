@@ -1,0 +1,570 @@
+//! Sending a campaign: claim, make the intent durable, send, record; settle
+//! every doubt with the vendor's own means first. See `docs/campaigns.md`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use coupon_core::chrono::{Duration as ChronoDuration, Utc};
+use coupon_core::time::kst;
+use coupon_core::{Adapter, Error, Issued, Reconciliation};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::outcome::{self, Effect, Verdict};
+use super::rate::{Bucket, Rate};
+use super::request::issue_request;
+use super::stop::Stop;
+use crate::error::{JournalError, Result};
+use crate::model::{Campaign, Counts, Row, RowId};
+use crate::store::Journal;
+
+/// How a worker sends.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// Calls a second, for this worker (`--rate`, default 5/s).
+    pub rate: Rate,
+    /// Calls in flight at once (`--concurrency`, default 4).
+    pub concurrency: usize,
+    /// Stop before the campaign could have spent more than this many won (`--max-spend`).
+    pub max_spend: Option<i64>,
+    /// Stop after this many transport failures in a row (default 5).
+    pub breaker: u32,
+    /// How long a claim holds; renewed every third of it while the worker lives.
+    pub lease: Duration,
+    /// This worker's name in the journal's leases (default: host, process id and a random suffix).
+    pub worker: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            rate: Rate::per_second(5.0).expect("5/s is a rate"),
+            concurrency: 4,
+            max_spend: None,
+            breaker: 5,
+            lease: Duration::from_secs(60),
+            worker: default_worker(),
+        }
+    }
+}
+
+impl RunOptions {
+    /// The defaults: 5/s, 4 in flight, no cap, breaker at 5, 60 s leases.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets [`RunOptions::rate`].
+    pub fn rate(mut self, rate: Rate) -> Self {
+        self.rate = rate;
+        self
+    }
+    /// Sets [`RunOptions::concurrency`] (at least 1).
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+    /// Sets [`RunOptions::max_spend`].
+    pub fn max_spend(mut self, won: Option<i64>) -> Self {
+        self.max_spend = won;
+        self
+    }
+    /// Sets [`RunOptions::breaker`] (at least 1).
+    pub fn breaker(mut self, n: u32) -> Self {
+        self.breaker = n.max(1);
+        self
+    }
+    /// Sets [`RunOptions::lease`] (at least 1 s).
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease.max(Duration::from_secs(1));
+        self
+    }
+    /// Sets [`RunOptions::worker`].
+    pub fn worker(mut self, worker: impl Into<String>) -> Self {
+        self.worker = worker.into();
+        self
+    }
+}
+
+/// A worker name unique enough across machines and restarts.
+pub fn default_worker() -> String {
+    let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "host".into());
+    let mut suffix = [0u8; 4];
+    let _ = getrandom::fill(&mut suffix);
+    format!("{host}:{}:{:08x}", std::process::id(), u32::from_le_bytes(suffix))
+}
+
+/// What this run did so far, for a progress display.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Requests sent (issues and re-sends).
+    pub sent: u64,
+    /// Rows issued.
+    pub issued: u64,
+    /// Rows refused.
+    pub refused: u64,
+    /// Rows whose outcome is in doubt after this run's attempt (settled later in the run where possible).
+    pub in_doubt: u64,
+    /// Doubts settled.
+    pub settled: u64,
+    /// Rows to send again (not sent, or "try again").
+    pub not_sent: u64,
+    /// Rows the campaign had left to do when the run began.
+    pub todo: u64,
+    /// Calls a second allowed now.
+    pub rate: f64,
+    /// Seconds since the run began.
+    pub elapsed: f64,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunEnd {
+    /// Every row is settled (`issued` or `refused`).
+    Settled,
+    /// Nothing is left to send, but rows are still `unknown`: reconcile them later.
+    InDoubt(u64),
+    /// The campaign stopped; rows not sent stay `pending`. `run` again resumes.
+    Stopped(Stop),
+    /// Interrupted (ctrl-c): in-flight calls were finished and recorded.
+    Interrupted,
+}
+
+/// The summary of a run.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct RunReport {
+    /// How it ended.
+    pub end: RunEnd,
+    /// What this run did.
+    pub progress: Progress,
+    /// The campaign's rows per state at the end.
+    pub counts: Counts,
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    sent: AtomicU64,
+    issued: AtomicU64,
+    refused: AtomicU64,
+    in_doubt: AtomicU64,
+    settled: AtomicU64,
+    not_sent: AtomicU64,
+}
+
+/// One row's work, done in its own task; what the loop needs to know of it.
+#[derive(Debug)]
+struct Done {
+    effect: Effect,
+    error: Option<Error>,
+}
+
+/// A campaign and what sends it: the journal, the vendor's adapter, the options.
+#[derive(Debug)]
+pub struct Runner {
+    journal: Arc<dyn Journal>,
+    adapter: Arc<dyn Adapter>,
+    campaign: Campaign,
+    options: RunOptions,
+}
+
+impl Runner {
+    /// A runner for `campaign` through `adapter` (which must be the campaign's vendor).
+    pub fn new(
+        journal: Arc<dyn Journal>,
+        adapter: Arc<dyn Adapter>,
+        campaign: Campaign,
+        options: RunOptions,
+    ) -> Result<Self> {
+        let vendor = adapter.vendor();
+        if vendor.as_str() != campaign.vendor {
+            return Err(JournalError::Invalid(format!(
+                "campaign `{}` issues through `{}`, not `{vendor}`",
+                campaign.name, campaign.vendor
+            )));
+        }
+        if !adapter.capabilities().issue {
+            return Err(JournalError::Invalid(format!("`{vendor}` cannot issue coupons: no campaign can run on it")));
+        }
+        Ok(Self { journal, adapter, campaign, options })
+    }
+
+    /// The campaign.
+    pub fn campaign(&self) -> &Campaign {
+        &self.campaign
+    }
+
+    /// Runs the campaign until every row is settled, it stops, or `interrupt`
+    /// turns true (then calls in flight finish and are recorded; nothing new starts).
+    /// `progress` is called after every recorded outcome.
+    pub async fn run(
+        &self,
+        interrupt: watch::Receiver<bool>,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<RunReport> {
+        self.drive(interrupt, progress, false).await
+    }
+
+    /// Settles the rows in doubt only (each once), sending nothing new.
+    pub async fn reconcile(
+        &self,
+        interrupt: watch::Receiver<bool>,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+    ) -> Result<RunReport> {
+        self.drive(interrupt, progress, true).await
+    }
+
+    async fn drive(
+        &self,
+        mut interrupt: watch::Receiver<bool>,
+        progress: &(dyn Fn(&Progress) + Send + Sync),
+        doubts_only_run: bool,
+    ) -> Result<RunReport> {
+        let j = &self.journal;
+        let c = &self.campaign;
+        let o = &self.options;
+        match j.stop_reason(c).await? {
+            Some(reason) if reason == super::create::LOADING => {
+                return Err(JournalError::Invalid(format!(
+                    "campaign `{}` was not fully loaded (its create did not finish); create it again under a new name",
+                    c.name
+                )));
+            }
+            Some(_) if !doubts_only_run => j.set_stop(c, None).await?,
+            _ => {}
+        }
+        let started = Instant::now();
+        let run_start = Utc::now();
+        let at_start = j.counts(c).await?;
+        let todo = at_start.pending + at_start.sending + at_start.unknown + at_start.not_issued;
+        let bucket = Arc::new(Bucket::new(o.rate));
+        let tally = Arc::new(Tally::default());
+        let renewer = {
+            let (j, c, worker, lease) = (Arc::clone(j), c.clone(), o.worker.clone(), o.lease);
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(lease / 3).await;
+                    // A failed renewal is not fatal here: the next one may pass, and a
+                    // lost lease is refused at mark_sending.
+                    let _ = j.renew(&c, &worker, lease).await;
+                }
+            })
+        };
+        let snapshot = |tally: &Tally, rate: f64| Progress {
+            sent: tally.sent.load(Ordering::Relaxed),
+            issued: tally.issued.load(Ordering::Relaxed),
+            refused: tally.refused.load(Ordering::Relaxed),
+            in_doubt: tally.in_doubt.load(Ordering::Relaxed),
+            settled: tally.settled.load(Ordering::Relaxed),
+            not_sent: tally.not_sent.load(Ordering::Relaxed),
+            todo,
+            rate,
+            elapsed: started.elapsed().as_secs_f64(),
+        };
+
+        let mut tasks: JoinSet<Result<Done>> = JoinSet::new();
+        let mut stop: Option<Stop> = None;
+        let mut failures_in_a_row = 0u32;
+        let mut doubts_phase = true;
+        let mut last_stop_check = Instant::now();
+        let mut outcome: Result<()> = Ok(());
+
+        'run: loop {
+            while let Some(joined) = tasks.try_join_next() {
+                if let Err(e) = self.absorb(joined, &bucket, &mut stop, &mut failures_in_a_row).await {
+                    outcome = Err(e);
+                    break 'run;
+                }
+                progress(&snapshot(&tally, bucket.rate().await));
+            }
+            if stop.is_some() || *interrupt.borrow() {
+                break;
+            }
+            if last_stop_check.elapsed() > Duration::from_secs(1) {
+                last_stop_check = Instant::now();
+                if let Some(reason) = j.stop_reason(c).await? {
+                    stop = Some(Stop::ByAnotherWorker(reason));
+                    break;
+                }
+            }
+            let room = o.concurrency.saturating_sub(tasks.len());
+            if room == 0 {
+                wait_one(&mut tasks, &mut interrupt, &mut outcome, self, &bucket, &mut stop, &mut failures_in_a_row)
+                    .await;
+                progress(&snapshot(&tally, bucket.rate().await));
+                if outcome.is_err() {
+                    break;
+                }
+                continue;
+            }
+            let doubts_only = doubts_phase || doubts_only_run;
+            let rows = j.claim(c, &o.worker, room, o.lease, run_start, doubts_only).await?;
+            if rows.is_empty() {
+                if !tasks.is_empty() {
+                    wait_one(
+                        &mut tasks,
+                        &mut interrupt,
+                        &mut outcome,
+                        self,
+                        &bucket,
+                        &mut stop,
+                        &mut failures_in_a_row,
+                    )
+                    .await;
+                    progress(&snapshot(&tally, bucket.rate().await));
+                    if outcome.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+                if doubts_phase && !doubts_only_run {
+                    // Every doubt this worker could take is settled: now send.
+                    doubts_phase = false;
+                    continue;
+                }
+                let counts = j.counts(c).await?;
+                let others_busy = counts.sending > 0 || (!doubts_only_run && (counts.pending + counts.not_issued) > 0);
+                if !others_busy {
+                    break;
+                }
+                // Other workers hold the rest (or a dead one's leases have yet to expire).
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                    _ = interrupt.changed() => {}
+                }
+                continue;
+            }
+            let (doubts, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
+            for row in doubts {
+                bucket.take(1).await;
+                let (runner, tally) = (self.share(), Arc::clone(&tally));
+                tasks.spawn(async move { runner.settle(row, &tally).await });
+            }
+            if sends.is_empty() {
+                continue;
+            }
+            let ids: Vec<RowId> = sends.iter().map(|r| r.id).collect();
+            tokio::select! {
+                _ = bucket.take(sends.len()) => {}
+                _ = interrupt.changed() => {
+                    j.release(&ids, &o.worker).await?;
+                    break;
+                }
+            }
+            let marked = j.mark_sending(&ids, &o.worker, o.max_spend).await?;
+            if let Some(over) = marked.over_cap {
+                let spent = j.spent(c).await?.won;
+                let next = sends.iter().find(|r| r.id == over).and_then(|r| r.price).unwrap_or(0);
+                stop = Some(Stop::SpendCap { cap: o.max_spend.unwrap_or(0), spent, next });
+                let left: Vec<RowId> = ids.iter().copied().filter(|id| !marked.marked.contains(id)).collect();
+                j.release(&left, &o.worker).await?;
+            }
+            for row in sends.into_iter().filter(|r| marked.marked.contains(&r.id)) {
+                let (runner, tally) = (self.share(), Arc::clone(&tally));
+                tasks.spawn(async move { runner.send(row, &tally).await });
+            }
+        }
+        // Calls in flight finish and are recorded, whatever ended the loop.
+        while let Some(joined) = tasks.join_next().await {
+            if let Err(e) = self.absorb(joined, &bucket, &mut stop, &mut failures_in_a_row).await {
+                outcome = outcome.and(Err(e));
+            }
+            progress(&snapshot(&tally, bucket.rate().await));
+        }
+        renewer.abort();
+        outcome?;
+        if let Some(s) = &stop {
+            if !matches!(s, Stop::ByAnotherWorker(_)) {
+                j.set_stop(c, Some(s.to_string())).await?;
+            }
+        }
+        let counts = j.counts(c).await?;
+        let end = match stop {
+            Some(s) => RunEnd::Stopped(s),
+            None if *interrupt.borrow() => RunEnd::Interrupted,
+            None if counts.unknown > 0 => RunEnd::InDoubt(counts.unknown),
+            None if counts.pending + counts.sending + counts.not_issued > 0 => RunEnd::Interrupted,
+            None => RunEnd::Settled,
+        };
+        Ok(RunReport { end, progress: snapshot(&tally, bucket.rate().await), counts })
+    }
+
+    fn share(&self) -> Arc<Shared> {
+        Arc::new(Shared { journal: Arc::clone(&self.journal), adapter: Arc::clone(&self.adapter) })
+    }
+
+    async fn absorb(
+        &self,
+        joined: std::result::Result<Result<Done>, tokio::task::JoinError>,
+        bucket: &Bucket,
+        stop: &mut Option<Stop>,
+        failures_in_a_row: &mut u32,
+    ) -> Result<()> {
+        let done = joined.map_err(|e| JournalError::Invalid(format!("a send task failed: {e}")))??;
+        match done.effect {
+            Effect::Carry => *failures_in_a_row = 0,
+            Effect::SlowDown => bucket.slow_down().await,
+            Effect::Stop => {
+                if stop.is_none() {
+                    *stop = done.error.as_ref().map(|e| Stop::Refused {
+                        kind: e.kind(),
+                        code: e.vendor_code().map(|c| c.raw().to_owned()),
+                        message: e.to_string(),
+                    });
+                }
+            }
+            Effect::Transport => {
+                *failures_in_a_row += 1;
+                if *failures_in_a_row >= self.options.breaker && stop.is_none() {
+                    *stop = Some(Stop::Breaker {
+                        failures: *failures_in_a_row,
+                        last: done.error.as_ref().map(|e| e.to_string()).unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        if done.error.is_none() && done.effect == Effect::Carry {
+            bucket.went_through().await;
+        }
+        Ok(())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn wait_one(
+    tasks: &mut JoinSet<Result<Done>>,
+    interrupt: &mut watch::Receiver<bool>,
+    outcome: &mut Result<()>,
+    runner: &Runner,
+    bucket: &Bucket,
+    stop: &mut Option<Stop>,
+    failures: &mut u32,
+) {
+    tokio::select! {
+        joined = tasks.join_next() => {
+            if let Some(joined) = joined {
+                if let Err(e) = runner.absorb(joined, bucket, stop, failures).await {
+                    *outcome = Err(e);
+                }
+            }
+        }
+        _ = interrupt.changed() => {}
+    }
+}
+
+/// What a row's task needs.
+#[derive(Debug)]
+struct Shared {
+    journal: Arc<dyn Journal>,
+    adapter: Arc<dyn Adapter>,
+}
+
+impl Shared {
+    /// Sends a row marked `sending` and records what came back.
+    async fn send(&self, row: Row, tally: &Tally) -> Result<Done> {
+        let caps = self.adapter.capabilities();
+        let request = match issue_request(&caps, &row.phone, &row.request, row.partner_ref.clone()) {
+            Ok(r) => r,
+            Err(e) => {
+                // Checked at create; a row that no longer parses was never sent.
+                self.journal.record_refused(row.id, &e).await?;
+                tally.refused.fetch_add(1, Ordering::Relaxed);
+                return Ok(Done { effect: Effect::Carry, error: Some(e) });
+            }
+        };
+        tally.sent.fetch_add(1, Ordering::Relaxed);
+        match self.adapter.issue(&request).await {
+            Ok(issued) => {
+                self.journal.record_issued(row.id, &issued).await?;
+                tally.issued.fetch_add(1, Ordering::Relaxed);
+                Ok(Done { effect: Effect::Carry, error: None })
+            }
+            Err(e) => {
+                let (verdict, effect) = outcome::of_issue_error(&e);
+                match verdict {
+                    Verdict::Refused => {
+                        self.journal.record_refused(row.id, &e).await?;
+                        tally.refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Verdict::NotSent => {
+                        self.journal.record_not_sent(row.id, &e).await?;
+                        tally.not_sent.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Verdict::Doubt => {
+                        self.journal.record_unknown(row.id, &e).await?;
+                        tally.in_doubt.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                Ok(Done { effect, error: Some(e) })
+            }
+        }
+    }
+
+    /// Settles a row in doubt by the adapter's means, chosen by its capabilities:
+    /// a lookup (`reconcile`), else a re-send the vendor deduplicates, else nothing
+    /// (the row stays in doubt, with the reason).
+    async fn settle(&self, row: Row, tally: &Tally) -> Result<Done> {
+        let caps = self.adapter.capabilities();
+        let request = match issue_request(&caps, &row.phone, &row.request, row.partner_ref.clone()) {
+            Ok(r) => r,
+            Err(e) => {
+                let why = format!("cannot rebuild the request to settle it: {e}");
+                self.journal.record_reconciled(row.id, &Reconciliation::StillUnknown(why)).await?;
+                return Ok(Done { effect: Effect::Carry, error: Some(e) });
+            }
+        };
+        // Reconcile from a little before the first attempt: clocks differ.
+        let since = row.first_sent_at.unwrap_or(row.updated_at) - ChronoDuration::minutes(10);
+        let since = since.with_timezone(&kst());
+        tally.sent.fetch_add(1, Ordering::Relaxed);
+        let answer = if caps.reconcile {
+            self.adapter.reconcile(&request, since).await
+        } else if caps.issue_deduplicated {
+            match self.adapter.issue(&request).await {
+                Ok(issued) => Ok(Reconciliation::Issued(issued)),
+                Err(e) if e.kind() == coupon_core::ErrorKind::DuplicateReference => {
+                    Ok(Reconciliation::Issued(Issued::with_details_unknown(
+                        self.adapter.vendor(),
+                        row.partner_ref.clone(),
+                        format!(
+                            "issued by an earlier attempt: the re-send with the same reference was refused as a \
+                             duplicate ({e}); the order id and PIN are unknown"
+                        ),
+                    )))
+                }
+                Err(e) => Err(e),
+            }
+        } else {
+            Ok(Reconciliation::StillUnknown(format!(
+                "{} offers no way to settle a doubt: ask the vendor about reference {}",
+                self.adapter.vendor(),
+                row.partner_ref
+            )))
+        };
+        match answer {
+            Ok(found) => {
+                self.journal.record_reconciled(row.id, &found).await?;
+                match found {
+                    Reconciliation::Issued(_) => {
+                        tally.issued.fetch_add(1, Ordering::Relaxed);
+                        tally.settled.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Reconciliation::NotIssued => {
+                        tally.settled.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {}
+                }
+                Ok(Done { effect: Effect::Carry, error: None })
+            }
+            Err(e) => {
+                let why = format!("reconciliation failed: {e}");
+                self.journal.record_reconciled(row.id, &Reconciliation::StillUnknown(why)).await?;
+                Ok(Done { effect: outcome::of_reconcile_error(&e), error: Some(e) })
+            }
+        }
+    }
+}
