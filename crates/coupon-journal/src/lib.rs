@@ -24,6 +24,8 @@
 pub mod error;
 pub mod model;
 pub mod pins;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod refs;
 pub mod sqlite;
 pub mod store;
@@ -34,5 +36,7 @@ pub use model::{
     Marked, NewRow, Row, RowId, RowRequest, RowState, Spend, check_transition,
 };
 pub use pins::PinKey;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresJournal;
 pub use sqlite::SqliteJournal;
 pub use store::{Journal, open};
