@@ -10,7 +10,10 @@ pub type Result<T, E = JournalError> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum JournalError {
     /// The URL names no backend this build has.
-    #[error("unsupported journal URL `{0}` (expected `sqlite:PATH`)")]
+    #[error(
+        "unsupported journal URL `{0}` (expected `sqlite:PATH`, or `postgres://USER@HOST[:PORT]/DATABASE` in a build \
+         with the `postgres` feature)"
+    )]
     UnsupportedUrl(String),
     /// A campaign of this name exists already.
     #[error("a campaign named `{0}` already exists in the journal")]

@@ -25,6 +25,8 @@ pub mod campaign;
 pub mod error;
 pub mod model;
 pub mod pins;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod refs;
 pub mod sqlite;
 pub mod store;
@@ -35,5 +37,7 @@ pub use model::{
     Marked, NewRow, Row, RowId, RowRequest, RowState, Spend, check_transition,
 };
 pub use pins::PinKey;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresJournal;
 pub use sqlite::SqliteJournal;
 pub use store::{Journal, open};

@@ -105,7 +105,7 @@ macro_rules! campaign_cols {
     };
 }
 
-const PIN_KEY: &str = "pin_hmac_key";
+pub(crate) const PIN_KEY: &str = "pin_hmac_key";
 
 /// A journal in one SQLite file.
 #[derive(Debug)]
@@ -115,20 +115,20 @@ pub struct SqliteJournal {
     pin_key: PinKey,
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 
-fn time(ms: i64) -> DateTime<Utc> {
+pub(crate) fn time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-fn duration_ms(d: Duration) -> i64 {
+pub(crate) fn duration_ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
 }
 
 /// `'a', 'b'` for an SQL `IN` list, from the state machine.
-fn state_list(states: &[RowState]) -> String {
+pub(crate) fn state_list(states: &[RowState]) -> String {
     states.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 

@@ -17,10 +17,21 @@ use crate::sqlite::SqliteJournal;
 
 /// Opens (creating if needed) the journal at `url` and brings its schema up to date.
 ///
-/// `sqlite:PATH` (also `sqlite://PATH`) is the SQLite backend ([`SqliteJournal`]).
+/// `sqlite:PATH` (also `sqlite://PATH`) is the SQLite backend ([`SqliteJournal`]);
+/// `postgres://…` (also `postgresql://…`) is the PostgreSQL backend
+/// (`PostgresJournal`), in a build with the Cargo feature `postgres`: without it such
+/// a URL is refused ([`JournalError::UnsupportedUrl`], saying so).
 pub async fn open(url: &str) -> Result<Box<dyn Journal>> {
     if url.starts_with("sqlite:") {
         return Ok(Box::new(SqliteJournal::open(url).await?));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(crate::postgres::PostgresJournal::open(url).await?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(JournalError::UnsupportedUrl(format!(
+            "{url} (this build lacks the `postgres` feature of coupon-journal)"
+        )));
     }
     Err(JournalError::UnsupportedUrl(url.to_owned()))
 }

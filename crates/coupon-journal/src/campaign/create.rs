@@ -74,10 +74,13 @@ pub struct Created {
     pub stored: InsertReport,
 }
 
+/// A product's name and price from the catalog, or why the product cannot be used.
+type Found = std::result::Result<(Option<String>, Option<i64>), String>;
+
 /// Prices and names from the vendor's catalog, each product asked once.
 #[derive(Debug, Default)]
 struct Catalog {
-    known: HashMap<String, std::result::Result<(Option<String>, Option<i64>), String>>,
+    known: HashMap<String, Found>,
 }
 
 impl Catalog {
@@ -87,7 +90,7 @@ impl Catalog {
         adapter: &dyn Adapter,
         caps: &Capabilities,
         goods: &str,
-    ) -> Result<std::result::Result<(Option<String>, Option<i64>), String>> {
+    ) -> Result<Found> {
         if !caps.product_detail {
             return Ok(Ok((None, None)));
         }
@@ -239,9 +242,7 @@ async fn pass<R: Read>(
             return Ok(plan);
         }
     };
-    let mut rows = reader.rows();
-    loop {
-        let Some(next) = rows.next() else { break };
+    for next in reader.rows() {
         let checked = match next {
             Ok(row) => check(adapter, &caps, catalog, row).await?,
             Err(e) => Err(e),
