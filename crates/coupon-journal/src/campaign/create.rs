@@ -85,12 +85,7 @@ struct Catalog {
 
 impl Catalog {
     /// The product's name and price, or what is wrong with it (a row error).
-    async fn look_up(
-        &mut self,
-        adapter: &dyn Adapter,
-        caps: &Capabilities,
-        goods: &str,
-    ) -> Result<Found> {
+    async fn look_up(&mut self, adapter: &dyn Adapter, caps: &Capabilities, goods: &str) -> Result<Found> {
         if !caps.product_detail {
             return Ok(Ok((None, None)));
         }
