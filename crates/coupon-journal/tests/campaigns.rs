@@ -217,8 +217,7 @@ async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_h
         defaults: RowRequest::default(),
         store_pins: false,
     };
-    let mut options = Options::default();
-    options.allow_duplicate_recipients = true;
+    let options = Options { allow_duplicate_recipients: true, ..Options::default() };
     let adapter = w.adapter("giftimbiz");
     let created =
         campaign::create(&*w.journal, &*adapter, &spec, || std::fs::File::open(&path), &options).await.unwrap();
