@@ -22,6 +22,7 @@
 //! See `docs/campaigns.md`.
 
 pub mod campaign;
+mod decode;
 pub mod error;
 pub mod model;
 pub mod pins;

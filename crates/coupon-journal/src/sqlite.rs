@@ -6,23 +6,23 @@
 //! transactions start with `BEGIN IMMEDIATE` here (take the write lock first, so a
 //! busy journal waits instead of failing an upgrade).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use coupon_core::async_trait;
 use coupon_core::chrono::{DateTime, Utc};
-use coupon_core::{ErrorKind, Issued, PartnerRef, Pin, Reconciliation};
+use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
 
+use crate::decode::{Columns, campaign_from, row_from};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
-    Marked, NewRow, Row, RowId, RowRequest, RowState, Spend,
+    Marked, NewRow, Row, RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
 use crate::refs;
@@ -183,69 +183,22 @@ fn make_private(_path: &Path) -> Result<bool> {
     Ok(false)
 }
 
-fn opt_text(row: &SqliteRow, col: &str) -> Result<Option<String>> {
-    Ok(row.try_get::<Option<String>, _>(col)?)
-}
-
-fn request_from(row: &SqliteRow) -> Result<RowRequest> {
-    Ok(RowRequest {
-        product_id: opt_text(row, "product_id")?,
-        product_name: opt_text(row, "product_name")?,
-        callback: opt_text(row, "callback")?,
-        title: opt_text(row, "title")?,
-        content_template: opt_text(row, "content_template")?,
-        amount: opt_text(row, "amount")?,
-        memo: opt_text(row, "memo")?,
-    })
-}
-
-fn campaign_from(row: &SqliteRow) -> Result<Campaign> {
-    Ok(Campaign {
-        id: CampaignId(row.try_get("id")?),
-        name: row.try_get("name")?,
-        vendor: row.try_get("vendor")?,
-        token: row.try_get("token")?,
-        defaults: request_from(row)?,
-        store_pins: row.try_get("store_pins")?,
-        stop_reason: opt_text(row, "stop_reason")?,
-        created_at: time(row.try_get("created_at")?),
-    })
-}
-
-fn row_from(row: &SqliteRow) -> Result<Row> {
-    let extra: String = row.try_get("extra")?;
-    let extra: BTreeMap<String, String> =
-        serde_json::from_str(&extra).map_err(|e| JournalError::Invalid(format!("stored extra columns: {e}")))?;
-    let state: String = row.try_get("state")?;
-    let line: i64 = row.try_get("line")?;
-    let attempts: i64 = row.try_get("attempts")?;
-    Ok(Row {
-        id: RowId(row.try_get("id")?),
-        campaign: CampaignId(row.try_get("campaign_id")?),
-        line: u64::try_from(line).map_err(|_| JournalError::Invalid(format!("stored line {line}")))?,
-        key: opt_text(row, "row_key")?,
-        phone: row.try_get("phone")?,
-        name: opt_text(row, "name")?,
-        request: request_from(row)?,
-        extra,
-        price: row.try_get("price")?,
-        partner_ref: PartnerRef::new(row.try_get::<String, _>("partner_ref")?),
-        state: state.parse()?,
-        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
-        lease_owner: opt_text(row, "lease_owner")?,
-        lease_until: row.try_get::<Option<i64>, _>("lease_until")?.map(time),
-        first_sent_at: row.try_get::<Option<i64>, _>("first_sent_at")?.map(time),
-        reconciled_at: row.try_get::<Option<i64>, _>("reconciled_at")?.map(time),
-        order_id: opt_text(row, "order_id")?,
-        pin_masked: opt_text(row, "pin_masked")?,
-        pin_hash: opt_text(row, "pin_hash")?,
-        pin: opt_text(row, "pin")?.map(Pin::new),
-        vendor_code: opt_text(row, "vendor_code")?,
-        vendor_message: opt_text(row, "vendor_message")?,
-        details_unknown: opt_text(row, "details_unknown")?,
-        error_kind: opt_text(row, "error_kind")?,
-        updated_at: time(row.try_get("updated_at")?),
-    })
+impl Columns for SqliteRow {
+    fn text(&self, col: &str) -> Result<String> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_text(&self, col: &str) -> Result<Option<String>> {
+        Ok(self.try_get(col)?)
+    }
+    fn int(&self, col: &str) -> Result<i64> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(col)?)
+    }
+    fn flag(&self, col: &str) -> Result<bool> {
+        Ok(self.try_get(col)?)
+    }
 }
 
 impl SqliteJournal {
