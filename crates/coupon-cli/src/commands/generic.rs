@@ -723,6 +723,7 @@ mod tests {
         let all = Capabilities {
             issue: true,
             issue_deduplicated: true,
+            issue_delivers: true,
             cancel: true,
             status: true,
             resend: true,
