@@ -10,7 +10,7 @@ use clap::Args;
 use coupon::{Error, ErrorKind};
 use coupon_journal::Journal;
 use coupon_journal::campaign::{Progress, Rate, RunEnd, RunOptions, RunReport, Runner};
-use indicatif::ProgressBar;
+use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
@@ -196,7 +196,14 @@ struct Bar(Option<ProgressBar>);
 
 impl Bar {
     fn new(out: &Output, what: &str) -> Self {
-        Self(crate::progress::bar(out, Some(0), what))
+        let bar = crate::progress::bar(out, Some(0), what);
+        if let Some(b) = &bar {
+            // One line whatever the terminal's width: the counts are cut, not wrapped.
+            if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:20}] {pos}/{len} {wide_msg}") {
+                b.set_style(style.progress_chars("=> "));
+            }
+        }
+        Self(bar)
     }
 
     fn show(&self, p: &Progress) {
