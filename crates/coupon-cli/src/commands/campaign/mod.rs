@@ -66,7 +66,22 @@ pub struct JournalArg {
 impl JournalArg {
     /// Opens the journal (creating it if needed).
     async fn open(&self) -> CliResult<Arc<dyn Journal>> {
-        Ok(Arc::from(coupon_journal::open(&self.journal).await.map_err(journal_failure)?))
+        let opened = coupon_journal::open(&self.journal).await;
+        Ok(Arc::from(opened.map_err(|e| {
+            let message = redact(&e.to_string(), &self.journal);
+            failure_of(e, message)
+        })?))
+    }
+}
+
+/// `text` without the password of the journal URL `url` (`postgres://user:secret@host/db`), if it has one.
+fn redact(text: &str, url: &str) -> String {
+    let Some((_, rest)) = url.split_once("://") else { return text.to_string() };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let Some((userinfo, _)) = authority.rsplit_once('@') else { return text.to_string() };
+    match userinfo.split_once(':') {
+        Some((_, password)) if !password.is_empty() => text.replace(password, "***"),
+        _ => text.to_string(),
     }
 }
 
@@ -97,6 +112,11 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
 /// nothing was sent), else a failure of the journal's storage (exit 5).
 pub fn journal_failure(e: JournalError) -> Failure {
     let message = e.to_string();
+    failure_of(e, message)
+}
+
+/// [`journal_failure`] with the message given.
+fn failure_of(e: JournalError, message: String) -> Failure {
     match e {
         JournalError::CampaignNotFound(_) => {
             Failure::before_sending(Error::new(ErrorKind::NotFound, message).with_field("campaign"))
@@ -112,7 +132,7 @@ pub fn journal_failure(e: JournalError) -> Failure {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
         }
         // Storage, I/O, and the journal's own consistency errors: the journal failed.
-        _ => Failure::from(Error::new(ErrorKind::Unavailable, format!("the campaign journal: {message}"))),
+        _ => Failure::from(Error::new(ErrorKind::Transport, format!("the campaign journal failed: {message}"))),
     }
 }
 
@@ -192,6 +212,17 @@ mod tests {
         assert_eq!(journal_failure(JournalError::Invalid("x".into())).exit_code(), crate::exit::USAGE);
         let io = JournalError::Io { path: "j.db".into(), source: std::io::Error::other("disk full") };
         assert_eq!(journal_failure(io).exit_code(), crate::exit::TRANSPORT);
+    }
+
+    #[test]
+    fn a_journal_password_is_never_shown() {
+        let url = "postgres://coupon:s3cret@db:5432/campaigns";
+        assert_eq!(
+            redact(&format!("cannot connect to {url}"), url),
+            "cannot connect to postgres://coupon:***@db:5432/campaigns"
+        );
+        assert_eq!(redact("x", "sqlite:j.db"), "x");
+        assert_eq!(redact("x", "postgres://coupon@db/c"), "x");
     }
 
     #[test]
