@@ -66,6 +66,10 @@ pub enum Command {
     /// Settle an issue whose outcome was unknown: with the same flags and --ref, answers whether a coupon
     /// exists for it (issued, not_issued; still unknown exits 4). --since defaults to 24 hours ago (KST).
     Reconcile(ReconcileArgs),
+    /// Campaigns: many coupons from one CSV file, each issued exactly once across crashes, recorded in a
+    /// journal (--journal URL, default $COUPON_JOURNAL or sqlite:coupon-campaigns.db).
+    #[command(subcommand)]
+    Campaign(crate::commands::campaign::CampaignCommand),
     /// A vendor's own operations, one group per module of `src/native/`.
     #[command(flatten)]
     Native(crate::native::Native),

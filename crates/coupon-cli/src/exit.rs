@@ -1,4 +1,11 @@
 //! Exit codes, one meaning each.
+//!
+//! The campaign commands (`coupon campaign …`) use the same table: 2 a usage, input or
+//! journal-contents error (nothing was sent; a refused CSV lists its bad lines) · 3 the
+//! campaign stopped (an account refusal, `--max-spend`, the circuit breaker; `run` again
+//! resumes) · 4 rows are in doubt (`coupon campaign reconcile NAME` settles them) · 5 the
+//! journal's storage failed · 130 interrupted by ctrl-c or SIGTERM (calls in flight were
+//! recorded; `run` again resumes).
 
 use coupon::{Error, ErrorKind};
 
@@ -13,6 +20,8 @@ pub const TRANSPORT: u8 = 5;
 /// The vendor already has a coupon for this partner reference (the caller reused
 /// one): nothing new was issued.
 pub const DUPLICATE_REFERENCE: u8 = 6;
+/// Interrupted by a signal (ctrl-c, SIGTERM): what was in flight is recorded; run again to resume.
+pub const INTERRUPTED: u8 = 130;
 
 /// The exit-code table for `--help`.
 pub const HELP: &str = "Exit codes:
@@ -21,7 +30,10 @@ pub const HELP: &str = "Exit codes:
   3  the vendor refused (a definite failure)
   4  outcome unknown (reconcile before retrying)
   5  transport or vendor unavailable after retries
-  6  a coupon already exists for this reference; nothing new was issued";
+  6  a coupon already exists for this reference; nothing new was issued
+  130 interrupted by ctrl-c or SIGTERM (calls in flight were recorded; run again to resume)
+coupon campaign: 3 the campaign stopped (run again resumes) · 4 rows in doubt (coupon campaign
+  reconcile NAME settles them) · 5 the campaign journal failed";
 
 /// The exit code for an error.
 pub fn code_for(e: &Error) -> u8 {

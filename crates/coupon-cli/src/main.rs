@@ -3,7 +3,14 @@
 //! Exit codes: 0 success · 2 usage, config or invalid input (nothing was sent) ·
 //! 3 the vendor refused (a definite failure) · 4 outcome unknown (reconcile before
 //! retrying) · 5 transport or vendor unavailable after retries · 6 a coupon already
-//! exists for this reference; nothing new was issued.
+//! exists for this reference; nothing new was issued · 130 interrupted by a signal.
+//!
+//! `coupon campaign …` (a CSV of coupons recorded in a journal, `--journal URL`): 2 the
+//! input, the command line or the journal's contents (a refused CSV lists its bad lines;
+//! nothing was stored or sent) · 3 the campaign stopped (account refused, `--max-spend`,
+//! circuit breaker; `run` again resumes) · 4 rows in doubt (`coupon campaign reconcile
+//! NAME`) · 5 the journal's storage failed · 130 interrupted by ctrl-c or SIGTERM (calls
+//! in flight were recorded; a second ctrl-c aborts at once).
 
 // The facade registers adapters at link time only if something names it.
 extern crate coupon as _;
@@ -47,7 +54,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(commands::run(&cli, &out)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(f) => {
             out.error(&f);
             ExitCode::from(f.exit_code())

@@ -32,6 +32,11 @@ impl Output {
         !self.json && std::io::stderr().is_terminal()
     }
 
+    /// Whether PINs and phone numbers are shown in full (`--reveal`).
+    pub fn reveals(&self) -> bool {
+        self.reveal
+    }
+
     /// A PIN as this run may show it.
     pub fn pin(&self, pin: &Pin) -> String {
         format::pin(pin, self.reveal)

@@ -96,6 +96,8 @@ fn the_demo_as_json_is_one_document_with_every_step_passed_and_every_offered_ope
             let operation = match capability.as_str() {
                 "issue_deduplicated" => "issue, same reference",
                 "product_detail" => "product",
+                // Whether `issue` delivers to the recipient: a property of the issue step, not a step.
+                "issue_delivers" => continue,
                 other => other,
             };
             let toured = steps.iter().any(|s| s["vendor"] == vendor.as_str() && s["operation"] == operation);

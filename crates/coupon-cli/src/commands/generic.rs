@@ -34,28 +34,28 @@ pub struct VendorArg {
 pub struct RequestArgs {
     /// The vendor's product id.
     #[arg(long, value_name = "ID")]
-    product: String,
+    pub(crate) product: String,
     /// The product name, where the vendor wants it repeated.
     #[arg(long, value_name = "N")]
-    product_name: Option<String>,
+    pub(crate) product_name: Option<String>,
     /// Who receives the coupon.
     #[arg(long, value_name = "PHONE")]
-    to: Option<String>,
+    pub(crate) to: Option<String>,
     /// The reply number shown to the recipient.
     #[arg(long, value_name = "PHONE")]
-    callback: Option<String>,
+    pub(crate) callback: Option<String>,
     /// The message title.
     #[arg(long, value_name = "T")]
-    title: Option<String>,
+    pub(crate) title: Option<String>,
     /// The message body.
     #[arg(long, value_name = "M")]
-    message: Option<String>,
+    pub(crate) message: Option<String>,
     /// The amount expected to be paid, in won, where the vendor checks it.
     #[arg(long, value_name = "WON")]
-    amount: Option<u64>,
+    pub(crate) amount: Option<u64>,
     /// A free value the vendor echoes back.
     #[arg(long, value_name = "X")]
-    memo: Option<String>,
+    pub(crate) memo: Option<String>,
 }
 
 /// `coupon issue`.
@@ -211,7 +211,7 @@ pub fn target(vendor: &str, operation: &'static str) -> CliResult<&'static Adapt
 }
 
 /// Builds the adapter from its configuration section (a missing or wrong section is explained).
-fn build(factory: &AdapterFactory, ctx: &Ctx) -> Result<Arc<dyn Adapter>> {
+pub(crate) fn build(factory: &AdapterFactory, ctx: &Ctx) -> Result<Arc<dyn Adapter>> {
     Registry::from_inventory().build(&ctx.section(factory.name)?)
 }
 
@@ -343,7 +343,13 @@ fn issue_failure(
 }
 
 /// `coupon reconcile …` with every flag the issue had, ready to paste.
-fn reconcile_command(vendor: &str, args: &RequestArgs, partner_ref: &PartnerRef, since: &str, out: &Output) -> String {
+pub(crate) fn reconcile_command(
+    vendor: &str,
+    args: &RequestArgs,
+    partner_ref: &PartnerRef,
+    since: &str,
+    out: &Output,
+) -> String {
     let phone = |flag: &str, raw: &str| {
         // As the operator typed it only with --reveal; masked otherwise (it never parsed badly: it was sent).
         let shown = PhoneNumber::parse(raw).map_or_else(|_| raw.to_string(), |p| out.phone(&p));
@@ -378,7 +384,7 @@ fn reconcile_command(vendor: &str, args: &RequestArgs, partner_ref: &PartnerRef,
 }
 
 /// A value as a shell word: bare when plain, else in double quotes.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/' | ',' | '@' | '+' | '='));
@@ -723,6 +729,7 @@ mod tests {
         let all = Capabilities {
             issue: true,
             issue_deduplicated: true,
+            issue_delivers: true,
             cancel: true,
             status: true,
             resend: true,

@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod adapters;
+pub mod campaign;
 pub(crate) mod demo;
 pub mod generic;
 mod sandbox;
@@ -30,10 +31,11 @@ impl Ctx {
     }
 }
 
-/// Runs the command.
-pub async fn run(cli: &Cli, out: &Output) -> CliResult {
+/// Runs the command; answers the exit code (a campaign's end may be one).
+pub async fn run(cli: &Cli, out: &Output) -> CliResult<u8> {
     let ctx = Ctx { out: *out, config: cli.config.clone() };
-    match &cli.command {
+    let done: CliResult = match &cli.command {
+        Command::Campaign(command) => return campaign::run(command, &ctx).await,
         Command::Adapters { markdown } => Ok(adapters::run(out, *markdown)?),
         Command::Sandbox { addr } => Ok(sandbox::run(*addr, out).await?),
         Command::Demo => demo::run(out).await,
@@ -47,5 +49,6 @@ pub async fn run(cli: &Cli, out: &Output) -> CliResult {
         Command::Redemptions(args) => generic::redemptions(args, &ctx).await,
         Command::Reconcile(args) => generic::reconcile(args, &ctx).await,
         Command::Native(group) => group.run(&ctx).await,
-    }
+    };
+    done.map(|()| 0)
 }

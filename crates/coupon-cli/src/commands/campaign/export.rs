@@ -1,0 +1,223 @@
+//! `coupon campaign export`: every row of a campaign, in line order, as CSV or JSON.
+//!
+//! JSON is one array (one document, written a row per line as it is read). Phone numbers
+//! and PINs are masked unless `--reveal`; the clear PIN is there only with `--reveal`
+//! and when the campaign stores PINs (`create --store-pins`).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::sync::Arc;
+
+use clap::{Args, ValueEnum};
+use coupon::{Error, ErrorKind};
+use coupon_journal::{Campaign, Journal, Row, RowState};
+use serde_json::{Value, json};
+
+use super::{JournalArg, journal_failure, phone};
+use crate::commands::Ctx;
+use crate::failure::{CliResult, Failure};
+use crate::output::Output;
+
+/// Rows read per page.
+const PAGE: usize = 500;
+
+/// The fixed columns, in order; the rows' extra columns follow (sorted by name).
+const COLUMNS: [&str; 16] = [
+    "line",
+    "key",
+    "phone",
+    "name",
+    "goods",
+    "partner_ref",
+    "state",
+    "attempts",
+    "order_id",
+    "pin",
+    "pin_hash",
+    "price",
+    "vendor_code",
+    "vendor_message",
+    "details_unknown",
+    "error_kind",
+];
+
+/// The export's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// CSV with a header: the fixed columns, then every extra column of the input.
+    Csv,
+    /// One JSON array of objects (the extra columns under `extra`).
+    Json,
+}
+
+/// `coupon campaign export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The campaign.
+    name: String,
+    /// The format. Default: csv (json with --json).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Only the rows in this state: pending, sending, issued, refused, unknown, not_issued.
+    #[arg(long, value_name = "S")]
+    state: Option<String>,
+    #[command(flatten)]
+    pub(super) journal: JournalArg,
+}
+
+/// Runs `coupon campaign export`.
+pub async fn run(args: &ExportArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
+    let out = &ctx.out;
+    let state = args
+        .state
+        .as_deref()
+        .map(|s| {
+            s.parse::<RowState>().map_err(|e| {
+                Failure::before_sending(Error::new(ErrorKind::InvalidInput, e.to_string()).with_field("state"))
+            })
+        })
+        .transpose()?;
+    let c = journal.campaign(&args.name).await.map_err(journal_failure)?;
+    let format = args.format.unwrap_or(if out.is_json() { Format::Json } else { Format::Csv });
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let written = match format {
+        Format::Csv => csv(&**journal, &c, state, out, &mut w).await,
+        Format::Json => json_array(&**journal, &c, state, out, &mut w).await,
+    };
+    match written.and_then(|()| w.flush().map_err(write_failure)) {
+        // A reader that went away (`… | head`) wanted no more.
+        Err(f) if f.error.message() == READER_GONE => Ok(0),
+        other => other.map(|()| 0),
+    }
+}
+
+/// The failure of a write whose reader went away.
+const READER_GONE: &str = "the reader of the export went away";
+
+fn write_failure(e: std::io::Error) -> Failure {
+    let message = if e.kind() == std::io::ErrorKind::BrokenPipe {
+        READER_GONE.to_string()
+    } else {
+        format!("writing the export: {e}")
+    };
+    Failure::from(Error::new(ErrorKind::Transport, message))
+}
+
+/// Calls `each` with every row of the campaign (of `state`), in line order, a page at a time.
+async fn each_row(
+    journal: &dyn Journal,
+    c: &Campaign,
+    state: Option<RowState>,
+    mut each: impl FnMut(&Row) -> CliResult,
+) -> CliResult {
+    let mut after = None;
+    loop {
+        let page = journal.rows(c, state, after, PAGE).await.map_err(journal_failure)?;
+        let Some(last) = page.last() else { return Ok(()) };
+        after = Some(last.line);
+        for row in &page {
+            each(row)?;
+        }
+    }
+}
+
+/// The fixed fields of a row as text (`""` for none), in [`COLUMNS`] order.
+fn fields(r: &Row, out: &Output) -> [String; 16] {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let pin = match (&r.pin, out.reveals()) {
+        (Some(pin), true) => pin.expose().to_string(),
+        _ => o(&r.pin_masked),
+    };
+    [
+        r.line.to_string(),
+        o(&r.key),
+        phone(&r.phone, out),
+        o(&r.name),
+        o(&r.request.product_id),
+        r.partner_ref.to_string(),
+        r.state.as_str().to_string(),
+        r.attempts.to_string(),
+        o(&r.order_id),
+        pin,
+        o(&r.pin_hash),
+        r.price.map(|p| p.to_string()).unwrap_or_default(),
+        o(&r.vendor_code),
+        o(&r.vendor_message),
+        o(&r.details_unknown),
+        o(&r.error_kind),
+    ]
+}
+
+/// CSV: two passes, the first for the union of the extra columns' names.
+async fn csv(
+    journal: &dyn Journal,
+    c: &Campaign,
+    state: Option<RowState>,
+    out: &Output,
+    w: &mut impl Write,
+) -> CliResult {
+    let mut extra = BTreeSet::new();
+    each_row(journal, c, state, |r| {
+        extra.extend(r.extra.keys().filter(|k| !COLUMNS.contains(&k.as_str())).cloned());
+        Ok(())
+    })
+    .await?;
+    let mut writer = ::csv::Writer::from_writer(w);
+    let csv_failure = |e: ::csv::Error| match e.into_kind() {
+        ::csv::ErrorKind::Io(io) => write_failure(io),
+        other => Failure::from(Error::new(ErrorKind::Transport, format!("writing the export: {other:?}"))),
+    };
+    writer.write_record(COLUMNS.iter().copied().chain(extra.iter().map(String::as_str))).map_err(csv_failure)?;
+    each_row(journal, c, state, |r| {
+        let fixed = fields(r, out);
+        let extras = extra.iter().map(|k| r.extra.get(k).map(String::as_str).unwrap_or(""));
+        writer.write_record(fixed.iter().map(String::as_str).chain(extras)).map_err(csv_failure)
+    })
+    .await?;
+    writer.flush().map_err(write_failure)
+}
+
+/// JSON: one array, a row per line.
+async fn json_array(
+    journal: &dyn Journal,
+    c: &Campaign,
+    state: Option<RowState>,
+    out: &Output,
+    w: &mut impl Write,
+) -> CliResult {
+    w.write_all(b"[").map_err(write_failure)?;
+    let mut first = true;
+    each_row(journal, c, state, |r| {
+        let sep: &[u8] = if first { b"\n" } else { b",\n" };
+        first = false;
+        w.write_all(sep).map_err(write_failure)?;
+        w.write_all(row_json(r, out).to_string().as_bytes()).map_err(write_failure)
+    })
+    .await?;
+    w.write_all(b"\n]\n").map_err(write_failure)
+}
+
+fn row_json(r: &Row, out: &Output) -> Value {
+    let f = fields(r, out);
+    let text = |i: usize| if f[i].is_empty() { Value::Null } else { json!(f[i]) };
+    json!({
+        "line": r.line,
+        "key": text(1),
+        "phone": f[2],
+        "name": text(3),
+        "goods": text(4),
+        "partner_ref": f[5],
+        "state": f[6],
+        "attempts": r.attempts,
+        "order_id": text(8),
+        "pin": text(9),
+        "pin_hash": text(10),
+        "price": r.price,
+        "vendor_code": text(12),
+        "vendor_message": text(13),
+        "details_unknown": text(14),
+        "error_kind": text(15),
+        "extra": r.extra,
+    })
+}

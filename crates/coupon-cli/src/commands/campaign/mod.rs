@@ -1,0 +1,236 @@
+//! `coupon campaign …`: many coupons from one CSV file, each issued exactly once across
+//! crashes, as a thin layer over [`coupon_journal::campaign`]. Every command opens the
+//! journal (`--journal URL`); the vendor's adapter is built from the configuration as
+//! for the generic commands.
+//!
+//! Exit codes (see [`crate::exit`]): 0 done · 2 usage, input or journal contents
+//! (nothing was sent) · 3 the campaign stopped (`run` again resumes) · 4 rows in
+//! doubt (`coupon campaign reconcile NAME`) · 5 the journal's storage failed ·
+//! 130 interrupted by a signal.
+
+mod create;
+mod export;
+mod list;
+mod run;
+mod status;
+
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use coupon::{Adapter, Error, ErrorKind, op};
+use coupon_journal::{Counts, Journal, JournalError, RowState};
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::generic::{build, quote, target};
+use crate::failure::{CliResult, Failure};
+
+pub use create::CreateArgs;
+pub use export::ExportArgs;
+pub use run::{ReconcileArgs, RunArgs};
+pub use status::StatusArgs;
+
+/// The journal used when neither `--journal` nor `COUPON_JOURNAL` says otherwise.
+pub const DEFAULT_JOURNAL: &str = "sqlite:coupon-campaigns.db";
+
+/// `coupon campaign …`.
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Check a CSV file (every row, against the vendor's own checks and catalog) and store it as a
+    /// campaign; sends nothing. A file with a bad row is refused whole (every bad line listed) unless
+    /// --skip-invalid. --dry-run prints what would be sent and its total, and stores nothing.
+    Create(CreateArgs),
+    /// Send a campaign: settles its doubts first, then issues every row not yet issued, at --rate.
+    /// Ctrl-c stops it cleanly (calls in flight are recorded); `run` again resumes.
+    Run(RunArgs),
+    /// A campaign's rows per state, its stop reason, its spend, and every row in doubt with the
+    /// command that settles it.
+    Status(StatusArgs),
+    /// Settle the rows in doubt (`unknown`) with the vendor's own means; sends nothing new.
+    Reconcile(ReconcileArgs),
+    /// Every row of a campaign, in line order, as CSV or JSON (phone numbers and PINs masked unless --reveal).
+    Export(ExportArgs),
+    /// Every campaign in the journal, with its vendor, creation time, counts and stop reason.
+    List(JournalArg),
+}
+
+/// `--journal`: where campaigns are recorded.
+#[derive(Debug, Args)]
+pub struct JournalArg {
+    /// The journal: `sqlite:PATH` or `postgres://USER@HOST[:PORT]/DATABASE`. Default: $COUPON_JOURNAL,
+    /// else sqlite:coupon-campaigns.db in the current directory.
+    #[arg(long, value_name = "URL", env = "COUPON_JOURNAL", hide_env_values = true, default_value = DEFAULT_JOURNAL)]
+    journal: String,
+}
+
+impl JournalArg {
+    /// Opens the journal (creating it if needed).
+    async fn open(&self) -> CliResult<Arc<dyn Journal>> {
+        let opened = coupon_journal::open(&self.journal).await;
+        Ok(Arc::from(opened.map_err(|e| {
+            let message = redact(&e.to_string(), &self.journal);
+            failure_of(e, message)
+        })?))
+    }
+}
+
+/// `text` without the password of the journal URL `url` (`postgres://user:secret@host/db`), if it has one.
+fn redact(text: &str, url: &str) -> String {
+    let Some((_, rest)) = url.split_once("://") else { return text.to_string() };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let Some((userinfo, _)) = authority.rsplit_once('@') else { return text.to_string() };
+    match userinfo.split_once(':') {
+        Some((_, password)) if !password.is_empty() => text.replace(password, "***"),
+        _ => text.to_string(),
+    }
+}
+
+/// Runs a campaign command; answers the exit code.
+pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
+    let journal_arg = match command {
+        CampaignCommand::Create(a) => &a.journal,
+        CampaignCommand::Run(a) => &a.journal,
+        CampaignCommand::Status(a) => &a.journal,
+        CampaignCommand::Reconcile(a) => &a.journal,
+        CampaignCommand::Export(a) => &a.journal,
+        CampaignCommand::List(a) => a,
+    };
+    let journal = journal_arg.open().await?;
+    let done = match command {
+        CampaignCommand::Create(a) => create::run(a, &journal, ctx).await,
+        CampaignCommand::Run(a) => run::run(a, &journal, ctx).await,
+        CampaignCommand::Status(a) => status::run(a, &journal, ctx).await,
+        CampaignCommand::Reconcile(a) => run::reconcile(a, &journal, ctx).await,
+        CampaignCommand::Export(a) => export::run(a, &journal, ctx).await,
+        CampaignCommand::List(_) => list::run(&journal, ctx).await,
+    };
+    journal.close().await;
+    done
+}
+
+/// A journal error as the CLI reports it: about the input or the command line (exit 2,
+/// nothing was sent), else a failure of the journal's storage (exit 5).
+pub fn journal_failure(e: JournalError) -> Failure {
+    let message = e.to_string();
+    failure_of(e, message)
+}
+
+/// [`journal_failure`] with the message given.
+fn failure_of(e: JournalError, message: String) -> Failure {
+    match e {
+        JournalError::CampaignNotFound(_) => {
+            Failure::before_sending(Error::new(ErrorKind::NotFound, message).with_field("campaign"))
+                .hint("`coupon campaign list` shows the journal's campaigns (is --journal the right one?)")
+        }
+        JournalError::CampaignExists(_) => {
+            Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field("campaign"))
+        }
+        JournalError::UnsupportedUrl(_) => {
+            Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field("journal"))
+        }
+        JournalError::Refused(_) | JournalError::Invalid(_) => {
+            Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
+        }
+        // Storage, I/O, and the journal's own consistency errors: the journal failed.
+        _ => Failure::from(Error::new(ErrorKind::Transport, format!("the campaign journal failed: {message}"))),
+    }
+}
+
+/// The adapter of `vendor`, built from its configuration section; it must be able to issue.
+fn adapter(vendor: &str, ctx: &Ctx) -> CliResult<Arc<dyn Adapter>> {
+    let factory = target(vendor, op::ISSUE)?;
+    Ok(build(factory, ctx)?)
+}
+
+/// Counts per state in a document: `{"pending": n, …, "total": n}`.
+fn counts_json(counts: &Counts) -> Value {
+    let mut doc = json!({});
+    for state in RowState::ALL {
+        doc[state.as_str()] = json!(counts.get(state));
+    }
+    doc["total"] = json!(counts.total());
+    doc
+}
+
+/// Counts per state for people: `issued 3 · pending 2` (the states with rows), or `no rows`.
+fn counts_text(counts: &Counts) -> String {
+    let parts: Vec<String> = RowState::ALL
+        .into_iter()
+        .filter(|s| counts.get(*s) > 0)
+        .map(|s| format!("{} {}", s.as_str(), counts.get(s)))
+        .collect();
+    if parts.is_empty() { "no rows".to_string() } else { parts.join(" · ") }
+}
+
+/// A command about the campaign `name`, ready to paste: `coupon campaign VERB NAME`.
+fn command(verb: &str, name: &str) -> String {
+    format!("coupon campaign {verb} {}", quote(name))
+}
+
+/// Won for people from the journal's signed amounts: `12,000원`, or `-`.
+fn won(w: Option<i64>) -> String {
+    crate::format::won(w.and_then(|w| u64::try_from(w).ok()).map(coupon::Won))
+}
+
+/// A stored phone number as this run may show it: masked (`010-****-5678`) unless `--reveal`.
+fn phone(raw: &str, out: &crate::output::Output) -> String {
+    match coupon::PhoneNumber::parse(raw) {
+        Ok(p) => out.phone(&p),
+        Err(_) if out.reveals() => raw.to_string(),
+        // Checked at create, so this is rare: the journal's rule (the middle digits hidden).
+        Err(_) => mask_digits(raw),
+    }
+}
+
+/// The journal's masking rule for a number that does not parse: the first three and last
+/// four digits kept when there are at least 8, every digit hidden otherwise.
+fn mask_digits(phone: &str) -> String {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let keep = digits >= 8;
+    let mut seen = 0;
+    phone
+        .chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if keep && (seen <= 3 || seen > digits - 4) { c } else { '*' }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_errors_exit_2_about_the_input_and_5_about_the_storage() {
+        let f = journal_failure(JournalError::CampaignNotFound("x".into()));
+        assert_eq!(f.exit_code(), crate::exit::USAGE);
+        assert_eq!(journal_failure(JournalError::UnsupportedUrl("mysql:x".into())).exit_code(), crate::exit::USAGE);
+        assert_eq!(journal_failure(JournalError::Invalid("x".into())).exit_code(), crate::exit::USAGE);
+        let io = JournalError::Io { path: "j.db".into(), source: std::io::Error::other("disk full") };
+        assert_eq!(journal_failure(io).exit_code(), crate::exit::TRANSPORT);
+    }
+
+    #[test]
+    fn a_journal_password_is_never_shown() {
+        let url = "postgres://coupon:s3cret@db:5432/campaigns";
+        assert_eq!(
+            redact(&format!("cannot connect to {url}"), url),
+            "cannot connect to postgres://coupon:***@db:5432/campaigns"
+        );
+        assert_eq!(redact("x", "sqlite:j.db"), "x");
+        assert_eq!(redact("x", "postgres://coupon@db/c"), "x");
+    }
+
+    #[test]
+    fn phones_that_do_not_parse_are_masked_by_the_journal_rule() {
+        assert_eq!(mask_digits("010-1234-5678"), "010-****-5678");
+        assert_eq!(mask_digits("1234"), "****");
+        let out = crate::output::Output::new(false, false);
+        assert_eq!(phone("01012345678", &out), "010-****-5678");
+        assert_eq!(phone("01012345678", &crate::output::Output::new(false, true)), "010-1234-5678");
+    }
+}

@@ -1,0 +1,181 @@
+//! `coupon campaign status`: where a campaign stands, and every row in doubt with the
+//! command that settles it.
+
+use std::sync::Arc;
+
+use clap::Args;
+use coupon::chrono::Utc;
+use coupon::{Registry, Won};
+use coupon_journal::{Campaign, Journal, Row, RowState};
+use serde_json::{Value, json};
+
+use super::{JournalArg, command, counts_json, counts_text, journal_failure, phone, won};
+use crate::commands::Ctx;
+use crate::commands::generic::{RequestArgs, reconcile_command};
+use crate::exit;
+use crate::failure::CliResult;
+use crate::output::{Output, table};
+
+/// Rows read per page.
+const PAGE: usize = 500;
+
+/// `coupon campaign status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The campaign.
+    name: String,
+    #[command(flatten)]
+    pub(super) journal: JournalArg,
+}
+
+/// Every row of `state`, in line order, a page at a time.
+pub(super) async fn all_rows(journal: &dyn Journal, c: &Campaign, state: Option<RowState>) -> CliResult<Vec<Row>> {
+    let mut rows = Vec::new();
+    let mut after = None;
+    loop {
+        let page = journal.rows(c, state, after, PAGE).await.map_err(journal_failure)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.line);
+        rows.extend(page);
+    }
+    Ok(rows)
+}
+
+/// Runs `coupon campaign status`: exit 0, or 4 when rows are in doubt (`unknown`, or
+/// `sending` under an expired lease).
+pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
+    let out = &ctx.out;
+    let c = journal.campaign(&args.name).await.map_err(journal_failure)?;
+    let counts = journal.counts(&c).await.map_err(journal_failure)?;
+    let stop = journal.stop_reason(&c).await.map_err(journal_failure)?;
+    let spent = journal.spent(&c).await.map_err(journal_failure)?;
+    let unknown = all_rows(&**journal, &c, Some(RowState::Unknown)).await?;
+    let sending = all_rows(&**journal, &c, Some(RowState::Sending)).await?;
+    let now = Utc::now();
+    let (in_flight, expired): (Vec<&Row>, Vec<&Row>) =
+        sending.iter().partition(|r| r.lease_until.is_some_and(|until| until > now));
+    let factory = Registry::from_inventory().get(&c.vendor);
+    let by_vendor = |r: &Row| {
+        factory.filter(|f| f.capabilities.reconcile).map(|f| {
+            reconcile_command(f.name, &request_args(r, f.capabilities.issue_delivers), &r.partner_ref, &since(r), out)
+        })
+    };
+    let settle = command("reconcile", &c.name);
+    let doubts = unknown.len() + expired.len();
+    let doc = json!({
+        "campaign": c.name,
+        "vendor": c.vendor,
+        "created_at": c.created_at.to_rfc3339(),
+        "store_pins": c.store_pins,
+        "counts": counts_json(&counts),
+        "stop_reason": stop,
+        "spent": {"won": spent.won, "unpriced": spent.unpriced},
+        "unknown": unknown.iter().map(|r| {
+            let mut d = row_json(r, out);
+            d["reconcile"] = json!(settle);
+            d["reconcile_by_vendor"] = json!(by_vendor(r));
+            d
+        }).collect::<Vec<_>>(),
+        "in_flight": in_flight.iter().map(|r| {
+            let mut d = row_json(r, out);
+            d["worker"] = json!(r.lease_owner);
+            d
+        }).collect::<Vec<_>>(),
+        "lease_expired": expired.iter().map(|r| {
+            let mut d = row_json(r, out);
+            d["reconcile"] = json!(settle);
+            d
+        }).collect::<Vec<_>>(),
+    });
+    out.emit(&doc, || {
+        let mut text = format!(
+            "campaign {} ({}), created {}\nrows: {}\nspent or in doubt: {}{}",
+            c.name,
+            c.vendor,
+            crate::format::kst(&c.created_at.with_timezone(&coupon::time::kst())),
+            counts_text(&counts),
+            won(Some(spent.won)),
+            if spent.unpriced > 0 { format!(" (and {} rows of unknown price)", spent.unpriced) } else { String::new() },
+        );
+        if let Some(reason) = &stop {
+            text.push_str(&format!("\nstop reason: {reason}"));
+        }
+        if !unknown.is_empty() || !expired.is_empty() {
+            let mut t = table(&["line", "partner ref", "phone", "state", "vendor message"]);
+            for r in &unknown {
+                t.add_row(vec![
+                    r.line.to_string(),
+                    r.partner_ref.to_string(),
+                    phone(&r.phone, out),
+                    "unknown".to_string(),
+                    crate::format::text(r.vendor_message.as_deref()),
+                ]);
+            }
+            for r in &expired {
+                t.add_row(vec![
+                    r.line.to_string(),
+                    r.partner_ref.to_string(),
+                    phone(&r.phone, out),
+                    "sending (lease expired: in doubt)".to_string(),
+                    "-".to_string(),
+                ]);
+            }
+            text.push_str(&format!("\n{doubts} rows in doubt:\n{t}\nsettle them all with: {settle}"));
+            let one_by_one: Vec<String> = unknown.iter().filter_map(by_vendor).collect();
+            if !one_by_one.is_empty() {
+                text.push_str("\nor one by one (phone numbers masked unless --reveal):");
+                for (r, cmd) in unknown.iter().zip(one_by_one) {
+                    text.push_str(&format!("\n  line {}: {cmd}", r.line));
+                }
+            }
+        }
+        for r in &in_flight {
+            text.push_str(&format!(
+                "\nline {} ({}): in flight (worker {})",
+                r.line,
+                r.partner_ref,
+                r.lease_owner.as_deref().unwrap_or("?")
+            ));
+        }
+        text
+    });
+    Ok(if doubts > 0 { exit::OUTCOME_UNKNOWN } else { 0 })
+}
+
+fn row_json(r: &Row, out: &Output) -> Value {
+    json!({
+        "line": r.line,
+        "partner_ref": r.partner_ref.as_str(),
+        "phone": phone(&r.phone, out),
+        "state": r.state.as_str(),
+        "attempts": r.attempts,
+        "vendor_code": r.vendor_code,
+        "vendor_message": r.vendor_message,
+        "error_kind": r.error_kind,
+    })
+}
+
+/// The row's request as the flags of `coupon reconcile` (the same fields the runner sends).
+fn request_args(r: &Row, delivers: bool) -> RequestArgs {
+    let q = &r.request;
+    RequestArgs {
+        product: q.product_id.clone().unwrap_or_default(),
+        product_name: q.product_name.clone(),
+        to: delivers.then(|| r.phone.clone()),
+        callback: q.callback.clone(),
+        title: q.title.clone(),
+        message: q.content_template.clone(),
+        amount: q
+            .amount
+            .as_deref()
+            .and_then(|a| coupon_journal::campaign::request::parse_won("amount", a).ok())
+            .map(Won::get),
+        memo: q.memo.clone(),
+    }
+}
+
+/// `--since` for a row: a margin before its first attempt (KST).
+fn since(r: &Row) -> String {
+    let first = r.first_sent_at.unwrap_or(r.updated_at).with_timezone(&coupon::time::kst());
+    crate::when::since_for(first)
+}

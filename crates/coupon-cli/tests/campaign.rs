@@ -1,0 +1,230 @@
+//! `coupon campaign …` against the sandbox: create, run, status, export and list, each
+//! test with its own journal (`--journal sqlite:<tempdir>/j.db`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Env, Run};
+use serde_json::Value;
+
+/// The Giftletter sample of the sandbox: (goods, callback, title).
+fn sample(env: &Env) -> (String, String, String) {
+    let url = format!("{}/_sandbox/samples", env.sandbox.base_url());
+    let body: Value = env.block(async { reqwest::get(url).await.unwrap().json().await.unwrap() });
+    let issue = &body["giftletter"]["issue"];
+    let text = |k: &str| issue[k].as_str().unwrap_or_else(|| panic!("{k} in {body}")).to_string();
+    (text("product_id"), text("callback"), text("title"))
+}
+
+/// The recipients of the test files: distinct numbers, none of them `common::PHONE`.
+fn phones(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("010-5555-{:04}", 1000 + i)).collect()
+}
+
+/// A CSV of `n` rows (phone, name, store) in the test's directory.
+fn csv(env: &Env, n: usize) -> PathBuf {
+    let mut text = String::from("phone,name,store\n");
+    for (i, phone) in phones(n).iter().enumerate() {
+        text.push_str(&format!("{phone},고객{i},강남점\n"));
+    }
+    write(env, "winners.csv", &text)
+}
+
+fn write(env: &Env, file: &str, text: &str) -> PathBuf {
+    let path = env.dir.path().join(file);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `--journal sqlite:<dir>/j.db`.
+fn journal(env: &Env) -> String {
+    format!("sqlite:{}", env.dir.path().join("j.db").display())
+}
+
+/// Runs `coupon campaign ARGS… --journal J`.
+fn campaign(env: &Env, args: &[&str]) -> Run {
+    let j = journal(env);
+    let mut all = vec!["campaign"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--journal", &j]);
+    env.run(&all)
+}
+
+/// `campaign create NAME --vendor giftletter --csv FILE` with the sample's goods, callback and texts.
+fn create(env: &Env, name: &str, file: &Path, extra: &[&str]) -> Run {
+    let (goods, callback, title) = sample(env);
+    let file = file.display().to_string();
+    let mut args = vec![
+        "create",
+        name,
+        "--vendor",
+        "giftletter",
+        "--csv",
+        &file,
+        "--goods",
+        &goods,
+        "--callback",
+        &callback,
+        "--title",
+        &title,
+        "--content-template",
+        "{name}님, {store}에서 쓰세요",
+    ];
+    args.extend_from_slice(extra);
+    campaign(env, &args)
+}
+
+fn no_phone(run: &Run, n: usize) {
+    for phone in phones(n) {
+        let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+        assert!(!run.all().contains(&phone) && !run.all().contains(&digits), "{phone} shown: {run:#?}");
+    }
+}
+
+#[test]
+fn a_campaign_is_created_run_and_exported_with_secrets_masked_unless_revealed() {
+    let env = Env::start();
+    let file = csv(&env, 4);
+    let run = create(&env, "spring", &file, &["--store-pins"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("coupon campaign run spring"), "{run:#?}");
+    assert!(run.stderr.contains("warning"), "--store-pins warns: {run:#?}");
+    no_phone(&run, 4);
+
+    let run = campaign(&env, &["run", "spring", "--rate", "100/s", "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let doc = run.doc();
+    assert_eq!(doc["end"], "settled", "{doc}");
+    assert_eq!(doc["counts"]["issued"], 4, "{doc}");
+    assert_eq!(doc["run"]["issued"], 4, "{doc}");
+    assert_eq!(env.count(common::SEND_EPIN), 4);
+
+    let status = campaign(&env, &["status", "spring"]);
+    assert_eq!(status.code, 0, "{status:#?}");
+    assert!(status.stdout.contains("issued 4"), "{status:#?}");
+
+    let export = campaign(&env, &["export", "spring", "--format", "csv"]);
+    assert_eq!(export.code, 0, "{export:#?}");
+    let mut reader = csv::Reader::from_reader(export.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    for column in ["line", "key", "phone", "partner_ref", "state", "order_id", "pin", "pin_hash", "store"] {
+        assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
+    }
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    let mut pins = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(&row[at("line")], (i + 2).to_string().as_str());
+        assert_eq!(&row[at("state")], "issued");
+        assert_eq!(&row[at("store")], "강남점");
+        assert!(row[at("phone")].contains("****"), "{row:?}");
+        let pin = env.giftletter_pin(&row[at("order_id")]);
+        assert!(!export.stdout.contains(&pin), "the PIN is masked without --reveal");
+        assert!(row[at("pin")].ends_with(&pin[pin.len() - 4..]) && row[at("pin")].contains('*'), "{row:?}");
+        pins.push(pin);
+    }
+    no_phone(&export, 4);
+
+    let revealed = campaign(&env, &["export", "spring", "--format", "json", "--reveal"]);
+    assert_eq!(revealed.code, 0, "{revealed:#?}");
+    let doc = revealed.doc();
+    let rows = doc.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    for (row, (pin, phone)) in rows.iter().zip(pins.iter().zip(phones(4))) {
+        assert_eq!(row["pin"], pin.as_str(), "{row}");
+        assert_eq!(row["phone"], phone.as_str(), "{row}");
+        assert_eq!(row["extra"]["store"], "강남점");
+    }
+
+    let list = campaign(&env, &["list", "--json"]);
+    assert_eq!(list.code, 0, "{list:#?}");
+    let doc = list.doc();
+    assert_eq!(doc["campaigns"][0]["name"], "spring");
+    assert_eq!(doc["campaigns"][0]["counts"]["issued"], 4);
+}
+
+#[test]
+fn a_bad_phone_refuses_the_file_naming_the_line_and_stores_nothing() {
+    let env = Env::start();
+    let file = write(
+        &env,
+        "bad.csv",
+        "phone,name,store\n010-5555-1001,가,강남점\n010-12,나,강남점\n010-5555-1003,다,강남점\n",
+    );
+    let run = create(&env, "bad", &file, &[]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.stderr.contains("line 3") && run.stderr.contains("phone"), "{run:#?}");
+    assert!(!run.all().contains("010-5555-1001"), "{run:#?}");
+    let list = campaign(&env, &["list", "--json"]);
+    assert_eq!(list.code, 0, "{list:#?}");
+    assert_eq!(list.doc()["campaigns"].as_array().unwrap().len(), 0, "{list:#?}");
+
+    let json = create(&env, "bad", &file, &["--json"]);
+    assert_eq!(json.code, 2, "{json:#?}");
+    let doc = json.doc();
+    assert_eq!(doc["error"]["lines"][0]["line"], 3, "{doc}");
+    assert_eq!(doc["error"]["lines"][0]["column"], "phone", "{doc}");
+    assert_eq!(env.count(common::SEND_EPIN), 0);
+}
+
+#[test]
+fn a_dry_run_prints_the_total_and_stores_nothing() {
+    let env = Env::start();
+    let file = csv(&env, 3);
+    let run = create(&env, "dry", &file, &["--dry-run", "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let doc = run.doc();
+    assert_eq!(doc["rows"], 3, "{doc}");
+    let unit = doc["goods"][0]["unit_price"].as_i64().expect("the sandbox's catalog prices the goods");
+    assert_eq!(doc["total"].as_i64(), Some(3 * unit), "{doc}");
+    let text = create(&env, "dry", &file, &["--dry-run"]);
+    assert_eq!(text.code, 0, "{text:#?}");
+    let shown = coupon::Won(u64::try_from(3 * unit).unwrap()).to_string();
+    assert!(text.stdout.contains(&format!("total: {shown}")), "{shown} in {text:#?}");
+    let list = campaign(&env, &["list", "--json"]);
+    assert_eq!(list.doc()["campaigns"].as_array().unwrap().len(), 0, "{list:#?}");
+    assert_eq!(env.count(common::SEND_EPIN), 0);
+}
+
+#[test]
+fn a_spending_cap_stops_the_run_and_a_higher_one_finishes_it() {
+    let env = Env::start();
+    let file = csv(&env, 4);
+    let plan = create(&env, "capped", &file, &["--dry-run", "--json"]).doc();
+    let unit = plan["goods"][0]["unit_price"].as_i64().unwrap();
+    let run = create(&env, "capped", &file, &[]);
+    assert_eq!(run.code, 0, "{run:#?}");
+
+    let cap = (2 * unit).to_string();
+    let run = campaign(&env, &["run", "capped", "--rate", "100/s", "--max-spend", &cap]);
+    assert_eq!(run.code, 3, "{run:#?}");
+    assert!(run.stdout.contains("--max-spend"), "{run:#?}");
+    assert_eq!(env.count(common::SEND_EPIN), 2);
+    let status = campaign(&env, &["status", "capped", "--json"]);
+    assert_eq!(status.code, 0, "{status:#?}");
+    let doc = status.doc();
+    assert!(doc["stop_reason"].as_str().unwrap().contains("--max-spend"), "{doc}");
+    assert_eq!(doc["counts"]["issued"], 2, "{doc}");
+    assert_eq!(doc["spent"]["won"].as_i64(), Some(2 * unit), "{doc}");
+
+    let cap = (4 * unit).to_string();
+    let run = campaign(&env, &["run", "capped", "--rate", "100/s", "--max-spend", &cap, "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.doc()["counts"]["issued"], 4);
+    assert_eq!(env.count(common::SEND_EPIN), 4);
+    let status = campaign(&env, &["status", "capped", "--json"]);
+    assert!(status.doc()["stop_reason"].is_null(), "{status:#?}");
+}
+
+#[test]
+fn running_an_unknown_campaign_exits_2() {
+    let env = Env::start();
+    let run = campaign(&env, &["run", "nosuch"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.stderr.contains("nosuch"), "{run:#?}");
+    let run = campaign(&env, &["run", "nosuch", "--json"]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert_eq!(run.doc()["error"]["kind"], "not_found");
+}
