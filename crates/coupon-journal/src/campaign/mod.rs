@@ -1,8 +1,8 @@
 //! Campaigns: many coupons from one file, each issued exactly once across crashes.
 //!
-//! - [`create`] checks a whole CSV (the file's rules, the adapter's
+//! - [`create()`] checks a whole CSV (the file's rules, the adapter's
 //!   [`coupon_core::Adapter::check_issue`], the vendor catalog) and stores its rows;
-//!   [`plan`] is the same check as a dry run.
+//!   [`plan()`] is the same check as a dry run.
 //! - [`Runner`] sends: it claims rows, commits the intent (`sending`) before any
 //!   request leaves, records each outcome, settles every doubt with the vendor's
 //!   own means (chosen by [`coupon_core::Capabilities`] alone), paces itself with a
