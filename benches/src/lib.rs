@@ -4,12 +4,14 @@
 //! - [`inputs`]: the documents, generated in each vendor's shape.
 //! - [`parsers`]: groups 1–5 as [`pair::Pair`]s (ours, the limit, the bytes).
 //! - [`calls`]: groups 6–7 against the sandbox on loopback.
+//! - [`campaigns`]: campaigns (bare issues vs the journal's runner, several workers, a large file).
 //! - [`measure`]: the quick interleaved timing the `ratios` program prints.
 //!
 //! The criterion benches (`benches/parsers.rs`, `benches/calls.rs`) and the
 //! `ratios` program run the very same closures.
 
 pub mod calls;
+pub mod campaigns;
 pub mod inputs;
 pub mod measure;
 pub mod pair;
