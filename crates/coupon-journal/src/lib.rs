@@ -35,7 +35,7 @@ pub mod store;
 pub use error::{JournalError, Result};
 pub use model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
-    Marked, NewRow, Row, RowId, RowRequest, RowState, Spend, check_transition,
+    Marked, NewRow, Record, Row, RowId, RowRequest, RowState, Spend, check_transition,
 };
 pub use pins::PinKey;
 #[cfg(feature = "postgres")]

@@ -160,6 +160,37 @@ pub struct InsertReport {
     pub known_keys_skipped: u64,
 }
 
+/// An outcome to record on a row (see [`crate::Journal::record`]).
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Record<'a> {
+    /// [`crate::Journal::record_issued`].
+    Issued(&'a coupon_core::Issued),
+    /// [`crate::Journal::record_refused`].
+    Refused(&'a coupon_core::Error),
+    /// [`crate::Journal::record_not_sent`].
+    NotSent(&'a coupon_core::Error),
+    /// [`crate::Journal::record_unknown`].
+    Unknown(&'a coupon_core::Error),
+    /// [`crate::Journal::record_reconciled`].
+    Reconciled(&'a coupon_core::Reconciliation),
+}
+
+impl Record<'_> {
+    /// The state the row goes to (`unknown` for a reconciliation that could not tell).
+    pub fn target(&self) -> RowState {
+        match self {
+            Record::Issued(_) => RowState::Issued,
+            Record::Refused(_) => RowState::Refused,
+            Record::NotSent(_) => RowState::NotIssued,
+            Record::Unknown(_) => RowState::Unknown,
+            Record::Reconciled(coupon_core::Reconciliation::Issued(_)) => RowState::Issued,
+            Record::Reconciled(coupon_core::Reconciliation::NotIssued) => RowState::NotIssued,
+            Record::Reconciled(_) => RowState::Unknown,
+        }
+    }
+}
+
 /// What [`crate::Journal::mark_sending`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -22,7 +22,7 @@ use crate::decode::{Columns, campaign_from, row_from};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
-    Marked, NewRow, Row, RowId, RowState, Spend,
+    Marked, NewRow, Record, Row, RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
 use crate::refs;
@@ -111,6 +111,9 @@ pub(crate) const PIN_KEY: &str = "pin_hmac_key";
 #[derive(Debug)]
 pub struct SqliteJournal {
     pool: SqlitePool,
+    /// The one connection that claims, marks and records (`synchronous=NORMAL`, FULL
+    /// for the intents): writers queue here instead of sleeping on SQLite's lock.
+    writer: SqlitePool,
     path: PathBuf,
     pin_key: PinKey,
 }
@@ -203,8 +206,16 @@ impl Columns for SqliteRow {
 
 impl SqliteJournal {
     /// Opens (creating, owner-only, if missing) the SQLite journal at `sqlite:PATH`:
-    /// WAL, `synchronous=FULL`, foreign keys on, a 10 s busy timeout; applies the
-    /// migrations not yet applied; generates the PIN key on first open.
+    /// WAL, foreign keys on, a 10 s busy timeout; applies the migrations not yet
+    /// applied; generates the PIN key on first open.
+    ///
+    /// Durability: what must survive a power loss is synced before the call returns
+    /// (`synchronous=FULL`): campaigns and rows as loaded, and every intent
+    /// ([`Journal::mark_sending`]). Claims, lease renewals and outcomes are committed
+    /// with `synchronous=NORMAL`: they survive the process dying at any moment, and a
+    /// power loss can only take back the last of them, which leaves their rows
+    /// `sending`, that is in doubt, settled with the vendor; and the next intent's
+    /// sync makes them durable too (the WAL is one file, synced in order).
     pub async fn open(url: &str) -> Result<Self> {
         let path = url_path(url)?;
         create_private(&path)?;
@@ -215,10 +226,14 @@ impl SqliteJournal {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
         migrate(&pool).await?;
         let pin_key = load_pin_key(&pool).await?;
-        Ok(Self { pool, path, pin_key })
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.synchronous(SqliteSynchronous::Normal))
+            .await?;
+        Ok(Self { pool, writer, path, pin_key })
     }
 
     /// The journal's file.
@@ -231,98 +246,209 @@ impl SqliteJournal {
         row.as_ref().map(campaign_from).transpose()?.ok_or(JournalError::CampaignNotFound(shown))
     }
 
-    /// Why an update guarded by `state IN sources(to)` changed nothing.
-    async fn refusal(&self, id: RowId, to: RowState) -> JournalError {
-        match self.row(id).await {
-            Ok(row) => match crate::check_transition(row.state, to) {
-                Err(source) => JournalError::Transition { row: id, source },
-                Ok(()) => JournalError::Invalid(format!("row {id} changed while being updated; read it again")),
-            },
-            Err(e) => e,
+    /// Why the update of `record` on row `id` changed nothing.
+    async fn refusal(&self, id: RowId, record: &Record<'_>) -> JournalError {
+        let to = record.target();
+        let row = match self.row(id).await {
+            Ok(row) => row,
+            Err(e) => return e,
+        };
+        let issued = match record {
+            Record::Issued(issued) => Some(*issued),
+            Record::Reconciled(Reconciliation::Issued(issued)) => Some(issued),
+            _ => None,
+        };
+        if let Some(issued) = issued {
+            if issued.partner_ref != row.partner_ref {
+                return JournalError::Invalid(format!(
+                    "row {id}: a coupon issued for reference {} recorded on the row of reference {}",
+                    issued.partner_ref, row.partner_ref
+                ));
+            }
+        }
+        // Only an `unknown` row is reconciled, even though `sending → issued` and
+        // `sending → not_issued` are edges.
+        let reconciling = matches!(record, Record::Reconciled(_));
+        match crate::check_transition(row.state, to) {
+            Err(source) => JournalError::Transition { row: id, source },
+            Ok(()) if reconciling && row.state != RowState::Unknown => {
+                JournalError::Transition { row: id, source: InvalidTransition { from: row.state, to } }
+            }
+            Ok(()) => JournalError::Invalid(format!("row {id} changed while being updated; read it again")),
         }
     }
 
-    /// A guarded state change: `sql` must end with `WHERE id = ? AND state IN (…)`, the
-    /// list filled from the state machine; `bind` binds the SET values, then the id.
-    async fn change(
+    /// Applies `record` to row `id` on `conn`, guarded by the state machine in the
+    /// statement itself; answers whether the row changed (see [`Self::refusal`] if not).
+    async fn apply(&self, conn: &mut SqliteConnection, id: RowId, record: &Record<'_>) -> Result<bool> {
+        let now = now_ms();
+        let done = match record {
+            Record::Issued(issued) => self.apply_issued(conn, id, issued, false, now).await?,
+            Record::Reconciled(Reconciliation::Issued(issued)) => {
+                self.apply_issued(conn, id, issued, true, now).await?
+            }
+            Record::Refused(e) | Record::NotSent(e) | Record::Unknown(e) => {
+                let to = record.target();
+                if e.kind() == ErrorKind::OutcomeUnknown && to != RowState::Unknown {
+                    return Err(JournalError::Invalid(format!(
+                        "row {id}: an outcome_unknown error is a doubt, not a refusal or proof that nothing was \
+                         issued (record_unknown)"
+                    )));
+                }
+                let sql = format!(
+                    "UPDATE campaign_rows SET state = '{}', error_kind = ?, vendor_code = ?, vendor_message = ?, \
+                     lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND state IN ({})",
+                    to.as_str(),
+                    state_list(&RowState::sources(to))
+                );
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(e.kind().as_str())
+                    .bind(e.vendor_code().map(|c| c.raw().to_owned()))
+                    .bind(e.vendor_message().unwrap_or(e.message()).to_owned())
+                    .bind(now)
+                    .bind(id.0)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected()
+            }
+            Record::Reconciled(Reconciliation::NotIssued) => sqlx::query(
+                "UPDATE campaign_rows SET state = 'not_issued', lease_owner = NULL, lease_until = NULL, \
+                 updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')",
+            )
+            .bind(now)
+            .bind(now)
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+            // Not an edge: the row stays `unknown`; any other state is refused as `→ unknown`.
+            Record::Reconciled(Reconciliation::StillUnknown(reason)) => sqlx::query(
+                "UPDATE campaign_rows SET vendor_message = ?, lease_owner = NULL, lease_until = NULL, \
+                 updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')",
+            )
+            .bind(reason)
+            .bind(now)
+            .bind(now)
+            .bind(id.0)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+            Record::Reconciled(other) => {
+                return Err(JournalError::Invalid(format!("row {id}: unknown reconciliation `{}`", other.as_str())));
+            }
+        };
+        Ok(done > 0)
+    }
+
+    /// `issued`: from `sending` or `unknown` (only `unknown` when `reconciled`), for
+    /// the row's own reference; the PIN kept in clear only if the campaign stores PINs.
+    async fn apply_issued(
         &self,
+        conn: &mut SqliteConnection,
         id: RowId,
-        to: RowState,
-        sql: String,
-        bind: impl FnOnce(
-            sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
-        ) -> sqlx::query::Query<'_, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
-    ) -> Result<()> {
-        let q = bind(sqlx::query(AssertSqlSafe(sql))).bind(id.0);
-        if q.execute(&self.pool).await?.rows_affected() == 0 {
-            return Err(self.refusal(id, to).await);
-        }
-        Ok(())
-    }
-
-    async fn issued(&self, id: RowId, issued: &Issued, reconciled: bool) -> Result<()> {
-        let found = sqlx::query(
-            "SELECT r.partner_ref, c.store_pins FROM campaign_rows r JOIN campaigns c ON c.id = r.campaign_id \
-             WHERE r.id = ?",
-        )
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(JournalError::RowNotFound(id))?;
-        let partner_ref: String = found.try_get("partner_ref")?;
-        let store_pins: bool = found.try_get("store_pins")?;
-        if issued.partner_ref.as_str() != partner_ref {
-            return Err(JournalError::Invalid(format!(
-                "row {id}: a coupon issued for reference {} recorded on the row of reference {partner_ref}",
-                issued.partner_ref
-            )));
-        }
+        issued: &Issued,
+        reconciled: bool,
+        now: i64,
+    ) -> Result<u64> {
         let pin = issued.pin.as_ref();
+        let sources = if reconciled { vec![RowState::Unknown] } else { RowState::sources(RowState::Issued) };
         let sql = format!(
-            "UPDATE campaign_rows SET state = 'issued', order_id = ?, pin_masked = ?, pin_hash = ?, pin = ?, \
+            "UPDATE campaign_rows SET state = 'issued', order_id = ?, pin_masked = ?, pin_hash = ?, \
+             pin = CASE WHEN (SELECT store_pins FROM campaigns c WHERE c.id = campaign_id) THEN ? END, \
              details_unknown = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?, \
              reconciled_at = CASE WHEN ? THEN ? ELSE reconciled_at END \
-             WHERE id = ? AND state IN ({})",
-            state_list(&RowState::sources(RowState::Issued))
+             WHERE id = ? AND partner_ref = ? AND state IN ({})",
+            state_list(&sources)
         );
-        self.change(id, RowState::Issued, sql, |q| {
-            q.bind(issued.order.as_ref().map(|o| o.as_str().to_owned()))
-                .bind(pin.map(Pin::masked))
-                .bind(pin.map(|p| self.pin_key.hash(p.expose())))
-                .bind(pin.filter(|_| store_pins).map(|p| p.expose().to_owned()))
-                .bind(issued.details_unknown.clone())
-                .bind(now_ms())
-                .bind(reconciled)
-                .bind(now_ms())
-        })
-        .await
+        Ok(sqlx::query(AssertSqlSafe(sql))
+            .bind(issued.order.as_ref().map(|o| o.as_str().to_owned()))
+            .bind(pin.map(Pin::masked))
+            .bind(pin.map(|p| self.pin_key.hash(p.expose())))
+            .bind(pin.map(|p| p.expose().to_owned()))
+            .bind(issued.details_unknown.clone())
+            .bind(now)
+            .bind(reconciled)
+            .bind(now)
+            .bind(id.0)
+            .bind(issued.partner_ref.as_str())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected())
     }
 
-    /// Only an `unknown` row is reconciled, even though `sending → issued` and
-    /// `sending → not_issued` are edges.
-    async fn only_unknown(&self, id: RowId, to: RowState) -> Result<()> {
-        let current = self.row(id).await?;
-        if current.state != RowState::Unknown {
-            return Err(JournalError::Transition { row: id, source: InvalidTransition { from: current.state, to } });
+    /// `mark_sending` on the writer connection (in FULL mode): one transaction.
+    async fn mark_on(
+        &self,
+        conn: &mut SqliteConnection,
+        sql: &str,
+        rows: &[RowId],
+        worker: &str,
+        spend_cap: Option<i64>,
+    ) -> Result<Marked> {
+        // BEGIN IMMEDIATE takes SQLite's one write lock: the spend read and the
+        // marking are serialized with every other writer of the file.
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+        let mut marked = Marked::default();
+        let mut take = rows;
+        if let Some(cap) = spend_cap {
+            let mut spent = match rows.first() {
+                Some(first) => spend_of_row_campaign(&mut tx, *first).await?,
+                None => 0,
+            };
+            for (i, id) in rows.iter().enumerate() {
+                let price: Option<i64> = sqlx::query("SELECT price FROM campaign_rows WHERE id = ?")
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(JournalError::RowNotFound(*id))?
+                    .try_get("price")?;
+                let Some(price) = price else {
+                    return Err(JournalError::Invalid(format!(
+                        "row {id} has no known price: a spending cap cannot be kept"
+                    )));
+                };
+                if spent.saturating_add(price) > cap {
+                    marked.over_cap = Some(*id);
+                    take = &rows[..i];
+                    break;
+                }
+                spent += price;
+            }
         }
-        Ok(())
+        let now = now_ms();
+        for id in take {
+            let done = sqlx::query(AssertSqlSafe(sql.to_owned()))
+                .bind(now)
+                .bind(now)
+                .bind(id.0)
+                .bind(worker)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if done == 0 {
+                tx.rollback().await?;
+                let row = self.row(*id).await?;
+                return Err(match crate::check_transition(row.state, RowState::Sending) {
+                    Err(source) => JournalError::Transition { row: *id, source },
+                    Ok(()) => JournalError::LeaseLost { row: *id, worker: worker.to_owned(), state: row.state },
+                });
+            }
+            marked.marked.push(*id);
+        }
+        tx.commit().await?;
+        Ok(marked)
     }
 
-    async fn failed(&self, id: RowId, to: RowState, error: &coupon_core::Error) -> Result<()> {
-        let sql = format!(
-            "UPDATE campaign_rows SET state = '{}', error_kind = ?, vendor_code = ?, vendor_message = ?, \
-             lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND state IN ({})",
-            to.as_str(),
-            state_list(&RowState::sources(to))
-        );
-        let message = error.vendor_message().unwrap_or(error.message()).to_owned();
-        self.change(id, to, sql, |q| {
-            q.bind(error.kind().as_str())
-                .bind(error.vendor_code().map(|c| c.raw().to_owned()))
-                .bind(message)
-                .bind(now_ms())
-        })
-        .await
+    /// One record, on its own.
+    async fn record_one(&self, id: RowId, record: Record<'_>) -> Result<()> {
+        let mut conn = self.writer.acquire().await?;
+        if self.apply(&mut conn, id, &record).await? {
+            Ok(())
+        } else {
+            drop(conn);
+            Err(self.refusal(id, &record).await)
+        }
     }
 }
 
@@ -574,7 +700,7 @@ impl Journal for SqliteJournal {
         .bind(retry_unknown_before.timestamp_millis())
         .bind(now)
         .bind(i64::try_from(max).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.writer)
         .await?;
         let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;
         rows.sort_by_key(|r| r.line);
@@ -588,59 +714,12 @@ impl Journal for SqliteJournal {
              WHERE id = ? AND lease_owner = ? AND lease_until > ? AND state IN ({})",
             state_list(&RowState::sources(RowState::Sending))
         );
-        // BEGIN IMMEDIATE takes SQLite's one write lock: the spend read and the
-        // marking are serialized with every other writer of the file.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut marked = Marked::default();
-        let mut take = rows;
-        if let Some(cap) = spend_cap {
-            let mut spent = match rows.first() {
-                Some(first) => spend_of_row_campaign(&mut tx, *first).await?,
-                None => 0,
-            };
-            for (i, id) in rows.iter().enumerate() {
-                let price: Option<i64> = sqlx::query("SELECT price FROM campaign_rows WHERE id = ?")
-                    .bind(id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or(JournalError::RowNotFound(*id))?
-                    .try_get("price")?;
-                let Some(price) = price else {
-                    return Err(JournalError::Invalid(format!(
-                        "row {id} has no known price: a spending cap cannot be kept"
-                    )));
-                };
-                if spent.saturating_add(price) > cap {
-                    marked.over_cap = Some(*id);
-                    take = &rows[..i];
-                    break;
-                }
-                spent += price;
-            }
-        }
-        let now = now_ms();
-        for id in take {
-            let done = sqlx::query(AssertSqlSafe(sql.clone()))
-                .bind(now)
-                .bind(now)
-                .bind(id.0)
-                .bind(worker)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if done == 0 {
-                tx.rollback().await?;
-                let row = self.row(*id).await?;
-                return Err(match crate::check_transition(row.state, RowState::Sending) {
-                    Err(source) => JournalError::Transition { row: *id, source },
-                    Ok(()) => JournalError::LeaseLost { row: *id, worker: worker.to_owned(), state: row.state },
-                });
-            }
-            marked.marked.push(*id);
-        }
-        tx.commit().await?;
-        Ok(marked)
+        let mut conn = self.writer.acquire().await?;
+        // The intent must survive a power loss before any request may leave.
+        sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+        let marked = self.mark_on(&mut conn, &sql, rows, worker, spend_cap).await;
+        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+        marked
     }
 
     async fn renew(&self, campaign: &Campaign, worker: &str, lease: Duration) -> Result<u64> {
@@ -652,13 +731,13 @@ impl Journal for SqliteJournal {
         .bind(campaign.id.0)
         .bind(worker)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected())
     }
 
     async fn release(&self, rows: &[RowId], worker: &str) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         for id in rows {
             sqlx::query(
                 "UPDATE campaign_rows SET lease_owner = NULL, lease_until = NULL \
@@ -679,55 +758,48 @@ impl Journal for SqliteJournal {
     }
 
     async fn record_issued(&self, row: RowId, issued: &Issued) -> Result<()> {
-        self.issued(row, issued, false).await
+        self.record_one(row, Record::Issued(issued)).await
     }
 
     async fn record_refused(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
-        if error.kind() == ErrorKind::OutcomeUnknown {
-            return Err(JournalError::Invalid(format!(
-                "row {row}: an outcome_unknown error is a doubt, not a refusal (record_unknown)"
-            )));
-        }
-        self.failed(row, RowState::Refused, error).await
+        self.record_one(row, Record::Refused(error)).await
     }
 
     async fn record_not_sent(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
-        if error.kind() == ErrorKind::OutcomeUnknown {
-            return Err(JournalError::Invalid(format!(
-                "row {row}: an outcome_unknown error is a doubt, not proof that nothing was issued (record_unknown)"
-            )));
-        }
-        self.failed(row, RowState::NotIssued, error).await
+        self.record_one(row, Record::NotSent(error)).await
     }
 
     async fn record_unknown(&self, row: RowId, error: &coupon_core::Error) -> Result<()> {
-        self.failed(row, RowState::Unknown, error).await
+        self.record_one(row, Record::Unknown(error)).await
     }
 
     async fn record_reconciled(&self, row: RowId, outcome: &Reconciliation) -> Result<()> {
-        match outcome {
-            Reconciliation::Issued(issued) => {
-                self.only_unknown(row, RowState::Issued).await?;
-                self.issued(row, issued, true).await
+        self.record_one(row, Record::Reconciled(outcome)).await
+    }
+
+    async fn record(&self, batch: &[(RowId, Record<'_>)]) -> Result<()> {
+        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        let mut all = true;
+        for (id, record) in batch {
+            match self.apply(&mut tx, *id, record).await {
+                Ok(true) => {}
+                Ok(false) | Err(_) => {
+                    all = false;
+                    break;
+                }
             }
-            Reconciliation::NotIssued => {
-                self.only_unknown(row, RowState::NotIssued).await?;
-                let sql = "UPDATE campaign_rows SET state = 'not_issued', lease_owner = NULL, lease_until = NULL, \
-                           updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')"
-                    .to_owned();
-                let now = now_ms();
-                self.change(row, RowState::NotIssued, sql, |q| q.bind(now).bind(now)).await
-            }
-            Reconciliation::StillUnknown(reason) => {
-                let sql = "UPDATE campaign_rows SET vendor_message = ?, lease_owner = NULL, lease_until = NULL, \
-                           updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')"
-                    .to_owned();
-                // Not an edge: the row stays `unknown`; any other state is refused as `→ unknown`.
-                let now = now_ms();
-                self.change(row, RowState::Unknown, sql, |q| q.bind(reason.clone()).bind(now).bind(now)).await
-            }
-            other => Err(JournalError::Invalid(format!("row {row}: unknown reconciliation `{}`", other.as_str()))),
         }
+        if all {
+            tx.commit().await?;
+            return Ok(());
+        }
+        tx.rollback().await?;
+        // One was refused: record the others one by one, answer the first refusal.
+        let mut first = Ok(());
+        for (id, record) in batch {
+            first = first.and(self.record_one(*id, *record).await);
+        }
+        first
     }
 
     async fn row(&self, row: RowId) -> Result<Row> {
@@ -756,7 +828,7 @@ impl Journal for SqliteJournal {
         let done = sqlx::query("UPDATE campaigns SET stop_reason = ? WHERE id = ?")
             .bind(reason)
             .bind(campaign.id.0)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?
             .rows_affected();
         if done == 0 {

@@ -9,7 +9,7 @@ use coupon_core::{Issued, Reconciliation};
 
 use crate::error::{JournalError, Result};
 use crate::model::{
-    Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Row, RowId,
+    Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Record, Row, RowId,
     RowState, Spend,
 };
 use crate::pins::PinKey;
@@ -132,6 +132,25 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// (to be sent again with the same reference), or still unknown (the reason kept,
     /// the lease released). Every outcome sets [`Row::reconciled_at`].
     async fn record_reconciled(&self, row: RowId, outcome: &Reconciliation) -> Result<()>;
+
+    /// Records several outcomes, in one transaction where the backend can (fewer
+    /// commits per row when a campaign runs fast); the same checks as the single
+    /// `record_*` calls. If any is refused, the others are still recorded one by one
+    /// and the first refusal is the answer.
+    async fn record(&self, batch: &[(RowId, Record<'_>)]) -> Result<()> {
+        let mut first = Ok(());
+        for (row, record) in batch {
+            let done = match record {
+                Record::Issued(issued) => self.record_issued(*row, issued).await,
+                Record::Refused(e) => self.record_refused(*row, e).await,
+                Record::NotSent(e) => self.record_not_sent(*row, e).await,
+                Record::Unknown(e) => self.record_unknown(*row, e).await,
+                Record::Reconciled(outcome) => self.record_reconciled(*row, outcome).await,
+            };
+            first = first.and(done);
+        }
+        first
+    }
 
     /// One row.
     async fn row(&self, row: RowId) -> Result<Row>;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{Error, ErrorKind, Issued, OrderRef, PartnerRef, Pin, Reconciliation, Vendor, VendorCode};
 use coupon_journal::refs::{REF_LEN, partner_ref};
-use coupon_journal::{Campaign, CampaignSpec, Journal, JournalError, NewRow, Row, RowId, RowRequest, RowState};
+use coupon_journal::{Campaign, CampaignSpec, Journal, JournalError, NewRow, Record, Row, RowId, RowRequest, RowState};
 
 pub const PIN: &str = "405868134802";
 pub const LONG: Duration = Duration::from_secs(600);
@@ -61,6 +61,7 @@ macro_rules! behaviour_tests {
             renewing_keeps_leases_alive_and_releasing_gives_them_back,
             a_run_tries_each_doubt_once,
             an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_reference,
+            outcomes_recorded_together_are_all_kept_even_when_one_is_refused,
         );
     };
     (@each $fixture:ty; $($name:ident),* $(,)?) => {
@@ -546,4 +547,39 @@ pub async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_r
     assert_eq!(again[0].partner_ref, r.partner_ref);
     j.mark_sending(&ids(&again), "w", None).await.unwrap();
     assert_eq!(j.row(r.id).await.unwrap().attempts, 2);
+}
+
+pub async fn outcomes_recorded_together_are_all_kept_even_when_one_is_refused<F: Fixture>(f: &F) {
+    let j = f.open().await;
+    let c = campaign_with(&*j, "batch", 4).await;
+    let rows = j.claim(&c, "w", 4, LONG, any_time(), false).await.unwrap();
+    j.mark_sending(&ids(&rows[..3]), "w", None).await.unwrap();
+    let issued = issued_for(&rows[0], Some(PIN));
+    let refused = refusal();
+    let lost = doubt(&rows[2].partner_ref);
+    let batch = [
+        (rows[0].id, Record::Issued(&issued)),
+        (rows[1].id, Record::Refused(&refused)),
+        (rows[2].id, Record::Unknown(&lost)),
+    ];
+    j.record(&batch).await.unwrap();
+    let states: Vec<RowState> = futures_states(&*j, &rows[..3]).await;
+    assert_eq!(states, [RowState::Issued, RowState::Refused, RowState::Unknown]);
+    // A batch with a refused record: the others are kept, the refusal is the answer.
+    let again = j.claim(&c, "w", 4, LONG, any_time(), true).await.unwrap();
+    assert_eq!(ids(&again), vec![rows[2].id]);
+    let settle = Reconciliation::NotIssued;
+    let pending_issued = issued_for(&rows[1], None);
+    let batch = [(rows[2].id, Record::Reconciled(&settle)), (rows[1].id, Record::Issued(&pending_issued))];
+    let e = j.record(&batch).await.unwrap_err();
+    assert!(e.to_string().contains("`refused` to `issued`"), "{e}");
+    assert_eq!(j.row(rows[2].id).await.unwrap().state, RowState::NotIssued, "the good record of the batch is kept");
+}
+
+async fn futures_states(j: &dyn Journal, rows: &[Row]) -> Vec<RowState> {
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(j.row(r.id).await.unwrap().state);
+    }
+    out
 }
