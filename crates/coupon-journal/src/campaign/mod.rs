@@ -36,6 +36,7 @@
 pub mod create;
 pub mod outcome;
 pub mod rate;
+mod recorder;
 pub mod request;
 pub mod run;
 pub mod stop;

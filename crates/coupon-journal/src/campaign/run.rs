@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use super::outcome::{self, Effect, Verdict};
 use super::rate::{Bucket, Rate};
+use super::recorder::{Outcome, Recorder};
 use super::request::issue_request;
 use super::stop::Stop;
 use crate::error::{JournalError, Result};
@@ -254,6 +255,7 @@ impl Runner {
                 }
             })
         };
+        let (recorder, recording) = Recorder::start(Arc::clone(j));
         let snapshot = |tally: &Tally, rate: f64| Progress {
             sent: tally.sent.load(Ordering::Relaxed),
             issued: tally.issued.load(Ordering::Relaxed),
@@ -272,6 +274,10 @@ impl Runner {
         let mut doubts_phase = true;
         let mut last_stop_check = Instant::now();
         let mut outcome: Result<()> = Ok(());
+        // Claims are made for half the slots at once, so that a claim and its intent
+        // cover several rows (one commit each) while the other half is in flight.
+        let refill = (o.concurrency / 2).max(1);
+        let mut flushed = false;
 
         'run: loop {
             while let Some(joined) = tasks.try_join_next() {
@@ -280,6 +286,10 @@ impl Runner {
                     break 'run;
                 }
                 progress(&snapshot(&tally, bucket.rate().await));
+            }
+            if let Err(e) = recorder.failure() {
+                outcome = Err(e);
+                break;
             }
             if stop.is_some() || *interrupt.borrow() {
                 break;
@@ -292,7 +302,7 @@ impl Runner {
                 }
             }
             let room = o.concurrency.saturating_sub(tasks.len());
-            if room == 0 {
+            if room < refill && !tasks.is_empty() {
                 wait_one(&mut tasks, &mut interrupt, &mut outcome, self, &bucket, &mut stop, &mut failures_in_a_row)
                     .await;
                 progress(&snapshot(&tally, bucket.rate().await));
@@ -321,6 +331,12 @@ impl Runner {
                     }
                     continue;
                 }
+                if !flushed {
+                    // Outcomes not yet written may make rows claimable (a doubt, "send again").
+                    recorder.flush().await;
+                    flushed = true;
+                    continue;
+                }
                 if doubts_phase && !doubts_only_run {
                     // Every doubt this worker could take is settled: now send.
                     doubts_phase = false;
@@ -338,10 +354,11 @@ impl Runner {
                 }
                 continue;
             }
+            flushed = false;
             let (doubts, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
             for row in doubts {
                 bucket.take(1).await;
-                let (runner, tally) = (self.share(), Arc::clone(&tally));
+                let (runner, tally) = (self.share(&recorder), Arc::clone(&tally));
                 tasks.spawn(async move { runner.settle(row, &tally).await });
             }
             if sends.is_empty() {
@@ -364,7 +381,7 @@ impl Runner {
                 j.release(&left, &o.worker).await?;
             }
             for row in sends.into_iter().filter(|r| marked.marked.contains(&r.id)) {
-                let (runner, tally) = (self.share(), Arc::clone(&tally));
+                let (runner, tally) = (self.share(&recorder), Arc::clone(&tally));
                 tasks.spawn(async move { runner.send(row, &tally).await });
             }
         }
@@ -375,8 +392,11 @@ impl Runner {
             }
             progress(&snapshot(&tally, bucket.rate().await));
         }
+        recorder.flush().await;
+        recording.abort();
         renewer.abort();
         outcome?;
+        recorder.failure()?;
         if let Some(s) = &stop {
             if !matches!(s, Stop::ByAnotherWorker(_)) {
                 j.set_stop(c, Some(s.to_string())).await?;
@@ -393,8 +413,8 @@ impl Runner {
         Ok(RunReport { end, progress: snapshot(&tally, bucket.rate().await), counts })
     }
 
-    fn share(&self) -> Arc<Shared> {
-        Arc::new(Shared { journal: Arc::clone(&self.journal), adapter: Arc::clone(&self.adapter) })
+    fn share(&self, recorder: &Recorder) -> Arc<Shared> {
+        Arc::new(Shared { recorder: recorder.clone(), adapter: Arc::clone(&self.adapter) })
     }
 
     async fn absorb(
@@ -459,7 +479,7 @@ async fn wait_one(
 /// What a row's task needs.
 #[derive(Debug)]
 struct Shared {
-    journal: Arc<dyn Journal>,
+    recorder: Recorder,
     adapter: Arc<dyn Adapter>,
 }
 
@@ -471,15 +491,15 @@ impl Shared {
             Ok(r) => r,
             Err(e) => {
                 // Checked at create; a row that no longer parses was never sent.
-                self.journal.record_refused(row.id, &e).await?;
                 tally.refused.fetch_add(1, Ordering::Relaxed);
+                self.recorder.record(row.id, Outcome::Refused(e.clone()));
                 return Ok(Done { effect: Effect::Carry, error: Some(e) });
             }
         };
         tally.sent.fetch_add(1, Ordering::Relaxed);
         match self.adapter.issue(&request).await {
             Ok(issued) => {
-                self.journal.record_issued(row.id, &issued).await?;
+                self.recorder.record(row.id, Outcome::Issued(issued));
                 tally.issued.fetch_add(1, Ordering::Relaxed);
                 Ok(Done { effect: Effect::Carry, error: None })
             }
@@ -487,15 +507,15 @@ impl Shared {
                 let (verdict, effect) = outcome::of_issue_error(&e);
                 match verdict {
                     Verdict::Refused => {
-                        self.journal.record_refused(row.id, &e).await?;
+                        self.recorder.record(row.id, Outcome::Refused(e.clone()));
                         tally.refused.fetch_add(1, Ordering::Relaxed);
                     }
                     Verdict::NotSent => {
-                        self.journal.record_not_sent(row.id, &e).await?;
+                        self.recorder.record(row.id, Outcome::NotSent(e.clone()));
                         tally.not_sent.fetch_add(1, Ordering::Relaxed);
                     }
                     Verdict::Doubt => {
-                        self.journal.record_unknown(row.id, &e).await?;
+                        self.recorder.record(row.id, Outcome::Unknown(e.clone()));
                         tally.in_doubt.fetch_add(1, Ordering::Relaxed);
                     }
                 }
@@ -513,7 +533,7 @@ impl Shared {
             Ok(r) => r,
             Err(e) => {
                 let why = format!("cannot rebuild the request to settle it: {e}");
-                self.journal.record_reconciled(row.id, &Reconciliation::StillUnknown(why)).await?;
+                self.recorder.record(row.id, Outcome::Reconciled(Reconciliation::StillUnknown(why)));
                 return Ok(Done { effect: Effect::Carry, error: Some(e) });
             }
         };
@@ -547,8 +567,7 @@ impl Shared {
         };
         match answer {
             Ok(found) => {
-                self.journal.record_reconciled(row.id, &found).await?;
-                match found {
+                match &found {
                     Reconciliation::Issued(_) => {
                         tally.issued.fetch_add(1, Ordering::Relaxed);
                         tally.settled.fetch_add(1, Ordering::Relaxed);
@@ -558,11 +577,12 @@ impl Shared {
                     }
                     _ => {}
                 }
+                self.recorder.record(row.id, Outcome::Reconciled(found));
                 Ok(Done { effect: Effect::Carry, error: None })
             }
             Err(e) => {
                 let why = format!("reconciliation failed: {e}");
-                self.journal.record_reconciled(row.id, &Reconciliation::StillUnknown(why)).await?;
+                self.recorder.record(row.id, Outcome::Reconciled(Reconciliation::StillUnknown(why)));
                 Ok(Done { effect: outcome::of_reconcile_error(&e), error: Some(e) })
             }
         }
