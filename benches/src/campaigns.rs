@@ -181,10 +181,27 @@ pub fn phone(i: usize) -> String {
 ///
 /// The file's I/O errors.
 pub fn write_csv(path: &Path, n: usize) -> std::io::Result<()> {
+    write_csv_with(path, n, true)
+}
+
+/// Writes `n` rows `phone,name,key`, or `phone,name` when `with_key` is false
+/// (with a header) to `path`, streaming.
+///
+/// # Errors
+///
+/// The file's I/O errors.
+pub fn write_csv_with(path: &Path, n: usize, with_key: bool) -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
-    out.write_all(b"phone,name,key\n")?;
-    for i in 0..n {
-        writeln!(out, "{},고객{i},k{i}", phone(i))?;
+    if with_key {
+        out.write_all(b"phone,name,key\n")?;
+        for i in 0..n {
+            writeln!(out, "{},고객{i},k{i}", phone(i))?;
+        }
+    } else {
+        out.write_all(b"phone,name\n")?;
+        for i in 0..n {
+            writeln!(out, "{},고객{i}", phone(i))?;
+        }
     }
     out.flush()
 }

@@ -6,17 +6,26 @@
 //!
 //! `cargo run --release -p coupon-benches --bin campaign_memory [ROWS] [DIR]`
 //! (`DIR`: where the CSV and the journal go, default the system's temporary directory).
+//!
+//! Environment: `COUPON_BENCH_MEMORY_NO_KEY=1` writes `phone,name` (no `key`
+//! column); `COUPON_BENCH_MEMORY_PLAN_ONLY=1` stops after `plan`.
 
 use std::time::Instant;
 
-use coupon_benches::campaigns::{Setup, peak_rss_kib, reset_peak_rss, rss_kib, spec, write_csv};
+use coupon_benches::campaigns::{Setup, peak_rss_kib, reset_peak_rss, rss_kib, spec, write_csv_with};
 use coupon_journal::campaign;
 
 fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(|| "?".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
 }
 
+fn flag(name: &str) -> bool {
+    std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
 fn main() {
+    let with_key = !flag("COUPON_BENCH_MEMORY_NO_KEY");
+    let plan_only = flag("COUPON_BENCH_MEMORY_PLAN_ONLY");
     let mut args = std::env::args().skip(1);
     let rows: usize = args.next().map_or(1_000_000, |a| a.parse().expect("ROWS is a number"));
     let dir = match args.next() {
@@ -29,9 +38,14 @@ fn main() {
 
     let csv = dir.path().join("rows.csv");
     let t = Instant::now();
-    write_csv(&csv, rows).expect("the CSV is written");
+    write_csv_with(&csv, rows, with_key).expect("the CSV is written");
     let size = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
-    println!("wrote {rows} rows ({:.1} MB) in {:.2?}", size as f64 / 1e6, t.elapsed());
+    println!(
+        "wrote {rows} rows ({}, {:.1} MB) in {:.2?}",
+        if with_key { "phone,name,key" } else { "phone,name" },
+        size as f64 / 1e6,
+        t.elapsed()
+    );
 
     let options = setup.options();
     let resettable = reset_peak_rss();
@@ -57,6 +71,9 @@ fn main() {
         mib(peak_rss_kib()),
         if resettable { "" } else { " (peak since the start: clear_refs refused)" },
     );
+    if plan_only {
+        return;
+    }
 
     let url = format!("sqlite:{}", dir.path().join("journal.db").display());
     let journal = setup.runtime.block_on(coupon_journal::open(&url)).expect("the journal opens");
