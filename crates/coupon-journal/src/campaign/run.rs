@@ -1,6 +1,7 @@
 //! Sending a campaign: claim, make the intent durable, send, record; settle
 //! every doubt with the vendor's own means first. See `docs/campaigns.md`.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -274,10 +275,16 @@ impl Runner {
         let mut doubts_phase = true;
         let mut last_stop_check = Instant::now();
         let mut outcome: Result<()> = Ok(());
-        // Claims are made for half the slots at once, so that a claim and its intent
-        // cover several rows (one commit each) while the other half is in flight.
-        let refill = (o.concurrency / 2).max(1);
+        // Rows are claimed and their intents committed ahead of the sends, a batch of
+        // twice the concurrency at a time, so that one commit covers many rows and
+        // happens while the calls in flight go on. A row marked but not sent when the
+        // run ends is recorded "not sent" (it never left).
+        let batch = (2 * o.concurrency).max(16);
+        let mut ready: VecDeque<Row> = VecDeque::new();
+        let mut doubts: VecDeque<Row> = VecDeque::new();
         let mut flushed = false;
+        // The cap is reached: what was marked (it fits) is still sent, nothing more is claimed.
+        let mut capped: Option<Stop> = None;
 
         'run: loop {
             while let Some(joined) = tasks.try_join_next() {
@@ -301,89 +308,100 @@ impl Runner {
                     break;
                 }
             }
-            let room = o.concurrency.saturating_sub(tasks.len());
-            if room < refill && !tasks.is_empty() {
+            // Dispatch: doubts first, then sends, each call taking a token.
+            while tasks.len() < o.concurrency && !(doubts.is_empty() && ready.is_empty()) {
+                tokio::select! {
+                    _ = bucket.take(1) => {}
+                    _ = interrupt.changed() => break,
+                }
+                let shared = self.share(&recorder);
+                let tally = Arc::clone(&tally);
+                if let Some(row) = doubts.pop_front() {
+                    tasks.spawn(async move { shared.settle(row, &tally).await });
+                } else if let Some(row) = ready.pop_front() {
+                    tasks.spawn(async move { shared.send(row, &tally).await });
+                }
+            }
+            if *interrupt.borrow() {
+                break;
+            }
+            if capped.is_some() {
+                if tasks.is_empty() && ready.is_empty() && doubts.is_empty() {
+                    stop = capped.take();
+                    break;
+                }
+            } else if ready.len() + doubts.len() < o.concurrency {
+                let doubts_only = doubts_phase || doubts_only_run;
+                let want = batch - ready.len() - doubts.len();
+                let rows = j.claim(c, &o.worker, want, o.lease, run_start, doubts_only).await?;
+                if !rows.is_empty() {
+                    flushed = false;
+                    let (found, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
+                    doubts.extend(found);
+                    if !sends.is_empty() {
+                        let ids: Vec<RowId> = sends.iter().map(|r| r.id).collect();
+                        let marked = j.mark_sending(&ids, &o.worker, o.max_spend).await?;
+                        if let Some(over) = marked.over_cap {
+                            let spent = j.spent(c).await?.won;
+                            let next = sends.iter().find(|r| r.id == over).and_then(|r| r.price).unwrap_or(0);
+                            capped = Some(Stop::SpendCap { cap: o.max_spend.unwrap_or(0), spent, next });
+                            let left: Vec<RowId> =
+                                ids.iter().copied().filter(|id| !marked.marked.contains(id)).collect();
+                            j.release(&left, &o.worker).await?;
+                        }
+                        ready.extend(sends.into_iter().filter(|r| marked.marked.contains(&r.id)));
+                    }
+                    continue;
+                }
+                if tasks.is_empty() && ready.is_empty() && doubts.is_empty() {
+                    if !flushed {
+                        // Outcomes not yet written may make rows claimable (a doubt, "send again").
+                        recorder.flush().await;
+                        flushed = true;
+                        continue;
+                    }
+                    if doubts_phase && !doubts_only_run {
+                        // Every doubt this worker could take is settled: now send.
+                        doubts_phase = false;
+                        continue;
+                    }
+                    let counts = j.counts(c).await?;
+                    let others_busy =
+                        counts.sending > 0 || (!doubts_only_run && (counts.pending + counts.not_issued) > 0);
+                    if !others_busy {
+                        break;
+                    }
+                    // Other workers hold the rest (or a dead one's leases have yet to expire).
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                        _ = interrupt.changed() => {}
+                    }
+                    continue;
+                }
+            }
+            if !tasks.is_empty() {
                 wait_one(&mut tasks, &mut interrupt, &mut outcome, self, &bucket, &mut stop, &mut failures_in_a_row)
                     .await;
                 progress(&snapshot(&tally, bucket.rate().await));
                 if outcome.is_err() {
                     break;
                 }
-                continue;
             }
-            let doubts_only = doubts_phase || doubts_only_run;
-            let rows = j.claim(c, &o.worker, room, o.lease, run_start, doubts_only).await?;
-            if rows.is_empty() {
-                if !tasks.is_empty() {
-                    wait_one(
-                        &mut tasks,
-                        &mut interrupt,
-                        &mut outcome,
-                        self,
-                        &bucket,
-                        &mut stop,
-                        &mut failures_in_a_row,
-                    )
-                    .await;
-                    progress(&snapshot(&tally, bucket.rate().await));
-                    if outcome.is_err() {
-                        break;
-                    }
-                    continue;
-                }
-                if !flushed {
-                    // Outcomes not yet written may make rows claimable (a doubt, "send again").
-                    recorder.flush().await;
-                    flushed = true;
-                    continue;
-                }
-                if doubts_phase && !doubts_only_run {
-                    // Every doubt this worker could take is settled: now send.
-                    doubts_phase = false;
-                    continue;
-                }
-                let counts = j.counts(c).await?;
-                let others_busy = counts.sending > 0 || (!doubts_only_run && (counts.pending + counts.not_issued) > 0);
-                if !others_busy {
-                    break;
-                }
-                // Other workers hold the rest (or a dead one's leases have yet to expire).
-                tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_millis(250)) => {}
-                    _ = interrupt.changed() => {}
-                }
-                continue;
-            }
-            flushed = false;
-            let (doubts, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
-            for row in doubts {
-                bucket.take(1).await;
-                let (runner, tally) = (self.share(&recorder), Arc::clone(&tally));
-                tasks.spawn(async move { runner.settle(row, &tally).await });
-            }
-            if sends.is_empty() {
-                continue;
-            }
-            let ids: Vec<RowId> = sends.iter().map(|r| r.id).collect();
-            tokio::select! {
-                _ = bucket.take(sends.len()) => {}
-                _ = interrupt.changed() => {
-                    j.release(&ids, &o.worker).await?;
-                    break;
-                }
-            }
-            let marked = j.mark_sending(&ids, &o.worker, o.max_spend).await?;
-            if let Some(over) = marked.over_cap {
-                let spent = j.spent(c).await?.won;
-                let next = sends.iter().find(|r| r.id == over).and_then(|r| r.price).unwrap_or(0);
-                stop = Some(Stop::SpendCap { cap: o.max_spend.unwrap_or(0), spent, next });
-                let left: Vec<RowId> = ids.iter().copied().filter(|id| !marked.marked.contains(id)).collect();
-                j.release(&left, &o.worker).await?;
-            }
-            for row in sends.into_iter().filter(|r| marked.marked.contains(&r.id)) {
-                let (runner, tally) = (self.share(&recorder), Arc::clone(&tally));
-                tasks.spawn(async move { runner.send(row, &tally).await });
-            }
+        }
+        if stop.is_none() && !*interrupt.borrow() {
+            stop = capped.take();
+        }
+        // Marked but never sent: provably not issued. Claimed doubts not settled: given back.
+        let unsent = Error::new(
+            coupon_core::ErrorKind::Transport,
+            "not sent: the run ended before this row's turn (its intent was recorded ahead)",
+        );
+        for row in ready.drain(..) {
+            recorder.record(row.id, Outcome::NotSent(unsent.clone()));
+        }
+        let untouched: Vec<RowId> = doubts.drain(..).map(|r| r.id).collect();
+        if !untouched.is_empty() {
+            j.release(&untouched, &o.worker).await?;
         }
         // Calls in flight finish and are recorded, whatever ended the loop.
         while let Some(joined) = tasks.join_next().await {
