@@ -10,7 +10,7 @@ use coupon_core::chrono::{Duration as ChronoDuration, Utc};
 use coupon_core::time::kst;
 use coupon_core::{Adapter, Error, Issued, Reconciliation};
 use tokio::sync::watch;
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
 use super::outcome::{self, Effect, Verdict};
@@ -276,18 +276,22 @@ impl Runner {
         let mut last_stop_check = Instant::now();
         let mut outcome: Result<()> = Ok(());
         // Rows are claimed and their intents committed ahead of the sends, a batch of
-        // twice the concurrency at a time, so that one commit covers many rows and
-        // happens while the calls in flight go on. A row marked but not sent when the
-        // run ends is recorded "not sent" (it never left).
+        // twice the concurrency at a time, in a task of its own: one commit covers many
+        // rows and happens while the calls in flight go on. A row marked but not sent
+        // when the run ends is recorded "not sent" (it never left).
         let batch = (2 * o.concurrency).max(16);
         let mut ready: VecDeque<Row> = VecDeque::new();
         let mut doubts: VecDeque<Row> = VecDeque::new();
+        let mut feeding: Option<JoinHandle<Result<Fed>>> = None;
+        // The last claim found nothing: claim again only once something has changed.
+        let mut starved = false;
         let mut flushed = false;
         // The cap is reached: what was marked (it fits) is still sent, nothing more is claimed.
         let mut capped: Option<Stop> = None;
 
         'run: loop {
             while let Some(joined) = tasks.try_join_next() {
+                starved = false;
                 if let Err(e) = self.absorb(joined, &bucket, &mut stop, &mut failures_in_a_row).await {
                     outcome = Err(e);
                     break 'run;
@@ -325,67 +329,95 @@ impl Runner {
             if *interrupt.borrow() {
                 break;
             }
-            if capped.is_some() {
-                if tasks.is_empty() && ready.is_empty() && doubts.is_empty() {
-                    stop = capped.take();
+            let idle = tasks.is_empty() && ready.is_empty() && doubts.is_empty() && feeding.is_none();
+            if let Some(reached) = &capped {
+                if idle {
+                    stop = Some(reached.clone());
                     break;
                 }
-            } else if ready.len() + doubts.len() < o.concurrency {
-                let doubts_only = doubts_phase || doubts_only_run;
-                let want = batch - ready.len() - doubts.len();
-                let rows = j.claim(c, &o.worker, want, o.lease, run_start, doubts_only).await?;
-                if !rows.is_empty() {
-                    flushed = false;
-                    let (found, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
-                    doubts.extend(found);
-                    if !sends.is_empty() {
-                        let ids: Vec<RowId> = sends.iter().map(|r| r.id).collect();
-                        let marked = j.mark_sending(&ids, &o.worker, o.max_spend).await?;
-                        if let Some(over) = marked.over_cap {
-                            let spent = j.spent(c).await?.won;
-                            let next = sends.iter().find(|r| r.id == over).and_then(|r| r.price).unwrap_or(0);
-                            capped = Some(Stop::SpendCap { cap: o.max_spend.unwrap_or(0), spent, next });
-                            let left: Vec<RowId> =
-                                ids.iter().copied().filter(|id| !marked.marked.contains(id)).collect();
-                            j.release(&left, &o.worker).await?;
-                        }
-                        ready.extend(sends.into_iter().filter(|r| marked.marked.contains(&r.id)));
-                    }
+            } else if feeding.is_none() && !starved && ready.len() + doubts.len() < o.concurrency {
+                let feed = Feed {
+                    journal: Arc::clone(j),
+                    campaign: c.clone(),
+                    worker: o.worker.clone(),
+                    max: batch - ready.len() - doubts.len(),
+                    lease: o.lease,
+                    retry_unknown_before: run_start,
+                    doubts_only: doubts_phase || doubts_only_run,
+                    spend_cap: o.max_spend,
+                };
+                feeding = Some(tokio::spawn(feed.run()));
+            } else if idle && starved {
+                if !flushed {
+                    // Outcomes not yet written may make rows claimable (a doubt, "send again").
+                    recorder.flush().await;
+                    flushed = true;
+                    starved = false;
                     continue;
                 }
-                if tasks.is_empty() && ready.is_empty() && doubts.is_empty() {
-                    if !flushed {
-                        // Outcomes not yet written may make rows claimable (a doubt, "send again").
-                        recorder.flush().await;
-                        flushed = true;
-                        continue;
+                if doubts_phase && !doubts_only_run {
+                    // Every doubt this worker could take is settled: now send.
+                    doubts_phase = false;
+                    starved = false;
+                    continue;
+                }
+                let counts = j.counts(c).await?;
+                let others_busy = counts.sending > 0 || (!doubts_only_run && (counts.pending + counts.not_issued) > 0);
+                if !others_busy {
+                    break;
+                }
+                // Other workers hold the rest (or a dead one's leases have yet to expire).
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+                    _ = interrupt.changed() => {}
+                }
+                starved = false;
+                continue;
+            }
+            let woke = {
+                let fed = async {
+                    match feeding.as_mut() {
+                        Some(handle) => handle.await,
+                        None => std::future::pending().await,
                     }
-                    if doubts_phase && !doubts_only_run {
-                        // Every doubt this worker could take is settled: now send.
-                        doubts_phase = false;
-                        continue;
+                };
+                tokio::select! {
+                    fed = fed => Woke::Fed(fed),
+                    joined = tasks.join_next(), if !tasks.is_empty() => Woke::Task(joined),
+                    _ = interrupt.changed() => Woke::Interrupt,
+                }
+            };
+            match woke {
+                Woke::Fed(fed) => {
+                    feeding = None;
+                    let fed = fed.map_err(|e| JournalError::Invalid(format!("the claiming task failed: {e}")))??;
+                    if fed.doubts.is_empty() && fed.marked.is_empty() && fed.capped.is_none() {
+                        starved = true;
+                    } else {
+                        flushed = false;
+                        doubts.extend(fed.doubts);
+                        ready.extend(fed.marked);
+                        if fed.capped.is_some() {
+                            capped = fed.capped;
+                        }
                     }
-                    let counts = j.counts(c).await?;
-                    let others_busy =
-                        counts.sending > 0 || (!doubts_only_run && (counts.pending + counts.not_issued) > 0);
-                    if !others_busy {
+                }
+                Woke::Task(Some(joined)) => {
+                    starved = false;
+                    if let Err(e) = self.absorb(joined, &bucket, &mut stop, &mut failures_in_a_row).await {
+                        outcome = Err(e);
                         break;
                     }
-                    // Other workers hold the rest (or a dead one's leases have yet to expire).
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_millis(250)) => {}
-                        _ = interrupt.changed() => {}
-                    }
-                    continue;
+                    progress(&snapshot(&tally, bucket.rate().await));
                 }
+                Woke::Task(None) | Woke::Interrupt => {}
             }
-            if !tasks.is_empty() {
-                wait_one(&mut tasks, &mut interrupt, &mut outcome, self, &bucket, &mut stop, &mut failures_in_a_row)
-                    .await;
-                progress(&snapshot(&tally, bucket.rate().await));
-                if outcome.is_err() {
-                    break;
-                }
+        }
+        // A claim in progress finishes: its rows are sent by nobody now.
+        if let Some(handle) = feeding.take() {
+            if let Ok(Ok(fed)) = handle.await {
+                doubts.extend(fed.doubts);
+                ready.extend(fed.marked);
             }
         }
         if stop.is_none() && !*interrupt.borrow() {
@@ -472,25 +504,53 @@ impl Runner {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn wait_one(
-    tasks: &mut JoinSet<Result<Done>>,
-    interrupt: &mut watch::Receiver<bool>,
-    outcome: &mut Result<()>,
-    runner: &Runner,
-    bucket: &Bucket,
-    stop: &mut Option<Stop>,
-    failures: &mut u32,
-) {
-    tokio::select! {
-        joined = tasks.join_next() => {
-            if let Some(joined) = joined {
-                if let Err(e) = runner.absorb(joined, bucket, stop, failures).await {
-                    *outcome = Err(e);
-                }
-            }
+/// What woke the run loop.
+enum Woke {
+    Fed(std::result::Result<Result<Fed>, tokio::task::JoinError>),
+    Task(Option<std::result::Result<Result<Done>, tokio::task::JoinError>>),
+    Interrupt,
+}
+
+/// Rows claimed, and those of them marked `sending`.
+#[derive(Debug, Default)]
+struct Fed {
+    doubts: Vec<Row>,
+    marked: Vec<Row>,
+    capped: Option<Stop>,
+}
+
+/// One claim and its intents, run beside the calls in flight.
+struct Feed {
+    journal: Arc<dyn Journal>,
+    campaign: Campaign,
+    worker: String,
+    max: usize,
+    lease: Duration,
+    retry_unknown_before: coupon_core::chrono::DateTime<Utc>,
+    doubts_only: bool,
+    spend_cap: Option<i64>,
+}
+
+impl Feed {
+    async fn run(self) -> Result<Fed> {
+        let (j, c, worker) = (&self.journal, &self.campaign, self.worker.as_str());
+        let rows = j.claim(c, worker, self.max, self.lease, self.retry_unknown_before, self.doubts_only).await?;
+        let (doubts, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
+        let mut fed = Fed { doubts, ..Fed::default() };
+        if sends.is_empty() {
+            return Ok(fed);
         }
-        _ = interrupt.changed() => {}
+        let ids: Vec<RowId> = sends.iter().map(|r| r.id).collect();
+        let marked = j.mark_sending(&ids, worker, self.spend_cap).await?;
+        if let Some(over) = marked.over_cap {
+            let spent = j.spent(c).await?.won;
+            let next = sends.iter().find(|r| r.id == over).and_then(|r| r.price).unwrap_or(0);
+            fed.capped = Some(Stop::SpendCap { cap: self.spend_cap.unwrap_or(0), spent, next });
+            let left: Vec<RowId> = ids.iter().copied().filter(|id| !marked.marked.contains(id)).collect();
+            j.release(&left, worker).await?;
+        }
+        fed.marked = sends.into_iter().filter(|r| marked.marked.contains(&r.id)).collect();
+        Ok(fed)
     }
 }
 
