@@ -276,10 +276,10 @@ impl Runner {
         let mut last_stop_check = Instant::now();
         let mut outcome: Result<()> = Ok(());
         // Rows are claimed and their intents committed ahead of the sends, a batch of
-        // twice the concurrency at a time, in a task of its own: one commit covers many
+        // four times the concurrency at a time, in a task of its own: one commit covers many
         // rows and happens while the calls in flight go on. A row marked but not sent
         // when the run ends is recorded "not sent" (it never left).
-        let batch = (2 * o.concurrency).max(16);
+        let batch = (4 * o.concurrency).max(32);
         let mut ready: VecDeque<Row> = VecDeque::new();
         let mut doubts: VecDeque<Row> = VecDeque::new();
         let mut feeding: Option<JoinHandle<Result<Fed>>> = None;
