@@ -416,17 +416,18 @@ impl SqliteJournal {
             }
         }
         let now = now_ms();
-        for id in take {
-            let done = sqlx::query(AssertSqlSafe(sql.to_owned()))
-                .bind(now)
-                .bind(now)
-                .bind(id.0)
-                .bind(worker)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if done == 0 {
+        // One statement per chunk: the rows' guard (lease, state) is in it; a row it
+        // did not change refuses the whole call.
+        for chunk in take.chunks(500) {
+            let list = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("{sql} AND id IN ({list}) RETURNING id");
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(now).bind(worker).bind(now);
+            for id in chunk {
+                q = q.bind(id.0);
+            }
+            let changed: std::collections::HashSet<i64> =
+                q.fetch_all(&mut *tx).await?.iter().map(|r| r.try_get::<i64, _>("id")).collect::<Result<_, _>>()?;
+            if let Some(id) = chunk.iter().find(|id| !changed.contains(&id.0)) {
                 tx.rollback().await?;
                 let row = self.row(*id).await?;
                 return Err(match crate::check_transition(row.state, RowState::Sending) {
@@ -434,10 +435,89 @@ impl SqliteJournal {
                     Ok(()) => JournalError::LeaseLost { row: *id, worker: worker.to_owned(), state: row.state },
                 });
             }
-            marked.marked.push(*id);
+            marked.marked.extend_from_slice(chunk);
         }
         tx.commit().await?;
         Ok(marked)
+    }
+
+    /// Applies a batch in few statements: the coupons issued in one, each kind of
+    /// failure in one, reconciliations one by one. Answers whether every row changed.
+    async fn apply_grouped(&self, conn: &mut SqliteConnection, batch: &[(RowId, Record<'_>)]) -> Result<bool> {
+        let now = now_ms();
+        let mut issued: Vec<(RowId, &Issued)> = Vec::new();
+        let mut failed: Vec<(RowId, RowState, &coupon_core::Error)> = Vec::new();
+        for (id, record) in batch {
+            match record {
+                Record::Issued(i) => issued.push((*id, i)),
+                Record::Refused(e) | Record::NotSent(e) | Record::Unknown(e) => {
+                    if e.kind() == ErrorKind::OutcomeUnknown && record.target() != RowState::Unknown {
+                        return Ok(false);
+                    }
+                    failed.push((*id, record.target(), e));
+                }
+                Record::Reconciled(_) => {
+                    if !self.apply(conn, *id, record).await? {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        for chunk in issued.chunks(200) {
+            let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "UPDATE campaign_rows SET state = 'issued', order_id = v.column2, pin_masked = v.column3, \
+                 pin_hash = v.column4, \
+                 pin = CASE WHEN (SELECT store_pins FROM campaigns c WHERE c.id = campaign_rows.campaign_id) \
+                     THEN v.column5 END, \
+                 details_unknown = v.column6, lease_owner = NULL, lease_until = NULL, updated_at = ? \
+                 FROM (VALUES {values}) AS v \
+                 WHERE campaign_rows.id = v.column1 AND campaign_rows.partner_ref = v.column7 \
+                 AND campaign_rows.state IN ({})",
+                state_list(&RowState::sources(RowState::Issued))
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
+            for (id, i) in chunk {
+                let pin = i.pin.as_ref();
+                q = q
+                    .bind(id.0)
+                    .bind(i.order.as_ref().map(|o| o.as_str().to_owned()))
+                    .bind(pin.map(Pin::masked))
+                    .bind(pin.map(|p| self.pin_key.hash(p.expose())))
+                    .bind(pin.map(|p| p.expose().to_owned()))
+                    .bind(i.details_unknown.clone())
+                    .bind(i.partner_ref.as_str().to_owned());
+            }
+            if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
+                return Ok(false);
+            }
+        }
+        for to in [RowState::Refused, RowState::NotIssued, RowState::Unknown] {
+            let group: Vec<_> = failed.iter().filter(|(_, t, _)| *t == to).collect();
+            for chunk in group.chunks(200) {
+                let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+                let sql = format!(
+                    "UPDATE campaign_rows SET state = '{}', error_kind = v.column2, vendor_code = v.column3, \
+                     vendor_message = v.column4, lease_owner = NULL, lease_until = NULL, updated_at = ? \
+                     FROM (VALUES {values}) AS v \
+                     WHERE campaign_rows.id = v.column1 AND campaign_rows.state IN ({})",
+                    to.as_str(),
+                    state_list(&RowState::sources(to))
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
+                for (id, _, e) in chunk {
+                    q = q
+                        .bind(id.0)
+                        .bind(e.kind().as_str())
+                        .bind(e.vendor_code().map(|c| c.raw().to_owned()))
+                        .bind(e.vendor_message().unwrap_or(e.message()).to_owned());
+                }
+                if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
     }
 
     /// One record, on its own.
@@ -711,7 +791,7 @@ impl Journal for SqliteJournal {
         let sql = format!(
             "UPDATE campaign_rows SET state = 'sending', attempts = attempts + 1, \
              first_sent_at = COALESCE(first_sent_at, ?), updated_at = ? \
-             WHERE id = ? AND lease_owner = ? AND lease_until > ? AND state IN ({})",
+             WHERE lease_owner = ? AND lease_until > ? AND state IN ({})",
             state_list(&RowState::sources(RowState::Sending))
         );
         let mut conn = self.writer.acquire().await?;
@@ -779,16 +859,7 @@ impl Journal for SqliteJournal {
 
     async fn record(&self, batch: &[(RowId, Record<'_>)]) -> Result<()> {
         let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await?;
-        let mut all = true;
-        for (id, record) in batch {
-            match self.apply(&mut tx, *id, record).await {
-                Ok(true) => {}
-                Ok(false) | Err(_) => {
-                    all = false;
-                    break;
-                }
-            }
-        }
+        let all = self.apply_grouped(&mut tx, batch).await.unwrap_or(false);
         if all {
             tx.commit().await?;
             return Ok(());
