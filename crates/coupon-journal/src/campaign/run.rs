@@ -275,11 +275,14 @@ impl Runner {
         let mut doubts_phase = true;
         let mut last_stop_check = Instant::now();
         let mut outcome: Result<()> = Ok(());
-        // Rows are claimed and their intents committed ahead of the sends, a batch of
-        // four times the concurrency at a time, in a task of its own: one commit covers many
-        // rows and happens while the calls in flight go on. A row marked but not sent
-        // when the run ends is recorded "not sent" (it never left).
-        let batch = (4 * o.concurrency).max(32);
+        // Rows are claimed and their intents committed ahead of the sends, in a task of
+        // their own, and claimed again when half of them are sent: one commit covers
+        // many rows and happens while the calls in flight go on. How many: about a
+        // second's worth at the rate, between 2 and 8 times the concurrency, so a slow
+        // campaign keeps few rows marked ahead (each is in doubt if the process dies).
+        // A row marked but not sent when the run ends is recorded "not sent".
+        let per_second = o.rate.get().ceil().min(1e6) as usize;
+        let batch = per_second.clamp(2 * o.concurrency, 8 * o.concurrency);
         let mut ready: VecDeque<Row> = VecDeque::new();
         let mut doubts: VecDeque<Row> = VecDeque::new();
         let mut feeding: Option<JoinHandle<Result<Fed>>> = None;
@@ -335,7 +338,7 @@ impl Runner {
                     stop = Some(reached.clone());
                     break;
                 }
-            } else if feeding.is_none() && !starved && ready.len() + doubts.len() < o.concurrency {
+            } else if feeding.is_none() && !starved && ready.len() + doubts.len() < batch / 2 {
                 let feed = Feed {
                     journal: Arc::clone(j),
                     campaign: c.clone(),
