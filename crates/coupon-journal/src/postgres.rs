@@ -475,15 +475,24 @@ impl Journal for PostgresJournal {
         debug_assert!(RowState::Sending.can_go_to(RowState::Unknown));
         // SKIP LOCKED: a row another worker is claiming or marking right now is not
         // waited for; the locked rows' conditions are checked again on their latest
-        // version before the UPDATE takes them.
+        // version before the UPDATE takes them. One index walk per state, each stopping
+        // after `max` rows: a claim costs the same on the first row of a million as on
+        // the last. Rows locked by a walk but not picked are free again at the commit.
         let rows = sqlx::query(concat!(
-            "WITH picked AS ( \
-                 SELECT id FROM campaign_rows WHERE campaign_id = $4 AND ( \
-                     (state IN ('pending', 'not_issued') AND NOT $8 AND (lease_until IS NULL OR lease_until <= $5)) \
-                     OR (state = 'unknown' AND (lease_until IS NULL OR lease_until <= $5) \
-                         AND (reconciled_at IS NULL OR reconciled_at < $6)) \
-                     OR (state = 'sending' AND lease_until <= $5)) \
-                 ORDER BY line LIMIT $7 FOR UPDATE SKIP LOCKED) \
+            "WITH p AS (SELECT id, line FROM campaign_rows WHERE campaign_id = $4 AND state = 'pending' \
+                     AND NOT $8 AND (lease_until IS NULL OR lease_until <= $5) \
+                     ORDER BY line LIMIT $7 FOR UPDATE SKIP LOCKED), \
+                  n AS (SELECT id, line FROM campaign_rows WHERE campaign_id = $4 AND state = 'not_issued' \
+                     AND NOT $8 AND (lease_until IS NULL OR lease_until <= $5) \
+                     ORDER BY line LIMIT $7 FOR UPDATE SKIP LOCKED), \
+                  u AS (SELECT id, line FROM campaign_rows WHERE campaign_id = $4 AND state = 'unknown' \
+                     AND (lease_until IS NULL OR lease_until <= $5) \
+                     AND (reconciled_at IS NULL OR reconciled_at < $6) \
+                     ORDER BY line LIMIT $7 FOR UPDATE SKIP LOCKED), \
+                  s AS (SELECT id, line FROM campaign_rows WHERE campaign_id = $4 AND state = 'sending' \
+                     AND lease_until <= $5 ORDER BY line LIMIT $7 FOR UPDATE SKIP LOCKED), \
+                  picked AS (SELECT id FROM (SELECT * FROM p UNION ALL SELECT * FROM n \
+                     UNION ALL SELECT * FROM u UNION ALL SELECT * FROM s) AS c ORDER BY line LIMIT $7) \
              UPDATE campaign_rows SET lease_owner = $1, lease_until = $2, updated_at = $3, \
              error_kind = CASE WHEN state = 'sending' THEN 'outcome_unknown' ELSE error_kind END, \
              vendor_message = CASE WHEN state = 'sending' \
