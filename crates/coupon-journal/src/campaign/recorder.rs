@@ -16,6 +16,8 @@ use crate::store::Journal;
 
 /// The most outcomes in one transaction.
 const GROUP: usize = 256;
+/// Scheduler turns a group waits for more outcomes.
+const GATHER_TURNS: u32 = 8;
 
 /// An outcome, owned, on its way to the journal.
 #[derive(Debug)]
@@ -63,6 +65,9 @@ impl Recorder {
                 let mut group = Vec::new();
                 let mut acks = Vec::new();
                 let mut next = Some(first);
+                // Let the tasks that are about to finish finish first (a few turns of the
+                // scheduler, no timer): one transaction for all of them.
+                let mut turns = GATHER_TURNS;
                 while let Some(msg) = next.take() {
                     match msg {
                         Msg::Outcome(row, outcome) => group.push((row, outcome)),
@@ -70,6 +75,11 @@ impl Recorder {
                     }
                     if group.len() < GROUP {
                         next = rx.try_recv().ok();
+                        while next.is_none() && turns > 0 && acks.is_empty() {
+                            turns -= 1;
+                            tokio::task::yield_now().await;
+                            next = rx.try_recv().ok();
+                        }
                     }
                 }
                 if !group.is_empty() {
