@@ -17,7 +17,7 @@ use crate::store::Journal;
 /// The most outcomes in one transaction.
 const GROUP: usize = 256;
 /// Scheduler turns a group waits for more outcomes.
-const GATHER_TURNS: u32 = 8;
+const GATHER_TURNS: u32 = 32;
 
 /// An outcome, owned, on its way to the journal.
 #[derive(Debug)]
