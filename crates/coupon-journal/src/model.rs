@@ -448,8 +448,13 @@ impl Row {
     }
 }
 
-/// A phone number with its middle digits hidden (`010-****-5678`, `010****5678`).
-pub(crate) fn mask_phone(phone: &str) -> String {
+/// A phone number as stored, with its middle digits hidden (`010-****-5678`,
+/// `010****5678`; every digit when there are fewer than 8): what `Row`'s `Debug` shows.
+///
+/// ```
+/// assert_eq!(coupon_journal::model::mask_phone("010-1234-5678"), "010-****-5678");
+/// ```
+pub fn mask_phone(phone: &str) -> String {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     let keep_tail = if digits >= 8 { 4 } else { 0 };
     let mut seen = 0;

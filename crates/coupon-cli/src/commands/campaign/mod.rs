@@ -178,26 +178,8 @@ fn phone(raw: &str, out: &crate::output::Output) -> String {
         Ok(p) => out.phone(&p),
         Err(_) if out.reveals() => raw.to_string(),
         // Checked at create, so this is rare: the journal's rule (the middle digits hidden).
-        Err(_) => mask_digits(raw),
+        Err(_) => coupon_journal::model::mask_phone(raw),
     }
-}
-
-/// The journal's masking rule for a number that does not parse: the first three and last
-/// four digits kept when there are at least 8, every digit hidden otherwise.
-fn mask_digits(phone: &str) -> String {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let keep = digits >= 8;
-    let mut seen = 0;
-    phone
-        .chars()
-        .map(|c| {
-            if !c.is_ascii_digit() {
-                return c;
-            }
-            seen += 1;
-            if keep && (seen <= 3 || seen > digits - 4) { c } else { '*' }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -227,8 +209,7 @@ mod tests {
 
     #[test]
     fn phones_that_do_not_parse_are_masked_by_the_journal_rule() {
-        assert_eq!(mask_digits("010-1234-5678"), "010-****-5678");
-        assert_eq!(mask_digits("1234"), "****");
+        assert_eq!(phone("010-12345", &crate::output::Output::new(false, false)), "010-*2345");
         let out = crate::output::Output::new(false, false);
         assert_eq!(phone("01012345678", &out), "010-****-5678");
         assert_eq!(phone("01012345678", &crate::output::Output::new(false, true)), "010-1234-5678");

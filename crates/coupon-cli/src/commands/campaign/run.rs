@@ -107,37 +107,40 @@ pub async fn run(args: &RunArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliRe
     if let Some(worker) = &args.worker {
         options = options.worker(worker.clone());
     }
-    let runner = runner(&args.name, journal, options, ctx).await?;
-    let (interrupt, by_signal) = on_signals();
-    let bar = Bar::new(&ctx.out, "sending");
-    let report = runner.run(interrupt, &|p| bar.show(p)).await;
-    bar.finish();
-    let report = report.map_err(journal_failure)?;
-    Ok(summary(
-        &args.name,
-        runner.campaign().vendor.as_str(),
-        &report,
-        by_signal.load(Ordering::SeqCst),
-        false,
-        &ctx.out,
-    ))
+    drive(&args.name, journal, options, ctx, false).await
 }
 
 /// Runs `coupon campaign reconcile`.
 pub async fn reconcile(args: &ReconcileArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
     let options = args.pace.options()?;
-    let runner = runner(&args.name, journal, options, ctx).await?;
+    drive(&args.name, journal, options, ctx, true).await
+}
+
+/// Sends (or, `settle_only`, settles the doubts of) a campaign with a progress bar
+/// and signal handling, and prints the summary.
+async fn drive(
+    name: &str,
+    journal: &Arc<dyn Journal>,
+    options: RunOptions,
+    ctx: &Ctx,
+    settle_only: bool,
+) -> CliResult<u8> {
+    let runner = runner(name, journal, options, ctx).await?;
     let (interrupt, by_signal) = on_signals();
-    let bar = Bar::new(&ctx.out, "settling");
-    let report = runner.reconcile(interrupt, &|p| bar.show(p)).await;
+    let bar = Bar::new(&ctx.out, if settle_only { "settling" } else { "sending" });
+    let report = if settle_only {
+        runner.reconcile(interrupt, &|p| bar.show(p)).await
+    } else {
+        runner.run(interrupt, &|p| bar.show(p)).await
+    };
     bar.finish();
     let report = report.map_err(journal_failure)?;
     Ok(summary(
-        &args.name,
+        name,
         runner.campaign().vendor.as_str(),
         &report,
         by_signal.load(Ordering::SeqCst),
-        true,
+        settle_only,
         &ctx.out,
     ))
 }
