@@ -228,3 +228,74 @@ fn running_an_unknown_campaign_exits_2() {
     assert_eq!(run.code, 2, "{run:#?}");
     assert_eq!(run.doc()["error"]["kind"], "not_found");
 }
+
+#[test]
+fn importing_the_same_file_again_adds_only_rows_with_new_keys() {
+    let env = Env::start();
+    let phones = phones(3);
+    let first = format!("key,phone,name,store\na,{},김,강남점\nb,{},이,강남점\n", phones[0], phones[1]);
+    let run = create(&env, "keys", &write(&env, "first.csv", &first), &["--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!((run.doc()["added"].as_u64(), run.doc()["existed"].as_bool()), (Some(2), Some(false)));
+    // The file again, grown at its end: only `c` is new.
+    let grown = format!("{first}c,{},박,역삼점\n", phones[2]);
+    let run = create(&env, "keys", &write(&env, "grown.csv", &grown), &["--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let doc = run.doc();
+    let counts = (doc["added"].as_u64(), doc["known_keys_skipped"].as_u64(), doc["existed"].as_bool());
+    assert_eq!(counts, (Some(1), Some(2), Some(true)));
+    // Rows that moved to lines other rows hold: refused, nothing added.
+    let moved = format!("key,phone,name,store\nd,{},최,역삼점\n", phones[2]);
+    let run = create(&env, "keys", &write(&env, "moved.csv", &moved), &[]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.all().contains("line 2"), "{run:#?}");
+    let run = campaign(&env, &["run", "keys", "--rate", "100/s"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let issued = env.block(env.sandbox.admin().issued("giftletter")).unwrap();
+    assert_eq!(issued.len(), 3, "each key issued once");
+}
+
+#[test]
+fn csv_encodings_bom_cp949_and_a_mixed_file() {
+    let env = Env::start();
+    let phones = phones(2);
+    // UTF-8 with a byte order mark.
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(format!("phone,name,store\n{},홍길동,강남점\n", phones[0]).as_bytes());
+    let path = env.dir.path().join("bom.csv");
+    std::fs::write(&path, &bom).unwrap();
+    let run = create(&env, "bom", &path, &["--dry-run", "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    // CP949, as Korean Excel saves it.
+    let text = format!("phone,name,store\n{},홍길동,강남점\n", phones[1]);
+    let (cp949, _, _) = encoding_rs::EUC_KR.encode(&text);
+    let path = env.dir.path().join("excel.csv");
+    std::fs::write(&path, &cp949).unwrap();
+    let run = create(&env, "excel", &path, &["--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let export = campaign(&env, &["export", "excel", "--format", "json"]);
+    assert!(export.stdout.contains("홍길동"), "decoded from CP949: {export:#?}");
+    // One UTF-8 line in a CP949 file: refused whole, naming the line.
+    let mut mixed = cp949.into_owned();
+    mixed.extend_from_slice(format!("{},김철수,역삼점\n", phones[0]).as_bytes());
+    let path = env.dir.path().join("mixed.csv");
+    std::fs::write(&path, &mixed).unwrap();
+    let run = create(&env, "mixed", &path, &[]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.all().contains("line 3"), "{run:#?}");
+    let list = campaign(&env, &["list", "--json"]);
+    assert!(!list.stdout.contains("mixed"), "nothing stored: {list:#?}");
+}
+
+#[test]
+fn the_same_phone_with_the_same_goods_twice_is_refused_unless_allowed() {
+    let env = Env::start();
+    let phone = &phones(1)[0];
+    let text = format!("phone,name,store\n{phone},김,강남점\n{phone},김,강남점\n");
+    let path = write(&env, "twice.csv", &text);
+    let run = create(&env, "twice", &path, &[]);
+    assert_eq!(run.code, 2, "{run:#?}");
+    assert!(run.all().contains("line 3") && run.all().contains("line 2"), "{run:#?}");
+    let run = create(&env, "twice", &path, &["--allow-duplicate-recipients"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+}

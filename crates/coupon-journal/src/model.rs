@@ -156,7 +156,8 @@ pub struct NewRow {
 pub struct InsertReport {
     /// Rows added.
     pub added: u64,
-    /// Rows skipped because their key was already in the campaign.
+    /// Rows skipped because they were in the campaign already: their key, or, for a
+    /// keyless row, the same row at the same line (the same file imported again).
     pub known_keys_skipped: u64,
 }
 

@@ -135,6 +135,24 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// For a keyless row: whether its line is in the campaign already with the same
+/// keyless row (`Some(true)`: a re-import, nothing to add), with another (`Some(false)`),
+/// or not at all (`None`).
+async fn same_line(conn: &mut PgConnection, campaign: &Campaign, row: &NewRow) -> Result<Option<bool>> {
+    let line = i64::try_from(row.line).map_err(|_| JournalError::Invalid(format!("line {}", row.line)))?;
+    let found = sqlx::query("SELECT phone, row_key FROM campaign_rows WHERE campaign_id = $1 AND line = $2")
+        .bind(campaign.id.0)
+        .bind(line)
+        .fetch_optional(conn)
+        .await?;
+    Ok(match found {
+        None => None,
+        Some(f) => {
+            Some(f.try_get::<Option<String>, _>("row_key")?.is_none() && f.try_get::<String, _>("phone")? == row.phone)
+        }
+    })
+}
+
 impl Columns for PgRow {
     fn text(&self, col: &str) -> Result<String> {
         Ok(self.try_get(col)?)
@@ -416,6 +434,19 @@ impl Journal for PostgresJournal {
             let partner_ref = refs::partner_ref(&campaign.token, row.line)?;
             let extra = serde_json::to_string(&row.extra).map_err(|e| JournalError::Invalid(e.to_string()))?;
             let r = &row.request;
+            if row.key.is_none() {
+                match same_line(&mut tx, campaign, row).await? {
+                    Some(true) => {
+                        report.known_keys_skipped += 1;
+                        continue;
+                    }
+                    Some(false) => {
+                        tx.rollback().await?;
+                        return Err(JournalError::LineTaken { campaign: campaign.name.clone(), line: row.line });
+                    }
+                    None => {}
+                }
+            }
             // A known key (in the journal, earlier in this batch, or being inserted by
             // another loader right now) is skipped by ON CONFLICT, which never aborts the
             // transaction. What is left to fail is a line taken under another key or

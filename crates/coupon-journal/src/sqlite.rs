@@ -592,6 +592,24 @@ async fn spend_of_row_campaign(conn: &mut SqliteConnection, id: RowId) -> Result
     Ok(spend_in(conn, campaign).await?.won)
 }
 
+/// For a keyless row: whether its line is in the campaign already with the same
+/// keyless row (`Some(true)`: a re-import, nothing to add), with another (`Some(false)`),
+/// or not at all (`None`).
+async fn same_line(conn: &mut SqliteConnection, campaign: &Campaign, row: &NewRow) -> Result<Option<bool>> {
+    let line = i64::try_from(row.line).map_err(|_| JournalError::Invalid(format!("line {}", row.line)))?;
+    let found = sqlx::query("SELECT phone, row_key FROM campaign_rows WHERE campaign_id = ? AND line = ?")
+        .bind(campaign.id.0)
+        .bind(line)
+        .fetch_optional(conn)
+        .await?;
+    Ok(match found {
+        None => None,
+        Some(f) => {
+            Some(f.try_get::<Option<String>, _>("row_key")?.is_none() && f.try_get::<String, _>("phone")? == row.phone)
+        }
+    })
+}
+
 async fn key_known(conn: &mut SqliteConnection, campaign: CampaignId, key: &str) -> Result<bool> {
     Ok(sqlx::query("SELECT 1 FROM campaign_rows WHERE campaign_id = ? AND row_key = ?")
         .bind(campaign.0)
@@ -697,11 +715,22 @@ impl Journal for SqliteJournal {
         let now = now_ms();
         for row in rows {
             let partner_ref = refs::partner_ref(&campaign.token, row.line)?;
-            if let Some(key) = &row.key {
-                if key_known(&mut tx, campaign.id, key).await? {
+            match &row.key {
+                Some(key) if key_known(&mut tx, campaign.id, key).await? => {
                     report.known_keys_skipped += 1;
                     continue;
                 }
+                Some(_) => {}
+                None => match same_line(&mut tx, campaign, row).await? {
+                    Some(true) => {
+                        report.known_keys_skipped += 1;
+                        continue;
+                    }
+                    Some(false) => {
+                        return Err(JournalError::LineTaken { campaign: campaign.name.clone(), line: row.line });
+                    }
+                    None => {}
+                },
             }
             let extra = serde_json::to_string(&row.extra).map_err(|e| JournalError::Invalid(e.to_string()))?;
             let r = &row.request;

@@ -66,8 +66,9 @@ pub trait Journal: Send + Sync + fmt::Debug {
     async fn list_campaigns(&self) -> Result<Vec<CampaignSummary>>;
 
     /// Adds rows to a campaign, in one transaction: all or none. A row whose `key` is
-    /// already in the campaign (or earlier in the batch) adds nothing; a keyless row on
-    /// a line already present is refused ([`JournalError::LineTaken`]). Each row's
+    /// already in the campaign (or earlier in the batch) adds nothing, nor does a keyless
+    /// row whose line holds the same keyless row (same phone): importing a file again adds
+    /// only its new rows. A line held by another row is refused ([`JournalError::LineTaken`]). Each row's
     /// partner reference is fixed here.
     async fn insert_rows(&self, campaign: &Campaign, rows: &[NewRow]) -> Result<InsertReport>;
 

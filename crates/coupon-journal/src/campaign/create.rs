@@ -11,7 +11,7 @@ use coupon_core::{Adapter, Capabilities, Error, ErrorKind};
 
 use super::request::issue_request;
 use crate::error::{JournalError, Result};
-use crate::model::{Campaign, CampaignSpec, InsertReport, NewRow, RowRequest};
+use crate::model::{Campaign, CampaignSpec, CreatedCampaign, InsertReport, NewRow, RowRequest};
 use crate::refs;
 use crate::store::Journal;
 
@@ -70,8 +70,11 @@ pub struct Created {
     pub warning: Option<String>,
     /// The checked file.
     pub plan: Plan,
-    /// Rows stored, and rows skipped for a known key.
+    /// Rows stored, and rows skipped as already in the campaign.
     pub stored: InsertReport,
+    /// Whether the campaign existed: the file was imported into it again, adding
+    /// only the rows it did not have (by key; keyless rows by line).
+    pub existed: bool,
 }
 
 /// A product's name and price from the catalog, or why the product cannot be used.
@@ -175,6 +178,8 @@ pub async fn plan<R: Read>(adapter: &dyn Adapter, input: R, options: &Options) -
 /// Checks the whole file (from `open()`), then, if it is accepted, creates the
 /// campaign and stores its rows (from a second `open()`). A refused file stores
 /// nothing: the answer is [`JournalError::Refused`] with the plan listing every bad line.
+/// If the campaign exists (same vendor), the file is imported into it again: rows it
+/// has already (by key, or keyless at the same line) add nothing ([`Created::existed`]).
 pub async fn create<R: Read>(
     journal: &dyn Journal,
     adapter: &dyn Adapter,
@@ -195,9 +200,28 @@ pub async fn create<R: Read>(
     if !plan.accepted {
         return Err(JournalError::Refused(Box::new(plan)));
     }
-    let made = journal.create_campaign(spec).await?;
+    // A campaign that exists is imported into again: its known rows add nothing, so a
+    // create that died half way, or a file that has grown, is finished by running it again.
+    let (made, existed) = match journal.create_campaign(spec).await {
+        Ok(made) => (made, false),
+        Err(JournalError::CampaignExists(_)) => {
+            let campaign = journal.campaign(&spec.name).await?;
+            if campaign.vendor != spec.vendor {
+                return Err(JournalError::Invalid(format!(
+                    "campaign `{}` exists and issues through `{}`, not `{}`",
+                    spec.name, campaign.vendor, spec.vendor
+                )));
+            }
+            (CreatedCampaign { campaign, warning: None }, true)
+        }
+        Err(e) => return Err(e),
+    };
     let campaign = made.campaign.clone();
-    journal.set_stop(&campaign, Some(LOADING.to_owned())).await?;
+    // While loading, a new campaign cannot run; one that existed keeps running (and its stop, if any).
+    let loading = !existed || campaign.stop_reason.as_deref() == Some(LOADING);
+    if loading {
+        journal.set_stop(&campaign, Some(LOADING.to_owned())).await?;
+    }
     let mut stored = InsertReport::default();
     let second =
         pass(adapter, &mut catalog, open().map_err(io)?, options, Some((journal, &campaign, &mut stored))).await?;
@@ -207,9 +231,11 @@ pub async fn create<R: Read>(
             plan.rows, second.rows, campaign.name
         )));
     }
-    journal.set_stop(&campaign, None).await?;
+    if loading {
+        journal.set_stop(&campaign, None).await?;
+    }
     let campaign = journal.campaign(&campaign.name).await?;
-    Ok(Created { campaign, warning: made.warning, plan, stored })
+    Ok(Created { campaign, warning: made.warning, plan, stored, existed })
 }
 
 /// Where a pass stores the valid rows, if it does.

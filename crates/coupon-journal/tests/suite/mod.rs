@@ -282,6 +282,17 @@ pub async fn known_keys_are_skipped_and_a_batch_is_all_or_none<F: Fixture>(f: &F
     let stored = j.rows(&c, None, None, 10).await.unwrap();
     assert_eq!(stored[0].extra.get("dept").map(String::as_str), Some("sales"));
     assert_eq!(stored[0].request.product_id.as_deref(), Some("G0001"));
+
+    // Keyless rows: the same file imported again adds only its new lines.
+    let d = j.create_campaign(&spec("keyless", false)).await.unwrap().campaign;
+    let file: Vec<NewRow> = (2..=4).map(|l| new_row(l, None)).collect();
+    assert_eq!(j.insert_rows(&d, &file[..2]).await.unwrap().added, 2);
+    let again = j.insert_rows(&d, &file).await.unwrap();
+    assert_eq!((again.added, again.known_keys_skipped), (1, 2));
+    let mut changed = new_row(3, None);
+    changed.phone = "010-9999-0000".into();
+    let e = j.insert_rows(&d, &[changed]).await.unwrap_err();
+    assert!(matches!(e, JournalError::LineTaken { line: 3, .. }), "another row on a taken line: {e}");
 }
 
 pub async fn mark_sending_is_committed_before_it_returns<F: Fixture>(f: &F) {

@@ -166,6 +166,7 @@ pub async fn run(args: &CreateArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
         "vendor": created.campaign.vendor,
         "added": stored.added,
         "known_keys_skipped": stored.known_keys_skipped,
+        "existed": created.existed,
         "invalid_left_out": plan.invalid,
         "errors": errors_json(plan),
         "errors_total": plan.errors_total,
@@ -178,12 +179,13 @@ pub async fn run(args: &CreateArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
         out.warn(warning);
     }
     out.emit(&doc, || {
+        let verb = if created.existed { "existed; imported into it again" } else { "created" };
         let mut text = format!(
-            "campaign {} created for {}: {} rows stored",
+            "campaign {} {verb} for {}: {} rows stored",
             created.campaign.name, created.campaign.vendor, stored.added
         );
         text.push_str(&format!("\n  added: {}", stored.added));
-        text.push_str(&format!("\n  known keys skipped: {}", stored.known_keys_skipped));
+        text.push_str(&format!("\n  already in the campaign (known keys, same lines): {}", stored.known_keys_skipped));
         if args.skip_invalid || plan.invalid > 0 {
             text.push_str(&format!("\n  invalid rows left out (--skip-invalid): {}", plan.invalid));
         }

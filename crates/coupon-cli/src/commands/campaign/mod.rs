@@ -131,6 +131,8 @@ fn failure_of(e: JournalError, message: String) -> Failure {
         JournalError::Refused(_) | JournalError::Invalid(_) => {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
         }
+        JournalError::LineTaken { .. } => Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
+            .hint("importing into an existing campaign adds rows at new lines (a file that has grown at its end); rows that moved need their `key` column"),
         // Storage, I/O, and the journal's own consistency errors: the journal failed.
         _ => Failure::from(Error::new(ErrorKind::Transport, format!("the campaign journal failed: {message}"))),
     }
