@@ -232,7 +232,7 @@ impl Runner {
         match j.stop_reason(c).await? {
             Some(reason) if reason == super::create::LOADING => {
                 return Err(JournalError::Invalid(format!(
-                    "campaign `{}` was not fully loaded (its create did not finish); create it again under a new name",
+                    "campaign `{}` was not fully loaded (its create did not finish): run the same create again to finish it",
                     c.name
                 )));
             }
