@@ -47,6 +47,13 @@ impl World {
 
     /// A Giftletter campaign of `n` rows with the sandbox's sample goods.
     async fn giftletter(&self, name: &str, n: usize) -> coupon_journal::Campaign {
+        let created = self.giftletter_into(name, n).await;
+        assert_eq!(created.stored.added, n as u64);
+        created.campaign
+    }
+
+    /// `campaign::create` of `n` Giftletter rows (keys `k0`…) under `name`, new or not.
+    async fn giftletter_into(&self, name: &str, n: usize) -> campaign::Created {
         let s = &self.samples["giftletter"]["issue"];
         let mut text = String::from("phone,name,key\n");
         for i in 0..n {
@@ -65,10 +72,7 @@ impl World {
             store_pins: false,
         };
         let adapter = self.adapter("giftletter");
-        let created =
-            campaign::create(&*self.journal, &*adapter, &spec, || std::fs::File::open(&path), &options).await.unwrap();
-        assert_eq!(created.stored.added, n as u64);
-        created.campaign
+        campaign::create(&*self.journal, &*adapter, &spec, || std::fs::File::open(&path), &options).await.unwrap()
     }
 
     fn runner(&self, c: &coupon_journal::Campaign, vendor: &str, options: RunOptions) -> Runner {
@@ -270,4 +274,39 @@ async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
     options.defaults.callback = None;
     let p = campaign::plan(&*adapter, std::fs::File::open(&path).unwrap(), &options).await.unwrap();
     assert!(p.errors.iter().any(|l| l.line == 2 && l.column.as_deref() == Some("callback")), "{:?}", p.errors);
+}
+
+#[tokio::test]
+async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it() {
+    let w = World::new().await;
+    let c = w.giftletter("half", 4).await;
+    // As if the create had died after its first batch: the marker and only two rows.
+    let half = w.journal.create_campaign(&CampaignSpec { name: "half2".into(), ..spec_of(&c) }).await.unwrap().campaign;
+    w.journal.set_stop(&half, Some(campaign::LOADING.into())).await.unwrap();
+    let rows = w.journal.rows(&c, None, None, 2).await.unwrap();
+    let first_two: Vec<coupon_journal::NewRow> = rows
+        .iter()
+        .map(|r| coupon_journal::NewRow {
+            line: r.line,
+            key: r.key.clone(),
+            phone: r.phone.clone(),
+            name: r.name.clone(),
+            request: r.request.clone(),
+            extra: r.extra.clone(),
+            price: r.price,
+        })
+        .collect();
+    w.journal.insert_rows(&half, &first_two).await.unwrap();
+    let (_keep, interrupt) = tokio::sync::watch::channel(false);
+    let e = w.runner(&half, "giftletter", fast()).run(interrupt, &|_| {}).await.unwrap_err();
+    assert!(e.to_string().contains("not fully loaded"), "{e}");
+    // The same create again: the two rows are known, the other two are added, the marker cleared.
+    let again = w.giftletter_into("half2", 4).await;
+    assert_eq!((again.stored.added, again.stored.known_keys_skipped, again.existed), (2, 2, true));
+    assert_eq!(again.campaign.stop_reason, None);
+    assert_eq!(run(&w.runner(&again.campaign, "giftletter", fast())).await.counts.issued, 4);
+}
+
+fn spec_of(c: &coupon_journal::Campaign) -> CampaignSpec {
+    CampaignSpec { name: c.name.clone(), vendor: c.vendor.clone(), defaults: RowRequest::default(), store_pins: false }
 }
