@@ -610,6 +610,46 @@ async fn same_line(conn: &mut SqliteConnection, campaign: &Campaign, row: &NewRo
     })
 }
 
+/// The claim: one index walk per state (campaign, state, line), each stopping after
+/// `max` rows, then the lowest lines of those, so a claim costs the same on the first
+/// row of a million as on the last. With `mark`, the rows that may be sent are moved to
+/// `sending` in the same statement (the intent). Binds: ?1 worker, ?2 lease end, ?3 now,
+/// ?4 campaign, ?5 doubts only, ?6 retry unknown before, ?7 max.
+fn claim_sql(mark: bool) -> String {
+    let (attempts, to_sending) = if mark {
+        (
+            "attempts = CASE WHEN state IN ('pending', 'not_issued') THEN attempts + 1 ELSE attempts END, \
+             first_sent_at = CASE WHEN state IN ('pending', 'not_issued') THEN COALESCE(first_sent_at, ?3) \
+                 ELSE first_sent_at END, ",
+            "WHEN state IN ('pending', 'not_issued') THEN 'sending' ",
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        "UPDATE campaign_rows SET lease_owner = ?1, lease_until = ?2, updated_at = ?3, {attempts}\
+         error_kind = CASE WHEN state = 'sending' THEN 'outcome_unknown' ELSE error_kind END, \
+         vendor_message = CASE WHEN state = 'sending' \
+             THEN 'lease expired while sending: the request may have left' ELSE vendor_message END, \
+         state = CASE WHEN state = 'sending' THEN 'unknown' {to_sending}ELSE state END \
+         WHERE id IN (SELECT id FROM ( \
+             SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
+                 AND state = 'pending' AND NOT ?5 AND (lease_until IS NULL OR lease_until <= ?3) \
+                 ORDER BY line LIMIT ?7) \
+             UNION ALL SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
+                 AND state = 'not_issued' AND NOT ?5 AND (lease_until IS NULL OR lease_until <= ?3) \
+                 ORDER BY line LIMIT ?7) \
+             UNION ALL SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
+                 AND state = 'unknown' AND (lease_until IS NULL OR lease_until <= ?3) \
+                 AND (reconciled_at IS NULL OR reconciled_at < ?6) ORDER BY line LIMIT ?7) \
+             UNION ALL SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
+                 AND state = 'sending' AND lease_until <= ?3 ORDER BY line LIMIT ?7) \
+         ) ORDER BY line LIMIT ?7) \
+         RETURNING {}",
+        row_cols!()
+    )
+}
+
 async fn key_known(conn: &mut SqliteConnection, campaign: CampaignId, key: &str) -> Result<bool> {
     Ok(sqlx::query("SELECT 1 FROM campaign_rows WHERE campaign_id = ? AND row_key = ?")
         .bind(campaign.0)
@@ -784,41 +824,53 @@ impl Journal for SqliteJournal {
         let now = now_ms();
         // The in-doubt edge, from the state machine.
         debug_assert!(RowState::Sending.can_go_to(RowState::Unknown));
-        // One index walk per state (campaign, state, line), each stopping after `max`
-        // rows, then the lowest lines of those: a claim costs the same on the first
-        // row of a million as on the last.
-        let rows = sqlx::query(concat!(
-            "UPDATE campaign_rows SET lease_owner = ?1, lease_until = ?2, updated_at = ?3, \
-             error_kind = CASE WHEN state = 'sending' THEN 'outcome_unknown' ELSE error_kind END, \
-             vendor_message = CASE WHEN state = 'sending' \
-                 THEN 'lease expired while sending: the request may have left' ELSE vendor_message END, \
-             state = CASE WHEN state = 'sending' THEN 'unknown' ELSE state END \
-             WHERE id IN (SELECT id FROM ( \
-                 SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
-                     AND state = 'pending' AND NOT ?5 AND (lease_until IS NULL OR lease_until <= ?3) \
-                     ORDER BY line LIMIT ?7) \
-                 UNION ALL SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
-                     AND state = 'not_issued' AND NOT ?5 AND (lease_until IS NULL OR lease_until <= ?3) \
-                     ORDER BY line LIMIT ?7) \
-                 UNION ALL SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
-                     AND state = 'unknown' AND (lease_until IS NULL OR lease_until <= ?3) \
-                     AND (reconciled_at IS NULL OR reconciled_at < ?6) ORDER BY line LIMIT ?7) \
-                 UNION ALL SELECT id, line FROM (SELECT id, line FROM campaign_rows WHERE campaign_id = ?4 \
-                     AND state = 'sending' AND lease_until <= ?3 ORDER BY line LIMIT ?7) \
-             ) ORDER BY line LIMIT ?7) \
-             RETURNING ",
-            row_cols!()
-        ))
-        .bind(worker)
-        .bind(now.saturating_add(duration_ms(lease)))
-        .bind(now)
-        .bind(campaign.id.0)
-        .bind(doubts_only)
-        .bind(retry_unknown_before.timestamp_millis())
-        .bind(i64::try_from(max).unwrap_or(i64::MAX))
-        .fetch_all(&self.writer)
-        .await?;
+        let rows = sqlx::query(AssertSqlSafe(claim_sql(false)))
+            .bind(worker)
+            .bind(now.saturating_add(duration_ms(lease)))
+            .bind(now)
+            .bind(campaign.id.0)
+            .bind(doubts_only)
+            .bind(retry_unknown_before.timestamp_millis())
+            .bind(i64::try_from(max).unwrap_or(i64::MAX))
+            .fetch_all(&self.writer)
+            .await?;
         let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;
+        rows.sort_by_key(|r| r.line);
+        Ok(rows)
+    }
+
+    async fn claim_sending(
+        &self,
+        campaign: &Campaign,
+        worker: &str,
+        max: usize,
+        lease: Duration,
+        retry_unknown_before: DateTime<Utc>,
+        doubts_only: bool,
+    ) -> Result<Vec<Row>> {
+        if max == 0 {
+            return Ok(Vec::new());
+        }
+        // `pending → sending` and `not_issued → sending` are edges; one statement, synced
+        // in full (it carries intents) before it returns.
+        debug_assert!(
+            RowState::Pending.can_go_to(RowState::Sending) && RowState::NotIssued.can_go_to(RowState::Sending)
+        );
+        let now = now_ms();
+        let mut conn = self.writer.acquire().await?;
+        sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+        let rows = sqlx::query(AssertSqlSafe(claim_sql(true)))
+            .bind(worker)
+            .bind(now.saturating_add(duration_ms(lease)))
+            .bind(now)
+            .bind(campaign.id.0)
+            .bind(doubts_only)
+            .bind(retry_unknown_before.timestamp_millis())
+            .bind(i64::try_from(max).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await;
+        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+        let mut rows = rows?.iter().map(row_from).collect::<Result<Vec<_>>>()?;
         rows.sort_by_key(|r| r.line);
         Ok(rows)
     }

@@ -102,6 +102,30 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// none. The lease taken at the claim must outlast the requests ([`Journal::renew`]).
     async fn mark_sending(&self, rows: &[RowId], worker: &str, spend_cap: Option<i64>) -> Result<Marked>;
 
+    /// [`Journal::claim`] and, for the claimed rows that may be sent (`pending`,
+    /// `not_issued`), [`Journal::mark_sending`] without a cap, as one step: the rows
+    /// come back `sending` (the intent committed) or in doubt (`unknown`). A backend may
+    /// do it in one statement; this default makes the two calls.
+    async fn claim_sending(
+        &self,
+        campaign: &Campaign,
+        worker: &str,
+        max: usize,
+        lease: Duration,
+        retry_unknown_before: DateTime<Utc>,
+        doubts_only: bool,
+    ) -> Result<Vec<Row>> {
+        let mut rows = self.claim(campaign, worker, max, lease, retry_unknown_before, doubts_only).await?;
+        let ids: Vec<RowId> = rows.iter().filter(|r| !r.in_doubt()).map(|r| r.id).collect();
+        if !ids.is_empty() {
+            self.mark_sending(&ids, worker, None).await?;
+            for row in rows.iter_mut().filter(|r| !r.in_doubt()) {
+                *row = self.row(row.id).await?;
+            }
+        }
+        Ok(rows)
+    }
+
     /// Extends every lease `worker` holds in the campaign to `lease` from now, and
     /// answers how many rows it holds. A live worker renews well within its lease,
     /// so only a dead worker's rows expire.

@@ -537,6 +537,13 @@ struct Feed {
 impl Feed {
     async fn run(self) -> Result<Fed> {
         let (j, c, worker) = (&self.journal, &self.campaign, self.worker.as_str());
+        if self.spend_cap.is_none() {
+            // No cap to check: the claim and the intents are one step.
+            let rows =
+                j.claim_sending(c, worker, self.max, self.lease, self.retry_unknown_before, self.doubts_only).await?;
+            let (doubts, marked): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
+            return Ok(Fed { doubts, marked, capped: None });
+        }
         let rows = j.claim(c, worker, self.max, self.lease, self.retry_unknown_before, self.doubts_only).await?;
         let (doubts, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
         let mut fed = Fed { doubts, ..Fed::default() };

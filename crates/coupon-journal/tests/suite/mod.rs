@@ -62,6 +62,7 @@ macro_rules! behaviour_tests {
             a_run_tries_each_doubt_once,
             an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_reference,
             outcomes_recorded_together_are_all_kept_even_when_one_is_refused,
+            claiming_for_sending_commits_the_intents_and_hands_doubts_back_as_doubts,
         );
     };
     (@each $fixture:ty; $($name:ident),* $(,)?) => {
@@ -593,4 +594,25 @@ async fn futures_states(j: &dyn Journal, rows: &[Row]) -> Vec<RowState> {
         out.push(j.row(r.id).await.unwrap().state);
     }
     out
+}
+
+pub async fn claiming_for_sending_commits_the_intents_and_hands_doubts_back_as_doubts<F: Fixture>(f: &F) {
+    let j = f.open().await;
+    let c = campaign_with(&*j, "claim-send", 4).await;
+    let short = Duration::from_millis(200);
+    // A dead worker's row in flight.
+    let dead = j.claim(&c, "dead", 1, short, any_time(), false).await.unwrap();
+    j.mark_sending(&ids(&dead), "dead", None).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let only_doubts = j.claim_sending(&c, "w", 10, LONG, any_time(), true).await.unwrap();
+    assert_eq!(ids(&only_doubts), ids(&dead));
+    assert_eq!(only_doubts[0].state, RowState::Unknown, "in doubt, never re-sent blind");
+    let rows = j.claim_sending(&c, "w", 10, LONG, any_time(), false).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        assert_eq!((row.state, row.attempts, row.lease_owner.as_deref()), (RowState::Sending, 1, Some("w")));
+        assert!(row.first_sent_at.is_some());
+        assert_eq!(j.row(row.id).await.unwrap().state, RowState::Sending, "the intent is committed");
+    }
+    assert!(j.claim_sending(&c, "other", 10, LONG, any_time(), false).await.unwrap().is_empty());
 }
