@@ -278,40 +278,17 @@ impl SqliteJournal {
         }
     }
 
-    /// Applies `record` to row `id` on `conn`, guarded by the state machine in the
-    /// statement itself; answers whether the row changed (see [`Self::refusal`] if not).
-    async fn apply(&self, conn: &mut SqliteConnection, id: RowId, record: &Record<'_>) -> Result<bool> {
-        let now = now_ms();
-        let done = match record {
-            Record::Issued(issued) => self.apply_issued(conn, id, issued, false, now).await?,
-            Record::Reconciled(Reconciliation::Issued(issued)) => {
-                self.apply_issued(conn, id, issued, true, now).await?
-            }
-            Record::Refused(e) | Record::NotSent(e) | Record::Unknown(e) => {
-                let to = record.target();
-                if e.kind() == ErrorKind::OutcomeUnknown && to != RowState::Unknown {
-                    return Err(JournalError::Invalid(format!(
-                        "row {id}: an outcome_unknown error is a doubt, not a refusal or proof that nothing was \
-                         issued (record_unknown)"
-                    )));
-                }
-                let sql = format!(
-                    "UPDATE campaign_rows SET state = '{}', error_kind = ?, vendor_code = ?, vendor_message = ?, \
-                     lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND state IN ({})",
-                    to.as_str(),
-                    state_list(&RowState::sources(to))
-                );
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(e.kind().as_str())
-                    .bind(e.vendor_code().map(|c| c.raw().to_owned()))
-                    .bind(e.vendor_message().unwrap_or(e.message()).to_owned())
-                    .bind(now)
-                    .bind(id.0)
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected()
-            }
-            Record::Reconciled(Reconciliation::NotIssued) => sqlx::query(
+    /// Applies a reconciliation that leaves no coupon (`not_issued`, or still unknown)
+    /// to row `id`, guarded in the statement; answers whether the row changed.
+    async fn apply_unsettled(
+        &self,
+        conn: &mut SqliteConnection,
+        id: RowId,
+        outcome: &Reconciliation,
+        now: i64,
+    ) -> Result<bool> {
+        let done = match outcome {
+            Reconciliation::NotIssued => sqlx::query(
                 "UPDATE campaign_rows SET state = 'not_issued', lease_owner = NULL, lease_until = NULL, \
                  updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')",
             )
@@ -322,7 +299,7 @@ impl SqliteJournal {
             .await?
             .rows_affected(),
             // Not an edge: the row stays `unknown`; any other state is refused as `→ unknown`.
-            Record::Reconciled(Reconciliation::StillUnknown(reason)) => sqlx::query(
+            Reconciliation::StillUnknown(reason) => sqlx::query(
                 "UPDATE campaign_rows SET vendor_message = ?, lease_owner = NULL, lease_until = NULL, \
                  updated_at = ?, reconciled_at = ? WHERE id = ? AND state IN ('unknown')",
             )
@@ -333,47 +310,117 @@ impl SqliteJournal {
             .execute(&mut *conn)
             .await?
             .rows_affected(),
-            Record::Reconciled(other) => {
+            other => {
                 return Err(JournalError::Invalid(format!("row {id}: unknown reconciliation `{}`", other.as_str())));
             }
         };
         Ok(done > 0)
     }
 
-    /// `issued`: from `sending` or `unknown` (only `unknown` when `reconciled`), for
-    /// the row's own reference; the PIN kept in clear only if the campaign stores PINs.
+    /// Applies outcomes in few statements: the coupons issued in one (those found by a
+    /// reconciliation in another: from `unknown` only), each kind of failure in one, the
+    /// other reconciliations one by one; every change guarded by the state machine in its
+    /// statement. Answers whether every row changed (see [`Self::refusal`] if not).
+    async fn apply_grouped(&self, conn: &mut SqliteConnection, batch: &[(RowId, Record<'_>)]) -> Result<bool> {
+        let now = now_ms();
+        let mut issued: Vec<(RowId, &Issued)> = Vec::new();
+        let mut found: Vec<(RowId, &Issued)> = Vec::new();
+        let mut failed: Vec<(RowId, RowState, &coupon_core::Error)> = Vec::new();
+        for (id, record) in batch {
+            match record {
+                Record::Issued(i) => issued.push((*id, i)),
+                Record::Reconciled(Reconciliation::Issued(i)) => found.push((*id, i)),
+                Record::Refused(e) | Record::NotSent(e) | Record::Unknown(e) => {
+                    if e.kind() == ErrorKind::OutcomeUnknown && record.target() != RowState::Unknown {
+                        return Err(JournalError::Invalid(format!(
+                            "row {id}: an outcome_unknown error is a doubt, not a refusal or proof that nothing \
+                             was issued (record_unknown)"
+                        )));
+                    }
+                    failed.push((*id, record.target(), e));
+                }
+                Record::Reconciled(outcome) => {
+                    if !self.apply_unsettled(conn, *id, outcome, now).await? {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        for (group, reconciled) in [(&issued, false), (&found, true)] {
+            for chunk in group.chunks(200) {
+                if !self.apply_issued(conn, chunk, reconciled, now).await? {
+                    return Ok(false);
+                }
+            }
+        }
+        for to in [RowState::Refused, RowState::NotIssued, RowState::Unknown] {
+            let group: Vec<_> = failed.iter().filter(|(_, t, _)| *t == to).collect();
+            for chunk in group.chunks(200) {
+                let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+                let sql = format!(
+                    "UPDATE campaign_rows SET state = '{}', error_kind = v.column2, vendor_code = v.column3, \
+                     vendor_message = v.column4, lease_owner = NULL, lease_until = NULL, updated_at = ? \
+                     FROM (VALUES {values}) AS v \
+                     WHERE campaign_rows.id = v.column1 AND campaign_rows.state IN ({})",
+                    to.as_str(),
+                    state_list(&RowState::sources(to))
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
+                for (id, _, e) in chunk {
+                    q = q
+                        .bind(id.0)
+                        .bind(e.kind().as_str())
+                        .bind(e.vendor_code().map(|c| c.raw().to_owned()))
+                        .bind(e.vendor_message().unwrap_or(e.message()).to_owned());
+                }
+                if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// `issued` for each row of `chunk`, for the row's own reference: from `sending` or
+    /// `unknown`, or from `unknown` only when `reconciled`; the PIN masked and hashed, and
+    /// kept in clear only if the campaign stores PINs. Answers whether every row changed.
     async fn apply_issued(
         &self,
         conn: &mut SqliteConnection,
-        id: RowId,
-        issued: &Issued,
+        chunk: &[(RowId, &Issued)],
         reconciled: bool,
         now: i64,
-    ) -> Result<u64> {
-        let pin = issued.pin.as_ref();
+    ) -> Result<bool> {
+        if chunk.is_empty() {
+            return Ok(true);
+        }
         let sources = if reconciled { vec![RowState::Unknown] } else { RowState::sources(RowState::Issued) };
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "UPDATE campaign_rows SET state = 'issued', order_id = ?, pin_masked = ?, pin_hash = ?, \
-             pin = CASE WHEN (SELECT store_pins FROM campaigns c WHERE c.id = campaign_id) THEN ? END, \
-             details_unknown = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?, \
+            "UPDATE campaign_rows SET state = 'issued', order_id = v.column2, pin_masked = v.column3, \
+             pin_hash = v.column4, \
+             pin = CASE WHEN (SELECT store_pins FROM campaigns c WHERE c.id = campaign_rows.campaign_id) \
+                 THEN v.column5 END, \
+             details_unknown = v.column6, lease_owner = NULL, lease_until = NULL, updated_at = ?, \
              reconciled_at = CASE WHEN ? THEN ? ELSE reconciled_at END \
-             WHERE id = ? AND partner_ref = ? AND state IN ({})",
+             FROM (VALUES {values}) AS v \
+             WHERE campaign_rows.id = v.column1 AND campaign_rows.partner_ref = v.column7 \
+             AND campaign_rows.state IN ({})",
             state_list(&sources)
         );
-        Ok(sqlx::query(AssertSqlSafe(sql))
-            .bind(issued.order.as_ref().map(|o| o.as_str().to_owned()))
-            .bind(pin.map(Pin::masked))
-            .bind(pin.map(|p| self.pin_key.hash(p.expose())))
-            .bind(pin.map(|p| p.expose().to_owned()))
-            .bind(issued.details_unknown.clone())
-            .bind(now)
-            .bind(reconciled)
-            .bind(now)
-            .bind(id.0)
-            .bind(issued.partner_ref.as_str())
-            .execute(&mut *conn)
-            .await?
-            .rows_affected())
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now).bind(reconciled).bind(now);
+        for (id, i) in chunk {
+            let pin = i.pin.as_ref();
+            q = q
+                .bind(id.0)
+                .bind(i.order.as_ref().map(|o| o.as_str().to_owned()))
+                .bind(pin.map(Pin::masked))
+                .bind(pin.map(|p| self.pin_key.hash(p.expose())))
+                .bind(pin.map(|p| p.expose().to_owned()))
+                .bind(i.details_unknown.clone())
+                .bind(i.partner_ref.as_str().to_owned());
+        }
+        Ok(q.execute(&mut *conn).await?.rows_affected() == chunk.len() as u64)
     }
 
     /// `mark_sending` on the writer connection (in FULL mode): one transaction.
@@ -441,89 +488,10 @@ impl SqliteJournal {
         Ok(marked)
     }
 
-    /// Applies a batch in few statements: the coupons issued in one, each kind of
-    /// failure in one, reconciliations one by one. Answers whether every row changed.
-    async fn apply_grouped(&self, conn: &mut SqliteConnection, batch: &[(RowId, Record<'_>)]) -> Result<bool> {
-        let now = now_ms();
-        let mut issued: Vec<(RowId, &Issued)> = Vec::new();
-        let mut failed: Vec<(RowId, RowState, &coupon_core::Error)> = Vec::new();
-        for (id, record) in batch {
-            match record {
-                Record::Issued(i) => issued.push((*id, i)),
-                Record::Refused(e) | Record::NotSent(e) | Record::Unknown(e) => {
-                    if e.kind() == ErrorKind::OutcomeUnknown && record.target() != RowState::Unknown {
-                        return Ok(false);
-                    }
-                    failed.push((*id, record.target(), e));
-                }
-                Record::Reconciled(_) => {
-                    if !self.apply(conn, *id, record).await? {
-                        return Ok(false);
-                    }
-                }
-            }
-        }
-        for chunk in issued.chunks(200) {
-            let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
-            let sql = format!(
-                "UPDATE campaign_rows SET state = 'issued', order_id = v.column2, pin_masked = v.column3, \
-                 pin_hash = v.column4, \
-                 pin = CASE WHEN (SELECT store_pins FROM campaigns c WHERE c.id = campaign_rows.campaign_id) \
-                     THEN v.column5 END, \
-                 details_unknown = v.column6, lease_owner = NULL, lease_until = NULL, updated_at = ? \
-                 FROM (VALUES {values}) AS v \
-                 WHERE campaign_rows.id = v.column1 AND campaign_rows.partner_ref = v.column7 \
-                 AND campaign_rows.state IN ({})",
-                state_list(&RowState::sources(RowState::Issued))
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
-            for (id, i) in chunk {
-                let pin = i.pin.as_ref();
-                q = q
-                    .bind(id.0)
-                    .bind(i.order.as_ref().map(|o| o.as_str().to_owned()))
-                    .bind(pin.map(Pin::masked))
-                    .bind(pin.map(|p| self.pin_key.hash(p.expose())))
-                    .bind(pin.map(|p| p.expose().to_owned()))
-                    .bind(i.details_unknown.clone())
-                    .bind(i.partner_ref.as_str().to_owned());
-            }
-            if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
-                return Ok(false);
-            }
-        }
-        for to in [RowState::Refused, RowState::NotIssued, RowState::Unknown] {
-            let group: Vec<_> = failed.iter().filter(|(_, t, _)| *t == to).collect();
-            for chunk in group.chunks(200) {
-                let values = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
-                let sql = format!(
-                    "UPDATE campaign_rows SET state = '{}', error_kind = v.column2, vendor_code = v.column3, \
-                     vendor_message = v.column4, lease_owner = NULL, lease_until = NULL, updated_at = ? \
-                     FROM (VALUES {values}) AS v \
-                     WHERE campaign_rows.id = v.column1 AND campaign_rows.state IN ({})",
-                    to.as_str(),
-                    state_list(&RowState::sources(to))
-                );
-                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
-                for (id, _, e) in chunk {
-                    q = q
-                        .bind(id.0)
-                        .bind(e.kind().as_str())
-                        .bind(e.vendor_code().map(|c| c.raw().to_owned()))
-                        .bind(e.vendor_message().unwrap_or(e.message()).to_owned());
-                }
-                if q.execute(&mut *conn).await?.rows_affected() != chunk.len() as u64 {
-                    return Ok(false);
-                }
-            }
-        }
-        Ok(true)
-    }
-
     /// One record, on its own.
     async fn record_one(&self, id: RowId, record: Record<'_>) -> Result<()> {
         let mut conn = self.writer.acquire().await?;
-        if self.apply(&mut conn, id, &record).await? {
+        if self.apply_grouped(&mut conn, &[(id, record)]).await? {
             Ok(())
         } else {
             drop(conn);
