@@ -618,6 +618,36 @@ fn claim_sql(mark: bool) -> String {
     )
 }
 
+/// A claim's arguments (see [`Journal::claim`]).
+struct Claim<'a> {
+    campaign: &'a Campaign,
+    worker: &'a str,
+    max: usize,
+    lease: Duration,
+    retry_unknown_before: DateTime<Utc>,
+    doubts_only: bool,
+}
+
+impl Claim<'_> {
+    /// The claim on `conn`, marking the rows that may be sent when `mark`; rows in line order.
+    async fn run(&self, conn: &mut SqliteConnection, mark: bool) -> Result<Vec<Row>> {
+        let now = now_ms();
+        let rows = sqlx::query(AssertSqlSafe(claim_sql(mark)))
+            .bind(self.worker)
+            .bind(now.saturating_add(duration_ms(self.lease)))
+            .bind(now)
+            .bind(self.campaign.id.0)
+            .bind(self.doubts_only)
+            .bind(self.retry_unknown_before.timestamp_millis())
+            .bind(i64::try_from(self.max).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;
+        rows.sort_by_key(|r| r.line);
+        Ok(rows)
+    }
+}
+
 async fn key_known(conn: &mut SqliteConnection, campaign: CampaignId, key: &str) -> Result<bool> {
     Ok(sqlx::query("SELECT 1 FROM campaign_rows WHERE campaign_id = ? AND row_key = ?")
         .bind(campaign.0)
@@ -789,22 +819,10 @@ impl Journal for SqliteJournal {
         if max == 0 {
             return Ok(Vec::new());
         }
-        let now = now_ms();
         // The in-doubt edge, from the state machine.
         debug_assert!(RowState::Sending.can_go_to(RowState::Unknown));
-        let rows = sqlx::query(AssertSqlSafe(claim_sql(false)))
-            .bind(worker)
-            .bind(now.saturating_add(duration_ms(lease)))
-            .bind(now)
-            .bind(campaign.id.0)
-            .bind(doubts_only)
-            .bind(retry_unknown_before.timestamp_millis())
-            .bind(i64::try_from(max).unwrap_or(i64::MAX))
-            .fetch_all(&self.writer)
-            .await?;
-        let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;
-        rows.sort_by_key(|r| r.line);
-        Ok(rows)
+        let mut conn = self.writer.acquire().await?;
+        Claim { campaign, worker, max, lease, retry_unknown_before, doubts_only }.run(&mut conn, false).await
     }
 
     async fn claim_sending(
@@ -824,23 +842,11 @@ impl Journal for SqliteJournal {
         debug_assert!(
             RowState::Pending.can_go_to(RowState::Sending) && RowState::NotIssued.can_go_to(RowState::Sending)
         );
-        let now = now_ms();
         let mut conn = self.writer.acquire().await?;
         sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
-        let rows = sqlx::query(AssertSqlSafe(claim_sql(true)))
-            .bind(worker)
-            .bind(now.saturating_add(duration_ms(lease)))
-            .bind(now)
-            .bind(campaign.id.0)
-            .bind(doubts_only)
-            .bind(retry_unknown_before.timestamp_millis())
-            .bind(i64::try_from(max).unwrap_or(i64::MAX))
-            .fetch_all(&mut *conn)
-            .await;
+        let rows = Claim { campaign, worker, max, lease, retry_unknown_before, doubts_only }.run(&mut conn, true).await;
         sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
-        let mut rows = rows?.iter().map(row_from).collect::<Result<Vec<_>>>()?;
-        rows.sort_by_key(|r| r.line);
-        Ok(rows)
+        rows
     }
 
     async fn mark_sending(&self, rows: &[RowId], worker: &str, spend_cap: Option<i64>) -> Result<Marked> {
