@@ -33,6 +33,9 @@ pub fn of_issue_error(e: &Error) -> (Verdict, Effect) {
         ErrorKind::OutcomeUnknown => (Verdict::Doubt, Effect::Transport),
         // The reference was seen before: a coupon may exist for it. Never "refused".
         ErrorKind::DuplicateReference => (Verdict::Doubt, Effect::Carry),
+        // An answer that could not be read may have said "issued". The transport already
+        // makes it a doubt for money-moving calls; a row is never refused on it either way.
+        ErrorKind::Protocol => (Verdict::Doubt, Effect::Carry),
         // The account, not the row: the row waits for the resumed run.
         ErrorKind::Unauthenticated | ErrorKind::PermissionDenied | ErrorKind::InsufficientFunds => {
             (Verdict::NotSent, Effect::Stop)
@@ -49,8 +52,7 @@ pub fn of_issue_error(e: &Error) -> (Verdict, Effect) {
         | ErrorKind::AlreadyCancelled
         | ErrorKind::LimitExceeded
         | ErrorKind::Unsupported
-        | ErrorKind::Rejected
-        | ErrorKind::Protocol => (if e.is_retryable() { Verdict::NotSent } else { Verdict::Refused }, Effect::Carry),
+        | ErrorKind::Rejected => (if e.is_retryable() { Verdict::NotSent } else { Verdict::Refused }, Effect::Carry),
         // ErrorKind is non-exhaustive: a kind added later is a doubt until it is placed here.
         _ => (Verdict::Doubt, Effect::Carry),
     }
@@ -77,7 +79,7 @@ mod tests {
         for kind in ErrorKind::ALL {
             let e = Error::new(kind, "x");
             let (verdict, _) = of_issue_error(&e);
-            if matches!(kind, ErrorKind::OutcomeUnknown | ErrorKind::DuplicateReference) {
+            if matches!(kind, ErrorKind::OutcomeUnknown | ErrorKind::DuplicateReference | ErrorKind::Protocol) {
                 assert_eq!(verdict, Verdict::Doubt, "{kind:?}");
             }
         }
