@@ -192,6 +192,11 @@ impl Record<'_> {
     }
 }
 
+/// The states a row may be in for an answer to its own send to be recorded on it:
+/// `sending` only. (`unknown → not_issued` is a reconciliation's edge, never a send's:
+/// a row another worker is settling is not touched by a late "not sent".)
+pub const SEND_ANSWER_SOURCES: [RowState; 1] = [RowState::Sending];
+
 /// What [`crate::Journal::mark_sending`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -200,6 +200,10 @@ impl PostgresJournal {
         match self.row(id).await {
             Ok(row) => match crate::check_transition(row.state, to) {
                 Err(source) => JournalError::Transition { row: id, source },
+                // `unknown → not_issued` is a reconciliation's edge, not a send's answer.
+                Ok(()) if to == RowState::NotIssued && row.state == RowState::Unknown => {
+                    JournalError::Transition { row: id, source: InvalidTransition { from: row.state, to } }
+                }
                 Ok(()) => JournalError::Invalid(format!("row {id} changed while being updated; read it again")),
             },
             Err(e) => e,
@@ -275,7 +279,7 @@ impl PostgresJournal {
             "UPDATE campaign_rows SET state = '{}', error_kind = $1, vendor_code = $2, vendor_message = $3, \
              lease_owner = NULL, lease_until = NULL, updated_at = $4 WHERE id = $5 AND state IN ({})",
             to.as_str(),
-            state_list(&RowState::sources(to))
+            state_list(&crate::model::SEND_ANSWER_SOURCES)
         );
         let kind = error.kind().as_str();
         let code = error.vendor_code().map(|c| c.raw().to_owned());

@@ -268,10 +268,15 @@ impl SqliteJournal {
         }
         // Only an `unknown` row is reconciled, even though `sending → issued` and
         // `sending → not_issued` are edges.
+        // A send's answer only on a `sending` row (`SEND_ANSWER_SOURCES`).
         let reconciling = matches!(record, Record::Reconciled(_));
+        let answering = matches!(record, Record::Refused(_) | Record::NotSent(_) | Record::Unknown(_));
         match crate::check_transition(row.state, to) {
             Err(source) => JournalError::Transition { row: id, source },
-            Ok(()) if reconciling && row.state != RowState::Unknown => {
+            Ok(())
+                if (reconciling && row.state != RowState::Unknown)
+                    || (answering && !crate::model::SEND_ANSWER_SOURCES.contains(&row.state)) =>
+            {
                 JournalError::Transition { row: id, source: InvalidTransition { from: row.state, to } }
             }
             Ok(()) => JournalError::Invalid(format!("row {id} changed while being updated; read it again")),
@@ -363,7 +368,7 @@ impl SqliteJournal {
                      FROM (VALUES {values}) AS v \
                      WHERE campaign_rows.id = v.column1 AND campaign_rows.state IN ({})",
                     to.as_str(),
-                    state_list(&RowState::sources(to))
+                    state_list(&crate::model::SEND_ANSWER_SOURCES)
                 );
                 let mut q = sqlx::query(AssertSqlSafe(sql)).bind(now);
                 for (id, _, e) in chunk {

@@ -559,6 +559,11 @@ pub async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_r
     assert_eq!(again[0].partner_ref, r.partner_ref);
     j.mark_sending(&ids(&again), "w", None).await.unwrap();
     assert_eq!(j.row(r.id).await.unwrap().attempts, 2);
+    // A late "not sent" never touches a row in doubt (another worker may be settling it).
+    j.record_unknown(r.id, &doubt(&r.partner_ref)).await.unwrap();
+    let e = j.record_not_sent(r.id, &busy).await.unwrap_err();
+    assert!(e.to_string().contains("`unknown` to `not_issued`"), "{e}");
+    assert_eq!(j.row(r.id).await.unwrap().state, RowState::Unknown);
 }
 
 pub async fn outcomes_recorded_together_are_all_kept_even_when_one_is_refused<F: Fixture>(f: &F) {
