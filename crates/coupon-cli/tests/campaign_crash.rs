@@ -40,7 +40,7 @@ fn spawn_run(env: &Env, journal: &str, name: &str, worker: &str) -> Child {
         .arg("--config")
         .arg(env.config.path())
         .args(["campaign", "run", name, "--journal", journal, "--rate", "500/s", "--concurrency", "8"])
-        .args(["--lease", "2s", "--worker", worker])
+        .args(["--lease", "4s", "--worker", worker])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -98,7 +98,7 @@ fn run_to_completion(env: &Env, journal: &str, name: &str) {
             "--concurrency",
             "8",
             "--lease",
-            "2s",
+            "4s",
         ]);
         match run.code {
             0 => return,

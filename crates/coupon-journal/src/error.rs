@@ -43,6 +43,16 @@ pub enum JournalError {
         /// The row's state.
         state: RowState,
     },
+    /// This worker could not renew its leases in time: it stopped before sending rows
+    /// another worker may take over (they are settled by whoever claims them next).
+    #[error(
+        "worker `{worker}` could not renew its leases in time, so it stopped before sending rows another worker \
+         may take over; run again when the journal answers"
+    )]
+    LeasesExpiring {
+        /// The worker.
+        worker: String,
+    },
     /// A line number is already taken in the campaign by a row with another key (or none).
     #[error("campaign `{campaign}`: line {line} is already in the journal (under another key or none)")]
     LineTaken {

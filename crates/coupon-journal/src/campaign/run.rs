@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use coupon_core::chrono::{Duration as ChronoDuration, Utc};
@@ -245,14 +245,25 @@ impl Runner {
         let todo = at_start.pending + at_start.sending + at_start.unknown + at_start.not_issued;
         let bucket = Arc::new(Bucket::new(o.rate));
         let tally = Arc::new(Tally::default());
+        // Until when every lease this worker holds is sure to hold: a lease is taken at a
+        // claim (after the run began) and extended by each renewal, so it holds at least
+        // until the run's start, then the last good renewal's start, plus the lease. A row
+        // is sent only while that is well ahead, so a worker cut off from the journal never
+        // sends a row whose lease another worker may have taken over.
+        let lease_ms = i64::try_from(o.lease.as_millis()).unwrap_or(i64::MAX);
+        let held_until = Arc::new(AtomicI64::new(Utc::now().timestamp_millis().saturating_add(lease_ms)));
         let renewer = {
             let (j, c, worker, lease) = (Arc::clone(j), c.clone(), o.worker.clone(), o.lease);
+            let held_until = Arc::clone(&held_until);
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(lease / 3).await;
-                    // A failed renewal is not fatal here: the next one may pass, and a
-                    // lost lease is refused at mark_sending.
-                    let _ = j.renew(&c, &worker, lease).await;
+                    let start = Utc::now().timestamp_millis();
+                    // A failed renewal is not fatal here: the next one may pass, and until
+                    // then `held_until` stops moving, which stops the sends in time.
+                    if j.renew(&c, &worker, lease).await.is_ok() {
+                        held_until.store(start.saturating_add(lease_ms), Ordering::Release);
+                    }
                 }
             })
         };
@@ -316,6 +327,12 @@ impl Runner {
                 }
             }
             // Dispatch: doubts first, then sends, each call taking a token.
+            if !ready.is_empty()
+                && Utc::now().timestamp_millis().saturating_add(lease_ms / 2) > held_until.load(Ordering::Acquire)
+            {
+                outcome = Err(JournalError::LeasesExpiring { worker: o.worker.clone() });
+                break;
+            }
             while tasks.len() < o.concurrency && !(doubts.is_empty() && ready.is_empty()) {
                 tokio::select! {
                     _ = bucket.take(1) => {}
