@@ -130,8 +130,8 @@ pub struct CampaignSummary {
     pub counts: Counts,
 }
 
-/// One row to add to a campaign.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One row to add to a campaign. Its `Debug` masks the phone number.
+#[derive(Clone, PartialEq, Eq)]
 pub struct NewRow {
     /// Its line in the input, from 1; its partner reference is derived from it.
     pub line: u64,
@@ -476,6 +476,20 @@ pub fn mask_phone(phone: &str) -> String {
         .collect()
 }
 
+impl fmt::Debug for NewRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewRow")
+            .field("line", &self.line)
+            .field("key", &self.key)
+            .field("phone", &mask_phone(&self.phone))
+            .field("name", &self.name)
+            .field("request", &self.request)
+            .field("extra", &self.extra)
+            .field("price", &self.price)
+            .finish()
+    }
+}
+
 impl fmt::Debug for Row {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Row")
@@ -511,6 +525,21 @@ impl fmt::Debug for Row {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_row_debug_shows_no_phone() {
+        let row = NewRow {
+            line: 2,
+            key: None,
+            phone: "010-1234-5678".into(),
+            name: None,
+            request: RowRequest::default(),
+            extra: BTreeMap::new(),
+            price: None,
+        };
+        let shown = format!("{row:?}");
+        assert!(shown.contains("010-****-5678") && !shown.contains("1234"), "{shown}");
+    }
 
     #[test]
     fn phones_are_masked_in_the_middle() {
