@@ -1,9 +1,10 @@
 //! `coupon`: one typed, safe API over Korean mobile-coupon (기프티콘) vendors.
 //!
 //! Each vendor is an adapter crate behind a Cargo feature of this facade
-//! (`giftletter`, `giftimbiz`, `coufun`; all on by default). The shared
-//! operations are the [`Adapter`] trait; each vendor's own operations are on
-//! its native client (re-exported as [`giftletter`], [`giftimbiz`], [`coufun`]).
+//! (`giftletter`, `giftimbiz`, `coufun`, `giftishow`; all on by default). The
+//! shared operations are the [`Adapter`] trait; each vendor's own operations are
+//! on its native client (re-exported as [`giftletter`], [`giftimbiz`], [`coufun`],
+//! [`giftishow`]).
 //!
 //! ```no_run
 //! # async fn run() -> coupon::Result<()> {
@@ -24,6 +25,8 @@
 extern crate adapter_coufun as _;
 #[cfg(feature = "giftimbiz")]
 extern crate adapter_giftimbiz as _;
+#[cfg(feature = "giftishow")]
+extern crate adapter_giftishow as _;
 #[cfg(feature = "giftletter")]
 extern crate adapter_giftletter as _;
 
@@ -41,6 +44,9 @@ pub use adapter_coufun as coufun;
 /// The GiftiMbiz adapter (feature `giftimbiz`).
 #[cfg(feature = "giftimbiz")]
 pub use adapter_giftimbiz as giftimbiz;
+/// The Giftishow Biz adapter (feature `giftishow`; experimental).
+#[cfg(feature = "giftishow")]
+pub use adapter_giftishow as giftishow;
 /// The Giftletter adapter (feature `giftletter`).
 #[cfg(feature = "giftletter")]
 pub use adapter_giftletter as giftletter;

@@ -1,0 +1,402 @@
+//! The shared [`Adapter`] operations on top of the native client.
+
+use coupon_core::time::{KstDateTime, today_kst};
+use coupon_core::{
+    Adapter, Availability, Balance, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind,
+    IssueRequest, Issued, OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, Result, Validity, Vendor,
+    async_trait, op,
+};
+
+use crate::VENDOR;
+use crate::client::{Giftishow, Sent, is_no_such_coupon};
+use crate::codes;
+use crate::wire::replies::{CouponInfo, Goods};
+use crate::wire::requests::Send;
+
+/// What the Giftishow adapter implements: everything but `redemptions` (the
+/// integrations show no redemption report). `balance` is a stored-value coupon's
+/// remaining amount (`remainAmt` of the coupon detail); the account's bizmoney is
+/// the native [`Giftishow::bizmoney`]. `issue_delivers` holds for the default
+/// delivery mode (`gubun` `N`); an adapter configured with `Y` or `I` answers it false.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    issue: true,
+    issue_deduplicated: true,
+    issue_delivers: true,
+    cancel: true,
+    status: true,
+    resend: true,
+    products: true,
+    product_detail: true,
+    balance: true,
+    reconcile: true,
+    ..Capabilities::NONE
+};
+
+/// The page size of `products` when the query names none.
+const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// Giftishow Biz behind the [`Adapter`] trait.
+///
+/// Giftishow looks every coupon up by the partner's `tr_id`, not by its order
+/// number, so the order an [`Issued`] names, and the one `cancel`, `status`,
+/// `resend` and `balance` take, is the `tr_id`: the request's `partner_ref`. The
+/// vendor's `orderNo` is on the native client's answers.
+///
+/// | operation | `api_code` | notes |
+/// |---|---|---|
+/// | `issue` | `0204` send | `product_id`→`goods_code`, `recipient`→`phone_no`, `callback`→`callback_no` (else the configured one), `title`→`mms_title`, `message`→`mms_msg`, `partner_ref`→`tr_id`; a lost answer is settled by `0201` before any re-send |
+/// | `reconcile` | `0201` coupon detail | by `tr_id`: a coupon → issued; `ERR0204`/`ERR0212` → not issued; `since` unused |
+/// | `cancel` | `0202` | by `tr_id` |
+/// | `status` | `0201` | [`CouponRef::Order`] with the `tr_id`; `pinStatusCd` by [`codes::PIN_STATUS`] |
+/// | `resend` | `0203` | by MMS (`sms_flag=N`) |
+/// | `products` | `0101` | pages of [`ProductQuery::limit`] (default 20); no filter |
+/// | `product` | `0111` (or `0102`) | |
+/// | `balance` | `0201` | `remainAmt` of a stored-value coupon |
+#[derive(Clone, Debug)]
+pub struct GiftishowAdapter {
+    client: Giftishow,
+}
+
+impl GiftishowAdapter {
+    /// The adapter over a client.
+    pub fn new(client: Giftishow) -> Self {
+        Self { client }
+    }
+
+    /// The native client, for what the trait does not cover (brands, bizmoney,
+    /// send-failure cancel, resend by SMS, the vendor's `orderNo`).
+    pub fn client(&self) -> &Giftishow {
+        &self.client
+    }
+
+    /// The send for `request`: the request's fields, then the configuration's.
+    fn send_of(&self, request: &IssueRequest) -> Result<Send> {
+        if request.amount.is_some() {
+            // A caller setting it expects the vendor to check the price; Giftishow cannot.
+            return Err(Error::invalid_field("amount", "is not supported: Giftishow does not check an amount"));
+        }
+        if request.memo.is_some() {
+            return Err(Error::invalid_field("memo", "is not supported: Giftishow echoes nothing back"));
+        }
+        let config = self.client.config();
+        let callback_no = request.callback.clone().or_else(|| config.callback_no.clone()).ok_or_else(|| {
+            Error::invalid_field(
+                "callback",
+                "is required (Giftishow `callback_no`): set it on the request, or `callback_no` in [giftishow]",
+            )
+        })?;
+        let send = Send {
+            goods_code: request.product_id.clone(),
+            tr_id: request.partner_ref.clone(),
+            phone_no: request.recipient.clone(),
+            callback_no,
+            mms_title: request.title.clone(),
+            mms_msg: request.message.clone(),
+            gubun: config.gubun,
+            order_no: None,
+            template_id: config.template_id.clone(),
+            banner_id: config.banner_id.clone(),
+        };
+        send.validate(config.limits).map_err(ours)?;
+        Ok(send)
+    }
+}
+
+/// A send check names the vendor's field; the caller set ours: the error names
+/// ours, and the vendor's in its text.
+fn ours(e: Error) -> Error {
+    let Some(vendor) = e.field().map(str::to_owned) else { return e };
+    let ours = match vendor.as_str() {
+        "goods_code" => "product_id",
+        "tr_id" => "partner_ref",
+        "phone_no" => "recipient",
+        "callback_no" => "callback",
+        "mms_title" => "title",
+        "mms_msg" => "message",
+        _ => return e,
+    };
+    let problem = e.message().strip_prefix(&format!("`{vendor}` ")).unwrap_or(e.message()).to_owned();
+    Error::invalid_field(ours, format!("{problem} (Giftishow `{vendor}`)"))
+}
+
+/// What the caller gets for the coupon a send made.
+fn issued_of(sent: Sent, tr_id: PartnerRef) -> Issued {
+    let order = OrderRef::new(tr_id.as_str());
+    match sent {
+        Sent::Reply(reply) => Issued::new(VENDOR, order, reply.pin, tr_id),
+        Sent::Found(info) => Issued::new(VENDOR, order, info.pin, tr_id),
+        Sent::ByEarlierAttempt { code } => {
+            let why = format!(
+                "issued by this call's earlier attempt, whose answer was lost: the re-send with the same tr_id was \
+                 refused as a duplicate ({code}); read the coupon by tr_id {tr_id} (status), and never send it \
+                 again with a new tr_id"
+            );
+            Issued::with_details_unknown(VENDOR, tr_id, why)
+        }
+    }
+}
+
+fn product_of(g: Goods) -> Product {
+    let on_sale = g.on_sale();
+    let ended = g.end_date.is_some_and(|d| d < today_kst());
+    let mut p = Product::new(VENDOR, g.goods_code, g.goods_name);
+    p.brand = match (g.brand_code, g.brand_name) {
+        (None, None) => None,
+        (id, name) => {
+            let mut b = Brand::new(id, name.unwrap_or_default());
+            b.image_url = g.brand_icon;
+            Some(b)
+        }
+    };
+    p.category = g.category1_seq.map(|id| Category::new(id, g.category1_name.unwrap_or_default()));
+    p.price = g.sale_price;
+    p.sale_price = g.discount_price;
+    p.image_url = g.image_big.or(g.image_small).or(g.mms_goods_image);
+    p.availability = match &g.state {
+        Some(_) if on_sale && !ended => Availability::Available,
+        Some(_) => Availability::Unavailable,
+        None => Availability::Unknown(String::new()),
+    };
+    p.validity = g.limit_day.and_then(|d| u32::try_from(d).ok()).map(Validity::Days);
+    p.notice = g.content;
+    p.vendor_status = g.state;
+    p
+}
+
+/// The coupon of a `tr_id`: the first of the coupon detail's list.
+fn the_coupon(mut found: Vec<CouponInfo>, operation: &'static str) -> Result<CouponInfo> {
+    if found.is_empty() {
+        return Err(Error::new(ErrorKind::NotFound, "the coupon detail lists no coupon for this tr_id")
+            .in_context(VENDOR, operation));
+    }
+    Ok(found.swap_remove(0))
+}
+
+fn tr_id_of<'c>(coupon: &'c CouponRef, operation: &'static str) -> Result<&'c str> {
+    let CouponRef::Order(order) = coupon else {
+        return Err(Error::invalid_field(
+            "coupon",
+            "must be an order: Giftishow looks coupons up by the tr_id they were sent with",
+        )
+        .in_context(VENDOR, operation));
+    };
+    Ok(order.as_str())
+}
+
+fn products_page(query: &ProductQuery) -> Result<(u32, u32)> {
+    let refuse = |field: &str| {
+        Err(Error::invalid_field(field, "is not supported: Giftishow lists every goods by page, without filters"))
+    };
+    if query.brand.is_some() {
+        return refuse("brand");
+    }
+    if query.category.is_some() {
+        return refuse("category");
+    }
+    if query.word.is_some() {
+        return refuse("word");
+    }
+    if query.max_price.is_some() {
+        return refuse("max_price");
+    }
+    let page = query.page.unwrap_or(1);
+    let size = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
+    if page == 0 {
+        return Err(Error::invalid_field("page", "must be 1 or more (pages count from 1); 0 given"));
+    }
+    if !(1..=1000).contains(&size) {
+        return Err(Error::invalid_field("limit", format!("must be 1 to 1000; {size} given")));
+    }
+    Ok((page, size))
+}
+
+#[async_trait]
+impl Adapter for GiftishowAdapter {
+    fn vendor(&self) -> Vendor {
+        VENDOR
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { issue_delivers: self.client.config().gubun.delivers(), ..CAPABILITIES }
+    }
+
+    fn check_issue(&self, request: &IssueRequest) -> Result<()> {
+        let tr_id = request.partner_ref.clone();
+        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(tr_id.clone());
+        request.check_text().map_err(in_context)?;
+        self.send_of(request).map(drop).map_err(in_context)
+    }
+
+    /// Sends with the request's `partner_ref` as `tr_id`.
+    ///
+    /// A coupon issued is never an error: when the answer is lost, the coupon
+    /// detail for the `tr_id` is read first (a coupon there is `Ok`, with its PIN
+    /// when the detail carries one), and the same send goes once more only when
+    /// Giftishow has no coupon for it; a duplicate refusal of that re-send is `Ok`
+    /// with [`Issued::details_unknown`]. `ERR0215` on a first attempt is
+    /// [`ErrorKind::DuplicateReference`] (this call issued nothing); a doubt left
+    /// is [`ErrorKind::OutcomeUnknown`]: settle it with [`Adapter::reconcile`].
+    async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
+        let tr_id = request.partner_ref.clone();
+        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(tr_id.clone());
+        request.check_text().map_err(in_context)?;
+        let send = self.send_of(request).map_err(in_context)?;
+        let sent = self.client.send(&send).await?;
+        Ok(issued_of(sent, tr_id))
+    }
+
+    /// Settles an issue in doubt by reading the coupon detail for its `tr_id`
+    /// (`0201`); nothing is sent. A coupon there: [`Reconciliation::Issued`] (with
+    /// its PIN when the detail carries one), whatever its state now. `ERR0204` or
+    /// `ERR0212`: [`Reconciliation::NotIssued`], so the same request may be sent
+    /// again with the same `tr_id` (a send landing late is still refused as a
+    /// duplicate). An empty list: [`Reconciliation::StillUnknown`]. `since` is unused.
+    async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
+        let _ = since;
+        let tr_id = request.partner_ref.clone();
+        let in_context = |e: Error| e.in_context(VENDOR, op::RECONCILE).with_partner_ref(tr_id.clone());
+        request.check_text().map_err(in_context)?;
+        match self.client.operation(self.client.coupons(tr_id.as_str())).await {
+            Ok(found) if found.is_empty() => Ok(Reconciliation::StillUnknown(format!(
+                "Giftishow's coupon detail for tr_id {tr_id} answered success with no coupon; ask again later"
+            ))),
+            Ok(mut found) => {
+                let info = found.swap_remove(0);
+                Ok(Reconciliation::Issued(issued_of(Sent::Found(Box::new(info)), tr_id)))
+            }
+            Err(e) if is_no_such_coupon(&e) => Ok(Reconciliation::NotIssued),
+            Err(e) => Err(in_context(e)),
+        }
+    }
+
+    async fn cancel(&self, order: &OrderRef) -> Result<()> {
+        self.client.operation(self.client.cancel(order.as_str())).await
+    }
+
+    async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
+        let tr_id = tr_id_of(coupon, op::STATUS)?;
+        let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?, op::STATUS)?;
+        match info.pin_status.as_deref() {
+            Some(code) => Ok(codes::coupon_status(code, info.changed_at)),
+            None => Err(Error::protocol("the coupon detail has no `pinStatusCd`").in_context(VENDOR, op::STATUS)),
+        }
+    }
+
+    async fn resend(&self, order: &OrderRef) -> Result<()> {
+        self.client.operation(self.client.resend(order.as_str(), false)).await
+    }
+
+    async fn products(&self, query: &ProductQuery) -> Result<Page<Product>> {
+        let (page, size) = products_page(query).map_err(|e| e.in_context(VENDOR, op::PRODUCTS))?;
+        let list = self.client.operation(self.client.goods(page, size)).await?;
+        let has_next = list.items.len() >= size as usize;
+        let items = list.items.into_iter().map(product_of).collect();
+        Ok(Page::new(items, page, list.total_count, has_next))
+    }
+
+    async fn product(&self, id: &str) -> Result<Product> {
+        self.client.operation(self.client.goods_detail(id)).await.map(product_of)
+    }
+
+    async fn balance(&self, coupon: &CouponRef) -> Result<Balance> {
+        let tr_id = tr_id_of(coupon, op::BALANCE)?;
+        let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?, op::BALANCE)?;
+        let Some(remaining) = info.remain_amount else {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "this coupon has no remaining amount (`remainAmt`): it is not a stored-value coupon",
+            )
+            .in_context(VENDOR, op::BALANCE));
+        };
+        let total = info.consumer_price.or(info.sell_price).unwrap_or(remaining);
+        Ok(Balance::new(total, remaining))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::GiftishowConfig;
+    use coupon_core::{PhoneNumber, Won};
+
+    fn adapter(edit: impl FnOnce(&mut GiftishowConfig)) -> GiftishowAdapter {
+        let mut c = GiftishowConfig::new("http://127.0.0.1:9/giftishow/bizApi", "REALx", "token", "biz").unwrap();
+        edit(&mut c);
+        GiftishowAdapter::new(Giftishow::new(c).unwrap())
+    }
+
+    fn request() -> IssueRequest {
+        IssueRequest::new("G00001621744")
+            .recipient(PhoneNumber::parse("010-1234-5678").unwrap())
+            .callback(PhoneNumber::parse("1588-0000").unwrap())
+            .title("선물 도착")
+            .message("아메리카노 한 잔")
+    }
+
+    #[test]
+    fn issue_requests_map_field_by_field() {
+        let a = adapter(|_| {});
+        let r = request();
+        let s = a.send_of(&r).unwrap();
+        assert_eq!((s.goods_code.as_str(), s.tr_id.as_str()), ("G00001621744", r.partner_ref.as_str()));
+        assert_eq!(s.phone_no.unwrap().expose_digits(), "01012345678");
+        assert_eq!(s.callback_no.expose_digits(), "15880000");
+        assert_eq!((s.mms_title.as_deref(), s.mms_msg.as_deref()), (Some("선물 도착"), Some("아메리카노 한 잔")));
+    }
+
+    #[test]
+    fn checks_name_our_fields_and_the_vendors() {
+        let a = adapter(|_| {});
+        let e = a.check_issue(&request().title("가".repeat(11))).unwrap_err();
+        assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("title")));
+        assert_eq!(e.message(), "`title` is 11 characters; the limit is 10 (Giftishow `mms_title`)");
+        assert!(e.partner_ref().is_some());
+        let mut no_phone = request();
+        no_phone.recipient = None;
+        assert_eq!(a.check_issue(&no_phone).unwrap_err().field(), Some("recipient"));
+        let mut no_callback = request();
+        no_callback.callback = None;
+        assert_eq!(a.check_issue(&no_callback).unwrap_err().field(), Some("callback"));
+        let with_default = adapter(|c| c.callback_no = Some(PhoneNumber::parse("15880000").unwrap()));
+        assert!(with_default.check_issue(&no_callback).is_ok());
+        assert_eq!(a.check_issue(&request().amount(Won(1000))).unwrap_err().field(), Some("amount"));
+        assert_eq!(a.check_issue(&request().memo("m")).unwrap_err().field(), Some("memo"));
+        let long_ref = request().partner_ref(PartnerRef::new("X".repeat(21)));
+        assert!(a.check_issue(&long_ref).is_ok());
+        let strict = adapter(|c| c.limits.tr_id = 20);
+        assert_eq!(strict.check_issue(&long_ref).unwrap_err().field(), Some("partner_ref"));
+    }
+
+    #[test]
+    fn the_pin_mode_needs_no_recipient_and_does_not_deliver() {
+        let a = adapter(|c| c.gubun = crate::wire::requests::Gubun::Pin);
+        let mut r = request();
+        (r.recipient, r.title, r.message) = (None, None, None);
+        assert!(a.check_issue(&r).is_ok());
+        assert!(!a.capabilities().issue_delivers);
+        assert!(adapter(|_| {}).capabilities().issue_delivers);
+        assert_eq!(Capabilities { issue_delivers: true, ..a.capabilities() }, CAPABILITIES);
+    }
+
+    #[test]
+    fn product_queries_take_a_page_and_a_size_only() {
+        assert_eq!(products_page(&ProductQuery::new()).unwrap(), (1, 20));
+        let mut q = ProductQuery::new().page(3);
+        q.limit = Some(50);
+        assert_eq!(products_page(&q).unwrap(), (3, 50));
+        assert_eq!(products_page(&ProductQuery::new().brand("스타벅스")).unwrap_err().field(), Some("brand"));
+        assert_eq!(products_page(&ProductQuery::new().word("커피")).unwrap_err().field(), Some("word"));
+        assert_eq!(products_page(&ProductQuery::new().page(0)).unwrap_err().field(), Some("page"));
+    }
+
+    #[test]
+    fn coupons_are_named_by_order_that_is_the_tr_id() {
+        assert_eq!(tr_id_of(&CouponRef::order("CP1"), op::STATUS).unwrap(), "CP1");
+        assert_eq!(tr_id_of(&CouponRef::barcode("G1", "1234"), op::STATUS).unwrap_err().field(), Some("coupon"));
+        let issued = issued_of(
+            Sent::ByEarlierAttempt { code: coupon_core::VendorCode::new("ERR0215") },
+            PartnerRef::new("CP1"),
+        );
+        assert!(!issued.details_known() && issued.order.is_none());
+    }
+}

@@ -1,0 +1,44 @@
+//! Giftishow Biz's requests and answers, sans-IO: the form fields to send and the
+//! checks made before sending ([`requests`]), parsers for the JSON that comes back
+//! ([`replies`]). No HTTP here, so fuzz targets and benches use it as is.
+//!
+//! ```
+//! use adapter_giftishow::wire::replies::parse_send;
+//! let nested = r#"{"code":"0000","message":null,"result":{"code":"ERR0215","message":"중복된 TR_ID","result":null}}"#;
+//! assert_eq!(parse_send(nested).unwrap().unwrap_err().code.raw(), "ERR0215");
+//! ```
+
+mod fields;
+pub mod replies;
+pub mod requests;
+
+use std::fmt;
+
+pub use replies::{Answer, Refusal};
+
+/// An answer that could not be understood. Its message names what was wrong
+/// (a field, a position), never a PIN or a phone number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireError {
+    message: String,
+}
+
+impl WireError {
+    /// An error with this explanation.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+
+    /// The explanation.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for WireError {}

@@ -1,0 +1,168 @@
+//! Reading one JSON object the way the public integrations read Giftishow's answers:
+//! numbers come as JSON numbers or as strings (`"salePrice": "4500"`), an empty
+//! string or `null` means absent, and surrounding spaces do not count.
+//!
+//! serde_json parses the bytes (strict JSON, its recursion limit); these readers
+//! only interpret the values, so no input can make them panic.
+
+use coupon_core::chrono::NaiveDate;
+use coupon_core::time::{KstDateTime, parse_compact_date, parse_compact_datetime, parse_date, parse_datetime};
+use serde_json::{Map, Value};
+
+use super::WireError;
+
+/// One object of an answer, with the reading rules above.
+#[derive(Clone, Copy)]
+pub(crate) struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    /// What the object is, for error messages (`goodsList[3]`).
+    what: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(object: &'a Map<String, Value>, what: &'a str) -> Self {
+        Self { object, what }
+    }
+
+    /// Text: a string trimmed, a number as written, a boolean as `true`/`false`;
+    /// `""`, `null`, arrays and objects are absent.
+    pub(crate) fn text(&self, key: &str) -> Option<String> {
+        let s = match self.object.get(key)? {
+            Value::String(s) => s.trim().to_owned(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Null | Value::Array(_) | Value::Object(_) => return None,
+        };
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// Text that must be there.
+    pub(crate) fn required(&self, key: &str) -> Result<String, WireError> {
+        self.text(key).ok_or_else(|| WireError::new(format!("{}: `{key}` is missing or empty", self.what)))
+    }
+
+    /// A whole number of won or days, as a number (`4500`, `4500.0`) or a string of
+    /// digits (`"4500"`, `"4,500"` with thousands separators); absent when empty.
+    pub(crate) fn int(&self, key: &str) -> Result<Option<u64>, WireError> {
+        let bad = || WireError::new(format!("{}: `{key}` is not a whole number", self.what));
+        match self.object.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => match n.as_u64() {
+                Some(v) => Ok(Some(v)),
+                None => n
+                    .as_f64()
+                    .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19)
+                    // Checked just above: finite, whole and within u64.
+                    .map(|f| Some(f as u64))
+                    .ok_or_else(bad),
+            },
+            Some(Value::String(s)) => {
+                let digits: String = s.trim().chars().filter(|c| *c != ',').collect();
+                if digits.is_empty() {
+                    return Ok(None);
+                }
+                if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(bad());
+                }
+                digits.parse().map(Some).map_err(|_| bad())
+            }
+            Some(Value::Bool(_) | Value::Array(_) | Value::Object(_)) => Err(bad()),
+        }
+    }
+
+    /// A day, `YYYYMMDD` or `YYYY-MM-DD` (both occur in `validPrdEndDt`).
+    pub(crate) fn date(&self, key: &str) -> Result<Option<NaiveDate>, WireError> {
+        match self.text(key) {
+            None => Ok(None),
+            Some(t) => parse_compact_date(&t)
+                .or_else(|| parse_date(&t))
+                .map(Some)
+                .ok_or_else(|| WireError::new(format!("{}: `{key}` is not a date", self.what))),
+        }
+    }
+
+    /// A moment in KST, `YYYYMMDDHHMISS` or `YYYY-MM-DD HH:MM:SS`.
+    pub(crate) fn time(&self, key: &str) -> Result<Option<KstDateTime>, WireError> {
+        match self.text(key) {
+            None => Ok(None),
+            Some(t) => parse_compact_datetime(&t)
+                .or_else(|| parse_datetime(&t))
+                .map(Some)
+                .ok_or_else(|| WireError::new(format!("{}: `{key}` is not a date and time", self.what))),
+        }
+    }
+
+    /// The objects of an array under `key`; a single object counts as a list of one,
+    /// absent or `null` as none.
+    pub(crate) fn objects(&self, key: &str) -> Result<Vec<&'a Map<String, Value>>, WireError> {
+        match self.object.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Object(o)) => Ok(vec![o]),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.as_object()
+                        .ok_or_else(|| WireError::new(format!("{}: `{key}[{i}]` is not an object", self.what)))
+                })
+                .collect(),
+            Some(_) => Err(WireError::new(format!("{}: `{key}` is not a list", self.what))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn with(v: Value, f: impl FnOnce(Fields<'_>)) {
+        f(Fields::new(v.as_object().unwrap(), "test"));
+    }
+
+    #[test]
+    fn numbers_read_as_numbers_or_strings_and_empty_is_absent() {
+        with(json!({"a": 4500, "b": "4500", "c": " 4,500 ", "d": "", "e": null, "f": 4500.0, "g": "45a", "h": -1}), |f| {
+            for key in ["a", "b", "c", "f"] {
+                assert_eq!(f.int(key).unwrap(), Some(4500), "{key}");
+            }
+            assert_eq!(f.int("d").unwrap(), None);
+            assert_eq!(f.int("e").unwrap(), None);
+            assert_eq!(f.int("missing").unwrap(), None);
+            assert!(f.int("g").unwrap_err().message().contains("`g`"));
+            assert!(f.int("h").is_err());
+        });
+    }
+
+    #[test]
+    fn text_is_trimmed_and_blank_is_absent() {
+        with(json!({"a": " 스타벅스 ", "b": "  ", "c": 12, "d": [1]}), |f| {
+            assert_eq!(f.text("a").as_deref(), Some("스타벅스"));
+            assert_eq!(f.text("b"), None);
+            assert_eq!(f.text("c").as_deref(), Some("12"));
+            assert_eq!(f.text("d"), None);
+            assert!(f.required("b").unwrap_err().message().contains("`b` is missing"));
+        });
+    }
+
+    #[test]
+    fn dates_come_compact_or_dashed() {
+        with(json!({"a": "20261231", "b": "2026-12-31", "c": "20261231235959", "d": "31/12"}), |f| {
+            let day = NaiveDate::from_ymd_opt(2026, 12, 31);
+            assert_eq!(f.date("a").unwrap(), day);
+            assert_eq!(f.date("b").unwrap(), day);
+            assert_eq!(f.time("c").unwrap().unwrap().date_naive(), day.unwrap());
+            assert!(f.date("d").is_err());
+        });
+    }
+
+    #[test]
+    fn a_single_object_is_a_list_of_one() {
+        with(json!({"one": {"x": 1}, "many": [{"x": 1}, {"x": 2}], "bad": [1], "none": null}), |f| {
+            assert_eq!(f.objects("one").unwrap().len(), 1);
+            assert_eq!(f.objects("many").unwrap().len(), 2);
+            assert_eq!(f.objects("none").unwrap().len(), 0);
+            assert!(f.objects("bad").unwrap_err().message().contains("`bad[0]`"));
+        });
+    }
+}

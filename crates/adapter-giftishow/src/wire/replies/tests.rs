@@ -1,0 +1,128 @@
+use super::*;
+use serde_json::json;
+
+fn text(v: Value) -> String {
+    v.to_string()
+}
+
+#[test]
+fn the_send_answers_inner_code_decides_even_under_an_outer_success() {
+    let ok = parse_send(&text(json!({"code": "0000", "message": null, "result": {"code": "0000", "message": null,
+        "result": {"orderNo": "20261201000001", "pinNo": "912345678901", "couponImgUrl": null}}})))
+    .unwrap()
+    .unwrap();
+    assert_eq!(ok.order_no.as_deref(), Some("20261201000001"));
+    assert_eq!(ok.pin.as_ref().map(Pin::expose), Some("912345678901"));
+    assert!(!format!("{ok:?}").contains("912345678901"));
+
+    for code in ["E0010", "ERR0215", "ERR0817", "ERR7777"] {
+        let refused = parse_send(&text(json!({"code": "0000", "message": null,
+            "result": {"code": code, "message": "실패", "result": null}})))
+        .unwrap()
+        .unwrap_err();
+        assert_eq!((refused.code.raw(), refused.message.as_deref()), (code, Some("실패")));
+    }
+    let outer = parse_send(r#"{"code":"E0006","message":"인증 실패","result":null}"#).unwrap().unwrap_err();
+    assert_eq!(outer.code.raw(), "E0006");
+}
+
+#[test]
+fn a_send_success_without_an_order_is_unreadable_not_a_refusal() {
+    for body in [
+        json!({"code": "0000", "message": null, "result": null}),
+        json!({"code": "0000", "message": null, "result": {"code": "0000", "message": null, "result": null}}),
+        json!({"code": "0000", "message": null, "result": {"code": "0000", "result": {"orderNo": ""}}}),
+    ] {
+        assert!(parse_send(&text(body.clone())).is_err(), "{body}");
+    }
+    // An answer without the inner envelope carries the order directly.
+    let flat = parse_send(&text(json!({"code": "0000", "result": {"orderNo": "1", "pinNo": "2"}}))).unwrap().unwrap();
+    assert_eq!(flat.order_no.as_deref(), Some("1"));
+}
+
+#[test]
+fn the_coupon_detail_is_read_in_every_shape_seen() {
+    let info = json!({"goodsCd": "G1", "pinStatusCd": "02", "remainAmt": "3000", "cnsmPriceAmt": 10000,
+        "validPrdEndDt": "2026-12-31", "correcDtm": "20261201103000", "pinNo": "1234"});
+    let shapes = [
+        json!({"code": "0000", "message": null, "result": [{"couponInfoList": [info], "resCode": "0000", "resMsg": "정상"}]}),
+        json!({"code": "0000", "message": null, "result": {"couponInfoList": [info], "resCode": "0000"}}),
+        json!({"code": "0000", "message": null, "result": null, "couponInfoList": [info], "resCode": "0000"}),
+        json!({"code": "0000", "result": [{"couponInfoList": info}]}),
+    ];
+    for shape in shapes {
+        let coupons = parse_coupon_detail(&text(shape.clone())).unwrap().unwrap();
+        assert_eq!(coupons.len(), 1, "{shape}");
+        let c = &coupons[0];
+        assert_eq!((c.pin_status.as_deref(), c.remain_amount, c.consumer_price), (Some("02"), Some(Won(3000)), Some(Won(10000))));
+        assert_eq!(c.valid_until, NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert!(c.changed_at.is_some());
+    }
+    let refused = parse_coupon_detail(&text(json!({"code": "0000", "result": [{"couponInfoList": [], "resCode": "ERR0212", "resMsg": "없음"}]})))
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.code.raw(), "ERR0212");
+    assert_eq!(parse_coupon_detail(r#"{"code":"0000","result":[]}"#).unwrap().unwrap(), vec![]);
+    assert!(parse_coupon_detail(r#"{"code":"0000","result":null}"#).is_err());
+    assert!(parse_coupon_detail(r#"{"code":"0000","result":"x"}"#).is_err());
+}
+
+#[test]
+fn phone_numbers_in_a_coupon_detail_are_masked_in_debug() {
+    let coupons = parse_coupon_detail(&text(json!({"code": "0000", "result": [{"couponInfoList":
+        [{"recverTelNo": "01012345678", "senderTelNo": "0212345678"}], "resCode": "0000"}]})))
+    .unwrap()
+    .unwrap();
+    let shown = format!("{coupons:?}");
+    assert!(!shown.contains("01012345678") && !shown.contains("0212345678"), "{shown}");
+    assert!(shown.contains("*******5678"), "{shown}");
+    assert_eq!(coupons[0].receiver_tel.as_ref().unwrap().expose(), "01012345678");
+}
+
+#[test]
+fn lists_count_this_page_and_read_prices_as_numbers_or_strings() {
+    let page = parse_goods_list(&text(json!({"code": "0000", "message": null, "result": {"listNum": 2, "goodsList": [
+        {"goodsCode": "G1", "goodsName": "A", "salePrice": 4500, "discountPrice": "4,275", "goodsStateCd": "SALE", "endDate": "20991231"},
+        {"goodsCode": "G2", "goodsName": "B", "salePrice": "10000", "goodsStateCd": "SUS", "limitDay": "30"}]}})))
+    .unwrap()
+    .unwrap();
+    assert_eq!((page.list_num, page.total_count), (Some(2), None));
+    assert_eq!((page.items[0].sale_price, page.items[0].discount_price), (Some(Won(4500)), Some(Won(4275))));
+    assert!(page.items[0].on_sale() && !page.items[1].on_sale());
+    assert_eq!(page.items[1].limit_day, Some(30));
+    let top = parse_goods_list(&text(json!({"code": "0000", "totalCount": 41, "result": {"listNum": 0, "goodsList": []}})))
+        .unwrap()
+        .unwrap();
+    assert_eq!(top.total_count, Some(41));
+    let missing = parse_goods_list(&text(json!({"code": "0000", "result": {"goodsList": [{"goodsName": "x"}]}})));
+    assert!(missing.unwrap_err().message().contains("goodsList[0]: `goodsCode`"));
+}
+
+#[test]
+fn details_and_brands_and_bizmoney() {
+    let g = parse_goods_detail(&text(json!({"code": "0000", "result": {"goodsDetail": {"goodsCode": "G1", "goodsName": "A",
+        "goldPrice": "4100", "vipPrice": 4000, "categoryName1": "커피"}}})))
+    .unwrap()
+    .unwrap();
+    assert_eq!((g.tier_prices.gold, g.tier_prices.vip), (Some(Won(4100)), Some(Won(4000))));
+    assert_eq!(g.category1_name.as_deref(), Some("커피"));
+    let brands = parse_brand_list(&text(json!({"code": "0000", "result": {"listNum": 1, "brandList": [{"brandCode": "BR1", "brandName": "스타벅스", "sort": "3"}]}})))
+        .unwrap()
+        .unwrap();
+    assert_eq!((brands.items[0].brand_code.as_str(), brands.items[0].sort), ("BR1", Some(3)));
+    let b = parse_brand_detail(&text(json!({"code": "0000", "result": {"brandDetail": {"brandCode": "BR1", "brandName": "스타벅스"}}})))
+        .unwrap()
+        .unwrap();
+    assert_eq!(b.brand_name, "스타벅스");
+    assert_eq!(parse_bizmoney(r#"{"code":"0000","result":{"balance":"-5"}}"#).unwrap_err().message(), "the answer: `balance` is not a whole number");
+    assert!(parse_bizmoney(r#"{"code":"0000","result":{}}"#).is_err());
+}
+
+#[test]
+fn anything_else_is_a_clear_wire_error() {
+    for body in ["", "<html>", "[]", "{\"message\":\"x\"}", "{\"code\":null}", "null"] {
+        assert!(parse_done(body).is_err(), "{body:?}");
+    }
+    assert_eq!(refusal_code(r#"{"code":"ERR0208","message":"x"}"#).unwrap().code.raw(), "ERR0208");
+    assert_eq!(refusal_code(r#"{"code":"0000"}"#), None);
+}
