@@ -54,7 +54,7 @@ pub fn report(lines: usize) -> Vec<u8> {
 }
 
 /// What `SendEPin`'s `enc` signs: the sandbox's key and cid, a goods id and a
-/// generated-length `co_tid` (22 characters, as `PartnerRef::generate` makes).
+/// generated-length `co_tid` (20 characters, as `PartnerRef::generate` makes).
 #[derive(Clone, Debug)]
 pub struct SendEPinSigned {
     /// The partner's auth key.
@@ -120,7 +120,7 @@ mod tests {
     #[test]
     fn the_signed_bytes_are_what_enc_digests() {
         let s = SendEPinSigned::sample();
-        assert_eq!(s.co_tid.len(), 22);
+        assert_eq!(s.co_tid.len(), 20);
         let enc = coupon::giftletter::sign::send_epin(&s.auth_key, &s.cid, &s.goods_id, &s.co_tid);
         use md5::{Digest, Md5};
         let bare: String = Md5::digest(s.concatenated()).iter().map(|b| format!("{b:02x}")).collect();

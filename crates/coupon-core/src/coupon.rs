@@ -176,7 +176,7 @@ impl RedemptionReport {
 ///     .message("GS25 모바일상품권 1만원");
 /// // The reference exists before anything is sent: a caller that loses the
 /// // call (a timeout around it, a cancelled task) still knows what to reconcile.
-/// assert_eq!(req.partner_ref.as_str().len(), 22);
+/// assert_eq!(req.partner_ref.as_str().len(), 20);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -1,7 +1,8 @@
 //! References: the caller's own transaction id, the vendor's order id, and coupon numbers.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The caller's own reference for a transaction (Giftletter `co_tid`).
 ///
@@ -13,14 +14,21 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// let a = PartnerRef::generate();
 /// let b = PartnerRef::generate();
 /// assert_ne!(a, b);
-/// assert!(a.as_str().len() <= 30 && a.as_str().is_ascii());
+/// assert!(a.as_str().len() == 20 && a.as_str().is_ascii());
 /// assert_eq!(PartnerRef::new("order-42").as_str(), "order-42");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]
 pub struct PartnerRef(String);
 
-static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+/// How many distinct tails a reference can have: 36^6.
+const TAIL_SPACE: u64 = 36u64.pow(6);
+
+/// This process's references count up from a random start, so two references of
+/// one process never share a tail before 36^6 of them, and two processes share
+/// one only when their starts are within the number of references they make.
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+static START: OnceLock<u64> = OnceLock::new();
 
 impl PartnerRef {
     /// The caller's own reference, as given.
@@ -29,18 +37,20 @@ impl PartnerRef {
     }
 
     /// A fresh reference, unique across processes with very high probability:
-    /// `CP` + KST `yyMMddHHmmss` + a per-process sequence + random characters
-    /// (22 ASCII characters, within every vendor's limit).
+    /// `CP` + KST `yyMMddHHmmss` + 6 base-36 characters counting up from a random
+    /// start per process (20 ASCII characters, within every vendor's limit: the
+    /// strictest is a Giftishow integration's 20).
     pub fn generate() -> Self {
         const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-        let now = crate::time::now_kst().format("%y%m%d%H%M%S");
-        let seq = SEQUENCE.fetch_add(1, Ordering::Relaxed) % 1296;
-        let mut s = format!("CP{now}");
-        s.push(ALPHABET[(seq / 36) as usize] as char);
-        s.push(ALPHABET[(seq % 36) as usize] as char);
-        for _ in 0..6 {
-            s.push(ALPHABET[fastrand::usize(..ALPHABET.len())] as char);
+        let start = *START.get_or_init(|| fastrand::u64(..TAIL_SPACE));
+        let mut n = (start + SEQUENCE.fetch_add(1, Ordering::Relaxed)) % TAIL_SPACE;
+        let mut tail = [b'0'; 6];
+        for slot in tail.iter_mut().rev() {
+            *slot = ALPHABET[(n % 36) as usize];
+            n /= 36;
         }
+        let mut s = format!("CP{}", crate::time::now_kst().format("%y%m%d%H%M%S"));
+        s.extend(tail.iter().map(|b| char::from(*b)));
         Self(s)
     }
 
@@ -136,10 +146,10 @@ mod tests {
 
     #[test]
     fn generated_refs_are_unique_ascii_and_short() {
-        let refs: std::collections::HashSet<_> = (0..2000).map(|_| PartnerRef::generate()).collect();
-        assert_eq!(refs.len(), 2000);
+        let refs: std::collections::HashSet<_> = (0..20_000).map(|_| PartnerRef::generate()).collect();
+        assert_eq!(refs.len(), 20_000);
         for r in &refs {
-            assert_eq!(r.as_str().len(), 22);
+            assert_eq!(r.as_str().len(), 20);
             assert!(r.as_str().bytes().all(|b| b.is_ascii_alphanumeric()));
         }
     }

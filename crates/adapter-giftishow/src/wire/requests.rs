@@ -108,9 +108,9 @@ fn id(field: &str, value: &str, limit: usize) -> Result<()> {
 ///
 /// ```
 /// use adapter_giftishow::wire::requests::check_tr_id;
-/// assert!(check_tr_id("CP2612011200000A1B2C3D", 25).is_ok());
-/// let e = check_tr_id("CP2612011200000A1B2C3D", 20).unwrap_err();
-/// assert_eq!(e.to_string(), "invalid input: `tr_id` is 22 characters; the limit is 20");
+/// assert!(check_tr_id("CP261201120000A1B2C3D4E", 25).is_ok());
+/// let e = check_tr_id("CP261201120000A1B2C3D4E", 20).unwrap_err();
+/// assert_eq!(e.to_string(), "invalid input: `tr_id` is 23 characters; the limit is 20");
 /// assert_eq!(check_tr_id("a b", 25).unwrap_err().field(), Some("tr_id"));
 /// ```
 pub fn check_tr_id(tr_id: &str, limit: usize) -> Result<()> {
