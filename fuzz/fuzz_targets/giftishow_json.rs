@@ -1,0 +1,21 @@
+//! Every Giftishow Biz answer parser, and the code tables, over arbitrary bytes: none may panic.
+#![no_main]
+
+use adapter_giftishow::wire::replies;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = replies::parse_send(&text);
+    let _ = replies::parse_coupon_detail(&text);
+    let _ = replies::parse_goods_list(&text);
+    let _ = replies::parse_goods_detail(&text);
+    let _ = replies::parse_brand_list(&text);
+    let _ = replies::parse_brand_detail(&text);
+    let _ = replies::parse_bizmoney(&text);
+    let _ = replies::parse_done(&text);
+    let _ = replies::refusal_code(&text);
+    let _ = adapter_giftishow::codes::TABLE.lookup(&text);
+    let _ = adapter_giftishow::codes::coupon_status(&text, None);
+    let _ = adapter_giftishow::wire::requests::check_tr_id(&text, 25);
+});
