@@ -1,0 +1,462 @@
+//! Giftishow Biz (기프티쇼 비즈, KT alpha) emulator, served under `/giftishow`.
+//!
+//! The project's reconstructed reading of the API (`giftishow-biz-reconstructed.md`),
+//! read independently of the SDK's adapter. The host layout is the vendor's: the API
+//! base is `/giftishow/bizApi`, and the variant send URL outside it is
+//! `/giftishow/coupon/send`. Every call is a form POST (UTF-8) carrying `api_code`,
+//! `custom_auth_code`, `custom_auth_token`, `dev_yn` (`Y`/`N`), and `user_id` on the
+//! account operations; every answer is JSON `{"code","message","result"}`, HTTP 200,
+//! `"0000"` on success.
+//!
+//! Every call is checked in this order, the first failure answering with `result` null
+//! (outside the send's nesting, even for the send): credentials → `E0006`; an
+//! `api_code` the path does not take (in the variant in force) → `ERR9001`*; `dev_yn`
+//! not `Y`/`N` → `ERR9002`*; on account operations `user_id` missing → `ERR9002`*, not
+//! the sandbox's → `ERR9003`*. Codes marked * are the emulator's own choice: the
+//! reading does not list them (the SDK keeps unknown codes verbatim).
+//!
+//! | route (under `/giftishow`) | api_code | answers |
+//! |---|---|---|
+//! | `POST /bizApi/goods` | `0101` (`start` from 1, `size`; default 1 and 20, each 1..=1000) | `{"listNum": n on this page, "goodsList"}`; `ERR9002`* bad `start`/`size`. Also the goods detail code with a `goods_code` field |
+//! | `POST /bizApi/goods/{goods_code}` | `0111` (`0102` in a variant) | `{"goodsDetail"}` (plus `goldPrice`, `vipPrice`, `platinumPrice`, their rates, `categoryName1`); `ERR9004`* unknown goods |
+//! | `POST /bizApi/brands` | `0102` list, `0112` detail with `brand_code` (variant: `0103` list, `0104` detail) | `{"listNum", "brandList"}` / `{"brandDetail"}`; `ERR9009`* unknown brand, `ERR9002`* no `brand_code` |
+//! | `POST /bizApi/brands/{brand_code}` | `0112` | `{"brandDetail"}`; `ERR9009`*; 404 in the 0103/0104 variant |
+//! | `POST /bizApi/send` (or `/coupon/send`, variant) | `0204` | nested twice: `{"code":"0000",…,"result":{"code":"0000",…,"result":{"orderNo","pinNo","couponImgUrl"}}}`; the other send path is 404 |
+//! | `POST /bizApi/coupons` | `0201` (`tr_id`) | `[{"couponInfoList":[CouponInfo],"resCode":"0000","resMsg":"정상"}]`; `ERR0204` unknown `tr_id` |
+//! | `POST /bizApi/cancel` | `0202` (`tr_id`) | `null`, the charge refunded; `ERR0212` unknown, `ERR0208` already cancelled, `ERR9011`* used (or a stored-value coupon partly spent), `ERR9012`* expired |
+//! | `POST /bizApi/resend` | `0203` (`tr_id`, `sms_flag` Y/N) | `null`; `ERR0212` unknown, `ERR9013`* cancelled, `ERR9011`* used, `ERR9012`* expired |
+//! | `POST /bizApi/sendFail/cancel` | `0205` (`tr_id`) | `null`, a charged failure's bizmoney refunded once; `ERR9014`* no unrefunded charged failure for `tr_id` |
+//! | `POST /bizApi/bizmoney` | `0301` | `{"balance": "10000000"}` (text) |
+//!
+//! A missing operation field (`tr_id`, `goods_code`, …) is `ERR9002`*.
+//!
+//! The send's refusals are in the INNER code, the outer one `"0000"` and the inner
+//! `result` null, checked in this order: a missing field (`goods_code`, `tr_id`, `gubun`
+//! of `Y`/`N`/`I`; for `N` also `phone_no`, `callback_no`, `mms_title`, `mms_msg`) →
+//! `ERR9002`*; `tr_id` over 25 characters (20 in a variant) → `ERR9007`*; `phone_no`
+//! not a mobile number (digits only, 010/011/016/017/018/019, 10–11 digits) →
+//! `ERR0817`; `callback_no` not digits of a landline, mobile or `15xx`/`16xx`/`18xx`
+//! number → `ERR9008`*; `mms_title` over 10 characters (20 in a variant) → `ERR9006`*;
+//! unknown goods → `ERR9004`*; goods not on sale (`goodsStateCd` not `SALE`, or past
+//! `endDate`) → `ERR9005`*; a `tr_id` already issued → `ERR0215` ("중복된 TR_ID"); a
+//! production send costing more than the bizmoney → `E0010`; an injected charged
+//! failure (admin route) → `ERR9010`*. Only a send that issues a PIN consumes its
+//! `tr_id`. `gubun=Y` and `I` answer the PIN (`I` also a `couponImgUrl`, a loopback URL
+//! never served), `N` answers `pinNo` null (it went by MMS).
+//!
+//! Money: the account starts with 10,000,000 won of bizmoney. A production send
+//! (`dev_yn=N`) charges the goods' `discountPrice`; a test send (`dev_yn=Y`) answers
+//! alike, charges and sends nothing, and its coupon is kept, flagged as a test one.
+//! `dev_yn` changes nothing else. A cancel refunds what the coupon was charged.
+//!
+//! Coupons (`pinStatusCd`/`pinStatusNm`): `01` 발행 when issued, `02` 교환 once
+//! redeemed, `07` 구매취소(폐기) once cancelled, `08` 기간만료 when unused past
+//! `validPrdEndDt` (the send day plus the goods' `limitDay`). A stored-value coupon
+//! (`goodsTypeNm` 금액권) carries `remainAmt`: a redemption of an `amount` lowers it and
+//! the coupon stays `01` until the whole balance is spent, then `02`. In CouponInfo,
+//! `sellPriceAmt` is what the partner paid (`discountPrice`), `cnsmPriceAmt` the
+//! consumer price (`salePrice`), `sendBasicCd` the send's `gubun`, `sendStatusCd`
+//! `02` 발송완료 for a production MMS and `01` 미발송 otherwise, `correcDtm` the last
+//! change (issue, cancel or redemption) in KST. Phone numbers are kept as given.
+//!
+//! Admin routes under `/_sandbox/giftishow`:
+//!
+//! | route | does |
+//! |---|---|
+//! | `GET /bizmoney`, `POST /bizmoney` `{"balance": n}` | reads / sets the balance: `{"balance": n}` |
+//! | `POST /send-failures` `{"count": n}` | the next `n` production sends that would issue are charged and issue no PIN (`ERR9010`*); answers `{"count": n}` |
+//! | `GET /send-failures` | `{"pending": n, "failures": [{"tr_id", "charged", "refunded"}]}` |
+//! | `GET /issued` | `{"items": [{"partner_ref": tr_id, "order": orderNo, "cancelled", "goods_code", "pin", "state": pinStatusCd, "test", "gubun", "phone_no", "callback_no", "mms_title", "mms_msg", "partner_order_no", "template_id", "banner_id", "charged", "remain_amt", "resends", "issued_at"}]}`, oldest first |
+//! | `GET /variant`, `POST /variant` | reads / changes the variant: any of `{"brand_codes": "0102/0112"\|"0103/0104", "goods_detail_code": "0111"\|"0102", "send_path": "bizApi"\|"coupon", "mms_title_limit": 10\|20, "tr_id_limit": 25\|20, "top_level": bool}`; answers the whole variant. `top_level` puts `balance`, `couponInfoList` (with `resCode`/`resMsg`, `result` null) and a `totalCount` of the goods and brand lists at the top level |
+//! | `POST /expire` `{"tr_id"}` | moves an unused coupon's validity end to yesterday: it reads `08` |
+//!
+//! `POST /_sandbox/redeem` takes the PIN (`pinNo`) as `id`; `amount` only for a
+//! stored-value coupon. A reset restores the balance, forgets every coupon and failure,
+//! and restores the default variant.
+//!
+//! The partner credentials it accepts are [`credentials`]; the catalog is
+//! `giftishow/fixtures.json`.
+
+mod catalog;
+mod endpoints;
+#[cfg(test)]
+mod fixture_tests;
+mod store;
+mod variant;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::Router;
+use axum::extract::Path;
+use axum::routing::{MethodRouter, get, post};
+use bytes::Bytes;
+use chrono::Days;
+use http::HeaderMap;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::emulator::{Emulator, RedeemRequest, now_kst};
+use crate::error::AdminError;
+use crate::fixtures;
+use catalog::Catalog;
+use endpoints::Route;
+use store::{PinState, Store};
+use variant::{SendPath, VariantPatch};
+
+/// Route prefix and admin name.
+const NAME: &str = "giftishow";
+
+/// The catalog: brands, goods, shops.
+const FIXTURES: &str = include_str!("giftishow/fixtures.json");
+
+/// The partner credentials the emulator accepts, and its configuration section
+/// carries. Public knowledge: the sandbox guards nothing.
+pub mod credentials {
+    /// `custom_auth_code` (production codes start with `REAL`).
+    pub const AUTH_CODE: &str = "REALsandbox0000000001";
+    /// `custom_auth_token`.
+    pub const AUTH_TOKEN: &str = "c2FuZGJveC10b2tlbi1naWZ0aXNob3c=";
+    /// `user_id`: the partner's Giftishow Biz member id.
+    pub const USER_ID: &str = "sandbox_biz";
+    /// The sender number the configuration names (`callback_no`).
+    pub const CALLBACK_NO: &str = "15880000";
+}
+
+/// The emulator's own codes: refusals the reading does not list.
+mod codes {
+    /// A refusal: the code and its Korean message.
+    type Refusal = (&'static str, &'static str);
+
+    pub(super) const API_CODE: Refusal = ("ERR9001", "API 코드가 올바르지 않습니다.");
+    pub(super) const MISSING: Refusal = ("ERR9002", "필수 파라미터가 누락되었거나 형식이 올바르지 않습니다.");
+    pub(super) const USER_ID: Refusal = ("ERR9003", "회원 아이디가 올바르지 않습니다.");
+    pub(super) const NO_GOODS: Refusal = ("ERR9004", "존재하지 않는 상품입니다.");
+    pub(super) const NOT_ON_SALE: Refusal = ("ERR9005", "판매중인 상품이 아닙니다.");
+    pub(super) const TITLE_TOO_LONG: Refusal = ("ERR9006", "MMS 제목 길이를 초과하였습니다.");
+    pub(super) const TR_ID_TOO_LONG: Refusal = ("ERR9007", "TR_ID 길이를 초과하였습니다.");
+    pub(super) const BAD_CALLBACK: Refusal = ("ERR9008", "발신번호 형식 오류");
+    pub(super) const NO_BRAND: Refusal = ("ERR9009", "존재하지 않는 브랜드입니다.");
+    pub(super) const SEND_FAILED: Refusal = ("ERR9010", "쿠폰 발행에 실패하였습니다. (비즈머니 차감)");
+    pub(super) const USED: Refusal = ("ERR9011", "이미 사용된 쿠폰입니다.");
+    pub(super) const EXPIRED: Refusal = ("ERR9012", "유효기간이 만료된 쿠폰입니다.");
+    pub(super) const RESEND_CANCELLED: Refusal = ("ERR9013", "취소된 쿠폰은 재발송할 수 없습니다.");
+    pub(super) const NO_FAILURE: Refusal = ("ERR9014", "환불할 발송실패 건이 없습니다.");
+    /// The spec's own code for an unknown `tr_id` on cancel and resend.
+    pub(super) const NO_TR_ID: Refusal = ("ERR0212", "존재하지 않는 TR_ID 입니다.");
+}
+
+/// The built-in Giftishow Biz emulator, fresh.
+pub(crate) fn emulator() -> Arc<dyn Emulator> {
+    Arc::new(Giftishow::new())
+}
+
+/// The Giftishow Biz emulator.
+pub(crate) struct Giftishow {
+    fixtures: Value,
+    catalog: Catalog,
+    store: Mutex<Store>,
+}
+
+// Every critical section leaves the store consistent before anything can panic,
+// so a poisoned lock still holds good data.
+fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Giftishow {
+    /// A fresh emulator over the embedded catalog.
+    pub(crate) fn new() -> Self {
+        let fixtures = fixtures::parse(NAME, FIXTURES);
+        let catalog = Catalog::from_fixtures(&fixtures);
+        Self { fixtures, catalog, store: Mutex::default() }
+    }
+
+    /// A vendor route without a path parameter.
+    fn serve(self: &Arc<Self>, route: Route) -> MethodRouter {
+        let this = Arc::clone(self);
+        post(move |headers: HeaderMap, body: Bytes| async move { this.handle(&route, host(&headers), &body) })
+    }
+
+    /// A vendor route ending in a code (`/goods/{goods_code}`, `/brands/{brand_code}`).
+    fn serve_code(self: &Arc<Self>, route: fn(String) -> Route) -> MethodRouter {
+        let this = Arc::clone(self);
+        post(move |Path(code): Path<String>, headers: HeaderMap, body: Bytes| async move {
+            this.handle(&route(code), host(&headers), &body)
+        })
+    }
+}
+
+fn host(headers: &HeaderMap) -> Option<&str> {
+    headers.get(http::header::HOST).and_then(|h| h.to_str().ok())
+}
+
+fn json_body<T: for<'de> Deserialize<'de>>(body: &Bytes, shape: &str) -> Result<T, AdminError> {
+    serde_json::from_slice(body).map_err(|e| AdminError::BadRequest(format!("expected {shape}: {e}")))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Balance {
+    balance: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Count {
+    count: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrId {
+    tr_id: String,
+}
+
+type Gs = axum::extract::State<Arc<Giftishow>>;
+
+async fn get_bizmoney(axum::extract::State(gs): Gs) -> axum::Json<Value> {
+    axum::Json(json!({ "balance": lock(&gs.store).balance }))
+}
+
+async fn set_bizmoney(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
+    let b: Balance = json_body(&body, "{\"balance\": won}")?;
+    lock(&gs.store).balance = b.balance;
+    Ok(axum::Json(json!({ "balance": b.balance })))
+}
+
+async fn set_send_failures(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
+    let c: Count = json_body(&body, "{\"count\": n}")?;
+    lock(&gs.store).pending_failures = c.count;
+    Ok(axum::Json(json!({ "count": c.count })))
+}
+
+async fn get_send_failures(axum::extract::State(gs): Gs) -> axum::Json<Value> {
+    let store = lock(&gs.store);
+    let failures: Vec<Value> = store
+        .failures()
+        .iter()
+        .map(|f| json!({ "tr_id": f.tr_id, "charged": f.charged, "refunded": f.refunded }))
+        .collect();
+    axum::Json(json!({ "pending": store.pending_failures, "failures": failures }))
+}
+
+async fn issued(axum::extract::State(gs): Gs) -> axum::Json<Value> {
+    let today = now_kst().date_naive();
+    let items: Vec<Value> = lock(&gs.store).coupons().iter().map(|c| c.issued(today)).collect();
+    axum::Json(json!({ "items": items }))
+}
+
+async fn get_variant(axum::extract::State(gs): Gs) -> axum::Json<Value> {
+    axum::Json(json!(lock(&gs.store).variant))
+}
+
+async fn set_variant(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
+    let patch: VariantPatch = json_body(&body, "an object of variant fields")?;
+    let mut store = lock(&gs.store);
+    store.variant = store.variant.patched(&patch)?;
+    Ok(axum::Json(json!(store.variant)))
+}
+
+async fn expire(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
+    let t: TrId = json_body(&body, "{\"tr_id\": \"...\"}")?;
+    let today = now_kst().date_naive();
+    let mut store = lock(&gs.store);
+    let c = store
+        .by_tr_id_mut(&t.tr_id)
+        .ok_or_else(|| AdminError::NotFound(format!("no Giftishow coupon was sent with tr_id {:?}", t.tr_id)))?;
+    if c.state != PinState::Issued {
+        return Err(AdminError::Conflict("only an unused coupon can expire".into()));
+    }
+    c.valid_end = today.checked_sub_days(Days::new(1)).unwrap_or(today);
+    Ok(axum::Json(json!({ "tr_id": c.tr_id, "validPrdEndDt": c.valid_end.format("%Y%m%d").to_string() })))
+}
+
+impl Emulator for Giftishow {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn router(self: Arc<Self>) -> Router {
+        Router::new()
+            .route("/bizApi/goods", self.serve(Route::Goods))
+            .route("/bizApi/goods/{goods_code}", self.serve_code(Route::GoodsCode))
+            .route("/bizApi/brands", self.serve(Route::Brands))
+            .route("/bizApi/brands/{brand_code}", self.serve_code(Route::BrandsCode))
+            .route("/bizApi/send", self.serve(Route::Send(SendPath::BizApi)))
+            .route("/coupon/send", self.serve(Route::Send(SendPath::Coupon)))
+            .route("/bizApi/coupons", self.serve(Route::Coupons))
+            .route("/bizApi/cancel", self.serve(Route::Cancel))
+            .route("/bizApi/resend", self.serve(Route::Resend))
+            .route("/bizApi/sendFail/cancel", self.serve(Route::SendFailCancel))
+            .route("/bizApi/bizmoney", self.serve(Route::Bizmoney))
+    }
+
+    fn fixtures(&self) -> Value {
+        self.fixtures.clone()
+    }
+
+    fn config_section(&self, vendor_url: &str) -> String {
+        use credentials::{AUTH_CODE, AUTH_TOKEN, CALLBACK_NO, USER_ID};
+        format!(
+            r#"[{NAME}]
+base_url = "{vendor_url}/bizApi"
+auth_code = "{AUTH_CODE}"
+auth_token = "{AUTH_TOKEN}"
+user_id = "{USER_ID}"
+callback_no = "{CALLBACK_NO}"
+"#
+        )
+    }
+
+    fn samples(&self) -> Value {
+        self.catalog.samples()
+    }
+
+    fn reset(&self) {
+        *lock(&self.store) = Store::default();
+    }
+
+    fn redeem(&self, req: &RedeemRequest) -> Result<Value, AdminError> {
+        let at = req.at_kst()?;
+        let today = now_kst().date_naive();
+        let mut store = lock(&self.store);
+        let c = store
+            .by_pin_mut(req.id.trim())
+            .ok_or_else(|| AdminError::NotFound(format!("no Giftishow PIN {:?} was issued", req.id)))?;
+        match &c.state {
+            PinState::Used { .. } => return Err(AdminError::Conflict("this PIN is already used".into())),
+            PinState::Cancelled { .. } => return Err(AdminError::Conflict("this PIN was cancelled".into())),
+            PinState::Issued if today > c.valid_end => {
+                return Err(AdminError::Conflict("this PIN has expired".into()));
+            }
+            PinState::Issued => {}
+        }
+        let remain = match (c.remain, req.amount) {
+            (None, Some(_)) => {
+                return Err(AdminError::BadRequest("only a stored-value (금액권) coupon is spent by `amount`".into()));
+            }
+            (None, None) => None,
+            (Some(left), amount) => {
+                let spent = amount.unwrap_or(left);
+                if spent == 0 || spent > left {
+                    return Err(AdminError::BadRequest(format!("`amount` must be within 1..={left}, got {spent}")));
+                }
+                Some(left - spent)
+            }
+        };
+        let branch = match &req.branch {
+            Some(b) if !b.trim().is_empty() => b.trim().to_owned(),
+            Some(_) | None => {
+                let branches = &self.catalog.branches;
+                branches.get(fastrand::usize(..branches.len().max(1))).cloned().unwrap_or_else(|| "본점".to_owned())
+            }
+        };
+        c.remain = remain;
+        c.changed_at = at;
+        if remain.is_none_or(|r| r == 0) {
+            c.state = PinState::Used { at, branch: branch.clone() };
+        }
+        Ok(json!({
+            "vendor": NAME,
+            "tr_id": c.tr_id,
+            "orderNo": c.order_no,
+            "goods_code": c.goods_code,
+            "branch": branch,
+            "remainAmt": remain,
+            "pinStatusCd": c.status(today).0,
+            "redeemed_at": at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        }))
+    }
+
+    fn admin_router(self: Arc<Self>) -> Option<Router> {
+        Some(
+            Router::new()
+                .route("/bizmoney", get(get_bizmoney).post(set_bizmoney))
+                .route("/send-failures", get(get_send_failures).post(set_send_failures))
+                .route("/issued", get(issued))
+                .route("/variant", get(get_variant).post(set_variant))
+                .route("/expire", post(expire))
+                .with_state(self),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_section_is_the_adapter_configuration() {
+        let expected = r#"[giftishow]
+base_url = "http://127.0.0.1:8089/giftishow/bizApi"
+auth_code = "REALsandbox0000000001"
+auth_token = "c2FuZGJveC10b2tlbi1naWZ0aXNob3c="
+user_id = "sandbox_biz"
+callback_no = "15880000"
+"#;
+        assert_eq!(Giftishow::new().config_section("http://127.0.0.1:8089/giftishow"), expected);
+    }
+
+    #[test]
+    fn samples_name_a_goods_on_sale_of_the_catalog() {
+        let emu = Giftishow::new();
+        let s = emu.samples();
+        assert_eq!(s["issue"]["product_id"], "G00001621744");
+        assert_eq!(s["product"], s["issue"]["product_id"]);
+        let goods = emu.catalog.goods(s["product"].as_str().unwrap()).expect("a goods of the catalog");
+        assert!(goods.on_sale && !goods.stored_value && goods.sendable(now_kst().date_naive()));
+        assert_eq!(s["products"], json!({}));
+        assert!(endpoints::valid_mobile(s["issue"]["recipient"].as_str().unwrap()));
+        assert!(endpoints::valid_callback(s["issue"]["callback"].as_str().unwrap()));
+        assert!(s["issue"]["title"].as_str().unwrap().chars().count() <= 10);
+        assert!(s["issue"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(s.get("coupon").is_none() && s.get("balance_coupon").is_none(), "no pre-issued coupon");
+        assert!(s.get("redemptions").is_none());
+    }
+
+    #[test]
+    fn the_refusal_sample_is_a_vendor_answer_with_an_unlisted_code() {
+        let s = Giftishow::new().samples();
+        let r = &s["refusal"];
+        assert_eq!(r["operation"], "product");
+        let body: Value = serde_json::from_str(r["body"].as_str().unwrap()).unwrap();
+        assert_eq!(body["code"], r["code"]);
+        assert_eq!(body["result"], Value::Null);
+        let listed = ["0000", "E0006", "E0010", "ERR0215", "ERR0817", "ERR0204", "ERR0212", "ERR0208", "ERR0210"];
+        assert!(!listed.contains(&r["code"].as_str().unwrap()));
+    }
+
+    #[test]
+    fn odd_bodies_never_panic() {
+        let emu = Giftishow::new();
+        let routes = [
+            Route::Goods,
+            Route::GoodsCode("%%".into()),
+            Route::Brands,
+            Route::BrandsCode(String::new()),
+            Route::Send(SendPath::BizApi),
+            Route::Send(SendPath::Coupon),
+            Route::Coupons,
+            Route::Cancel,
+            Route::Resend,
+            Route::SendFailCancel,
+            Route::Bizmoney,
+        ];
+        let auth = format!(
+            "custom_auth_code={}&custom_auth_token={}&dev_yn=N&user_id={}&",
+            credentials::AUTH_CODE,
+            "c2FuZGJveC10b2tlbi1naWZ0aXNob3c%3D",
+            credentials::USER_ID
+        );
+        for route in &routes {
+            for body in [&b"\xff\xfe%%%=&&"[..], b"", b"api_code=0204&gubun=N&tr_id=%FF", auth.as_bytes()] {
+                let _ = emu.handle(route, Some("127.0.0.1"), body);
+                for code in ["0101", "0111", "0102", "0112", "0204", "0201", "0202", "0203", "0205", "0301"] {
+                    let mut with_code = body.to_vec();
+                    with_code.extend_from_slice(format!("&api_code={code}&start=0&size=99999999999999999999").as_bytes());
+                    let _ = emu.handle(route, None, &with_code);
+                }
+            }
+        }
+    }
+}
