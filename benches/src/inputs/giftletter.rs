@@ -74,7 +74,7 @@ impl SendEPinSigned {
             auth_key: coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY.to_string(),
             cid: coupon_sandbox::vendors::giftletter::credentials::CID.to_string(),
             goods_id: "0000000582".to_string(),
-            co_tid: "CP2603011200000A1B2C3D".to_string(),
+            co_tid: "CP260301120000A1B2C3".to_string(),
         }
     }
 

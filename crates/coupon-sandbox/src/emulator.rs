@@ -50,6 +50,7 @@ pub trait Emulator: Send + Sync + 'static {
     /// | `product` | a product id as the SDK adapter names it | `product` |
     /// | `coupon` | `{"product_id", "barcode"}`: a coupon of the fixtures | `status` by barcode |
     /// | `balance_coupon` | `{"product_id", "barcode"}`: a stored-value coupon of the fixtures | `balance` |
+    /// | `balance_issue` | as `issue`, for a stored-value product: where no coupon exists before a request makes one, a tour issues this and reads the balance of its order | `balance` (without `balance_coupon`) |
     /// | `redemptions` | `true` | `redemptions` (the day's report) |
     /// | `refusal` | `{"operation", "content_type", "body", "code"}`: an answer in this vendor's format refusing `operation` (`product`, `products` or `status`, called with the samples above) with a `code` its document does not list | a [`FaultKind::Replace`](crate::FaultKind::Replace) fault showing that unknown codes are kept verbatim |
     ///

@@ -131,7 +131,8 @@ impl<'s> Plan<'s> {
             status,
             resend: issue && c.resend,
             cancel: issue && c.cancel,
-            balance: c.balance && has("balance_coupon"),
+            // A stored-value coupon of the fixtures, or one the tour issues for it.
+            balance: c.balance && (has("balance_coupon") || (c.issue && has("balance_issue"))),
             redemptions: c.redemptions && samples["redemptions"] == true,
             reconcile: issue && c.reconcile,
         }
@@ -254,16 +255,30 @@ impl<'s> Plan<'s> {
             }
         }
         if self.balance {
-            let coupon = sample_coupon(&self.samples["balance_coupon"])
-                .ok_or_else(|| missing_sample(vendor, "balance_coupon"))?;
-            tour.step(vendor, "balance", adapter.balance(&coupon), |r| {
-                let b = r?;
+            let judge = |r: coupon::Result<(coupon::Balance, String)>| {
+                let (b, of) = r?;
                 if b.remaining > b.total {
                     return Err(unexpected(format!("{} left of {}", b.remaining, b.total)));
                 }
-                Ok((format!("{} of {} left", b.remaining, b.total), ()))
-            })
-            .await?;
+                Ok((format!("{} of {} left{of}", b.remaining, b.total), ()))
+            };
+            match sample_coupon(&self.samples["balance_coupon"]) {
+                Some(coupon) => {
+                    let call = async { Ok((adapter.balance(&coupon).await?, String::new())) };
+                    tour.step(vendor, "balance", call, judge).await?;
+                }
+                None => {
+                    // No stored-value coupon in the fixtures: issue one (`balance_issue`) and read it.
+                    let request = issue_request(&self.samples["balance_issue"])?;
+                    let call = async {
+                        let i = adapter.issue(&request).await?;
+                        let order = i.order.ok_or_else(|| unexpected("an issue without its order id"))?;
+                        let b = adapter.balance(&CouponRef::Order(order.clone())).await?;
+                        Ok((b, format!(" on order {order}, issued for it")))
+                    };
+                    tour.step(vendor, "balance", call, judge).await?;
+                }
+            }
         }
         if self.redemptions {
             let today = time::today_kst();

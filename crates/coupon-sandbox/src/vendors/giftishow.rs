@@ -411,6 +411,8 @@ callback_no = "15880000"
         assert!(s["issue"]["title"].as_str().unwrap().chars().count() <= 10);
         assert!(s["issue"]["message"].as_str().is_some_and(|m| !m.is_empty()));
         assert!(s.get("coupon").is_none() && s.get("balance_coupon").is_none(), "no pre-issued coupon");
+        let stored = emu.catalog.goods(s["balance_issue"]["product_id"].as_str().unwrap()).expect("a goods");
+        assert!(stored.on_sale && stored.stored_value, "balance is read on a stored-value coupon sent for it");
         assert!(s.get("redemptions").is_none());
     }
 

@@ -169,19 +169,28 @@ impl Catalog {
         self.goods.iter().find(|g| g.on_sale && !g.stored_value)
     }
 
-    /// [`Emulator::samples`](crate::Emulator::samples): send, list, detail, and a
-    /// refusal. No coupon samples: the vendor looks coupons up by `tr_id`, and the
-    /// fixtures hold no pre-issued coupon.
+    /// The stored-value goods a tour sends to read a balance: the first on sale.
+    pub(crate) fn stored_value_goods(&self) -> Option<&Goods> {
+        self.goods.iter().find(|g| g.on_sale && g.stored_value)
+    }
+
+    /// [`Emulator::samples`](crate::Emulator::samples): send, list, detail, a send of
+    /// a stored-value goods for `balance`, and a refusal. No coupon samples: the
+    /// vendor looks coupons up by `tr_id`, and the fixtures hold no pre-issued coupon.
     pub(crate) fn samples(&self) -> Value {
         let Some(g) = self.sample_goods() else { return json!({ "products": {} }) };
-        json!({
-            "issue": {
+        let send = |g: &Goods| {
+            json!({
                 "product_id": g.code,
                 "recipient": "01012345678",
                 "callback": "15880000",
                 "title": "선물 도착",
                 "message": format!("coupon sandbox에서 보낸 {} 쿠폰입니다.", g.name),
-            },
+            })
+        };
+        json!({
+            "issue": send(g),
+            "balance_issue": self.stored_value_goods().map(send),
             "products": {},
             "product": g.code,
             // 0111 refused with a code the reconstructed reading does not list.
