@@ -393,10 +393,8 @@ mod tests {
     fn coupons_are_named_by_order_that_is_the_tr_id() {
         assert_eq!(tr_id_of(&CouponRef::order("CP1"), op::STATUS).unwrap(), "CP1");
         assert_eq!(tr_id_of(&CouponRef::barcode("G1", "1234"), op::STATUS).unwrap_err().field(), Some("coupon"));
-        let issued = issued_of(
-            Sent::ByEarlierAttempt { code: coupon_core::VendorCode::new("ERR0215") },
-            PartnerRef::new("CP1"),
-        );
+        let issued =
+            issued_of(Sent::ByEarlierAttempt { code: coupon_core::VendorCode::new("ERR0215") }, PartnerRef::new("CP1"));
         assert!(!issued.details_known() && issued.order.is_none());
     }
 }

@@ -333,8 +333,8 @@ impl Giftishow {
     /// `0201` coupon detail: the coupons sent with `tr_id` (normally one). A
     /// `tr_id` the vendor does not know is [`ErrorKind::NotFound`] (`ERR0204`).
     pub async fn coupons(&self, tr_id: &str) -> Result<Vec<CouponInfo>> {
-        let fields = requests::by_tr_id(tr_id, &self.inner.config.user_id)
-            .map_err(|e| e.in_context(VENDOR, COUPONS.name))?;
+        let fields =
+            requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, COUPONS.name))?;
         self.read_op(COUPONS.name, self.url(&["coupons"]), COUPONS.api_code, &fields, parse_coupon_detail).await
     }
 
@@ -347,7 +347,8 @@ impl Giftishow {
         let fields =
             requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, CANCEL.name))?;
         let url = self.url(&["cancel"]);
-        let resp = self.post(CANCEL.name, url, CANCEL.api_code, &fields, CallSafety::MoneyMovingDeduplicated, None).await?;
+        let resp =
+            self.post(CANCEL.name, url, CANCEL.api_code, &fields, CallSafety::MoneyMovingDeduplicated, None).await?;
         match Self::answer(&resp, parse_done)? {
             Ok(()) => Ok(()),
             Err(refusal) if resp.resent_after_doubt() && is_code(&refusal.code, &codes::ALREADY_CANCELLED) => {
@@ -376,8 +377,7 @@ impl Giftishow {
             requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, op.name))?;
         let url = self.url(&["sendFail", "cancel"]);
         let partner_ref = PartnerRef::new(tr_id);
-        let resp =
-            self.post(op.name, url, op.api_code, &fields, CallSafety::MoneyMoving, Some(&partner_ref)).await?;
+        let resp = self.post(op.name, url, op.api_code, &fields, CallSafety::MoneyMoving, Some(&partner_ref)).await?;
         Self::answer(&resp, parse_done)?.map_err(|r| refused(&resp, r))
     }
 

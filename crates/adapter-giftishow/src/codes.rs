@@ -12,8 +12,18 @@ use coupon_core::{CouponStatus, ErrorKind};
 /// Every result code the integrations show (`code`, the send's inner `code`, a
 /// coupon detail's `resCode`), with its meaning.
 pub const TABLE: CodeTable = CodeTable::new(&[
-    CodeRow::new("E0006", ErrorKind::Unauthenticated, false, "인증 코드 또는 토큰 오류 (the auth code or token is wrong or revoked)"),
-    CodeRow::new("E0010", ErrorKind::InsufficientFunds, false, "비즈머니 잔액 부족 (bizmoney balance too low for this send)"),
+    CodeRow::new(
+        "E0006",
+        ErrorKind::Unauthenticated,
+        false,
+        "인증 코드 또는 토큰 오류 (the auth code or token is wrong or revoked)",
+    ),
+    CodeRow::new(
+        "E0010",
+        ErrorKind::InsufficientFunds,
+        false,
+        "비즈머니 잔액 부족 (bizmoney balance too low for this send)",
+    ),
     CodeRow::new("ERR0215", ErrorKind::DuplicateReference, false, "중복된 TR_ID (duplicate tr_id)"),
     CodeRow::new("ERR0817", ErrorKind::InvalidInput, false, "수신번호 오류 (the receiver phone number is malformed)"),
     CodeRow::new("ERR0204", ErrorKind::NotFound, false, "쿠폰 정보 없음 (no such coupon or tr_id)"),
@@ -142,8 +152,7 @@ mod tests {
     #[test]
     fn every_pin_status_of_the_table_maps_as_the_reading_says() {
         let codes: Vec<&str> = PIN_STATUS.iter().map(|r| r.code).collect();
-        let expected: Vec<String> =
-            (1..=16).chain(21..=24).map(|n| format!("{n:02}")).collect();
+        let expected: Vec<String> = (1..=16).chain(21..=24).map(|n| format!("{n:02}")).collect();
         assert_eq!(codes, expected);
         let of = |c: &str| pin_status(c).unwrap().state;
         for c in ["01", "06", "21"] {

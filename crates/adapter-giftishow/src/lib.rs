@@ -92,14 +92,30 @@ mod registration {
 
     /// The keys of the section.
     const CONFIG_KEYS: &[ConfigKey] = &[
-        ConfigKey::required("base_url", "\"https://bizapi.giftishow.com/bizApi\"", "the API root; operations are {base_url}/goods, …"),
-        ConfigKey::optional("send_url", "\"https://bizapi.giftishow.com/coupon/send\"", "the send's full URL (default {base_url}/send)"),
+        ConfigKey::required(
+            "base_url",
+            "\"https://bizapi.giftishow.com/bizApi\"",
+            "the API root; operations are {base_url}/goods, …",
+        ),
+        ConfigKey::optional(
+            "send_url",
+            "\"https://bizapi.giftishow.com/coupon/send\"",
+            "the send's full URL (default {base_url}/send)",
+        ),
         ConfigKey::secret("auth_code", "custom_auth_code (production codes start with REAL)"),
         ConfigKey::secret("auth_token", "custom_auth_token"),
         ConfigKey::required("user_id", "\"…\"", "the Giftishow Biz member id"),
-        ConfigKey::optional("callback_no", "\"1588-1234\"", "sender number shown to recipients, when a request names none"),
+        ConfigKey::optional(
+            "callback_no",
+            "\"1588-1234\"",
+            "sender number shown to recipients, when a request names none",
+        ),
         ConfigKey::optional("dev_mode", "true", "dev_yn=Y: test mode, nothing is sent or charged"),
-        ConfigKey::optional("gubun", "\"N\"", "N: Giftishow sends an MMS; Y: the PIN comes back; I: a barcode image URL comes back"),
+        ConfigKey::optional(
+            "gubun",
+            "\"N\"",
+            "N: Giftishow sends an MMS; Y: the PIN comes back; I: a barcode image URL comes back",
+        ),
         ConfigKey::optional("template_id", "\"…\"", "MMS template id sent with every send"),
         ConfigKey::optional("banner_id", "\"…\"", "MMS banner id sent with every send"),
         ConfigKey::optional("goods_detail_code", "\"0111\"", "the goods detail's api_code: 0111 or 0102"),

@@ -182,8 +182,7 @@ async fn a_send_landing_between_the_lookup_and_the_resend_is_the_first_attempts_
     // (answers "no such coupon" twice), so the re-send meets ERR0215.
     sandbox.admin().inject(FaultSpec::new(SEND, FaultKind::Drop)).await.unwrap();
     let lagging = r#"{"code":"ERR0204","message":"쿠폰 정보가 없습니다.","result":null}"#;
-    let replace =
-        FaultKind::Replace { status: 200, content_type: "application/json".into(), body: lagging.into() };
+    let replace = FaultKind::Replace { status: 200, content_type: "application/json".into(), body: lagging.into() };
     sandbox.admin().inject(FaultSpec::new(COUPONS, replace).times(2)).await.unwrap();
     let issued_now = adapter(&sandbox).issue(&issue_request(&goods, "CPLATE")).await.unwrap();
     assert!(!issued_now.details_known());

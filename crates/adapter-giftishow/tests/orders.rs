@@ -151,3 +151,13 @@ async fn bizmoney_is_the_accounts_balance_in_either_place_of_the_answer() {
     let order = adapter.issue(&issue_request(&goods, "CPTOP")).await.unwrap().order.unwrap();
     assert_eq!(adapter.status(&CouponRef::Order(order)).await.unwrap(), CouponStatus::Unused);
 }
+
+#[tokio::test]
+async fn a_coupon_past_its_validity_reads_expired() {
+    let sandbox = start().await;
+    let goods = sample_goods(&sandbox).await;
+    let adapter = adapter(&sandbox);
+    let order = adapter.issue(&issue_request(&goods, "CPEXPIRE")).await.unwrap().order.unwrap();
+    post(&sandbox, "/_sandbox/giftishow/expire", json!({"tr_id": "CPEXPIRE"})).await;
+    assert_eq!(adapter.status(&CouponRef::Order(order)).await.unwrap(), CouponStatus::Expired);
+}

@@ -219,9 +219,7 @@ async fn dropped_issue(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Ou
                 return Err(format!("issued with details known but no order: {issued:?}"));
             }
             None if sent.values().any(|n| *n > 1) => {
-                return Err(format!(
-                    "the coupon was found, so nothing needed sending again; requests were {sent:?}"
-                ));
+                return Err(format!("the coupon was found, so nothing needed sending again; requests were {sent:?}"));
             }
             None => {}
             Some(_) if sent.len() != 1 || sent.values().sum::<u64>() != 2 => {
@@ -325,12 +323,17 @@ async fn reconcile_never_sent(suite: &Suite, s: &Subject, seen: &mut Seen) -> Re
             if let Some(items) = suite.issued(s.name()).await? {
                 let ours = items.iter().filter(|i| i.partner_ref.as_deref() == Some(request.partner_ref.as_str()));
                 if ours.count() != 0 {
-                    return Err(format!("reconcile answered not issued, yet the emulator lists a coupon for {}", request.partner_ref));
+                    return Err(format!(
+                        "reconcile answered not issued, yet the emulator lists a coupon for {}",
+                        request.partner_ref
+                    ));
                 }
             }
         }
         other if c.issue_deduplicated => {
-            return Err(format!("nothing was sent for the reference: expected issued now (a re-send) or not issued (a lookup); got {other:?}"));
+            return Err(format!(
+                "nothing was sent for the reference: expected issued now (a re-send) or not issued (a lookup); got {other:?}"
+            ));
         }
         other => return Err(format!("nothing was sent for the reference, yet reconcile answered {other:?}")),
     }

@@ -102,8 +102,7 @@ impl<'a> Fields<'a> {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
-                    v.as_object()
-                        .ok_or_else(|| WireError::new(format!("{}: `{key}[{i}]` is not an object", self.what)))
+                    v.as_object().ok_or_else(|| WireError::new(format!("{}: `{key}[{i}]` is not an object", self.what)))
                 })
                 .collect(),
             Some(_) => Err(WireError::new(format!("{}: `{key}` is not a list", self.what))),
@@ -122,16 +121,19 @@ mod tests {
 
     #[test]
     fn numbers_read_as_numbers_or_strings_and_empty_is_absent() {
-        with(json!({"a": 4500, "b": "4500", "c": " 4,500 ", "d": "", "e": null, "f": 4500.0, "g": "45a", "h": -1}), |f| {
-            for key in ["a", "b", "c", "f"] {
-                assert_eq!(f.int(key).unwrap(), Some(4500), "{key}");
-            }
-            assert_eq!(f.int("d").unwrap(), None);
-            assert_eq!(f.int("e").unwrap(), None);
-            assert_eq!(f.int("missing").unwrap(), None);
-            assert!(f.int("g").unwrap_err().message().contains("`g`"));
-            assert!(f.int("h").is_err());
-        });
+        with(
+            json!({"a": 4500, "b": "4500", "c": " 4,500 ", "d": "", "e": null, "f": 4500.0, "g": "45a", "h": -1}),
+            |f| {
+                for key in ["a", "b", "c", "f"] {
+                    assert_eq!(f.int(key).unwrap(), Some(4500), "{key}");
+                }
+                assert_eq!(f.int("d").unwrap(), None);
+                assert_eq!(f.int("e").unwrap(), None);
+                assert_eq!(f.int("missing").unwrap(), None);
+                assert!(f.int("g").unwrap_err().message().contains("`g`"));
+                assert!(f.int("h").is_err());
+            },
+        );
     }
 
     #[test]

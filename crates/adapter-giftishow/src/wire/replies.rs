@@ -283,7 +283,9 @@ pub fn parse_coupon_detail(text: &str) -> Result<Answer<Vec<CouponInfo>>, WireEr
         },
         Value::Object(o) if o.contains_key("couponInfoList") || o.contains_key("resCode") => o,
         _ if envelope.top.contains_key("couponInfoList") => &envelope.top,
-        Value::Null => return Err(WireError::new("a successful coupon detail has no `result` and no `couponInfoList`")),
+        Value::Null => {
+            return Err(WireError::new("a successful coupon detail has no `result` and no `couponInfoList`"));
+        }
         _ => return Err(WireError::new("a coupon detail's `result` is neither a list nor an object")),
     };
     let f = Fields::new(holder, "result");

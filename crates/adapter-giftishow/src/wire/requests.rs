@@ -115,7 +115,8 @@ fn id(field: &str, value: &str, limit: usize) -> Result<()> {
 /// ```
 pub fn check_tr_id(tr_id: &str, limit: usize) -> Result<()> {
     required("tr_id", tr_id)?;
-    if let Some((i, _)) = tr_id.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+    if let Some((i, _)) =
+        tr_id.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
     {
         return Err(Error::invalid_field(
             "tr_id",

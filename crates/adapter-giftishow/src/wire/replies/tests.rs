@@ -54,13 +54,18 @@ fn the_coupon_detail_is_read_in_every_shape_seen() {
         let coupons = parse_coupon_detail(&text(shape.clone())).unwrap().unwrap();
         assert_eq!(coupons.len(), 1, "{shape}");
         let c = &coupons[0];
-        assert_eq!((c.pin_status.as_deref(), c.remain_amount, c.consumer_price), (Some("02"), Some(Won(3000)), Some(Won(10000))));
+        assert_eq!(
+            (c.pin_status.as_deref(), c.remain_amount, c.consumer_price),
+            (Some("02"), Some(Won(3000)), Some(Won(10000)))
+        );
         assert_eq!(c.valid_until, NaiveDate::from_ymd_opt(2026, 12, 31));
         assert!(c.changed_at.is_some());
     }
-    let refused = parse_coupon_detail(&text(json!({"code": "0000", "result": [{"couponInfoList": [], "resCode": "ERR0212", "resMsg": "없음"}]})))
-        .unwrap()
-        .unwrap_err();
+    let refused = parse_coupon_detail(&text(
+        json!({"code": "0000", "result": [{"couponInfoList": [], "resCode": "ERR0212", "resMsg": "없음"}]}),
+    ))
+    .unwrap()
+    .unwrap_err();
     assert_eq!(refused.code.raw(), "ERR0212");
     assert_eq!(parse_coupon_detail(r#"{"code":"0000","result":[]}"#).unwrap().unwrap(), vec![]);
     assert!(parse_coupon_detail(r#"{"code":"0000","result":null}"#).is_err());
@@ -90,9 +95,10 @@ fn lists_count_this_page_and_read_prices_as_numbers_or_strings() {
     assert_eq!((page.items[0].sale_price, page.items[0].discount_price), (Some(Won(4500)), Some(Won(4275))));
     assert!(page.items[0].on_sale() && !page.items[1].on_sale());
     assert_eq!(page.items[1].limit_day, Some(30));
-    let top = parse_goods_list(&text(json!({"code": "0000", "totalCount": 41, "result": {"listNum": 0, "goodsList": []}})))
-        .unwrap()
-        .unwrap();
+    let top =
+        parse_goods_list(&text(json!({"code": "0000", "totalCount": 41, "result": {"listNum": 0, "goodsList": []}})))
+            .unwrap()
+            .unwrap();
     assert_eq!(top.total_count, Some(41));
     let missing = parse_goods_list(&text(json!({"code": "0000", "result": {"goodsList": [{"goodsName": "x"}]}})));
     assert!(missing.unwrap_err().message().contains("goodsList[0]: `goodsCode`"));
@@ -100,8 +106,10 @@ fn lists_count_this_page_and_read_prices_as_numbers_or_strings() {
 
 #[test]
 fn details_and_brands_and_bizmoney() {
-    let g = parse_goods_detail(&text(json!({"code": "0000", "result": {"goodsDetail": {"goodsCode": "G1", "goodsName": "A",
-        "goldPrice": "4100", "vipPrice": 4000, "categoryName1": "커피"}}})))
+    let g = parse_goods_detail(&text(
+        json!({"code": "0000", "result": {"goodsDetail": {"goodsCode": "G1", "goodsName": "A",
+        "goldPrice": "4100", "vipPrice": 4000, "categoryName1": "커피"}}}),
+    ))
     .unwrap()
     .unwrap();
     assert_eq!((g.tier_prices.gold, g.tier_prices.vip), (Some(Won(4100)), Some(Won(4000))));
@@ -110,11 +118,16 @@ fn details_and_brands_and_bizmoney() {
         .unwrap()
         .unwrap();
     assert_eq!((brands.items[0].brand_code.as_str(), brands.items[0].sort), ("BR1", Some(3)));
-    let b = parse_brand_detail(&text(json!({"code": "0000", "result": {"brandDetail": {"brandCode": "BR1", "brandName": "스타벅스"}}})))
-        .unwrap()
-        .unwrap();
+    let b = parse_brand_detail(&text(
+        json!({"code": "0000", "result": {"brandDetail": {"brandCode": "BR1", "brandName": "스타벅스"}}}),
+    ))
+    .unwrap()
+    .unwrap();
     assert_eq!(b.brand_name, "스타벅스");
-    assert_eq!(parse_bizmoney(r#"{"code":"0000","result":{"balance":"-5"}}"#).unwrap_err().message(), "the answer: `balance` is not a whole number");
+    assert_eq!(
+        parse_bizmoney(r#"{"code":"0000","result":{"balance":"-5"}}"#).unwrap_err().message(),
+        "the answer: `balance` is not a whole number"
+    );
     assert!(parse_bizmoney(r#"{"code":"0000","result":{}}"#).is_err());
 }
 
