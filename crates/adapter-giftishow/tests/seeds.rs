@@ -26,13 +26,16 @@ fn seeds() -> Vec<PathBuf> {
 /// `None` unreadable, `Some(None)` a success, `Some(Some(code))` a refusal.
 type Outcome = Option<Option<String>>;
 
+/// One parser, reporting its [`Outcome`].
+type Parse = fn(&str) -> Outcome;
+
 fn outcome<T>(r: Result<Answer<T>, WireError>) -> Outcome {
     r.ok().map(|answer| answer.err().map(|refusal| refusal.code.raw().to_string()))
 }
 
 /// The parsers by the name a seed gives them, longest name first so
 /// `goods_detail` is not read as `goods`.
-fn parsers() -> Vec<(&'static str, fn(&str) -> Outcome)> {
+fn parsers() -> Vec<(&'static str, Parse)> {
     vec![
         ("goods_detail", |t| outcome(parse_goods_detail(t))),
         ("brand_detail", |t| outcome(parse_brand_detail(t))),
