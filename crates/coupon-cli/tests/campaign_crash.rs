@@ -242,6 +242,70 @@ fn giftimbiz_runs_killed_twenty_times_buy_every_listing_exactly_once() {
     }
 }
 
+#[test]
+fn giftishow_runs_killed_twenty_times_send_every_row_exactly_once_and_pay_once() {
+    let env = Env::start();
+    let mut rng = fastrand::Rng::with_seed(seed());
+    let journal = sqlite_url(env.dir.path());
+    let admin = env.sandbox.admin();
+    let start_balance = 1_000_000_000;
+    env.block(admin.vendor_post("giftishow", "bizmoney", &json!({ "balance": start_balance }))).unwrap();
+    let samples = env.block(async {
+        let url = format!("{}/_sandbox/samples", env.sandbox.base_url());
+        reqwest::get(url).await.unwrap().json::<serde_json::Value>().await.unwrap()
+    });
+    let goods = samples["giftishow"]["issue"]["product_id"].as_str().unwrap().to_owned();
+    let mut csv = String::from("phone,name,key\n");
+    for i in 0..ROWS {
+        csv.push_str(&format!("010-{:04}-{:04},고객{i},k{i}\n", 4000 + i / 10_000, i % 10_000));
+    }
+    let path = env.dir.path().join("gs.csv");
+    std::fs::write(&path, csv).unwrap();
+    let run = env.run(&[
+        "campaign",
+        "create",
+        "gs",
+        "--vendor",
+        "giftishow",
+        "--csv",
+        path.to_str().unwrap(),
+        "--journal",
+        &journal,
+        "--goods",
+        &goods,
+        "--callback",
+        "1588-0000",
+        "--title",
+        "봄 이벤트 당첨",
+        "--content-template",
+        "{name}님, 당첨을 축하드려요!",
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    kill_at_random(&env, &mut rng, &journal, "gs", "/giftishow/bizApi/send", 1);
+    run_to_completion(&env, &journal, "gs");
+    let rows = env.block(settled_rows(&journal, "gs"));
+    let sent = env.block(admin.issued("giftishow")).unwrap();
+    assert_eq!(sent.len(), ROWS, "one coupon per row, no more");
+    let mut by_ref: HashMap<&str, usize> = HashMap::new();
+    for item in &sent {
+        *by_ref.entry(item.partner_ref.as_deref().expect("tr_id")).or_default() += 1;
+    }
+    for row in &rows {
+        assert_eq!(by_ref.get(row.partner_ref.as_str()), Some(&1), "line {}: its coupon, once", row.line);
+        if let Some(order) = &row.order_id {
+            assert_eq!(order, row.partner_ref.as_str(), "line {}: the order is the tr_id", row.line);
+        }
+    }
+    // And paid once each: the bizmoney spent is the rows' price, no more.
+    let balance = env.block(admin.vendor_get("giftishow", "bizmoney")).unwrap()["balance"].as_u64().unwrap();
+    let charged: u64 = sent.iter().map(|i| i.details["charged"].as_u64().expect("what a coupon was charged")).sum();
+    assert_eq!(start_balance - balance, charged, "the balance moved by exactly the coupons' charges");
+    assert!(
+        sent.iter().all(|i| i.details["charged"] == sent[0].details["charged"]),
+        "one price, charged once per coupon"
+    );
+}
+
 /// The URL of the test PostgreSQL server: required in CI, else the test is skipped.
 fn postgres_url() -> Option<String> {
     match std::env::var("COUPON_TEST_POSTGRES_URL") {
