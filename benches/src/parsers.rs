@@ -12,7 +12,7 @@ use quick_xml::events::Event;
 use serde_json::Value;
 
 use crate::inputs::giftletter::SendEPinSigned;
-use crate::inputs::{coufun, giftimbiz, giftletter};
+use crate::inputs::{coufun, giftimbiz, giftishow, giftletter};
 use crate::pair::{Pair, Reference};
 
 /// Items in the generated Giftletter goods list.
@@ -21,6 +21,8 @@ pub const GOODS_ITEMS: usize = 1_000;
 pub const LISTINGS: usize = 100;
 /// `<ORDER_INFO>` blocks in the generated COUFUN answer.
 pub const ORDERS: usize = 10;
+/// Goods in the generated Giftishow goods list page.
+pub const GIFTISHOW_GOODS: usize = 1_000;
 /// Lines in the generated Giftletter report.
 pub const REPORT_LINES: usize = 100_000;
 
@@ -28,7 +30,7 @@ const ORIGIN: &str = "https://www.giftiexchange.com";
 
 /// The five parser groups, inputs generated.
 pub fn pairs() -> Vec<Pair> {
-    vec![goods_list(), listings(), coufun_status(), report(), signing()]
+    vec![goods_list(), listings(), coufun_status(), report(), signing(), giftishow_goods()]
 }
 
 /// `serde_json::from_slice::<Value>`: the generic limit for a JSON answer.
@@ -157,6 +159,28 @@ pub fn signing() -> Pair {
     }
 }
 
+/// Group 8: a page of 1,000 goods, typed, vs the generic parse our reader is built on.
+pub fn giftishow_goods() -> Pair {
+    let body = giftishow::goods_list(GIFTISHOW_GOODS).into_bytes();
+    let (a, b) = (body.clone(), body.clone());
+    Pair {
+        group: "8_giftishow_goods_list",
+        subject_name: "parse_goods_list (Value + typed)",
+        baseline_name: "serde_json Value",
+        bytes: body.len() as u64,
+        target: None,
+        subject: Box::new(move || {
+            let text = std::str::from_utf8(&a).unwrap_or_default();
+            coupon::giftishow::wire::replies::parse_goods_list(text)
+                .ok()
+                .and_then(Result::ok)
+                .map_or(0, |page| page.items.len())
+        }),
+        baseline: Box::new(move || value_len(&b)),
+        reference: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,6 +200,7 @@ mod tests {
         assert_eq!(((r.subject)(), (r.baseline)()), (REPORT_LINES, REPORT_LINES));
         assert_eq!((listings().subject)(), LISTINGS);
         assert_eq!((coufun_status().subject)(), ORDERS);
+        assert_eq!((giftishow_goods().subject)(), GIFTISHOW_GOODS);
     }
 
     #[test]

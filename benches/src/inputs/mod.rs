@@ -4,6 +4,7 @@
 
 pub mod coufun;
 pub mod giftimbiz;
+pub mod giftishow;
 pub mod giftletter;
 
 /// Branch names as the Giftletter report carries them (the document's example
