@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use coupon_core::codes::{Refusal, refusal_or_status};
+use coupon_core::codes::{Refusal, read_answer, refusal_or_status};
 use coupon_core::encoding_rs::{EUC_KR, UTF_8};
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::ExposeSecret;
@@ -164,26 +164,10 @@ impl Giftishow {
         self.inner.http.send(call).await
     }
 
-    /// Reads a JSON answer with `parse`: an unreadable body is a protocol error
-    /// (an unknown outcome for a money-moving call).
-    fn read<T>(resp: &Response, parse: fn(&str) -> Result<Answer<T>, WireError>) -> Result<Answer<T>> {
-        // The integrations send UTF-8; a label wins, and EUC-KR is the only other candidate.
-        let text = resp.text_sniffed(&[UTF_8, EUC_KR])?;
-        parse(&text).map_err(|e| resp.protocol_error(e.message()).with_source(e))
-    }
-
-    /// The one rule for answers: a 2xx is read with `parse`; a 4xx is the vendor's
-    /// refusal when its body holds one, and otherwise its status decides.
+    /// The vendor's answer by the one rule for bodies ([`read_answer`]). The
+    /// integrations send UTF-8; a label wins, and EUC-KR is the only other candidate.
     fn answer<T>(resp: &Response, parse: fn(&str) -> Result<Answer<T>, WireError>) -> Result<Answer<T>> {
-        if resp.is_success() {
-            return Self::read(resp, parse);
-        }
-        if (400..500).contains(&resp.status()) {
-            if let Ok(Err(refusal)) = Self::read(resp, parse) {
-                return Ok(Err(refusal));
-            }
-        }
-        Err(refusal_or_status(resp, None, &codes::TABLE))
+        read_answer(resp, &[UTF_8, EUC_KR], parse, &codes::TABLE)
     }
 
     /// A read: sends and reads the answer; a refusal is an error.

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use coupon_core::chrono::NaiveDate;
-use coupon_core::codes::{CodeTable, Refusal, refusal_or_status};
+use coupon_core::codes::{CodeTable, Refusal, read_answer, refusal_or_status};
 use coupon_core::encoding_rs::{EUC_KR, UTF_8};
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::ExposeSecret;
@@ -145,29 +145,10 @@ impl Giftletter {
         self.inner.http.send(call).await
     }
 
-    /// Reads a JSON answer with `parse`: an unreadable body is a protocol error
-    /// (an unknown outcome for a money-moving call).
-    fn read<T>(resp: &Response, parse: fn(&str) -> Result<Answer<T>, WireError>) -> Result<Answer<T>> {
-        // The document names no charset: the label when there is one, else UTF-8, else EUC-KR.
-        let text = resp.text_sniffed(&[UTF_8, EUC_KR])?;
-        parse(&text).map_err(|e| resp.protocol_error(e.message()).with_source(e))
-    }
-
-    /// The vendor's answer, by the one rule for bodies: a 2xx is read with
-    /// `parse` (the reply, or the vendor's refusal); a 4xx is the vendor's
-    /// refusal when its body holds one, and otherwise its status decides
-    /// ([`refusal_or_status`] without a refusal). Any other status (the transport
-    /// answers none but 2xx and 4xx) is decided by the status.
+    /// The vendor's answer by the one rule for bodies ([`read_answer`]). The
+    /// document names no charset: the label when there is one, else UTF-8, else EUC-KR.
     fn answer<T>(resp: &Response, parse: fn(&str) -> Result<Answer<T>, WireError>) -> Result<Answer<T>> {
-        if resp.is_success() {
-            return Self::read(resp, parse);
-        }
-        if (400..500).contains(&resp.status()) {
-            if let Ok(Err(refusal)) = Self::read(resp, parse) {
-                return Ok(Err(refusal));
-            }
-        }
-        Err(refusal_or_status(resp, None, &codes::TABLE))
+        read_answer(resp, &[UTF_8, EUC_KR], parse, &codes::TABLE)
     }
 
     /// `SendEPin`: issues one PIN to `request.mdn` by SMS.

@@ -28,34 +28,9 @@ pub mod replies;
 pub mod report;
 pub mod requests;
 
-use std::fmt;
-
-/// An answer that could not be understood. Its message names what was wrong
-/// (a field, a byte offset), never a PIN.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WireError {
-    message: String,
-}
-
-impl WireError {
-    /// An error with this explanation.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into() }
-    }
-
-    /// The explanation.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Display for WireError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for WireError {}
+/// An answer that could not be understood: the core kit's, its message naming what
+/// was wrong (a field, a byte offset), never a PIN.
+pub use coupon_core::codes::WireError;
 
 pub use replies::{Answer, Refusal};
 pub use requests::QueryCharset;

@@ -5,7 +5,9 @@
 //!   [`CodeTable`], the one lookup: codes match after trimming, ignoring ASCII case.
 //! - [`Refusal`]: a vendor's "no" as it came (code and message verbatim), turned
 //!   into an [`Error`] through a table.
-//! - [`refusal_or_status`]: the one rule for answers that are not a success.
+//! - [`refusal_or_status`]: the one rule for answers that are not a success, and
+//!   [`read_answer`], the whole rule for an adapter whose parsers read text into an
+//!   [`Answer`] or a [`WireError`].
 //!
 //! An adapter's `codes.rs` is then only its table (plus any rule the vendor's
 //! document adds on top, such as Giftletter's two-part codes).
@@ -138,6 +140,71 @@ impl Refusal {
             None => e,
         }
     }
+}
+
+/// A vendor's answer as a parser reads it: what was asked for, or the vendor's refusal.
+pub type Answer<T> = Result<T, Refusal>;
+
+/// An answer a parser could not understand. Its message names what was wrong (a
+/// field, a position), never a PIN or a phone number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireError {
+    message: String,
+}
+
+impl WireError {
+    /// An error with this explanation.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into() }
+    }
+
+    /// The explanation.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::fmt::Display for WireError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// The vendor's answer by the one rule for bodies, for a parser that reads text:
+///
+/// - a 2xx is decoded (its charset label, else the first of `encodings` that decodes
+///   strictly) and read with `parse`: the reply, or the vendor's refusal; a body
+///   `parse` cannot understand is a protocol error, which the transport makes an
+///   unknown outcome for a money-moving call;
+/// - a 4xx is the vendor's refusal when its body holds one, and otherwise its status
+///   decides ([`refusal_or_status`] without a refusal);
+/// - any other status (the transport answers none but 2xx and 4xx) is decided by the status.
+///
+/// A refusal comes back as `Ok(Err(refusal))`: the adapter decides what it means in
+/// context (a duplicate after a doubt, an already-cancelled re-send) before mapping
+/// it through its table.
+#[cfg(feature = "http")]
+pub fn read_answer<T>(
+    resp: &crate::http::Response,
+    encodings: &[&'static encoding_rs::Encoding],
+    parse: impl Fn(&str) -> Result<Answer<T>, WireError>,
+    table: &CodeTable,
+) -> crate::Result<Answer<T>> {
+    let read = || {
+        let text = resp.text_sniffed(encodings)?;
+        parse(&text).map_err(|e| resp.protocol_error(e.message()).with_source(e))
+    };
+    if resp.is_success() {
+        return read();
+    }
+    if (400..500).contains(&resp.status()) {
+        if let Ok(Err(refusal)) = read() {
+            return Ok(Err(refusal));
+        }
+    }
+    Err(refusal_or_status(resp, None, table))
 }
 
 /// The one rule for an answer that is not a success (a 4xx other than 408 and

@@ -26,8 +26,8 @@ use super::fields::Fields;
 /// detail, when those refuse).
 pub use coupon_core::codes::Refusal;
 
-/// The vendor's answer: what was asked for, or its refusal.
-pub type Answer<T> = Result<T, Refusal>;
+/// The vendor's answer: what was asked for, or its refusal (the core kit's).
+pub use coupon_core::codes::Answer;
 
 /// The success code.
 pub const SUCCESS: &str = "0000";

@@ -26,8 +26,8 @@ use super::json::{self, Node, Object};
 /// which, and so which table reads it ([`crate::codes`]).
 pub use coupon_core::codes::Refusal;
 
-/// The vendor's answer: what was asked for, or its refusal.
-pub type Answer<T> = Result<T, Refusal>;
+/// The vendor's answer: what was asked for, or its refusal (the core kit's).
+pub use coupon_core::codes::Answer;
 
 /// One JSON object with Giftletter's reading rules.
 struct Fields<'t, 'a>(&'t Object<'a>);
