@@ -58,7 +58,11 @@ async fn the_pin_and_image_modes_return_the_pin_and_need_no_recipient() {
         banner_id: None,
     };
     let Sent::Reply(reply) = client(&sandbox).send(&send).await.unwrap() else { panic!("a plain answer") };
-    assert!(reply.coupon_img_url.is_some() && reply.order_no.is_some(), "{reply:?}");
+    assert!(reply.order_no.is_some(), "{reply:?}");
+    let image = reply.coupon_img_url.as_ref().expect("the barcode image comes back");
+    let pin = reply.pin.as_ref().expect("and the PIN");
+    assert!(image.expose().starts_with("http"));
+    assert!(!format!("{reply:?}").contains(pin.expose()), "neither the PIN nor its image URL shows in Debug");
 }
 
 #[tokio::test]

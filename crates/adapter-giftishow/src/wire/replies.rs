@@ -101,7 +101,27 @@ pub struct SendReply {
     /// `pinNo`: the PIN, when the delivery mode returns it (`gubun` `Y` or `I`).
     pub pin: Option<Pin>,
     /// `couponImgUrl`: the barcode image (`gubun` `I`).
-    pub coupon_img_url: Option<String>,
+    pub coupon_img_url: Option<CouponImage>,
+}
+
+/// A coupon's barcode image URL (`couponImgUrl`). Whoever holds it can show the
+/// coupon at a till, as with the PIN, so its `Debug` shows the host only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CouponImage(String);
+
+impl CouponImage {
+    /// The URL as the vendor wrote it. Handle with care: it is the coupon.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for CouponImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, rest)| rest);
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        write!(f, "CouponImage({host}/…)")
+    }
 }
 
 /// The send answer, nested twice: the outer code, then the inner `result.code`,
@@ -144,7 +164,7 @@ pub fn parse_send(text: &str) -> Result<Answer<SendReply>, WireError> {
     let reply = SendReply {
         order_no: f.text("orderNo"),
         pin: f.text("pinNo").map(Pin::new),
-        coupon_img_url: f.text("couponImgUrl"),
+        coupon_img_url: f.text("couponImgUrl").map(CouponImage),
     };
     if reply.order_no.is_none() && reply.pin.is_none() && reply.coupon_img_url.is_none() {
         return Err(WireError::new("a successful send answer names no order, PIN or coupon image"));
@@ -219,7 +239,7 @@ pub struct CouponInfo {
     /// `pinNo`, in the answers that carry it.
     pub pin: Option<Pin>,
     /// `couponImgUrl`, in the answers that carry it.
-    pub coupon_img_url: Option<String>,
+    pub coupon_img_url: Option<CouponImage>,
 }
 
 fn won(f: &Fields<'_>, key: &str) -> Result<Option<Won>, WireError> {
@@ -248,7 +268,7 @@ impl CouponInfo {
             brand_thumb_url: f.text("mmsBrandThumImg"),
             order_no: f.text("orderNo"),
             pin: f.text("pinNo").map(Pin::new),
-            coupon_img_url: f.text("couponImgUrl"),
+            coupon_img_url: f.text("couponImgUrl").map(CouponImage),
         })
     }
 }

@@ -15,6 +15,15 @@ fn the_send_answers_inner_code_decides_even_under_an_outer_success() {
     assert_eq!(ok.pin.as_ref().map(Pin::expose), Some("912345678901"));
     assert!(!format!("{ok:?}").contains("912345678901"));
 
+    let image = parse_send(&text(json!({"code": "0000", "result": {"code": "0000", "result": {"orderNo": "1",
+        "pinNo": "912345678901", "couponImgUrl": "https://img.example/barcode/912345678901.png?t=secret"}}})))
+    .unwrap()
+    .unwrap();
+    let shown = format!("{image:?}");
+    assert!(!shown.contains("912345678901") && !shown.contains("secret"), "{shown}");
+    assert!(shown.contains("CouponImage(img.example/…)"), "{shown}");
+    assert!(image.coupon_img_url.unwrap().expose().ends_with("t=secret"));
+
     for code in ["E0010", "ERR0215", "ERR0817", "ERR7777"] {
         let refused = parse_send(&text(json!({"code": "0000", "message": null,
             "result": {"code": code, "message": "실패", "result": null}})))
