@@ -1,6 +1,8 @@
 //! `coupon giftishow …`: the Giftishow Biz operations the shared commands do not
 //! cover (bizmoney, brands, a coupon's whole detail, the send-failure refund).
 
+pub(crate) mod demo;
+
 use clap::Subcommand;
 use coupon::giftishow::wire::replies::{BrandInfo, CouponInfo, PhoneText};
 use coupon::giftishow::{Giftishow, GiftishowConfig};
