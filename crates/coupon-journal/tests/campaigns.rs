@@ -36,7 +36,7 @@ impl World {
     }
 
     fn adapter(&self, vendor: &str) -> Arc<dyn Adapter> {
-        self.adapter_from(&self.sandbox.config_toml(), vendor)
+        self.adapter_from(&self.sandbox.config_toml_for(&coupon::installed_adapters()), vendor)
     }
 
     fn csv(&self, name: &str, text: &str) -> std::path::PathBuf {
@@ -156,8 +156,10 @@ async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_referen
 async fn an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes() {
     let w = World::new().await;
     let c = w.giftletter("auth", 5).await;
-    let wrong =
-        w.sandbox.config_toml().replace(coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY, "wrong-key");
+    let wrong = w
+        .sandbox
+        .config_toml_for(&["giftletter"])
+        .replace(coupon_sandbox::vendors::giftletter::credentials::AUTH_KEY, "wrong-key");
     let bad = Runner::new(Arc::clone(&w.journal), w.adapter_from(&wrong, "giftletter"), c.clone(), fast()).unwrap();
     let report = run(&bad).await;
     let RunEnd::Stopped(Stop::Refused { kind, .. }) = &report.end else { panic!("{:?}", report.end) };

@@ -165,6 +165,15 @@ impl RunningSandbox {
         crate::config::config_toml(&self.base_url(), self.state.emulators())
     }
 
+    /// [`config_toml`](Self::config_toml) with only the sections of the emulators
+    /// named in `vendors`: for a program with fewer adapters installed than the
+    /// sandbox emulates, whose configuration refuses a section it has no adapter for.
+    pub fn config_toml_for(&self, vendors: &[&str]) -> String {
+        let chosen: Vec<Arc<dyn Emulator>> =
+            self.state.emulators().iter().filter(|e| vendors.contains(&e.name())).cloned().collect();
+        crate::config::config_toml(&self.base_url(), &chosen)
+    }
+
     /// The names of the emulators served, in name order (each under `/{name}`).
     pub fn vendors(&self) -> Vec<&'static str> {
         let mut names: Vec<_> = self.state.emulators().iter().map(|e| e.name()).collect();

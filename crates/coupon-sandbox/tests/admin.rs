@@ -99,6 +99,12 @@ async fn starts_on_loopback_with_urls_and_config() {
     assert!(config.starts_with("# coupon sandbox: ready-to-use configuration (loopback only)\n"));
     assert!(config.contains(&format!("base_url = \"{base}/giftimbiz\"")));
     assert!(config.contains(&format!("exchange_url = \"{base}/giftletter/mn_compare/ExchangeDaily.aspx\"")));
+    // Only the sections asked for, for a program with fewer adapters installed.
+    let names = sandbox.vendors();
+    let one = sandbox.config_toml_for(&names[..1]);
+    assert!(one.starts_with("# coupon sandbox") && one.contains(&format!("[{}]", names[0])), "{one}");
+    assert!(names[1..].iter().all(|n| !one.contains(&format!("[{n}]"))), "{one}");
+    assert_eq!(sandbox.config_toml_for(&names), config);
     sandbox.shutdown().await;
 }
 

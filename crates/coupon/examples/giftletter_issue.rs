@@ -54,8 +54,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(send_gift(&coupon::from_config(path)?).await?);
     }
     let sandbox = coupon_sandbox::Sandbox::start().await?;
-    // Only the sandbox's own configuration: no COUPON_* variable may point it elsewhere.
-    let config = CouponConfig::parse(&sandbox.config_toml(), "the sandbox configuration", Vec::new())?;
+    // Only the sandbox's own configuration (the installed adapters' sections): no COUPON_*
+    // variable may point it elsewhere.
+    let toml = sandbox.config_toml_for(&coupon::installed_adapters());
+    let config = CouponConfig::parse(&toml, "the sandbox configuration", Vec::new())?;
     send_gift(&Adapters::build(&config)?).await?;
     sandbox.shutdown().await;
     Ok(())

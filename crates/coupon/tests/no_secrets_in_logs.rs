@@ -38,7 +38,8 @@ async fn logs_hold_no_key_token_pin_or_phone_number() {
 
     let sandbox = Sandbox::start().await.expect("sandbox");
     let admin = sandbox.admin();
-    let config = CouponConfig::parse(&sandbox.config_toml(), "sandbox", Vec::new()).unwrap();
+    let config =
+        CouponConfig::parse(&sandbox.config_toml_for(&coupon::installed_adapters()), "sandbox", Vec::new()).unwrap();
     let adapters = coupon::Adapters::build(&config).unwrap();
 
     // Giftletter: an issue whose first answer is lost (re-sent with the same co_tid), then a status read after a 503.
