@@ -1,0 +1,119 @@
+//! `coupon giftishow …` and the shared commands with `--vendor giftishow`, against
+//! the sandbox: the coupon's detail masked unless `--reveal`, bizmoney, brands, and
+//! the refund of a send charged without a PIN.
+
+mod common;
+
+use common::Env;
+use serde_json::json;
+
+const GOODS: &str = "G00001621744";
+
+/// `coupon issue --vendor giftishow` of the sample goods with `tr_id`.
+fn issue(env: &Env, tr_id: &str) -> serde_json::Value {
+    let args = [
+        "issue",
+        "--vendor",
+        "giftishow",
+        "--product",
+        GOODS,
+        "--to",
+        "010-1234-5678",
+        "--callback",
+        "1588-0000",
+        "--title",
+        "선물 도착",
+        "--message",
+        "아메리카노 한 잔",
+        "--ref",
+        tr_id,
+    ];
+    env.json(&args, 0)
+}
+
+#[test]
+fn the_generic_issue_names_the_tr_id_as_the_order_and_status_reads_it() {
+    let env = Env::start();
+    let doc = issue(&env, "CPCLI0001");
+    assert_eq!(doc["order_id"], "CPCLI0001", "{doc}");
+    let status = env.json(&["status", "--vendor", "giftishow", "--order", "CPCLI0001"], 0);
+    assert_eq!(status["status"], "unused", "{status}");
+    let e = env.json(
+        &[
+            "issue",
+            "--vendor",
+            "giftishow",
+            "--product",
+            GOODS,
+            "--to",
+            "010-1234-5678",
+            "--callback",
+            "1588-0000",
+            "--title",
+            "열한 글자가 넘는 제목입니다",
+            "--message",
+            "m",
+        ],
+        2,
+    );
+    assert_eq!(e["error"]["field"], "title", "{e}");
+}
+
+#[test]
+fn the_coupon_detail_masks_the_pin_and_phones_unless_revealed() {
+    let env = Env::start();
+    issue(&env, "CPCLI0002");
+    let pin =
+        env.block(env.sandbox.admin().issued("giftishow")).unwrap()[0].details["pin"].as_str().unwrap().to_owned();
+    let masked = env.run(&["giftishow", "coupon", "CPCLI0002", "--json"]);
+    assert_eq!(masked.code, 0, "{masked:#?}");
+    let doc = masked.doc();
+    let coupon = &doc["coupons"][0];
+    assert_eq!(coupon["pin_status"], "01", "{doc}");
+    assert!(!masked.all().contains(&pin) && !masked.all().contains(common::PHONE_DIGITS), "{masked:#?}");
+    assert!(coupon["pin"].as_str().unwrap().ends_with(&pin[pin.len() - 4..]));
+    let human = env.run(&["giftishow", "coupon", "CPCLI0002"]);
+    assert!(!human.all().contains(&pin) && !human.all().contains(common::PHONE_DIGITS), "{human:#?}");
+    let revealed = env.json(&["giftishow", "coupon", "CPCLI0002", "--reveal"], 0);
+    assert_eq!(revealed["coupons"][0]["pin"], pin.as_str());
+    assert_eq!(revealed["coupons"][0]["receiver"], common::PHONE_DIGITS);
+}
+
+#[test]
+fn bizmoney_brands_and_the_send_failure_refund() {
+    let env = Env::start();
+    let before = env.json(&["giftishow", "bizmoney"], 0)["bizmoney"].as_u64().unwrap();
+    let brands = env.json(&["giftishow", "brands"], 0);
+    let first = brands["brands"][0]["brand_code"].as_str().unwrap().to_owned();
+    let brand = env.json(&["giftishow", "brand", &first], 0);
+    assert_eq!(brand["brand"]["brand_code"], first.as_str());
+
+    env.block(env.sandbox.admin().vendor_post("giftishow", "send-failures", &json!({"count": 1}))).unwrap();
+    let args = [
+        "issue",
+        "--vendor",
+        "giftishow",
+        "--product",
+        GOODS,
+        "--to",
+        "010-1234-5678",
+        "--callback",
+        "1588-0000",
+        "--title",
+        "선물 도착",
+        "--message",
+        "m",
+        "--ref",
+        "CPCLIFAIL",
+    ];
+    let refused = env.run(&args);
+    assert_eq!(refused.code, 3, "a refusal: {refused:#?}");
+    let charged = env.json(&["giftishow", "bizmoney"], 0)["bizmoney"].as_u64().unwrap();
+    assert!(charged < before, "charged without a PIN");
+    let refund = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL", "--json"]);
+    assert_eq!(refund.code, 0, "{refund:#?}");
+    assert!(refund.stderr.contains("CPCLIFAIL"), "the tr_id is announced before the money call: {refund:#?}");
+    assert_eq!(env.json(&["giftishow", "bizmoney"], 0)["bizmoney"].as_u64().unwrap(), before);
+    let again = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL"]);
+    assert_eq!(again.code, 3, "nothing left to refund: {again:#?}");
+}
