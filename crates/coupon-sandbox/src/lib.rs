@@ -1,8 +1,8 @@
 //! A stateful, in-memory emulator of the coupon vendors' HTTP APIs, for integration
 //! tests, demos and trying code without vendor accounts. The built-in emulators are the
-//! modules of [`vendors`] (today Giftletter, GiftiMbiz, COUFUN and Giftishow Biz).
+//! modules of [`vendors`], one per vendor.
 //!
-//! Each vendor is served under its own prefix (`/giftletter`, `/giftimbiz`, `/coufun`, `/giftishow`),
+//! Each vendor is served under its own prefix, its module's name (`/giftletter`, …),
 //! written from the vendor's own document, independently of the SDK's adapters, so the
 //! two readings check each other. The sandbox only ever listens on loopback
 //! (127.0.0.0/8 or `::1`): it has no authentication and anyone reaching it may reset it.
