@@ -8,7 +8,7 @@ use coupon_core::{
 };
 
 use crate::VENDOR;
-use crate::client::{Giftishow, Sent, is_no_such_coupon};
+use crate::client::{Giftishow, Sent, found_for, is_no_such_coupon};
 use crate::codes;
 use crate::wire::replies::{CouponInfo, Goods};
 use crate::wire::requests::Send;
@@ -250,7 +250,9 @@ impl Adapter for GiftishowAdapter {
     /// its PIN when the detail carries one), whatever its state now. `ERR0204` or
     /// `ERR0212`: [`Reconciliation::NotIssued`], so the same request may be sent
     /// again with the same `tr_id` (a send landing late is still refused as a
-    /// duplicate). An empty list: [`Reconciliation::StillUnknown`]. `since` is unused.
+    /// duplicate). An empty list: [`Reconciliation::StillUnknown`]. A coupon of other
+    /// goods is [`ErrorKind::DuplicateReference`]: the `tr_id` belongs to another send,
+    /// and this request was refused as its duplicate. `since` is unused.
     async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
         let _ = since;
         let tr_id = request.partner_ref.clone();
@@ -261,8 +263,8 @@ impl Adapter for GiftishowAdapter {
                 "Giftishow's coupon detail for tr_id {tr_id} answered success with no coupon; ask again later"
             ))),
             Ok(mut found) => {
-                let info = found.swap_remove(0);
-                Ok(Reconciliation::Issued(issued_of(Sent::Found(Box::new(info)), tr_id)))
+                let info = found_for(&request.product_id, &tr_id, found.swap_remove(0)).map_err(in_context)?;
+                Ok(Reconciliation::Issued(issued_of(Sent::Found(info), tr_id)))
             }
             Err(e) if is_no_such_coupon(&e) => Ok(Reconciliation::NotIssued),
             Err(e) => Err(in_context(e)),

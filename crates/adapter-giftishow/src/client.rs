@@ -267,7 +267,9 @@ impl Giftishow {
         let tr_id = &send.tr_id;
         tracing::warn!(partner_ref = %tr_id, "the send's outcome is unknown: reading the coupon detail of this tr_id");
         match self.coupons(tr_id.as_str()).await {
-            Ok(mut found) if !found.is_empty() => return Ok(Sent::Found(Box::new(found.swap_remove(0)))),
+            Ok(mut found) if !found.is_empty() => {
+                return found_for(&send.goods_code, &send.tr_id, found.swap_remove(0)).map(Sent::Found);
+            }
             Ok(_) => {
                 tracing::warn!(partner_ref = %tr_id, "the coupon detail listed no coupon: the doubt stays");
                 return Err(doubt);
@@ -284,7 +286,9 @@ impl Giftishow {
             Err(e) if e.kind() == ErrorKind::DuplicateReference => {
                 tracing::warn!(partner_ref = %tr_id, "the re-send answered ERR0215: the first attempt issued it");
                 match self.coupons(tr_id.as_str()).await {
-                    Ok(mut found) if !found.is_empty() => Ok(Sent::Found(Box::new(found.swap_remove(0)))),
+                    Ok(mut found) if !found.is_empty() => {
+                        found_for(&send.goods_code, &send.tr_id, found.swap_remove(0)).map(Sent::Found)
+                    }
                     _ => Ok(Sent::ByEarlierAttempt {
                         code: e.vendor_code().cloned().unwrap_or_else(|| VendorCode::new(codes::DUPLICATE_TR_ID)),
                     }),
@@ -369,6 +373,25 @@ impl Giftishow {
     pub async fn bizmoney(&self) -> Result<Won> {
         let fields = vec![("user_id", self.inner.config.user_id.clone())];
         self.read_op(BIZMONEY.name, self.url(&["bizmoney"]), BIZMONEY.api_code, &fields, parse_bizmoney).await
+    }
+}
+
+/// The coupon a lookup found for `tr_id`, when it is the send's of `goods_code`.
+/// A coupon of other goods was made by an earlier send that used the same `tr_id`, so
+/// this send was refused as a duplicate (the vendor deduplicates) and issued nothing.
+pub(crate) fn found_for(goods_code: &str, tr_id: &PartnerRef, info: CouponInfo) -> Result<Box<CouponInfo>> {
+    match info.goods_code.as_deref() {
+        Some(goods) if goods != goods_code => Err(Error::new(
+            ErrorKind::DuplicateReference,
+            format!(
+                "this tr_id already names a coupon of goods {goods}, not {}: it was used by an earlier send, and \
+                 this one issued nothing",
+                goods_code
+            ),
+        )
+        .with_partner_ref(tr_id.clone())
+        .in_context(VENDOR, SEND.name)),
+        Some(_) | None => Ok(Box::new(info)),
     }
 }
 

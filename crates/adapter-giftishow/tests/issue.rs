@@ -245,3 +245,27 @@ async fn test_mode_sends_and_charges_nothing() {
     let all = issued(&sandbox).await;
     assert_eq!(all[0]["test"], json!(true), "{all:?}");
 }
+
+#[tokio::test]
+async fn a_tr_id_that_names_a_coupon_of_other_goods_is_never_this_requests_coupon() {
+    let sandbox = start().await;
+    let goods = sample_goods(&sandbox).await;
+    let other = common::fixture_goods(&sandbox)
+        .await
+        .into_iter()
+        .filter_map(|g| g["goodsCode"].as_str().map(str::to_owned))
+        .find(|code| *code != goods)
+        .unwrap();
+    let adapter = adapter(&sandbox);
+    adapter.issue(&issue_request(&goods, "CPREUSED")).await.unwrap();
+    // A later request reuses the tr_id for other goods, and its answer is lost: the
+    // coupon the lookup finds is the earlier request's, not this one's.
+    let reused = issue_request(&other, "CPREUSED");
+    sandbox.admin().inject(FaultSpec::new(SEND, FaultKind::Drop)).await.unwrap();
+    let e = adapter.issue(&reused).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference, "{e}");
+    assert!(e.message().contains(&goods), "{e}");
+    let e = adapter.reconcile(&reused, coupon_core::time::now_kst()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DuplicateReference, "{e}");
+    assert_eq!(issued(&sandbox).await.len(), 1);
+}
