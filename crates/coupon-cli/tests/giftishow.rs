@@ -9,9 +9,9 @@ use serde_json::json;
 
 const GOODS: &str = "G00001621744";
 
-/// `coupon issue --vendor giftishow` of the sample goods with `tr_id`.
-fn issue(env: &Env, tr_id: &str) -> serde_json::Value {
-    let args = [
+/// `coupon issue --vendor giftishow` of the sample goods with `tr_id`, every field given.
+fn issue_args(tr_id: &str) -> Vec<&str> {
+    vec![
         "issue",
         "--vendor",
         "giftishow",
@@ -27,8 +27,11 @@ fn issue(env: &Env, tr_id: &str) -> serde_json::Value {
         "아메리카노 한 잔",
         "--ref",
         tr_id,
-    ];
-    env.json(&args, 0)
+    ]
+}
+
+fn issue(env: &Env, tr_id: &str) -> serde_json::Value {
+    env.json(&issue_args(tr_id), 0)
 }
 
 #[test]
@@ -89,23 +92,7 @@ fn bizmoney_brands_and_the_send_failure_refund() {
     assert_eq!(brand["brand"]["brand_code"], first.as_str());
 
     env.block(env.sandbox.admin().vendor_post("giftishow", "send-failures", &json!({"count": 1}))).unwrap();
-    let args = [
-        "issue",
-        "--vendor",
-        "giftishow",
-        "--product",
-        GOODS,
-        "--to",
-        "010-1234-5678",
-        "--callback",
-        "1588-0000",
-        "--title",
-        "선물 도착",
-        "--message",
-        "m",
-        "--ref",
-        "CPCLIFAIL",
-    ];
+    let args = issue_args("CPCLIFAIL");
     let refused = env.run(&args);
     assert_eq!(refused.code, 3, "a refusal: {refused:#?}");
     let charged = env.json(&["giftishow", "bizmoney"], 0)["bizmoney"].as_u64().unwrap();
