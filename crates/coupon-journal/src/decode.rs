@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use coupon_core::{PartnerRef, Pin};
 
 use crate::error::{JournalError, Result};
-use crate::model::{Campaign, CampaignId, Row, RowId, RowRequest};
+use crate::model::{Campaign, CampaignId, Counts, Row, RowId, RowRequest, RowState};
 use crate::sqlite::time;
 
 /// A fetched row's columns, by name, as the journal stores them (text, BIGINT, boolean).
@@ -16,6 +16,16 @@ pub(crate) trait Columns {
     fn int(&self, col: &str) -> Result<i64>;
     fn opt_int(&self, col: &str) -> Result<Option<i64>>;
     fn flag(&self, col: &str) -> Result<bool>;
+}
+
+/// The rows of `SELECT state, COUNT(*) AS n … GROUP BY state` as [`Counts`].
+pub(crate) fn counts_from<C: Columns>(rows: &[C]) -> Result<Counts> {
+    let mut counts = Counts::default();
+    for row in rows {
+        let n = row.int("n")?;
+        counts.set(row.text("state")?.parse::<RowState>()?, u64::try_from(n).unwrap_or(0));
+    }
+    Ok(counts)
 }
 
 pub(crate) fn request_from(row: &impl Columns) -> Result<RowRequest> {

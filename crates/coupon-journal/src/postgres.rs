@@ -29,7 +29,7 @@ use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row as _};
 
-use crate::decode::{Columns, campaign_from, row_from};
+use crate::decode::{Columns, campaign_from, counts_from, row_from};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition, Marked, NewRow,
@@ -726,13 +726,7 @@ impl Journal for PostgresJournal {
             .bind(campaign.id.0)
             .fetch_all(&self.pool)
             .await?;
-        let mut counts = Counts::default();
-        for row in &rows {
-            let state: String = row.try_get("state")?;
-            let n: i64 = row.try_get("n")?;
-            counts.set(RowState::from_str(&state)?, u64::try_from(n).unwrap_or(0));
-        }
-        Ok(counts)
+        counts_from(&rows)
     }
 
     async fn set_stop(&self, campaign: &Campaign, reason: Option<String>) -> Result<()> {

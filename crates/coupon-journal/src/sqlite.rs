@@ -7,7 +7,6 @@
 //! busy journal waits instead of failing an upgrade).
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use coupon_core::async_trait;
@@ -18,7 +17,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
 
-use crate::decode::{Columns, campaign_from, row_from};
+use crate::decode::{Columns, campaign_from, counts_from, row_from};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
@@ -953,13 +952,7 @@ impl Journal for SqliteJournal {
             .bind(campaign.id.0)
             .fetch_all(&self.pool)
             .await?;
-        let mut counts = Counts::default();
-        for row in &rows {
-            let state: String = row.try_get("state")?;
-            let n: i64 = row.try_get("n")?;
-            counts.set(RowState::from_str(&state)?, u64::try_from(n).unwrap_or(0));
-        }
-        Ok(counts)
+        counts_from(&rows)
     }
 
     async fn set_stop(&self, campaign: &Campaign, reason: Option<String>) -> Result<()> {
