@@ -37,20 +37,6 @@ fn write(env: &Env, file: &str, text: &str) -> PathBuf {
     path
 }
 
-/// `--journal sqlite:<dir>/j.db`.
-fn journal(env: &Env) -> String {
-    format!("sqlite:{}", env.dir.path().join("j.db").display())
-}
-
-/// Runs `coupon campaign ARGS… --journal J`.
-fn campaign(env: &Env, args: &[&str]) -> Run {
-    let j = journal(env);
-    let mut all = vec!["campaign"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--journal", &j]);
-    env.run(&all)
-}
-
 /// `campaign create NAME --vendor giftletter --csv FILE` with the sample's goods, callback and texts.
 fn create(env: &Env, name: &str, file: &Path, extra: &[&str]) -> Run {
     let (goods, callback, title) = sample(env);
@@ -72,7 +58,7 @@ fn create(env: &Env, name: &str, file: &Path, extra: &[&str]) -> Run {
         "{name}님, {store}에서 쓰세요",
     ];
     args.extend_from_slice(extra);
-    campaign(env, &args)
+    env.campaign(&args)
 }
 
 fn no_phone(run: &Run, n: usize) {
@@ -92,7 +78,7 @@ fn a_campaign_is_created_run_and_exported_with_secrets_masked_unless_revealed() 
     assert!(run.stderr.contains("warning"), "--store-pins warns: {run:#?}");
     no_phone(&run, 4);
 
-    let run = campaign(&env, &["run", "spring", "--rate", "100/s", "--json"]);
+    let run = env.campaign(&["run", "spring", "--rate", "100/s", "--json"]);
     assert_eq!(run.code, 0, "{run:#?}");
     let doc = run.doc();
     assert_eq!(doc["end"], "settled", "{doc}");
@@ -100,11 +86,11 @@ fn a_campaign_is_created_run_and_exported_with_secrets_masked_unless_revealed() 
     assert_eq!(doc["run"]["issued"], 4, "{doc}");
     assert_eq!(env.count(common::SEND_EPIN), 4);
 
-    let status = campaign(&env, &["status", "spring"]);
+    let status = env.campaign(&["status", "spring"]);
     assert_eq!(status.code, 0, "{status:#?}");
     assert!(status.stdout.contains("issued 4"), "{status:#?}");
 
-    let export = campaign(&env, &["export", "spring", "--format", "csv"]);
+    let export = env.campaign(&["export", "spring", "--format", "csv"]);
     assert_eq!(export.code, 0, "{export:#?}");
     let mut reader = csv::Reader::from_reader(export.stdout.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
@@ -127,7 +113,7 @@ fn a_campaign_is_created_run_and_exported_with_secrets_masked_unless_revealed() 
     }
     no_phone(&export, 4);
 
-    let revealed = campaign(&env, &["export", "spring", "--format", "json", "--reveal"]);
+    let revealed = env.campaign(&["export", "spring", "--format", "json", "--reveal"]);
     assert_eq!(revealed.code, 0, "{revealed:#?}");
     let doc = revealed.doc();
     let rows = doc.as_array().unwrap();
@@ -138,7 +124,7 @@ fn a_campaign_is_created_run_and_exported_with_secrets_masked_unless_revealed() 
         assert_eq!(row["extra"]["store"], "강남점");
     }
 
-    let list = campaign(&env, &["list", "--json"]);
+    let list = env.campaign(&["list", "--json"]);
     assert_eq!(list.code, 0, "{list:#?}");
     let doc = list.doc();
     assert_eq!(doc["campaigns"][0]["name"], "spring");
@@ -157,7 +143,7 @@ fn a_bad_phone_refuses_the_file_naming_the_line_and_stores_nothing() {
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(run.stderr.contains("line 3") && run.stderr.contains("phone"), "{run:#?}");
     assert!(!run.all().contains("010-5555-1001"), "{run:#?}");
-    let list = campaign(&env, &["list", "--json"]);
+    let list = env.campaign(&["list", "--json"]);
     assert_eq!(list.code, 0, "{list:#?}");
     assert_eq!(list.doc()["campaigns"].as_array().unwrap().len(), 0, "{list:#?}");
 
@@ -183,7 +169,7 @@ fn a_dry_run_prints_the_total_and_stores_nothing() {
     assert_eq!(text.code, 0, "{text:#?}");
     let shown = coupon::Won(u64::try_from(3 * unit).unwrap()).to_string();
     assert!(text.stdout.contains(&format!("total: {shown}")), "{shown} in {text:#?}");
-    let list = campaign(&env, &["list", "--json"]);
+    let list = env.campaign(&["list", "--json"]);
     assert_eq!(list.doc()["campaigns"].as_array().unwrap().len(), 0, "{list:#?}");
     assert_eq!(env.count(common::SEND_EPIN), 0);
 }
@@ -198,11 +184,11 @@ fn a_spending_cap_stops_the_run_and_a_higher_one_finishes_it() {
     assert_eq!(run.code, 0, "{run:#?}");
 
     let cap = (2 * unit).to_string();
-    let run = campaign(&env, &["run", "capped", "--rate", "100/s", "--max-spend", &cap]);
+    let run = env.campaign(&["run", "capped", "--rate", "100/s", "--max-spend", &cap]);
     assert_eq!(run.code, 3, "{run:#?}");
     assert!(run.stdout.contains("--max-spend"), "{run:#?}");
     assert_eq!(env.count(common::SEND_EPIN), 2);
-    let status = campaign(&env, &["status", "capped", "--json"]);
+    let status = env.campaign(&["status", "capped", "--json"]);
     assert_eq!(status.code, 0, "{status:#?}");
     let doc = status.doc();
     assert!(doc["stop_reason"].as_str().unwrap().contains("--max-spend"), "{doc}");
@@ -210,21 +196,21 @@ fn a_spending_cap_stops_the_run_and_a_higher_one_finishes_it() {
     assert_eq!(doc["spent"]["won"].as_i64(), Some(2 * unit), "{doc}");
 
     let cap = (4 * unit).to_string();
-    let run = campaign(&env, &["run", "capped", "--rate", "100/s", "--max-spend", &cap, "--json"]);
+    let run = env.campaign(&["run", "capped", "--rate", "100/s", "--max-spend", &cap, "--json"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.doc()["counts"]["issued"], 4);
     assert_eq!(env.count(common::SEND_EPIN), 4);
-    let status = campaign(&env, &["status", "capped", "--json"]);
+    let status = env.campaign(&["status", "capped", "--json"]);
     assert!(status.doc()["stop_reason"].is_null(), "{status:#?}");
 }
 
 #[test]
 fn running_an_unknown_campaign_exits_2() {
     let env = Env::start();
-    let run = campaign(&env, &["run", "nosuch"]);
+    let run = env.campaign(&["run", "nosuch"]);
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(run.stderr.contains("nosuch"), "{run:#?}");
-    let run = campaign(&env, &["run", "nosuch", "--json"]);
+    let run = env.campaign(&["run", "nosuch", "--json"]);
     assert_eq!(run.code, 2, "{run:#?}");
     assert_eq!(run.doc()["error"]["kind"], "not_found");
 }
@@ -249,7 +235,7 @@ fn importing_the_same_file_again_adds_only_rows_with_new_keys() {
     let run = create(&env, "keys", &write(&env, "moved.csv", &moved), &[]);
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(run.all().contains("line 2"), "{run:#?}");
-    let run = campaign(&env, &["run", "keys", "--rate", "100/s"]);
+    let run = env.campaign(&["run", "keys", "--rate", "100/s"]);
     assert_eq!(run.code, 0, "{run:#?}");
     let issued = env.block(env.sandbox.admin().issued("giftletter")).unwrap();
     assert_eq!(issued.len(), 3, "each key issued once");
@@ -273,7 +259,7 @@ fn csv_encodings_bom_cp949_and_a_mixed_file() {
     std::fs::write(&path, &cp949).unwrap();
     let run = create(&env, "excel", &path, &["--json"]);
     assert_eq!(run.code, 0, "{run:#?}");
-    let export = campaign(&env, &["export", "excel", "--format", "json"]);
+    let export = env.campaign(&["export", "excel", "--format", "json"]);
     assert!(export.stdout.contains("홍길동"), "decoded from CP949: {export:#?}");
     // One UTF-8 line in a CP949 file: refused whole, naming the line.
     let mut mixed = cp949.into_owned();
@@ -283,7 +269,7 @@ fn csv_encodings_bom_cp949_and_a_mixed_file() {
     let run = create(&env, "mixed", &path, &[]);
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(run.all().contains("line 3"), "{run:#?}");
-    let list = campaign(&env, &["list", "--json"]);
+    let list = env.campaign(&["list", "--json"]);
     assert!(!list.stdout.contains("mixed"), "nothing stored: {list:#?}");
 }
 
@@ -298,4 +284,40 @@ fn the_same_phone_with_the_same_goods_twice_is_refused_unless_allowed() {
     assert!(run.all().contains("line 3") && run.all().contains("line 2"), "{run:#?}");
     let run = create(&env, "twice", &path, &["--allow-duplicate-recipients"]);
     assert_eq!(run.code, 0, "{run:#?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_a_run_with_what_was_in_flight_recorded_and_a_new_run_resumes() {
+    let env = Env::start();
+    let file = csv(&env, 40);
+    assert_eq!(create(&env, "signals", &file, &[]).code, 0);
+    let journal = env.journal();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coupon"))
+        .current_dir(env.dir.path())
+        .env_remove("COUPON_JOURNAL")
+        .arg("--config")
+        .arg(env.config.path())
+        .args(["campaign", "run", "signals", "--journal", &journal, "--rate", "10/s", "--concurrency", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("stopping: in-flight calls finish and are recorded"), "{stderr}");
+    let doc = env.campaign(&["status", "signals", "--json"]).doc();
+    let issued = doc["counts"]["issued"].as_u64().unwrap();
+    assert!(issued > 0 && issued < 40, "stopped part way: {doc}");
+    assert_eq!(doc["counts"]["sending"], 0, "nothing left in flight: {doc}");
+    assert_eq!(env.count(common::SEND_EPIN), issued, "every send recorded");
+
+    let run = env.campaign(&["run", "signals", "--rate", "100/s", "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.doc()["counts"]["issued"], 40);
+    assert_eq!(env.count(common::SEND_EPIN), 40, "each row sent once across the stop");
 }

@@ -7,23 +7,11 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{Env, Run};
+use common::Env;
 use serde_json::{Value, json};
 
 const SEND: &str = "/giftishow/bizApi/send";
 const COUPONS: &str = "/giftishow/bizApi/coupons";
-
-fn journal(env: &Env) -> String {
-    format!("sqlite:{}", env.dir.path().join("j.db").display())
-}
-
-fn campaign(env: &Env, args: &[&str]) -> Run {
-    let j = journal(env);
-    let mut all = vec!["campaign"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--journal", &j]);
-    env.run(&all)
-}
 
 /// The sandbox's Giftishow sample goods.
 fn goods(env: &Env) -> String {
@@ -45,25 +33,22 @@ fn csv(env: &Env, n: usize) -> PathBuf {
 fn create(env: &Env, name: &str, rows: usize) {
     let file = csv(env, rows).display().to_string();
     let goods = goods(env);
-    let run = campaign(
-        env,
-        &[
-            "create",
-            name,
-            "--vendor",
-            "giftishow",
-            "--csv",
-            &file,
-            "--goods",
-            &goods,
-            "--callback",
-            "1588-0000",
-            "--title",
-            "당첨 선물",
-            "--content-template",
-            "{name}님, 당첨을 축하드려요!",
-        ],
-    );
+    let run = env.campaign(&[
+        "create",
+        name,
+        "--vendor",
+        "giftishow",
+        "--csv",
+        &file,
+        "--goods",
+        &goods,
+        "--callback",
+        "1588-0000",
+        "--title",
+        "당첨 선물",
+        "--content-template",
+        "{name}님, 당첨을 축하드려요!",
+    ]);
     assert_eq!(run.code, 0, "{run:#?}");
 }
 
@@ -91,14 +76,14 @@ fn a_giftishow_campaign_runs_to_the_end_with_each_order_its_tr_id() {
     let env = Env::start();
     create(&env, "spring", 5);
     let before = bizmoney(&env);
-    let run = campaign(&env, &["run", "spring", "--rate", "100/s", "--json"]);
+    let run = env.campaign(&["run", "spring", "--rate", "100/s", "--json"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.doc()["counts"]["issued"], 5, "{run:#?}");
     assert_exactly_once(&env, 5);
     let price = (before - bizmoney(&env)) / 5;
     assert!(price > 0 && before - bizmoney(&env) == 5 * price, "each row paid once");
 
-    let export = campaign(&env, &["export", "spring"]);
+    let export = env.campaign(&["export", "spring"]);
     assert_eq!(export.code, 0, "{export:#?}");
     let mut lines = export.stdout.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -126,16 +111,16 @@ fn no_bizmoney_e0010_stops_the_campaign_and_topping_up_finishes_it() {
         g["discountPrice"].as_u64().or_else(|| g["discountPrice"].as_str().and_then(|s| s.parse().ok())).unwrap()
     };
     set_bizmoney(&env, 2 * unit + unit / 2);
-    let run = campaign(&env, &["run", "broke", "--rate", "100/s", "--concurrency", "1", "--json"]);
+    let run = env.campaign(&["run", "broke", "--rate", "100/s", "--concurrency", "1", "--json"]);
     assert_ne!(run.code, 0, "{run:#?}");
-    let status = campaign(&env, &["status", "broke", "--json"]).doc();
+    let status = env.campaign(&["status", "broke", "--json"]).doc();
     assert_eq!(status["counts"]["issued"], 2, "{status}");
     assert_eq!(status["counts"]["refused"], 0, "the account is out of money, not the rows refused: {status}");
     let reason = status["stop_reason"].as_str().unwrap_or_default();
     assert!(reason.contains("E0010") || reason.contains("insufficient"), "{status}");
 
     set_bizmoney(&env, 100_000_000);
-    let run = campaign(&env, &["run", "broke", "--rate", "100/s", "--json"]);
+    let run = env.campaign(&["run", "broke", "--rate", "100/s", "--json"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.doc()["counts"]["issued"], 4);
     assert_exactly_once(&env, 4);
@@ -149,16 +134,16 @@ fn a_send_whose_answer_is_lost_is_settled_by_the_coupon_detail_never_sent_twice(
     // so the row stays in doubt; `campaign reconcile` then reads the detail.
     env.fault(SEND, coupon_sandbox::FaultKind::Drop, 1);
     env.fault(COUPONS, coupon_sandbox::FaultKind::Status { status: 503 }, 200);
-    let run = campaign(&env, &["run", "doubt", "--rate", "100/s", "--concurrency", "1", "--json"]);
+    let run = env.campaign(&["run", "doubt", "--rate", "100/s", "--concurrency", "1", "--json"]);
     assert_eq!(run.code, 4, "a row left in doubt: {run:#?}");
-    let status = campaign(&env, &["status", "doubt", "--json"]).doc();
+    let status = env.campaign(&["status", "doubt", "--json"]).doc();
     assert_eq!(status["counts"]["unknown"], 1, "{status}");
     env.block(env.sandbox.admin().clear_faults()).unwrap();
     let sends = env.count(SEND);
-    let run = campaign(&env, &["reconcile", "doubt", "--json"]);
+    let run = env.campaign(&["reconcile", "doubt", "--json"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(env.count(SEND), sends, "reconcile looks, never sends");
-    let run = campaign(&env, &["run", "doubt", "--rate", "100/s", "--json"]);
+    let run = env.campaign(&["run", "doubt", "--rate", "100/s", "--json"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.doc()["counts"]["issued"], 3);
     assert_exactly_once(&env, 3);

@@ -97,6 +97,20 @@ impl Env {
         run_in(self.dir.path(), Some(self.config.path()), args)
     }
 
+    /// This test's campaign journal: `sqlite:<dir>/j.db`.
+    pub fn journal(&self) -> String {
+        format!("sqlite:{}", self.dir.path().join("j.db").display())
+    }
+
+    /// Runs `coupon campaign ARGS… --journal J` on [`Env::journal`].
+    pub fn campaign(&self, args: &[&str]) -> Run {
+        let journal = self.journal();
+        let mut all = vec!["campaign"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--journal", &journal]);
+        self.run(&all)
+    }
+
     /// Runs with `--json`, expects `code`, and returns the document.
     pub fn json(&self, args: &[&str], code: i32) -> Value {
         let mut all = args.to_vec();

@@ -152,6 +152,22 @@ async fn runner(name: &str, journal: &Arc<dyn Journal>, options: RunOptions, ctx
     Runner::new(Arc::clone(journal), adapter, campaign, options).map_err(journal_failure)
 }
 
+/// The next ctrl-c, or SIGTERM when it could be watched.
+async fn next_signal(term: &mut Option<tokio::signal::unix::Signal>) {
+    let terminated = async {
+        match term.as_mut() {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminated => {}
+    }
+}
+
 /// The interrupt the runner watches: the first ctrl-c (or SIGTERM) turns it true, so calls
 /// in flight finish and are recorded; a second signal exits at once with 130 (the rows
 /// then in flight are settled by the next run). The flag says whether a signal came.
@@ -161,33 +177,11 @@ fn on_signals() -> (watch::Receiver<bool>, Arc<AtomicBool>) {
     let flag = Arc::clone(&by_signal);
     tokio::spawn(async move {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-        let terminated = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminated => {}
-        }
+        next_signal(&mut term).await;
         flag.store(true, Ordering::SeqCst);
         eprintln!("stopping: in-flight calls finish and are recorded; ctrl-c again to abort");
         let _ = tx.send(true);
-        let again = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = again => {}
-        }
+        next_signal(&mut term).await;
         eprintln!("aborted: rows in flight are settled by the next `coupon campaign run`");
         std::process::exit(i32::from(exit::INTERRUPTED));
     });
