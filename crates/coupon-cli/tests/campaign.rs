@@ -293,7 +293,7 @@ fn sigterm_stops_a_run_with_what_was_in_flight_recorded_and_a_new_run_resumes() 
     let file = csv(&env, 40);
     assert_eq!(create(&env, "signals", &file, &[]).code, 0);
     let journal = env.journal();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_coupon"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_coupon"))
         .current_dir(env.dir.path())
         .env_remove("COUPON_JOURNAL")
         .arg("--config")
