@@ -4,14 +4,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use coupon::config::CouponConfig;
 use coupon::giftletter::wire::QueryCharset;
 use coupon::giftletter::wire::requests::{SendEPin, order_query};
 use coupon::giftletter::{Giftletter, GiftletterAdapter, GiftletterConfig};
 use coupon::http::HttpConfig;
 use coupon::secrecy::ExposeSecret;
 use coupon::{Adapter, IssueRequest, PartnerRef, PhoneNumber};
-use coupon_sandbox::{RunningSandbox, Sandbox};
+use coupon_sandbox::RunningSandbox;
 use serde_json::Value;
 use tokio::runtime::Runtime;
 
@@ -83,15 +82,7 @@ impl Calls {
     ///
     /// When the sandbox cannot start or refuses the first issue: nothing could be measured.
     pub fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        let sandbox = runtime.block_on(Sandbox::start()).expect("the sandbox starts on loopback");
-        let parsed = CouponConfig::from_toml(&sandbox.config_toml()).expect("the sandbox's configuration reads");
-        let section = parsed.require("giftletter").expect("the sandbox configures giftletter");
-        let config = GiftletterConfig::from_section(section).expect("the giftletter section is valid");
+        let (runtime, sandbox, config) = crate::sandbox::giftletter();
         let client = Giftletter::new(config.clone()).expect("the client builds");
         let adapter = Arc::new(GiftletterAdapter::new(client));
         let issued = runtime.block_on(adapter.issue(&issue_request())).expect("the sandbox issues a coupon");

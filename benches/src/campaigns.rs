@@ -8,13 +8,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use coupon::config::CouponConfig;
-use coupon::giftletter::{Giftletter, GiftletterAdapter, GiftletterConfig};
+use coupon::giftletter::{Giftletter, GiftletterAdapter};
 use coupon::{Adapter, IssueRequest, PhoneNumber};
 use coupon_campaign_input::Options;
 use coupon_journal::campaign::{self, Rate, RunEnd, RunOptions, Runner};
 use coupon_journal::{Campaign, CampaignSpec, Journal, RowRequest};
-use coupon_sandbox::{RunningSandbox, Sandbox};
+use coupon_sandbox::RunningSandbox;
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -45,15 +44,7 @@ impl Setup {
     ///
     /// When the sandbox cannot start or its configuration does not read: nothing could be measured.
     pub fn start() -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a tokio runtime");
-        let sandbox = runtime.block_on(Sandbox::start()).expect("the sandbox starts on loopback");
-        let parsed = CouponConfig::from_toml(&sandbox.config_toml()).expect("the sandbox's configuration reads");
-        let section = parsed.require("giftletter").expect("the sandbox configures giftletter");
-        let config = GiftletterConfig::from_section(section).expect("the giftletter section is valid");
+        let (runtime, sandbox, config) = crate::sandbox::giftletter();
         let adapter: Arc<dyn Adapter> =
             Arc::new(GiftletterAdapter::new(Giftletter::new(config).expect("the client builds")));
         let samples = runtime.block_on(sandbox.admin().samples()).expect("the sandbox lists its samples");

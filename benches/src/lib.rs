@@ -2,10 +2,11 @@
 //! physical limit measured in the same run (see `docs/performance.md`).
 //!
 //! - [`inputs`]: the documents, generated in each vendor's shape.
-//! - [`parsers`]: groups 1–5 as [`pair::Pair`]s (ours, the limit, the bytes).
+//! - [`parsers`]: groups 1–5 and 8 as [`pair::Pair`]s (ours, the limit, the bytes).
 //! - [`calls`]: groups 6–7 against the sandbox on loopback.
 //! - [`campaigns`]: campaigns (bare issues vs the journal's runner, several workers, a large file).
 //! - [`measure`]: the quick interleaved timing the `ratios` program prints.
+//! - [`sandbox`]: the sandbox and its Giftletter configuration the calls and campaigns use.
 //!
 //! The criterion benches (`benches/parsers.rs`, `benches/calls.rs`) and the
 //! `ratios` program run the very same closures.
@@ -16,3 +17,4 @@ pub mod inputs;
 pub mod measure;
 pub mod pair;
 pub mod parsers;
+pub mod sandbox;
