@@ -18,6 +18,31 @@ pub(crate) trait Columns {
     fn flag(&self, col: &str) -> Result<bool>;
 }
 
+// Every backend's rows, through sqlx: the journal stores text, BIGINT and booleans only.
+impl<R: sqlx::Row> Columns for R
+where
+    for<'c> &'c str: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn text(&self, col: &str) -> Result<String> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_text(&self, col: &str) -> Result<Option<String>> {
+        Ok(self.try_get(col)?)
+    }
+    fn int(&self, col: &str) -> Result<i64> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
+        Ok(self.try_get(col)?)
+    }
+    fn flag(&self, col: &str) -> Result<bool> {
+        Ok(self.try_get(col)?)
+    }
+}
+
 /// The rows of `SELECT state, COUNT(*) AS n … GROUP BY state` as [`Counts`].
 pub(crate) fn counts_from<C: Columns>(rows: &[C]) -> Result<Counts> {
     let mut counts = Counts::default();

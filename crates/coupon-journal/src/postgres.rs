@@ -26,10 +26,10 @@ use std::time::Duration;
 use coupon_core::async_trait;
 use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
-use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row as _};
 
-use crate::decode::{Columns, campaign_from, counts_from, row_from};
+use crate::decode::{campaign_from, counts_from, row_from};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition, Marked, NewRow,
@@ -38,7 +38,7 @@ use crate::model::{
 use crate::pins::PinKey;
 use crate::refs;
 use crate::sqlite::{PIN_KEY, duration_ms, now_ms, state_list};
-use crate::store::Journal;
+use crate::store::{Journal, SpendCap};
 
 /// The key of the advisory lock the migrations run under ("coupon" in ASCII).
 pub const MIGRATION_LOCK: i64 = 0x636f_7570_6f6e;
@@ -151,24 +151,6 @@ async fn same_line(conn: &mut PgConnection, campaign: &Campaign, row: &NewRow) -
             Some(f.try_get::<Option<String>, _>("row_key")?.is_none() && f.try_get::<String, _>("phone")? == row.phone)
         }
     })
-}
-
-impl Columns for PgRow {
-    fn text(&self, col: &str) -> Result<String> {
-        Ok(self.try_get(col)?)
-    }
-    fn opt_text(&self, col: &str) -> Result<Option<String>> {
-        Ok(self.try_get(col)?)
-    }
-    fn int(&self, col: &str) -> Result<i64> {
-        Ok(self.try_get(col)?)
-    }
-    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
-        Ok(self.try_get(col)?)
-    }
-    fn flag(&self, col: &str) -> Result<bool> {
-        Ok(self.try_get(col)?)
-    }
 }
 
 impl PostgresJournal {
@@ -563,7 +545,7 @@ impl Journal for PostgresJournal {
         let mut marked = Marked::default();
         let mut take = rows;
         if let Some(cap) = spend_cap {
-            let mut spent = match rows.first() {
+            let spent = match rows.first() {
                 Some(first) => {
                     let campaign: i64 = sqlx::query("SELECT campaign_id FROM campaign_rows WHERE id = $1")
                         .bind(first.0)
@@ -581,6 +563,7 @@ impl Journal for PostgresJournal {
                 }
                 None => 0,
             };
+            let mut spend = SpendCap::new(spent, cap);
             for (i, id) in rows.iter().enumerate() {
                 let price: Option<i64> = sqlx::query("SELECT price FROM campaign_rows WHERE id = $1")
                     .bind(id.0)
@@ -588,17 +571,11 @@ impl Journal for PostgresJournal {
                     .await?
                     .ok_or(JournalError::RowNotFound(*id))?
                     .try_get("price")?;
-                let Some(price) = price else {
-                    return Err(JournalError::Invalid(format!(
-                        "row {id} has no known price: a spending cap cannot be kept"
-                    )));
-                };
-                if spent.saturating_add(price) > cap {
+                if !spend.admit(*id, price)? {
                     marked.over_cap = Some(*id);
                     take = &rows[..i];
                     break;
                 }
-                spent += price;
             }
         }
         let now = now_ms();

@@ -12,12 +12,10 @@ use std::time::Duration;
 use coupon_core::async_trait;
 use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
 
-use crate::decode::{Columns, campaign_from, counts_from, row_from};
+use crate::decode::{campaign_from, counts_from, row_from};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
@@ -25,7 +23,7 @@ use crate::model::{
 };
 use crate::pins::PinKey;
 use crate::refs;
-use crate::store::Journal;
+use crate::store::{Journal, SpendCap};
 
 /// The schema, as numbered migrations; each applied once, in order, recorded in `schema_version`.
 const MIGRATIONS: &[(i64, &[&str])] = &[
@@ -183,24 +181,6 @@ fn make_private(path: &Path) -> Result<bool> {
 #[cfg(not(unix))]
 fn make_private(_path: &Path) -> Result<bool> {
     Ok(false)
-}
-
-impl Columns for SqliteRow {
-    fn text(&self, col: &str) -> Result<String> {
-        Ok(self.try_get(col)?)
-    }
-    fn opt_text(&self, col: &str) -> Result<Option<String>> {
-        Ok(self.try_get(col)?)
-    }
-    fn int(&self, col: &str) -> Result<i64> {
-        Ok(self.try_get(col)?)
-    }
-    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
-        Ok(self.try_get(col)?)
-    }
-    fn flag(&self, col: &str) -> Result<bool> {
-        Ok(self.try_get(col)?)
-    }
 }
 
 impl SqliteJournal {
@@ -442,10 +422,11 @@ impl SqliteJournal {
         let mut marked = Marked::default();
         let mut take = rows;
         if let Some(cap) = spend_cap {
-            let mut spent = match rows.first() {
+            let spent = match rows.first() {
                 Some(first) => spend_of_row_campaign(&mut tx, *first).await?,
                 None => 0,
             };
+            let mut spend = SpendCap::new(spent, cap);
             for (i, id) in rows.iter().enumerate() {
                 let price: Option<i64> = sqlx::query("SELECT price FROM campaign_rows WHERE id = ?")
                     .bind(id.0)
@@ -453,17 +434,11 @@ impl SqliteJournal {
                     .await?
                     .ok_or(JournalError::RowNotFound(*id))?
                     .try_get("price")?;
-                let Some(price) = price else {
-                    return Err(JournalError::Invalid(format!(
-                        "row {id} has no known price: a spending cap cannot be kept"
-                    )));
-                };
-                if spent.saturating_add(price) > cap {
+                if !spend.admit(*id, price)? {
                     marked.over_cap = Some(*id);
                     take = &rows[..i];
                     break;
                 }
-                spent += price;
             }
         }
         let now = now_ms();
@@ -1023,7 +998,7 @@ mod tests {
         }
         for conn in &mut conns {
             let get = |name: &'static str| sqlx::query(name);
-            let one = |row: SqliteRow| row.try_get::<i64, _>(0).unwrap();
+            let one = |row: sqlx::sqlite::SqliteRow| row.try_get::<i64, _>(0).unwrap();
             assert_eq!(one(get("PRAGMA synchronous").fetch_one(&mut **conn).await.unwrap()), 2, "FULL");
             assert_eq!(one(get("PRAGMA foreign_keys").fetch_one(&mut **conn).await.unwrap()), 1);
             assert_eq!(one(get("PRAGMA busy_timeout").fetch_one(&mut **conn).await.unwrap()), 10_000);

@@ -36,6 +36,35 @@ pub async fn open(url: &str) -> Result<Box<dyn Journal>> {
     Err(JournalError::UnsupportedUrl(url.to_owned()))
 }
 
+/// The spending cap of [`Journal::mark_sending`], one rule for every backend: rows are
+/// admitted in the order given while what the campaign has spent plus their prices
+/// stays within the cap.
+pub(crate) struct SpendCap {
+    spent: i64,
+    cap: i64,
+}
+
+impl SpendCap {
+    /// A cap of `cap` won on a campaign that has spent `spent` so far.
+    pub(crate) fn new(spent: i64, cap: i64) -> Self {
+        Self { spent, cap }
+    }
+
+    /// Whether row `id` at `price` still fits (it then counts as spent). A row without
+    /// a price cannot be held to a cap: [`JournalError::Invalid`].
+    pub(crate) fn admit(&mut self, id: RowId, price: Option<i64>) -> Result<bool> {
+        let Some(price) = price else {
+            return Err(JournalError::Invalid(format!("row {id} has no known price: a spending cap cannot be kept")));
+        };
+        let spent = self.spent.saturating_add(price);
+        if spent > self.cap {
+            return Ok(false);
+        }
+        self.spent = spent;
+        Ok(true)
+    }
+}
+
 /// A durable journal of campaigns and their rows.
 ///
 /// The contract, whatever the backend:
