@@ -492,6 +492,13 @@ async fn redeem_by_pin_makes_the_coupon_02_at_the_given_time() {
     }
     let with_amount = RedeemRequest::new("giftishow", &pin).amount(100);
     assert!(gs.sandbox.admin().redeem_with(&with_amount).await.is_err());
+    let fresh = pin_of(&gs.send("TR-REDEEM-AMOUNT", &[]).await);
+    match gs.sandbox.admin().redeem_with(&RedeemRequest::new("giftishow", &fresh).amount(100)).await {
+        Err(SandboxError::Admin { status: 400, .. }) => {}
+        other => panic!("an amount on a coupon that is not stored-value: {other:?}"),
+    }
+    let c = &gs.coupon("TR-REDEEM-AMOUNT").await["result"][0]["couponInfoList"][0];
+    assert_eq!(c["pinStatusCd"], "01", "the refused redemption left the coupon unused");
 }
 
 #[tokio::test]
