@@ -326,6 +326,7 @@ async fn test_mode_answers_like_production_charges_nothing_and_flags_the_coupon(
     let gs = Gs::start().await;
     let v = gs.send("TR-DEV", &[("dev_yn", "Y")]).await;
     assert_eq!(pin_of(&v).len(), 12);
+    assert_eq!(gs.balance().await, START, "a test send made at the start balance charges nothing");
     gs.admin_post("bizmoney", json!({"balance": 0})).await;
     let poor = gs.send("TR-DEV-2", &[("dev_yn", "Y"), ("goods_code", "G00001777701")]).await;
     assert_eq!(inner(&poor)["code"], "0000", "a test send needs no bizmoney");
@@ -417,7 +418,9 @@ async fn cancel_refunds_once_then_err0208_and_an_unknown_tr_id_is_err0212() {
 
     let test = gs.send("TR-CANCEL-DEV", &[("dev_yn", "Y")]).await;
     assert_eq!(inner(&test)["code"], "0000");
-    gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-CANCEL-DEV")]).await;
+    assert_eq!(gs.balance().await, START, "a test coupon is not charged");
+    let v = gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-CANCEL-DEV")]).await;
+    assert_eq!(v, json!({"code": "0000", "message": null, "result": null}));
     assert_eq!(gs.balance().await, START, "a test coupon refunds nothing");
 }
 
