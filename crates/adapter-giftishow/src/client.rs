@@ -289,9 +289,12 @@ impl Giftishow {
                     Ok(mut found) if !found.is_empty() => {
                         found_for(&send.goods_code, &send.tr_id, found.swap_remove(0)).map(Sent::Found)
                     }
-                    _ => Ok(Sent::ByEarlierAttempt {
-                        code: e.vendor_code().cloned().unwrap_or_else(|| VendorCode::new(codes::DUPLICATE_TR_ID)),
-                    }),
+                    _ => match e.vendor_code() {
+                        Some(code) => Ok(Sent::ByEarlierAttempt { code: code.clone() }),
+                        // Not reached (the refusal is the vendor's ERR0215, code kept); a code
+                        // is never made up, and without one the doubt stays.
+                        None => Err(doubt),
+                    },
                 }
             }
             Err(e) if e.kind() == ErrorKind::OutcomeUnknown => Err(e),
@@ -335,8 +338,11 @@ impl Giftishow {
         let fields =
             requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, CANCEL.name))?;
         let url = self.url(&["cancel"]);
-        let resp =
-            self.post(CANCEL.name, url, CANCEL.api_code, &fields, CallSafety::MoneyMovingDeduplicated, None).await?;
+        // The order is the tr_id: a doubt carries it as the caller's reference.
+        let tr_id = PartnerRef::new(tr_id);
+        let resp = self
+            .post(CANCEL.name, url, CANCEL.api_code, &fields, CallSafety::MoneyMovingDeduplicated, Some(&tr_id))
+            .await?;
         match Self::answer(&resp, parse_done)? {
             Ok(()) => Ok(()),
             Err(refusal) if resp.resent_after_doubt() && is_code(&refusal.code, &codes::ALREADY_CANCELLED) => {
@@ -353,7 +359,8 @@ impl Giftishow {
         let fields = requests::resend(tr_id, &self.inner.config.user_id, by_sms)
             .map_err(|e| e.in_context(VENDOR, RESEND.name))?;
         let url = self.url(&["resend"]);
-        let resp = self.post(RESEND.name, url, RESEND.api_code, &fields, CallSafety::MoneyMoving, None).await?;
+        let tr_id = PartnerRef::new(tr_id);
+        let resp = self.post(RESEND.name, url, RESEND.api_code, &fields, CallSafety::MoneyMoving, Some(&tr_id)).await?;
         Self::answer(&resp, parse_done)?.map_err(|r| refused(&resp, r))
     }
 
@@ -381,7 +388,7 @@ impl Giftishow {
 /// this send was refused as a duplicate (the vendor deduplicates) and issued nothing.
 pub(crate) fn found_for(goods_code: &str, tr_id: &PartnerRef, info: CouponInfo) -> Result<Box<CouponInfo>> {
     match info.goods_code.as_deref() {
-        Some(goods) if goods != goods_code => Err(Error::new(
+        Some(goods) if !goods.trim().eq_ignore_ascii_case(goods_code.trim()) => Err(Error::new(
             ErrorKind::DuplicateReference,
             format!(
                 "this tr_id already names a coupon of goods {goods}, not {}: it was used by an earlier send, and \
@@ -408,4 +415,27 @@ pub(crate) fn is_no_such_coupon(e: &Error) -> bool {
 /// A vendor refusal: definite, mapped through [`codes::TABLE`].
 fn refused(resp: &Response, refusal: Refusal) -> Error {
     refusal_or_status(resp, Some(refusal), &codes::TABLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coupon_of(goods: &str) -> CouponInfo {
+        let body =
+            format!(r#"{{"code":"0000","result":[{{"couponInfoList":[{{"goodsCd":"{goods}"}}],"resCode":"0000"}}]}}"#);
+        parse_coupon_detail(&body).unwrap().unwrap().remove(0)
+    }
+
+    #[test]
+    fn a_coupon_found_for_the_tr_id_is_this_sends_when_its_goods_code_is_the_same_up_to_case_and_spaces() {
+        let tr_id = PartnerRef::new("CP1");
+        assert!(found_for("G00001621744", &tr_id, coupon_of("G00001621744")).is_ok());
+        assert!(
+            found_for("g00001621744", &tr_id, coupon_of(" G00001621744 ")).is_ok(),
+            "a paid coupon is never 'nothing'"
+        );
+        let e = found_for("G00001621744", &tr_id, coupon_of("G00000000001")).unwrap_err();
+        assert_eq!((e.kind(), e.partner_ref()), (ErrorKind::DuplicateReference, Some(&tr_id)));
+    }
 }

@@ -153,7 +153,7 @@ impl GiftishowConfig {
             limits.mms_title = in_range("mms_title_limit", n, 1, 100)?;
         }
         if let Some(n) = r.u64("tr_id_limit")? {
-            limits.tr_id = in_range("tr_id_limit", n, 1, 50)?;
+            limits.tr_id = in_range("tr_id_limit", n, 1, Limits::TR_ID_MAX as u64)?;
         }
         let http = HttpConfig::from_section(&mut r)?;
         r.finish()?;

@@ -161,3 +161,34 @@ async fn a_coupon_past_its_validity_reads_expired() {
     post(&sandbox, "/_sandbox/giftishow/expire", json!({"tr_id": "CPEXPIRE"})).await;
     assert_eq!(adapter.status(&CouponRef::Order(order)).await.unwrap(), CouponStatus::Expired);
 }
+
+#[tokio::test]
+async fn a_cancel_or_resend_whose_outcome_is_unknown_carries_the_tr_id() {
+    let sandbox = start().await;
+    let goods = sample_goods(&sandbox).await;
+    let adapter = adapter(&sandbox);
+    let order = adapter.issue(&issue_request(&goods, "CPDOUBT")).await.unwrap().order.unwrap();
+    for (path, times) in [("/giftishow/bizApi/cancel", 2), ("/giftishow/bizApi/resend", 1)] {
+        let fault = coupon_sandbox::FaultSpec::new(path, coupon_sandbox::FaultKind::Drop).times(times);
+        sandbox.admin().inject(fault).await.unwrap();
+    }
+    let e = adapter.cancel(&order).await.unwrap_err();
+    assert_eq!((e.kind(), e.partner_ref().map(|r| r.as_str())), (ErrorKind::OutcomeUnknown, Some("CPDOUBT")), "{e}");
+    let e = adapter.resend(&order).await.unwrap_err();
+    assert_eq!((e.kind(), e.partner_ref().map(|r| r.as_str())), (ErrorKind::OutcomeUnknown, Some("CPDOUBT")), "{e}");
+    assert_eq!(sandbox.request_count("/giftishow/bizApi/resend"), 1, "a resend in doubt is not repeated");
+}
+
+#[tokio::test]
+async fn a_tr_id_longer_than_the_default_limit_is_still_looked_up_up_to_the_longest_configurable() {
+    // A coupon sent under `tr_id_limit = 50` must stay reachable by its tr_id.
+    let sandbox = start().await;
+    let client = client(&sandbox);
+    let long = "CP".repeat(15);
+    let e = client.coupons(&long).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "asked of the vendor, not refused here: {e}");
+    assert_eq!(sandbox.request_count("/giftishow/bizApi/coupons"), 1);
+    let e = client.cancel(&"C".repeat(51)).await.unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("tr_id")), "{e}");
+    assert_eq!(sandbox.request_count("/giftishow/bizApi/cancel"), 0);
+}

@@ -57,6 +57,13 @@ pub struct Limits {
     pub tr_id: usize,
 }
 
+impl Limits {
+    /// The longest `tr_id` any configuration allows (`tr_id_limit`). A `tr_id` looked
+    /// up (coupon detail, cancel, resend, send-failure cancel) is held to this, not to
+    /// the send's limit: a coupon sent under a longer limit must stay reachable.
+    pub const TR_ID_MAX: usize = 50;
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self { mms_title: 10, tr_id: 25 }
@@ -197,9 +204,10 @@ impl Send {
 /// # Errors
 ///
 /// [`coupon_core::ErrorKind::InvalidInput`] for a `tr_id` that cannot be one (an
-/// id looked up is checked against the longest limit, 25).
+/// id looked up is checked against the longest limit a send may be configured
+/// with, [`Limits::TR_ID_MAX`]).
 pub fn by_tr_id(tr_id: &str, user_id: &str) -> Result<Fields> {
-    check_tr_id(tr_id, Limits::default().tr_id)?;
+    check_tr_id(tr_id, Limits::TR_ID_MAX)?;
     Ok(vec![("tr_id", tr_id.to_owned()), ("user_id", user_id.to_owned())])
 }
 
