@@ -505,6 +505,33 @@ async fn redeem_by_pin_makes_the_coupon_02_at_the_given_time() {
 }
 
 #[tokio::test]
+async fn a_redemption_is_checked_against_the_validity_end_on_its_own_day() {
+    let gs = Gs::start().await;
+    let admin = gs.sandbox.admin();
+    let pin = pin_of(&gs.send("TR-LATE", &[]).await);
+    let end = gs.coupon("TR-LATE").await["result"][0]["couponInfoList"][0]["validPrdEndDt"].clone();
+    let end = chrono::NaiveDate::parse_from_str(end.as_str().unwrap(), "%Y%m%d").unwrap();
+    let after = format!("{} 00:00:00", end.succ_opt().unwrap().format("%Y-%m-%d"));
+    match admin.redeem_with(&RedeemRequest::new("giftishow", &pin).at(&after)).await {
+        Err(SandboxError::Admin { status: 409, .. }) => {}
+        other => panic!("a redemption the day after the validity end: {other:?}"),
+    }
+    let c = &gs.coupon("TR-LATE").await["result"][0]["couponInfoList"][0];
+    assert_eq!(c["pinStatusCd"], "01", "the refused redemption left the coupon unused");
+    let last = format!("{} 23:59:59", end.format("%Y-%m-%d"));
+    admin.redeem_with(&RedeemRequest::new("giftishow", &pin).at(&last)).await.unwrap();
+    assert_eq!(gs.coupon("TR-LATE").await["result"][0]["couponInfoList"][0]["pinStatusCd"], "02");
+
+    let old = pin_of(&gs.send("TR-EARLY", &[]).await);
+    gs.admin_post("expire", json!({"tr_id": "TR-EARLY"})).await;
+    let two_days_ago = coupon_sandbox::now_kst() - chrono::Days::new(2);
+    let before_end = two_days_ago.format("%Y-%m-%d %H:%M:%S").to_string();
+    admin.redeem_with(&RedeemRequest::new("giftishow", &old).at(&before_end)).await.unwrap();
+    let c = &gs.coupon("TR-EARLY").await["result"][0]["couponInfoList"][0];
+    assert_eq!(c["pinStatusCd"], "02", "used before it expired, though past its end now");
+}
+
+#[tokio::test]
 async fn a_stored_value_coupon_is_spent_in_parts_and_02_only_when_empty() {
     let gs = Gs::start().await;
     let pin = pin_of(&gs.send("TR-CU", &[("goods_code", CU_10000)]).await);

@@ -71,7 +71,8 @@
 //! | `POST /expire` `{"tr_id"}` | moves an unused coupon's validity end to yesterday: it reads `08` |
 //!
 //! `POST /_sandbox/redeem` takes the PIN (`pinNo`) as `id`; `amount` only for a
-//! stored-value coupon. A reset restores the balance, forgets every coupon and failure,
+//! stored-value coupon. A redemption whose `at` (KST) falls on a day after
+//! `validPrdEndDt` is refused (409). A reset restores the balance, forgets every coupon and failure,
 //! and restores the default variant.
 //!
 //! The partner credentials it accepts are [`credentials`]; the catalog is
@@ -326,8 +327,11 @@ callback_no = "{CALLBACK_NO}"
         match &c.state {
             PinState::Used { .. } => return Err(AdminError::Conflict("this PIN is already used".into())),
             PinState::Cancelled { .. } => return Err(AdminError::Conflict("this PIN was cancelled".into())),
-            PinState::Issued if today > c.valid_end => {
-                return Err(AdminError::Conflict("this PIN has expired".into()));
+            PinState::Issued if at.date_naive() > c.valid_end => {
+                return Err(AdminError::Conflict(format!(
+                    "this PIN was valid until {} (KST), before the redemption time",
+                    c.valid_end
+                )));
             }
             PinState::Issued => {}
         }
