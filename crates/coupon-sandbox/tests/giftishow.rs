@@ -281,7 +281,7 @@ async fn too_little_bizmoney_is_e0010_and_leaves_the_tr_id_free() {
 #[tokio::test]
 async fn a_malformed_receiver_is_err0817_and_a_malformed_sender_err9008() {
     let gs = Gs::start().await;
-    for phone in ["010-1234-5678", "0212345678", "0101234", "01012345678901", "phone"] {
+    for phone in ["010-1234-5678", "0212345678", "0101234", "0101234567", "01012345678901", "phone"] {
         assert_eq!(refused_send(&gs.send("TR-P", &[("phone_no", phone), ("gubun", "N")]).await), "ERR0817", "{phone}");
         assert_eq!(refused_send(&gs.send("TR-P", &[("phone_no", phone)]).await), "ERR0817", "checked for Y too");
     }

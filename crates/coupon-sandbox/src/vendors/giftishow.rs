@@ -34,7 +34,8 @@
 //! `result` null, checked in this order: a missing field (`goods_code`, `tr_id`, `gubun`
 //! of `Y`/`N`/`I`; for `N` also `phone_no`, `callback_no`, `mms_title`, `mms_msg`) →
 //! `ERR9002`*; `tr_id` over 25 characters (20 in a variant) → `ERR9007`*; `phone_no`
-//! not a mobile number (digits only, 010/011/016/017/018/019, 10–11 digits) →
+//! not a mobile number (digits only: 010 and 11 digits, or 011/016/017/018/019 and
+//! 10–11 digits) →
 //! `ERR0817`; `callback_no` not digits of a landline, mobile or `15xx`/`16xx`/`18xx`
 //! number → `ERR9008`*; `mms_title` over 10 characters (20 in a variant) → `ERR9006`*;
 //! unknown goods → `ERR9004`*; goods not on sale (`goodsStateCd` not `SALE`, or past

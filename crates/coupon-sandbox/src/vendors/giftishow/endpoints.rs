@@ -117,11 +117,12 @@ fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A Korean mobile number: 010/011/016/017/018/019, 10 or 11 digits, no hyphen.
+/// A Korean mobile number, no hyphen: 010 and 8 digits (11 in all), or
+/// 011/016/017/018/019 and 7 or 8 digits (10 or 11 in all).
 pub(crate) fn valid_mobile(s: &str) -> bool {
     digits(s)
-        && (10..=11).contains(&s.len())
-        && ["010", "011", "016", "017", "018", "019"].iter().any(|p| s.starts_with(p))
+        && ((s.starts_with("010") && s.len() == 11)
+            || (["011", "016", "017", "018", "019"].iter().any(|p| s.starts_with(p)) && (10..=11).contains(&s.len())))
 }
 
 /// A sender number: a landline or mobile (`0…`, 9 to 11 digits) or a `15xx`/`16xx`/`18xx`
@@ -442,6 +443,8 @@ mod tests {
     fn phone_rules() {
         assert!(valid_mobile("01012345678"));
         assert!(valid_mobile("0111234567"));
+        assert!(valid_mobile("01612345678"));
+        assert!(!valid_mobile("0101234567"), "an 010 number has 11 digits");
         assert!(!valid_mobile("010-1234-5678"), "no hyphens");
         assert!(!valid_mobile("0212345678"), "a landline cannot receive the MMS");
         assert!(!valid_mobile("010123456789"));
