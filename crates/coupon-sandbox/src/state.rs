@@ -41,10 +41,13 @@ impl std::fmt::Debug for SandboxState {
     }
 }
 
-// A panic while one of these locks is held cannot leave the data half-updated (every
-// critical section is a single map or vector operation), so a poisoned lock is still
-// good to use, and serving on beats failing every later request.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+/// Locks `mutex`, taking the data of a poisoned lock as it is.
+///
+/// For the sandbox's own state (each critical section a single map or vector operation)
+/// and every emulator's store: every critical section leaves the data consistent before
+/// anything in it can panic, so a poisoned lock is still good to use, and serving on
+/// beats failing every later request. A new caller must keep its critical sections so.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 

@@ -58,7 +58,7 @@ mod qr;
 mod shop;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -77,6 +77,7 @@ use self::shop::{GiftRecord, Shop, StarRecord};
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::state::lock;
 
 /// Route prefix and admin name.
 const NAME: &str = "giftimbiz";
@@ -181,11 +182,6 @@ fn required(v: Option<&str>) -> Result<&str, Refusal> {
 
 fn number<T: std::str::FromStr>(v: Option<&str>) -> Result<Option<T>, Refusal> {
     v.map(|s| s.parse::<T>().map_err(|_| MISSING)).transpose()
-}
-
-fn lock(m: &Mutex<State>) -> MutexGuard<'_, State> {
-    // Every critical section is a few map operations: a poisoned lock holds consistent data.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn contains(haystack: &str, word: &str) -> bool {

@@ -86,7 +86,7 @@ mod fixture_tests;
 mod store;
 mod variant;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::Path;
@@ -100,6 +100,7 @@ use serde_json::{Value, json};
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::state::lock;
 use catalog::Catalog;
 use endpoints::Route;
 use store::{PinState, Store};
@@ -157,12 +158,6 @@ pub(crate) struct Giftishow {
     fixtures: Value,
     catalog: Catalog,
     store: Mutex<Store>,
-}
-
-// Every critical section leaves the store consistent before anything can panic,
-// so a poisoned lock still holds good data.
-fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
-    store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Giftishow {

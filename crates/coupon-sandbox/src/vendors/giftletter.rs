@@ -37,7 +37,7 @@ mod fixture_tests;
 mod query;
 mod store;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -49,6 +49,7 @@ use serde_json::{Value, json};
 use crate::emulator::{Emulator, RedeemRequest};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::state::lock;
 use catalog::Catalog;
 use store::{PinState, Store};
 
@@ -77,12 +78,6 @@ pub(crate) struct Giftletter {
     fixtures: Value,
     catalog: Catalog,
     store: Mutex<Store>,
-}
-
-// Every critical section leaves the store consistent before anything can panic,
-// so a poisoned lock still holds good data.
-fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
-    store.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Giftletter {

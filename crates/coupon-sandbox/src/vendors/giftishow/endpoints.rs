@@ -13,9 +13,10 @@ use super::catalog::Goods;
 use super::credentials::{AUTH_CODE, AUTH_TOKEN, USER_ID};
 use super::store::{NewCoupon, PinState, Store};
 use super::variant::{BrandCodes, SendPath, Variant};
-use super::{Giftishow, codes, lock};
+use super::{Giftishow, codes};
 use crate::emulator::now_kst;
 use crate::error::AdminError;
+use crate::state::lock;
 
 /// The routes, relative to `/giftishow`.
 #[derive(Debug, Clone)]

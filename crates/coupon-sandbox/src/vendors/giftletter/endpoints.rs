@@ -10,9 +10,10 @@ use md5::{Digest, Md5};
 use super::answers::{self, Obj, euc_kr_text, report_line, result, status_only};
 use super::query::{Params, cp949_bytes};
 use super::store::{NewOrder, PinState};
-use super::{Giftletter, lock};
+use super::Giftletter;
 use super::credentials::{AUTH_KEY, CID};
 use crate::emulator::now_kst;
+use crate::state::lock;
 
 /// `enc`: md5(auth key + cid + fields), lowercase hex.
 fn expected_enc(fields: &[&str]) -> String {
