@@ -62,7 +62,7 @@ async fn method_not_allowed(method: Method, uri: Uri) -> (http::StatusCode, Json
 /// A JSON request body whose rejection is a JSON 400, like every other admin error
 /// (axum's own `Json` answers plain text). The content type is not checked, so
 /// `curl -d '{...}'` works as is.
-struct AdminJson<T>(T);
+pub(crate) struct AdminJson<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AdminJson<T> {
     type Rejection = AdminError;

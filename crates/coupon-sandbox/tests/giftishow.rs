@@ -399,6 +399,15 @@ async fn bizmoney_answers_the_balance_as_text() {
     assert_eq!(v, json!({"code": "0000", "message": null, "result": {"balance": "10000000"}}));
     gs.admin_post("bizmoney", json!({"balance": 1234})).await;
     assert_eq!(gs.call("/bizApi/bizmoney", "0301", &[]).await["result"]["balance"], "1234");
+    let admin = gs.sandbox.admin();
+    for (route, bad) in [("bizmoney", json!({"balance": "lots"})), ("send-failures", json!([])), ("expire", json!({}))]
+    {
+        match admin.vendor_post("giftishow", route, &bad).await {
+            Err(SandboxError::Admin { status: 400, .. }) => {}
+            other => panic!("{route} {bad}: {other:?}"),
+        }
+    }
+    assert_eq!(gs.balance().await, 1234);
 }
 
 #[tokio::test]

@@ -97,6 +97,7 @@ use http::HeaderMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::admin::AdminJson;
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
@@ -187,10 +188,6 @@ fn host(headers: &HeaderMap) -> Option<&str> {
     headers.get(http::header::HOST).and_then(|h| h.to_str().ok())
 }
 
-fn json_body<T: for<'de> Deserialize<'de>>(body: &Bytes, shape: &str) -> Result<T, AdminError> {
-    serde_json::from_slice(body).map_err(|e| AdminError::BadRequest(format!("expected {shape}: {e}")))
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Balance {
@@ -215,16 +212,14 @@ async fn get_bizmoney(axum::extract::State(gs): Gs) -> axum::Json<Value> {
     axum::Json(json!({ "balance": lock(&gs.store).balance }))
 }
 
-async fn set_bizmoney(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
-    let b: Balance = json_body(&body, "{\"balance\": won}")?;
+async fn set_bizmoney(axum::extract::State(gs): Gs, AdminJson(b): AdminJson<Balance>) -> axum::Json<Value> {
     lock(&gs.store).balance = b.balance;
-    Ok(axum::Json(json!({ "balance": b.balance })))
+    axum::Json(json!({ "balance": b.balance }))
 }
 
-async fn set_send_failures(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
-    let c: Count = json_body(&body, "{\"count\": n}")?;
+async fn set_send_failures(axum::extract::State(gs): Gs, AdminJson(c): AdminJson<Count>) -> axum::Json<Value> {
     lock(&gs.store).pending_failures = c.count;
-    Ok(axum::Json(json!({ "count": c.count })))
+    axum::Json(json!({ "count": c.count }))
 }
 
 async fn get_send_failures(axum::extract::State(gs): Gs) -> axum::Json<Value> {
@@ -247,15 +242,16 @@ async fn get_variant(axum::extract::State(gs): Gs) -> axum::Json<Value> {
     axum::Json(json!(lock(&gs.store).variant))
 }
 
-async fn set_variant(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
-    let patch: VariantPatch = json_body(&body, "an object of variant fields")?;
+async fn set_variant(
+    axum::extract::State(gs): Gs,
+    AdminJson(patch): AdminJson<VariantPatch>,
+) -> Result<axum::Json<Value>, AdminError> {
     let mut store = lock(&gs.store);
     store.variant = store.variant.patched(&patch)?;
     Ok(axum::Json(json!(store.variant)))
 }
 
-async fn expire(axum::extract::State(gs): Gs, body: Bytes) -> Result<axum::Json<Value>, AdminError> {
-    let t: TrId = json_body(&body, "{\"tr_id\": \"...\"}")?;
+async fn expire(axum::extract::State(gs): Gs, AdminJson(t): AdminJson<TrId>) -> Result<axum::Json<Value>, AdminError> {
     let today = now_kst().date_naive();
     let mut store = lock(&gs.store);
     let c = store
