@@ -129,7 +129,7 @@ pub mod credentials {
 /// The emulator's own codes: refusals the reading does not list.
 mod codes {
     /// A refusal: the code and its Korean message.
-    type Refusal = (&'static str, &'static str);
+    pub(super) type Refusal = (&'static str, &'static str);
 
     pub(super) const API_CODE: Refusal = ("ERR9001", "API 코드가 올바르지 않습니다.");
     pub(super) const MISSING: Refusal = ("ERR9002", "필수 파라미터가 누락되었거나 형식이 올바르지 않습니다.");

@@ -13,7 +13,8 @@ use super::catalog::Goods;
 use super::credentials::{AUTH_CODE, AUTH_TOKEN, USER_ID};
 use super::store::{NewCoupon, PinState, Store};
 use super::variant::{BrandCodes, SendPath, Variant};
-use super::{Giftishow, codes};
+use super::Giftishow;
+use super::codes::{self, Refusal};
 use crate::emulator::now_kst;
 use crate::error::AdminError;
 use crate::state::lock;
@@ -77,9 +78,6 @@ impl Form {
         self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 }
-
-/// A refusal: the code and its Korean message.
-type Refusal = (&'static str, &'static str);
 
 fn json_answer(v: &Value) -> Response {
     axum::Json(v).into_response()
