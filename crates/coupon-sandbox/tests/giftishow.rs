@@ -618,6 +618,7 @@ async fn issued_lists_every_coupon_oldest_first_by_tr_id() {
     let refs: Vec<_> = items.iter().map(|i| i.partner_ref.clone().unwrap()).collect();
     assert_eq!(refs, ["TR-A", "TR-B"]);
     assert_eq!(items[0].order, a["result"]["result"]["orderNo"].as_str().unwrap());
+    assert!(items[0].order.ends_with("00000001") && items[1].order.ends_with("00000002"), "{items:?}");
     assert!(items[0].cancelled && !items[1].cancelled);
     assert_eq!(items[0].details["state"], "07");
     assert_eq!(items[0].details["pin"], a["result"]["result"]["pinNo"]);

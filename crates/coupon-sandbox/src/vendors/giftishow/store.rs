@@ -112,11 +112,11 @@ pub(crate) struct Failure {
 /// Everything requests change; `reset` puts back `Store::default()`.
 #[derive(Debug)]
 pub(crate) struct Store {
+    /// Oldest first, never removed: a coupon's position is its order number's sequence.
     coupons: Vec<Coupon>,
     by_tr_id: HashMap<String, usize>,
     by_pin: HashMap<String, usize>,
     failures: Vec<Failure>,
-    sequence: u64,
     /// Bizmoney, in won.
     pub(crate) balance: u64,
     /// How many of the next production sends are charged and issue no PIN.
@@ -131,7 +131,6 @@ impl Default for Store {
             by_tr_id: HashMap::new(),
             by_pin: HashMap::new(),
             failures: Vec::new(),
-            sequence: 0,
             balance: START_BALANCE,
             pending_failures: 0,
             variant: Variant::default(),
@@ -176,10 +175,11 @@ impl Store {
     }
 
     /// Records a send that issued a PIN: a fresh order number (KST date + 8-digit
-    /// sequence, 16 digits) and a fresh 12-digit PIN; charges it unless a test send.
+    /// sequence, the coupon's count from 1, 16 digits) and a fresh 12-digit PIN; charges
+    /// it unless a test send.
     pub(crate) fn issue(&mut self, new: &NewCoupon<'_>, now: DateTime<FixedOffset>) -> &Coupon {
-        self.sequence += 1;
-        let order_no = format!("{}{:08}", now.format("%Y%m%d"), self.sequence % 100_000_000);
+        let sequence = (self.coupons.len() + 1) % 100_000_000;
+        let order_no = format!("{}{sequence:08}", now.format("%Y%m%d"));
         let pin_no = loop {
             let candidate = format!("{}{:011}", fastrand::u8(1..=9), fastrand::u64(..100_000_000_000));
             if !self.by_pin.contains_key(&candidate) {
