@@ -47,6 +47,17 @@ impl Output {
         format::phone(phone, self.reveal)
     }
 
+    /// A phone number held as text (a journal row, a vendor's answer) as this run may
+    /// show it: one that parses as [`Output::phone`] shows it; any other as written
+    /// with `--reveal`, else masked by the core's rule for text.
+    pub fn phone_text(&self, text: &str) -> String {
+        match PhoneNumber::parse(text) {
+            Ok(p) => self.phone(&p),
+            Err(_) if self.reveal => text.to_owned(),
+            Err(_) => coupon::phone::mask_text(text),
+        }
+    }
+
     /// Prints a result: the JSON document, or the human rendering.
     pub fn emit(&self, doc: &Value, human: impl FnOnce() -> String) {
         if self.json {
@@ -153,6 +164,15 @@ mod tests {
     use coupon::{ErrorKind, PartnerRef, Vendor, VendorCode};
 
     use super::*;
+
+    #[test]
+    fn phone_text_is_masked_unless_revealed_whether_or_not_it_parses() {
+        let (masked, revealed) = (Output::new(false, false), Output::new(false, true));
+        assert_eq!(masked.phone_text("01012345678"), "010-****-5678");
+        assert_eq!(revealed.phone_text("01012345678"), "010-1234-5678");
+        assert_eq!(masked.phone_text("010-12345"), "***-*****", "no digit of a number that does not parse");
+        assert_eq!(revealed.phone_text("010-12345"), "010-12345");
+    }
 
     #[test]
     fn the_error_document_has_the_fixed_names_and_the_hint() {

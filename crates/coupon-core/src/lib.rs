@@ -23,7 +23,7 @@ mod error;
 #[cfg(feature = "http")]
 pub mod http;
 mod money;
-mod phone;
+pub mod phone;
 mod refs;
 pub mod registry;
 pub mod text;

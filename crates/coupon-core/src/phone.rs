@@ -44,6 +44,34 @@ pub enum PhoneError {
     Pattern(usize),
 }
 
+/// A phone number as some text holds it (a stored row, a vendor's answer), masked in
+/// place: with 10 digits or more, all but the first 3 and the last 4 digits are hidden;
+/// with fewer, every digit is (such a text is no number we know, and 4 of 8 digits
+/// would be too many to show). Separators stay where they were. The one rule for a
+/// text that may not parse; a [`PhoneNumber`] masks itself ([`PhoneNumber::masked`]).
+///
+/// ```
+/// use coupon_core::phone::mask_text;
+/// assert_eq!(mask_text("010-1234-5678"), "010-****-5678");
+/// assert_eq!(mask_text("01012345678"), "010****5678");
+/// assert_eq!(mask_text("010-12345"), "***-*****");
+/// assert_eq!(mask_text("1234"), "****");
+/// ```
+pub fn mask_text(text: &str) -> String {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let shown = |nth: usize| digits >= 10 && (nth <= 3 || nth > digits - 4);
+    let mut nth = 0;
+    text.chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            nth += 1;
+            if shown(nth) { c } else { '*' }
+        })
+        .collect()
+}
+
 impl PhoneNumber {
     /// Parses `01012345678`, `010-1234-5678`, `+82 10 1234 5678`, `+82-010-…`,
     /// `02-123-4567`, `1588-1234`, …

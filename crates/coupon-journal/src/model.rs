@@ -455,25 +455,14 @@ impl Row {
 }
 
 /// A phone number as stored, with its middle digits hidden (`010-****-5678`,
-/// `010****5678`; every digit when there are fewer than 8): what `Row`'s `Debug` shows.
+/// `010****5678`; every digit when there are fewer than 10): what `Row`'s `Debug`
+/// shows. The core's one rule, [`coupon_core::phone::mask_text`].
 ///
 /// ```
 /// assert_eq!(coupon_journal::model::mask_phone("010-1234-5678"), "010-****-5678");
 /// ```
 pub fn mask_phone(phone: &str) -> String {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let keep_tail = if digits >= 8 { 4 } else { 0 };
-    let mut seen = 0;
-    phone
-        .chars()
-        .map(|c| {
-            if !c.is_ascii_digit() {
-                return c;
-            }
-            seen += 1;
-            if (seen <= 3 && digits >= 8) || seen > digits - keep_tail { c } else { '*' }
-        })
-        .collect()
+    coupon_core::phone::mask_text(phone)
 }
 
 impl fmt::Debug for NewRow {

@@ -118,9 +118,13 @@ impl CouponImage {
 
 impl std::fmt::Debug for CouponImage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, rest)| rest);
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        write!(f, "CouponImage({host}/…)")
+        // The host only: no user part, and nothing at all of a value that is no URL
+        // (a bare barcode number would be the coupon itself).
+        let authority = self.0.split_once("://").map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        match authority.map(|a| a.rsplit_once('@').map_or(a, |(_, host)| host)) {
+            Some(host) => write!(f, "CouponImage({host}/…)"),
+            None => f.write_str("CouponImage(…)"),
+        }
     }
 }
 
@@ -173,7 +177,7 @@ pub fn parse_send(text: &str) -> Result<Answer<SendReply>, WireError> {
 }
 
 /// A phone number from an answer (`recverTelNo`, `senderTelNo`): personal data, so
-/// its `Debug` shows only the last four digits.
+/// its `Debug` masks it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PhoneText(String);
 
@@ -183,10 +187,9 @@ impl PhoneText {
         &self.0
     }
 
-    /// All but the last four characters masked.
+    /// Masked by the core's rule for phone text ([`coupon_core::phone::mask_text`]).
     pub fn masked(&self) -> String {
-        let n = self.0.chars().count();
-        self.0.chars().enumerate().map(|(i, c)| if i + 4 < n { '*' } else { c }).collect()
+        coupon_core::phone::mask_text(&self.0)
     }
 }
 
@@ -608,12 +611,6 @@ pub fn parse_brand_detail(text: &str) -> Result<Answer<BrandInfo>, WireError> {
         .and_then(Value::as_object)
         .ok_or_else(|| WireError::new("the answer has no `brandDetail` object"))?;
     BrandInfo::read(Fields::new(detail, "brandDetail")).map(Ok)
-}
-
-/// The outer code of any answer, when it is a refusal: what a "try again" check
-/// and a 4xx body are read for. `None` when the text is not an answer or succeeded.
-pub fn refusal_code(text: &str) -> Option<Refusal> {
-    Envelope::parse(text).ok()?.refusal().ok()?
 }
 
 #[cfg(test)]

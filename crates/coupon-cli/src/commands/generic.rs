@@ -350,11 +350,7 @@ pub(crate) fn reconcile_command(
     since: &str,
     out: &Output,
 ) -> String {
-    let phone = |flag: &str, raw: &str| {
-        // As the operator typed it only with --reveal; masked otherwise (it never parsed badly: it was sent).
-        let shown = PhoneNumber::parse(raw).map_or_else(|_| raw.to_string(), |p| out.phone(&p));
-        format!(" {flag} {}", quote(&shown))
-    };
+    let phone = |flag: &str, raw: &str| format!(" {flag} {}", quote(&out.phone_text(raw)));
     let mut c = format!("coupon reconcile --vendor {} --product {}", quote(vendor), quote(&args.product));
     let texts = [("--product-name", &args.product_name)];
     for (flag, value) in texts {

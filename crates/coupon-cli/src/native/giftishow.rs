@@ -113,7 +113,7 @@ async fn brand(client: &Giftishow, code: &str, out: &Output) -> Result<()> {
 
 /// A phone number of an answer: masked unless revealed.
 fn phone(p: Option<&PhoneText>, out: &Output) -> Option<String> {
-    p.map(|p| if out.reveals() { p.expose().to_owned() } else { p.masked() })
+    p.map(|p| out.phone_text(p.expose()))
 }
 
 fn coupon_json(c: &CouponInfo, out: &Output) -> Value {

@@ -23,6 +23,16 @@ fn the_send_answers_inner_code_decides_even_under_an_outer_success() {
     assert!(!shown.contains("912345678901") && !shown.contains("secret"), "{shown}");
     assert!(shown.contains("CouponImage(img.example/…)"), "{shown}");
     assert!(image.coupon_img_url.unwrap().expose().ends_with("t=secret"));
+    for (url, shown) in [
+        ("https://user:pw@img.example/912345678901.png", "CouponImage(img.example/…)"),
+        ("912345678901", "CouponImage(…)"),
+    ] {
+        let image = parse_send(&text(json!({"code": "0000", "result": {"code": "0000", "result": {"orderNo": "1",
+            "couponImgUrl": url}}})))
+        .unwrap()
+        .unwrap();
+        assert_eq!(format!("{:?}", image.coupon_img_url.unwrap()), shown, "no user part, and no bare value");
+    }
 
     for code in ["E0010", "ERR0215", "ERR0817", "ERR7777"] {
         let refused = parse_send(&text(json!({"code": "0000", "message": null,
@@ -89,7 +99,7 @@ fn phone_numbers_in_a_coupon_detail_are_masked_in_debug() {
     .unwrap();
     let shown = format!("{coupons:?}");
     assert!(!shown.contains("01012345678") && !shown.contains("0212345678"), "{shown}");
-    assert!(shown.contains("*******5678"), "{shown}");
+    assert!(shown.contains("010****5678"), "{shown}");
     assert_eq!(coupons[0].receiver_tel.as_ref().unwrap().expose(), "01012345678");
 }
 
@@ -145,6 +155,6 @@ fn anything_else_is_a_clear_wire_error() {
     for body in ["", "<html>", "[]", "{\"message\":\"x\"}", "{\"code\":null}", "null"] {
         assert!(parse_done(body).is_err(), "{body:?}");
     }
-    assert_eq!(refusal_code(r#"{"code":"ERR0208","message":"x"}"#).unwrap().code.raw(), "ERR0208");
-    assert_eq!(refusal_code(r#"{"code":"0000"}"#), None);
+    assert_eq!(parse_done(r#"{"code":"ERR0208","message":"x"}"#).unwrap().unwrap_err().code.raw(), "ERR0208");
+    assert_eq!(parse_done(r#"{"code":"0000"}"#).unwrap(), Ok(()));
 }

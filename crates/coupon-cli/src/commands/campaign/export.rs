@@ -13,7 +13,7 @@ use coupon::{Error, ErrorKind};
 use coupon_journal::{Campaign, Journal, Row, RowState};
 use serde_json::{Value, json};
 
-use super::{JournalArg, journal_failure, phone};
+use super::{JournalArg, journal_failure};
 use crate::commands::Ctx;
 use crate::failure::{CliResult, Failure};
 use crate::output::Output;
@@ -132,7 +132,7 @@ fn fields(r: &Row, out: &Output) -> [String; 16] {
     [
         r.line.to_string(),
         o(&r.key),
-        phone(&r.phone, out),
+        out.phone_text(&r.phone),
         o(&r.name),
         o(&r.request.product_id),
         r.partner_ref.to_string(),

@@ -174,16 +174,6 @@ fn won(w: Option<i64>) -> String {
     crate::format::won(w.and_then(|w| u64::try_from(w).ok()).map(coupon::Won))
 }
 
-/// A stored phone number as this run may show it: masked (`010-****-5678`) unless `--reveal`.
-fn phone(raw: &str, out: &crate::output::Output) -> String {
-    match coupon::PhoneNumber::parse(raw) {
-        Ok(p) => out.phone(&p),
-        Err(_) if out.reveals() => raw.to_string(),
-        // Checked at create, so this is rare: the journal's rule (the middle digits hidden).
-        Err(_) => coupon_journal::model::mask_phone(raw),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,13 +197,5 @@ mod tests {
         );
         assert_eq!(redact("x", "sqlite:j.db"), "x");
         assert_eq!(redact("x", "postgres://coupon@db/c"), "x");
-    }
-
-    #[test]
-    fn phones_that_do_not_parse_are_masked_by_the_journal_rule() {
-        assert_eq!(phone("010-12345", &crate::output::Output::new(false, false)), "010-*2345");
-        let out = crate::output::Output::new(false, false);
-        assert_eq!(phone("01012345678", &out), "010-****-5678");
-        assert_eq!(phone("01012345678", &crate::output::Output::new(false, true)), "010-1234-5678");
     }
 }

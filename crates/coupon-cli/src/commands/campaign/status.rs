@@ -9,7 +9,7 @@ use coupon::{Registry, Won};
 use coupon_journal::{Campaign, Journal, Row, RowState};
 use serde_json::{Value, json};
 
-use super::{JournalArg, command, counts_json, counts_text, journal_failure, phone, won};
+use super::{JournalArg, command, counts_json, counts_text, journal_failure, won};
 use crate::commands::Ctx;
 use crate::commands::generic::{RequestArgs, reconcile_command};
 use crate::exit;
@@ -106,7 +106,7 @@ pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
                 t.add_row(vec![
                     r.line.to_string(),
                     r.partner_ref.to_string(),
-                    phone(&r.phone, out),
+                    out.phone_text(&r.phone),
                     "unknown".to_string(),
                     crate::format::text(r.vendor_message.as_deref()),
                 ]);
@@ -115,7 +115,7 @@ pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
                 t.add_row(vec![
                     r.line.to_string(),
                     r.partner_ref.to_string(),
-                    phone(&r.phone, out),
+                    out.phone_text(&r.phone),
                     "sending (lease expired: in doubt)".to_string(),
                     "-".to_string(),
                 ]);
@@ -146,7 +146,7 @@ fn row_json(r: &Row, out: &Output) -> Value {
     json!({
         "line": r.line,
         "partner_ref": r.partner_ref.as_str(),
-        "phone": phone(&r.phone, out),
+        "phone": out.phone_text(&r.phone),
         "state": r.state.as_str(),
         "attempts": r.attempts,
         "vendor_code": r.vendor_code,
