@@ -4,7 +4,7 @@
 //! journal-contents error (nothing was sent; a refused CSV lists its bad lines) · 3 the
 //! campaign stopped (an account refusal, `--max-spend`, the circuit breaker; `run` again
 //! resumes) · 4 rows are in doubt (`coupon campaign reconcile NAME` settles them) · 5 the
-//! journal's storage failed · 130 interrupted by ctrl-c or SIGTERM (calls in flight were
+//! journal's storage failed, or a run ended with an error (`run` again resumes) · 130 interrupted by ctrl-c or SIGTERM (calls in flight were
 //! recorded; `run` again resumes).
 
 use coupon::{Error, ErrorKind};
@@ -33,7 +33,8 @@ pub const HELP: &str = "Exit codes:
   6  a coupon already exists for this reference; nothing new was issued
   130 interrupted by ctrl-c or SIGTERM (calls in flight were recorded; run again to resume)
 coupon campaign: 3 the campaign stopped (run again resumes) · 4 rows in doubt (coupon campaign
-  reconcile NAME settles them) · 5 the campaign journal failed";
+  reconcile NAME settles them) · 5 the campaign journal failed, or a run ended with an error
+  (run again resumes)";
 
 /// The exit code for an error.
 pub fn code_for(e: &Error) -> u8 {

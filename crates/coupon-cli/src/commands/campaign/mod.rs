@@ -5,8 +5,9 @@
 //!
 //! Exit codes (see [`crate::exit`]): 0 done · 2 usage, input or journal contents
 //! (nothing was sent) · 3 the campaign stopped (`run` again resumes) · 4 rows in
-//! doubt (`coupon campaign reconcile NAME`) · 5 the journal's storage failed ·
-//! 130 interrupted by a signal.
+//! doubt (`coupon campaign reconcile NAME`) · 5 the journal's storage failed, or a run
+//! ended with an error (what was sent is recorded; `run` again resumes) · 130
+//! interrupted by a signal.
 
 mod create;
 mod export;

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use clap::Args;
 use coupon::{Error, ErrorKind};
-use coupon_journal::Journal;
 use coupon_journal::campaign::{Progress, Rate, RunEnd, RunOptions, RunReport, Runner};
+use coupon_journal::{Journal, JournalError};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::sync::watch;
@@ -47,7 +47,8 @@ pub struct RunArgs {
     /// How long a claim on rows holds (renewed while this worker lives): `60s`, `2m`.
     #[arg(long, value_name = "DURATION", default_value = "60s")]
     lease: String,
-    /// This worker's name in the journal (default: host, process id and a random suffix).
+    /// This worker's name in the journal (default: the host's); the process id and a random
+    /// suffix are added, so a restart never takes over the leases of a killed run.
     #[arg(long, value_name = "ID")]
     worker: Option<String>,
     #[command(flatten)]
@@ -105,7 +106,7 @@ pub async fn run(args: &RunArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliRe
         .transpose()?;
     options = options.max_spend(max_spend).breaker(args.breaker).lease(lease);
     if let Some(worker) = &args.worker {
-        options = options.worker(worker.clone());
+        options = options.worker(worker);
     }
     drive(&args.name, journal, options, ctx, false).await
 }
@@ -134,7 +135,7 @@ async fn drive(
         runner.run(interrupt, &|p| bar.show(p)).await
     };
     bar.finish();
-    let report = report.map_err(journal_failure)?;
+    let report = report.map_err(|e| run_failure(e, name))?;
     Ok(summary(
         name,
         runner.campaign().vendor.as_str(),
@@ -142,6 +143,18 @@ async fn drive(
         by_signal.load(Ordering::SeqCst),
         settle_only,
         &ctx.out,
+    ))
+}
+
+/// A failure of a run once it started. Rows may have been sent by then, so it is never
+/// "nothing was sent" (exit 2) whatever the journal's error says: what was sent is
+/// recorded, and rows left in flight are settled by the next run.
+fn run_failure(e: JournalError, name: &str) -> Failure {
+    let message = format!("the campaign run ended with an error: {e}");
+    Failure::from(Error::new(ErrorKind::Transport, message)).hint(format!(
+        "every answer received is recorded; rows left in flight are settled by the next run. See `{}`, then `{}`",
+        command("status", name),
+        command("run", name)
     ))
 }
 
@@ -340,5 +353,14 @@ mod tests {
         assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("5d").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn a_run_that_ends_in_an_error_never_says_nothing_was_sent() {
+        // The journal's "invalid value" means exit 2 before a run; once it ran, rows may have left.
+        let f = run_failure(JournalError::Invalid("a send task failed".into()), "spring");
+        assert_ne!(f.exit_code(), exit::USAGE);
+        assert_eq!(f.exit_code(), exit::TRANSPORT);
+        assert!(f.hint.as_deref().is_some_and(|h| h.contains("coupon campaign status spring")), "{f:?}");
     }
 }
