@@ -36,7 +36,8 @@ pub struct RunOptions {
     pub breaker: u32,
     /// How long a claim holds; renewed every third of it while the worker lives.
     pub lease: Duration,
-    /// This worker's name in the journal's leases (default: host, process id and a random suffix).
+    /// This worker's name in the journal's leases: a name (default: the host's), the
+    /// process id and a random suffix.
     pub worker: String,
 }
 
@@ -83,19 +84,28 @@ impl RunOptions {
         self.lease = lease.max(Duration::from_secs(1));
         self
     }
-    /// Sets [`RunOptions::worker`].
-    pub fn worker(mut self, worker: impl Into<String>) -> Self {
-        self.worker = worker.into();
+    /// Names this worker `NAME:PID:RANDOM` ([`RunOptions::worker`]). The suffix is new
+    /// for every call: a worker restarted under the same name must not renew the leases
+    /// its killed predecessor left, or those rows would wait on a dead run forever
+    /// instead of expiring into doubt and being settled.
+    pub fn worker(mut self, name: &str) -> Self {
+        self.worker = worker_named(name);
         self
     }
 }
 
-/// A worker name unique enough across machines and restarts.
-pub fn default_worker() -> String {
+/// A worker name unique enough across machines and restarts: the host's name, the
+/// process id and a random suffix.
+fn default_worker() -> String {
     let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "host".into());
+    worker_named(&host)
+}
+
+/// `name`, the process id and 32 random bits: not the name of an earlier run.
+fn worker_named(name: &str) -> String {
     let mut suffix = [0u8; 4];
     let _ = getrandom::fill(&mut suffix);
-    format!("{host}:{}:{:08x}", std::process::id(), u32::from_le_bytes(suffix))
+    format!("{name}:{}:{:08x}", std::process::id(), u32::from_le_bytes(suffix))
 }
 
 /// What this run did so far, for a progress display.
@@ -691,5 +701,18 @@ impl Shared {
                 Ok(Done { effect: outcome::of_reconcile_error(&e), error: Some(e) })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_named_twice_is_two_workers_so_a_restart_never_renews_a_dead_runs_leases() {
+        let (first, restarted) = (RunOptions::new().worker("batch"), RunOptions::new().worker("batch"));
+        assert!(first.worker.starts_with("batch:") && restarted.worker.starts_with("batch:"), "{first:?}");
+        assert_ne!(first.worker, restarted.worker);
+        assert_ne!(RunOptions::new().worker, RunOptions::new().worker);
     }
 }
