@@ -216,6 +216,20 @@ fn running_an_unknown_campaign_exits_2() {
 }
 
 #[test]
+fn a_journal_password_is_never_shown_even_in_a_mistyped_url() {
+    let env = Env::start();
+    for url in
+        ["postgres//coupon:s3cret@db/c", "mysql://coupon:s3cret@db/c", "postgres://127.0.0.1:9/c?password=s3cret"]
+    {
+        for args in [vec!["list", "--journal", url], vec!["list", "--journal", url, "--json"]] {
+            let run = env.campaign(&args);
+            assert_ne!(run.code, 0, "{run:#?}");
+            assert!(!run.all().contains("s3cret"), "{url}: {run:#?}");
+        }
+    }
+}
+
+#[test]
 fn importing_the_same_file_again_adds_only_rows_with_new_keys() {
     let env = Env::start();
     let phones = phones(3);

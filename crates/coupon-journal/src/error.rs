@@ -9,7 +9,8 @@ pub type Result<T, E = JournalError> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum JournalError {
-    /// The URL names no backend this build has.
+    /// The URL names no backend this build has. It holds the URL as
+    /// [`shown_url`] shows it: no password.
     #[error(
         "unsupported journal URL `{0}` (expected `sqlite:PATH`, or `postgres://USER@HOST[:PORT]/DATABASE` in a build \
          with the `postgres` feature)"
@@ -79,4 +80,32 @@ pub enum JournalError {
     /// The database refused or failed.
     #[error("journal storage: {0}")]
     Storage(#[from] sqlx::Error),
+}
+
+/// A journal URL as errors may show it: a user part (`USER:PASSWORD@`) is `***@`,
+/// whatever the URL's shape (a mistyped one too), and a `password=` parameter's value
+/// is `***`.
+///
+/// ```
+/// use coupon_journal::error::shown_url;
+/// assert_eq!(shown_url("postgres://coupon:s3cret@db/c"), "postgres://***@db/c");
+/// assert_eq!(shown_url("postgres//coupon:s3cret@db/c"), "***@db/c");
+/// assert_eq!(shown_url("postgres://db/c?user=x&password=s3cret&ssl=1"), "postgres://db/c?user=x&password=***&ssl=1");
+/// assert_eq!(shown_url("sqlite:campaigns.db"), "sqlite:campaigns.db");
+/// ```
+pub fn shown_url(url: &str) -> String {
+    let mut shown = match url.rsplit_once('@') {
+        Some((before, host)) => match before.split_once("://") {
+            Some((scheme, _)) => format!("{scheme}://***@{host}"),
+            None => format!("***@{host}"),
+        },
+        None => url.to_owned(),
+    };
+    let mut from = 0;
+    while let Some(at) = shown[from..].find("password=").map(|i| from + i + "password=".len()) {
+        let end = shown[at..].find('&').map_or(shown.len(), |i| at + i);
+        shown.replace_range(at..end, "***");
+        from = at + 3;
+    }
+    shown
 }

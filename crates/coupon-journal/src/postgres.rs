@@ -163,7 +163,7 @@ impl PostgresJournal {
     /// its own schema: `?options[search_path]=SCHEMA` (the schema must exist).
     pub async fn open(url: &str) -> Result<Self> {
         if !is_postgres_url(url) {
-            return Err(JournalError::UnsupportedUrl(url.to_owned()));
+            return Err(JournalError::UnsupportedUrl(crate::error::shown_url(url)));
         }
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new().max_connections(4).connect_with(options).await?;

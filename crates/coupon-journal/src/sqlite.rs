@@ -134,11 +134,14 @@ pub(crate) fn state_list(states: &[RowState]) -> String {
 
 /// The path in a `sqlite:PATH` / `sqlite://PATH` URL.
 fn url_path(url: &str) -> Result<PathBuf> {
-    let rest = url.strip_prefix("sqlite:").ok_or_else(|| JournalError::UnsupportedUrl(url.to_owned()))?;
+    let rest = url.strip_prefix("sqlite:").ok_or_else(|| JournalError::UnsupportedUrl(crate::error::shown_url(url)))?;
     let rest = rest.strip_prefix("//").unwrap_or(rest);
     let rest = rest.split('?').next().unwrap_or("");
     if rest.is_empty() || rest == ":memory:" {
-        return Err(JournalError::UnsupportedUrl(format!("{url} (a journal must be a file)")));
+        return Err(JournalError::UnsupportedUrl(format!(
+            "{} (a journal must be a file)",
+            crate::error::shown_url(url)
+        )));
     }
     Ok(PathBuf::from(rest))
 }

@@ -30,10 +30,11 @@ pub async fn open(url: &str) -> Result<Box<dyn Journal>> {
         return Ok(Box::new(crate::postgres::PostgresJournal::open(url).await?));
         #[cfg(not(feature = "postgres"))]
         return Err(JournalError::UnsupportedUrl(format!(
-            "{url} (this build lacks the `postgres` feature of coupon-journal)"
+            "{} (this build lacks the `postgres` feature of coupon-journal)",
+            crate::error::shown_url(url)
         )));
     }
-    Err(JournalError::UnsupportedUrl(url.to_owned()))
+    Err(JournalError::UnsupportedUrl(crate::error::shown_url(url)))
 }
 
 /// The spending cap of [`Journal::mark_sending`], one rule for every backend: rows are
