@@ -99,10 +99,18 @@ fn bizmoney_brands_and_the_send_failure_refund() {
     assert_eq!(refused.code, 3, "a refusal: {refused:#?}");
     let charged = env.json(&["giftishow", "bizmoney"], 0)["bizmoney"].as_u64().unwrap();
     assert!(charged < before, "charged without a PIN");
-    let refund = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL", "--json"]);
+    let fault = coupon_sandbox::FaultSpec::new("/giftishow/bizApi/sendFail/cancel", coupon_sandbox::FaultKind::Drop);
+    env.block(env.sandbox.admin().inject(fault)).unwrap();
+    let lost = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL"]);
+    assert_eq!(lost.code, 4, "a refund whose answer is lost is in doubt: {lost:#?}");
+    assert!(lost.stderr.contains("coupon giftishow bizmoney"), "what to check before asking again: {lost:#?}");
+    assert_eq!(env.json(&["giftishow", "bizmoney"], 0)["bizmoney"].as_u64().unwrap(), before, "it went through");
+    env.block(env.sandbox.admin().vendor_post("giftishow", "send-failures", &json!({"count": 1}))).unwrap();
+    assert_eq!(env.run(&issue_args("CPCLIFAIL2")).code, 3, "charged without a PIN again");
+    let refund = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL2", "--json"]);
     assert_eq!(refund.code, 0, "{refund:#?}");
-    assert!(refund.stderr.contains("CPCLIFAIL"), "the tr_id is announced before the money call: {refund:#?}");
+    assert!(refund.stderr.contains("CPCLIFAIL2"), "the tr_id is announced before the money call: {refund:#?}");
     assert_eq!(env.json(&["giftishow", "bizmoney"], 0)["bizmoney"].as_u64().unwrap(), before);
-    let again = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL"]);
+    let again = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL2"]);
     assert_eq!(again.code, 3, "nothing left to refund: {again:#?}");
 }

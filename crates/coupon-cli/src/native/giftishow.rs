@@ -6,14 +6,14 @@ pub(crate) mod demo;
 use clap::Subcommand;
 use coupon::giftishow::wire::replies::{BrandInfo, CouponInfo, PhoneText};
 use coupon::giftishow::{Giftishow, GiftishowConfig};
-use coupon::{PartnerRef, Result};
+use coupon::{ErrorKind, PartnerRef, Result};
 use serde_json::{Value, json};
 
 /// The group's line in `coupon --help`.
 pub const ABOUT: &str =
     "Giftishow Biz (기프티쇼 비즈, experimental): bizmoney, brands, coupon detail by tr_id, send-failure refund";
 
-use crate::failure::CliResult;
+use crate::failure::{CliResult, Failure};
 use crate::format;
 use crate::output::{Output, fields, table};
 
@@ -58,7 +58,17 @@ pub async fn run(cmd: &GiftishowCommand, ctx: &Ctx) -> CliResult {
         GiftishowCommand::Coupon { tr_id } => Ok(coupon(&client, tr_id, out).await?),
         GiftishowCommand::SendFailCancel { tr_id } => {
             out.before_sending(VENDOR, "sendFail/cancel", "refunding the failed send of tr_id", &PartnerRef::new(tr_id));
-            client.send_fail_cancel(tr_id).await?;
+            client.send_fail_cancel(tr_id).await.map_err(|e| {
+                let unknown = e.kind() == ErrorKind::OutcomeUnknown;
+                let failure = Failure::from(e);
+                if !unknown {
+                    return failure;
+                }
+                failure.hint(
+                    "it may have been refunded, and it was not sent again: compare `coupon giftishow bizmoney` with \
+                     the balance before, then ask again only if it was not",
+                )
+            })?;
             out.emit(&json!({"vendor": VENDOR, "tr_id": tr_id, "refunded": true}), || {
                 format!("giftishow: the failed send of tr_id {tr_id} is refunded")
             });
