@@ -229,7 +229,10 @@ impl Giftishow {
     /// `tr_id`. `ERR0215` on a first attempt is [`ErrorKind::DuplicateReference`]:
     /// the `tr_id` was used by an earlier call and this call issued nothing.
     /// `E0010` (bizmoney too low) is [`ErrorKind::InsufficientFunds`]. Every error
-    /// carries the `tr_id` as its partner reference.
+    /// carries the `tr_id` as its partner reference. The lookup and the re-send fit in
+    /// what is left of `total_timeout` after the first attempt: a first attempt that
+    /// timed out under `money_timeout` = `total_timeout` (the defaults) leaves the
+    /// doubt to [`Giftishow::coupons`] or `reconcile`.
     pub async fn send(&self, send: &Send) -> Result<Sent> {
         let tr_id = &send.tr_id;
         send.validate(self.inner.config.limits)
