@@ -251,18 +251,9 @@ impl Giftishow {
         let fields = send.fields(&self.inner.config.user_id);
         let url = self.inner.config.send_url.clone();
         let resp = self.post(SEND.name, url, SEND.api_code, &fields, CallSafety::MoneyMoving, Some(tr_id)).await?;
-        match Self::answer(&resp, parse_send)? {
-            Ok(reply) => Ok(Sent::Reply(reply)),
-            Err(refusal) if is_code(&refusal.code, &[codes::DUPLICATE_TR_ID]) => {
-                let e = Error::new(
-                    ErrorKind::DuplicateReference,
-                    "this tr_id was used before, by an earlier call; this call issued nothing",
-                );
-                let e = if resp.is_success() { e } else { e.with_http_status(resp.status()) };
-                Err(resp.context_only(refusal.keep_on(e)))
-            }
-            Err(refusal) => Err(refused(&resp, refusal)),
-        }
+        // `ERR0215` is `DuplicateReference` by the table: on a first attempt, this call
+        // issued nothing; after a doubt, `settle` reads it as the first attempt's coupon.
+        Self::answer(&resp, parse_send)?.map(Sent::Reply).map_err(|r| refused(&resp, r))
     }
 
     /// After a doubt: the coupon detail first, a re-send only when the vendor has no coupon.
@@ -348,7 +339,7 @@ impl Giftishow {
             .await?;
         match Self::answer(&resp, parse_done)? {
             Ok(()) => Ok(()),
-            Err(refusal) if resp.resent_after_doubt() && is_code(&refusal.code, &codes::ALREADY_CANCELLED) => {
+            Err(refusal) if resp.resent_after_doubt() && codes::means(&refusal.code, ErrorKind::AlreadyCancelled) => {
                 tracing::info!("the cancel's re-send answered already cancelled: the first attempt cancelled it");
                 Ok(())
             }
@@ -405,14 +396,9 @@ pub(crate) fn found_for(goods_code: &str, tr_id: &PartnerRef, info: CouponInfo) 
     }
 }
 
-/// Whether `code` is one of `codes` (compared trimmed, ignoring ASCII case).
-fn is_code(code: &VendorCode, codes: &[&str]) -> bool {
-    codes.iter().any(|c| code.primary().trim().eq_ignore_ascii_case(c))
-}
-
 /// Whether `e` is the vendor saying it has no coupon for the `tr_id`.
 pub(crate) fn is_no_such_coupon(e: &Error) -> bool {
-    e.vendor_code().is_some_and(|c| is_code(c, &codes::NO_SUCH_COUPON))
+    e.vendor_code().is_some_and(|c| codes::means(c, ErrorKind::NotFound))
 }
 
 /// A vendor refusal: definite, mapped through [`codes::TABLE`].

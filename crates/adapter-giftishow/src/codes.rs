@@ -24,7 +24,12 @@ pub const TABLE: CodeTable = CodeTable::new(&[
         false,
         "비즈머니 잔액 부족 (bizmoney balance too low for this send)",
     ),
-    CodeRow::new("ERR0215", ErrorKind::DuplicateReference, false, "중복된 TR_ID (duplicate tr_id)"),
+    CodeRow::new(
+        "ERR0215",
+        ErrorKind::DuplicateReference,
+        false,
+        "중복된 TR_ID (this tr_id was used before; a repeat issues nothing)",
+    ),
     CodeRow::new("ERR0817", ErrorKind::InvalidInput, false, "수신번호 오류 (the receiver phone number is malformed)"),
     CodeRow::new("ERR0204", ErrorKind::NotFound, false, "쿠폰 정보 없음 (no such coupon or tr_id)"),
     CodeRow::new("ERR0212", ErrorKind::NotFound, false, "쿠폰 정보 없음 (no such coupon or tr_id)"),
@@ -32,15 +37,13 @@ pub const TABLE: CodeTable = CodeTable::new(&[
     CodeRow::new("ERR0210", ErrorKind::AlreadyCancelled, false, "이미 취소된 쿠폰 (already cancelled)"),
 ]);
 
-/// The codes that say the vendor has no coupon for a `tr_id`: after a doubt, a
-/// send with that `tr_id` may be made again.
-pub const NO_SUCH_COUPON: [&str; 2] = ["ERR0204", "ERR0212"];
-
-/// The code of a repeated `tr_id`.
-pub const DUPLICATE_TR_ID: &str = "ERR0215";
-
-/// The codes of a cancel of a coupon already cancelled.
-pub const ALREADY_CANCELLED: [&str; 2] = ["ERR0208", "ERR0210"];
+/// Whether [`TABLE`] gives `code` the meaning `kind`. The client's rules read the
+/// table through it: [`ErrorKind::NotFound`] (no coupon for the `tr_id`: after a
+/// doubt, the same send may go again), [`ErrorKind::DuplicateReference`] (a repeated
+/// `tr_id`), [`ErrorKind::AlreadyCancelled`].
+pub fn means(code: &coupon_core::VendorCode, kind: ErrorKind) -> bool {
+    TABLE.lookup(code.primary()).is_some_and(|row| row.kind == kind)
+}
 
 /// What a `pinStatusCd` means for the coupon.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,9 +138,15 @@ mod tests {
         for code in listed {
             assert_eq!(TABLE.rows().iter().filter(|r| r.code == code).count(), 1, "{code}");
         }
-        for code in NO_SUCH_COUPON.iter().chain(&ALREADY_CANCELLED).chain([&DUPLICATE_TR_ID]) {
-            assert!(TABLE.lookup(code).is_some(), "{code}");
+        let means = |code: &str, kind| super::means(&coupon_core::VendorCode::new(code), kind);
+        for code in ["ERR0204", "ERR0212"] {
+            assert!(means(code, ErrorKind::NotFound), "{code}: no such coupon, so a doubted send may go again");
         }
+        for code in ["ERR0208", " err0210 "] {
+            assert!(means(code, ErrorKind::AlreadyCancelled), "{code}");
+        }
+        assert!(means("ERR0215", ErrorKind::DuplicateReference));
+        assert!(!means("ERR9999", ErrorKind::Rejected), "an unknown code means nothing of ours");
     }
 
     #[test]
