@@ -216,6 +216,27 @@ fn running_an_unknown_campaign_exits_2() {
 }
 
 #[test]
+fn run_options_out_of_range_are_refused_naming_the_flag_the_limit_and_the_value() {
+    let env = Env::start();
+    for (flags, field, said) in [
+        (["--concurrency", "0"], "concurrency", "--concurrency must be 1 or more; 0 given"),
+        (["--breaker", "0"], "breaker", "--breaker must be 1 or more; 0 given"),
+        (["--lease", "500ms"], "lease", "--lease must be at least 1s; `500ms` given"),
+        (["--lease", "99999999999999999999h"], "lease", "is beyond any duration"),
+        (["--max-spend", "18446744073709551615"], "max_spend", "at most 9223372036854775807 won; 18446744073709551615"),
+    ] {
+        let mut args = vec!["run", "spring"];
+        args.extend(flags);
+        args.push("--json");
+        let run = env.campaign(&args);
+        assert_eq!(run.code, 2, "{flags:?}: {run:#?}");
+        let doc = run.doc();
+        assert_eq!(doc["error"]["field"], field, "{doc}");
+        assert!(doc["error"]["message"].as_str().unwrap().contains(said), "{doc}");
+    }
+}
+
+#[test]
 fn a_journal_password_is_never_shown_even_in_a_mistyped_url() {
     let env = Env::start();
     for url in

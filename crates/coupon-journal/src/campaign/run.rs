@@ -79,9 +79,12 @@ impl RunOptions {
         self.breaker = n.max(1);
         self
     }
-    /// Sets [`RunOptions::lease`] (at least 1 s).
+    /// The shortest lease: a shorter one is raised to it.
+    pub const MIN_LEASE: Duration = Duration::from_secs(1);
+
+    /// Sets [`RunOptions::lease`] (at least [`RunOptions::MIN_LEASE`]).
     pub fn lease(mut self, lease: Duration) -> Self {
-        self.lease = lease.max(Duration::from_secs(1));
+        self.lease = lease.max(Self::MIN_LEASE);
         self
     }
     /// Names this worker `NAME:PID:RANDOM` ([`RunOptions::worker`]). The suffix is new

@@ -69,8 +69,17 @@ pub struct ReconcileArgs {
 impl PaceArgs {
     fn options(&self) -> CliResult<RunOptions> {
         let rate: Rate = self.rate.parse().map_err(|e: String| usage("rate", e))?;
+        at_least_one("concurrency", self.concurrency)?;
         Ok(RunOptions::new().rate(rate).concurrency(self.concurrency))
     }
+}
+
+/// `--FIELD` must be 1 or more: the runner would otherwise raise it silently.
+fn at_least_one(field: &str, n: usize) -> CliResult<()> {
+    if n == 0 {
+        return Err(usage(field, format!("--{} must be 1 or more; 0 given", field.replace('_', "-"))));
+    }
+    Ok(())
 }
 
 fn usage(field: &str, message: String) -> Failure {
@@ -90,19 +99,28 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "h" => n * 3600.0,
         other => return Err(format!("`{s}`: unknown unit `{other}` (use ms, s, m or h)")),
     };
-    Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|d| !d.is_zero())
-        .ok_or_else(|| format!("`{s}` must be more than zero"))
+    match Duration::try_from_secs_f64(seconds) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err(format!("`{s}` must be more than zero")),
+        Err(_) => Err(format!("`{s}` is beyond any duration")),
+    }
 }
 
 /// Runs `coupon campaign run`.
 pub async fn run(args: &RunArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
     let mut options = args.pace.options()?;
     let lease = parse_duration(&args.lease).map_err(|e| usage("lease", format!("--lease {e}")))?;
+    if lease < RunOptions::MIN_LEASE {
+        let least = RunOptions::MIN_LEASE.as_secs();
+        return Err(usage("lease", format!("--lease must be at least {least}s; `{}` given", args.lease)));
+    }
+    at_least_one("breaker", usize::try_from(args.breaker).unwrap_or(usize::MAX))?;
     let max_spend = args
         .max_spend
-        .map(|w| i64::try_from(w).map_err(|_| usage("max_spend", "--max-spend is too large".into())))
+        .map(|w| {
+            i64::try_from(w)
+                .map_err(|_| usage("max_spend", format!("--max-spend must be at most {} won; {w} given", i64::MAX)))
+        })
         .transpose()?;
     options = options.max_spend(max_spend).breaker(args.breaker).lease(lease);
     if let Some(worker) = &args.worker {
