@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::Arc;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
 use coupon::{Error, ErrorKind};
 use coupon_journal::{Campaign, Journal, Row, RowState};
@@ -58,8 +59,8 @@ pub struct ExportArgs {
     /// The format. Default: csv (json with --json).
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Only the rows in this state: pending, sending, issued, refused, unknown, not_issued.
-    #[arg(long, value_name = "S")]
+    /// Only the rows in this state.
+    #[arg(long, value_name = "S", value_parser = PossibleValuesParser::new(RowState::ALL.map(|s| s.as_str())))]
     state: Option<String>,
     #[command(flatten)]
     pub(super) journal: JournalArg,

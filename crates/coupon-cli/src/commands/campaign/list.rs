@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use coupon_journal::Journal;
+use coupon_journal::{Journal, RowState};
 use serde_json::json;
 
 use super::{counts_json, journal_failure};
@@ -28,32 +28,21 @@ pub async fn run(journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
         if campaigns.is_empty() {
             return "no campaigns in this journal (`coupon campaign create` makes one)".to_string();
         }
-        let mut t = table(&[
-            "campaign",
-            "vendor",
-            "created",
-            "pending",
-            "sending",
-            "issued",
-            "refused",
-            "unknown",
-            "not issued",
-            "stopped",
-        ]);
+        // A column per row state, in the state machine's order.
+        let states: Vec<String> = RowState::ALL.iter().map(|st| st.as_str().replace('_', " ")).collect();
+        let mut headers = vec!["campaign", "vendor", "created"];
+        headers.extend(states.iter().map(String::as_str));
+        headers.push("stopped");
+        let mut t = table(&headers);
         for s in &campaigns {
-            let c = &s.counts;
-            t.add_row(vec![
+            let mut row = vec![
                 s.campaign.name.clone(),
                 s.campaign.vendor.clone(),
                 format::kst(&s.campaign.created_at.with_timezone(&coupon::time::kst())),
-                c.pending.to_string(),
-                c.sending.to_string(),
-                c.issued.to_string(),
-                c.refused.to_string(),
-                c.unknown.to_string(),
-                c.not_issued.to_string(),
-                format::text(s.campaign.stop_reason.as_deref()),
-            ]);
+            ];
+            row.extend(RowState::ALL.iter().map(|st| s.counts.get(*st).to_string()));
+            row.push(format::text(s.campaign.stop_reason.as_deref()));
+            t.add_row(row);
         }
         t.to_string()
     });
