@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{Env, Run};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The Giftletter sample of the sandbox: (goods, callback, title).
 fn sample(env: &Env) -> (String, String, String) {
@@ -169,9 +169,33 @@ fn a_dry_run_prints_the_total_and_stores_nothing() {
     assert_eq!(text.code, 0, "{text:#?}");
     let shown = coupon::Won(u64::try_from(3 * unit).unwrap()).to_string();
     assert!(text.stdout.contains(&format!("total: {shown}")), "{shown} in {text:#?}");
+    // Not even a journal: a dry run opens none.
+    assert!(!env.dir.path().join("j.db").exists(), "a dry run made a journal");
     let list = env.campaign(&["list", "--json"]);
-    assert_eq!(list.doc()["campaigns"].as_array().unwrap().len(), 0, "{list:#?}");
+    assert_eq!(list.code, 2, "{list:#?}");
+    assert_eq!((&list.doc()["error"]["kind"], &list.doc()["error"]["field"]), (&json!("not_found"), &json!("journal")));
     assert_eq!(env.count(common::SEND_EPIN), 0);
+}
+
+#[test]
+fn commands_that_read_a_campaign_never_create_a_journal_at_a_mistyped_path() {
+    let env = Env::start();
+    let typo = format!("sqlite:{}", env.dir.path().join("typo.db").display());
+    for args in [
+        vec!["list"],
+        vec!["status", "spring"],
+        vec!["export", "spring"],
+        vec!["run", "spring"],
+        vec!["reconcile", "spring"],
+    ] {
+        let mut all = vec!["campaign"];
+        all.extend(args.iter().copied());
+        all.extend(["--journal", typo.as_str()]);
+        let run = env.run(&all);
+        assert_eq!(run.code, 2, "{args:?}: {run:#?}");
+        assert!(run.stderr.contains("no journal at") && run.stderr.contains("typo.db"), "{run:#?}");
+        assert!(!env.dir.path().join("typo.db").exists(), "{args:?} made a journal");
+    }
 }
 
 #[test]
@@ -207,6 +231,8 @@ fn a_spending_cap_stops_the_run_and_a_higher_one_finishes_it() {
 #[test]
 fn running_an_unknown_campaign_exits_2() {
     let env = Env::start();
+    let file = csv(&env, 1);
+    assert_eq!(create(&env, "other", &file, &[]).code, 0, "a journal with another campaign");
     let run = env.campaign(&["run", "nosuch"]);
     assert_eq!(run.code, 2, "{run:#?}");
     assert!(run.stderr.contains("nosuch"), "{run:#?}");
@@ -218,6 +244,8 @@ fn running_an_unknown_campaign_exits_2() {
 #[test]
 fn run_options_out_of_range_are_refused_naming_the_flag_the_limit_and_the_value() {
     let env = Env::start();
+    let file = csv(&env, 1);
+    assert_eq!(create(&env, "spring", &file, &[]).code, 0);
     for (flags, field, said) in [
         (["--concurrency", "0"], "concurrency", "--concurrency must be 1 or more; 0 given"),
         (["--breaker", "0"], "breaker", "--breaker must be 1 or more; 0 given"),
@@ -234,6 +262,7 @@ fn run_options_out_of_range_are_refused_naming_the_flag_the_limit_and_the_value(
         assert_eq!(doc["error"]["field"], field, "{doc}");
         assert!(doc["error"]["message"].as_str().unwrap().contains(said), "{doc}");
     }
+    assert_eq!(env.count(common::SEND_EPIN), 0, "refused before anything was sent");
 }
 
 #[test]

@@ -16,6 +16,9 @@ pub enum JournalError {
          with the `postgres` feature)"
     )]
     UnsupportedUrl(String),
+    /// [`crate::open_existing`] found no journal at this SQLite path.
+    #[error("no journal at `{0}` (`coupon campaign create` makes one; is the journal URL right?)")]
+    NoJournal(String),
     /// A campaign of this name exists already.
     #[error("a campaign named `{0}` already exists in the journal")]
     CampaignExists(String),

@@ -41,4 +41,4 @@ pub use pins::PinKey;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresJournal;
 pub use sqlite::SqliteJournal;
-pub use store::{Journal, open};
+pub use store::{Journal, open, open_existing};

@@ -133,7 +133,7 @@ pub(crate) fn state_list(states: &[RowState]) -> String {
 }
 
 /// The path in a `sqlite:PATH` / `sqlite://PATH` URL.
-fn url_path(url: &str) -> Result<PathBuf> {
+pub(crate) fn url_path(url: &str) -> Result<PathBuf> {
     let rest = url.strip_prefix("sqlite:").ok_or_else(|| JournalError::UnsupportedUrl(crate::error::shown_url(url)))?;
     let rest = rest.strip_prefix("//").unwrap_or(rest);
     let rest = rest.split('?').next().unwrap_or("");

@@ -37,6 +37,21 @@ pub async fn open(url: &str) -> Result<Box<dyn Journal>> {
     Err(JournalError::UnsupportedUrl(crate::error::shown_url(url)))
 }
 
+/// Opens the journal at `url` as [`open`] does, but only one that exists: a SQLite
+/// path with no file is [`JournalError::NoJournal`], and nothing is created. For the
+/// commands that read or continue a campaign, so a mistyped path is an error, not a
+/// new empty journal. (A PostgreSQL database must exist anyway; its tables are
+/// brought up to date as by [`open`].)
+pub async fn open_existing(url: &str) -> Result<Box<dyn Journal>> {
+    if url.starts_with("sqlite:") {
+        let path = crate::sqlite::url_path(url)?;
+        if !path.exists() {
+            return Err(JournalError::NoJournal(path.display().to_string()));
+        }
+    }
+    open(url).await
+}
+
 /// The spending cap of [`Journal::mark_sending`], one rule for every backend: rows are
 /// admitted in the order given while what the campaign has spent plus their prices
 /// stays within the cap.

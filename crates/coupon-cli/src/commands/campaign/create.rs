@@ -76,7 +76,7 @@ pub struct CreateArgs {
     store_pins: bool,
     /// Check the file and print what would be sent and its total; store nothing.
     #[arg(long)]
-    dry_run: bool,
+    pub(super) dry_run: bool,
     #[command(flatten)]
     pub(super) journal: JournalArg,
 }
@@ -129,20 +129,24 @@ impl CreateArgs {
     }
 }
 
+/// Runs `coupon campaign create --dry-run`: the plan, with no journal opened.
+pub async fn dry_run(args: &CreateArgs, ctx: &Ctx) -> CliResult<u8> {
+    let options = args.options()?;
+    let adapter = adapter(&args.vendor, ctx)?;
+    let plan = campaign::plan(&*adapter, args.open_csv()?, &options).await.map_err(journal_failure)?;
+    let mut doc = plan_json(&plan);
+    doc["campaign"] = json!(args.name);
+    doc["vendor"] = json!(adapter.vendor().as_str());
+    doc["dry_run"] = json!(true);
+    ctx.out.emit(&doc, || plan_text(&args.name, adapter.vendor().as_str(), &plan));
+    Ok(if plan.accepted { 0 } else { exit::USAGE })
+}
+
 /// Runs `coupon campaign create`.
 pub async fn run(args: &CreateArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
     let out = &ctx.out;
     let options = args.options()?;
     let adapter = adapter(&args.vendor, ctx)?;
-    if args.dry_run {
-        let plan = campaign::plan(&*adapter, args.open_csv()?, &options).await.map_err(journal_failure)?;
-        let mut doc = plan_json(&plan);
-        doc["campaign"] = json!(args.name);
-        doc["vendor"] = json!(adapter.vendor().as_str());
-        doc["dry_run"] = json!(true);
-        out.emit(&doc, || plan_text(&args.name, adapter.vendor().as_str(), &plan));
-        return Ok(if plan.accepted { 0 } else { exit::USAGE });
-    }
     let spec = CampaignSpec {
         name: args.name.clone(),
         vendor: adapter.vendor().to_string(),

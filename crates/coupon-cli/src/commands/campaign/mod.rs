@@ -65,9 +65,13 @@ pub struct JournalArg {
 }
 
 impl JournalArg {
-    /// Opens the journal (creating it if needed).
-    async fn open(&self) -> CliResult<Arc<dyn Journal>> {
-        let opened = coupon_journal::open(&self.journal).await;
+    /// Opens the journal: creating it if needed (`create`), or only one that exists.
+    async fn open(&self, create: bool) -> CliResult<Arc<dyn Journal>> {
+        let opened = if create {
+            coupon_journal::open(&self.journal).await
+        } else {
+            coupon_journal::open_existing(&self.journal).await
+        };
         Ok(Arc::from(opened.map_err(|e| {
             let message = redact(&e.to_string(), &self.journal);
             failure_of(e, message)
@@ -88,7 +92,9 @@ fn redact(text: &str, url: &str) -> String {
 
 /// Runs a campaign command; answers the exit code.
 pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
+    // A dry run stores nothing, so it opens no journal; only `create` makes one.
     let journal_arg = match command {
+        CampaignCommand::Create(a) if a.dry_run => return create::dry_run(a, ctx).await,
         CampaignCommand::Create(a) => &a.journal,
         CampaignCommand::Run(a) => &a.journal,
         CampaignCommand::Status(a) => &a.journal,
@@ -96,7 +102,7 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
         CampaignCommand::Export(a) => &a.journal,
         CampaignCommand::List(a) => a,
     };
-    let journal = journal_arg.open().await?;
+    let journal = journal_arg.open(matches!(command, CampaignCommand::Create(_))).await?;
     let done = match command {
         CampaignCommand::Create(a) => create::run(a, &journal, ctx).await,
         CampaignCommand::Run(a) => run::run(a, &journal, ctx).await,
@@ -125,6 +131,9 @@ fn failure_of(e: JournalError, message: String) -> Failure {
         }
         JournalError::CampaignExists(_) => {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field("campaign"))
+        }
+        JournalError::NoJournal(_) => {
+            Failure::before_sending(Error::new(ErrorKind::NotFound, message).with_field("journal"))
         }
         JournalError::UnsupportedUrl(_) => {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field("journal"))
