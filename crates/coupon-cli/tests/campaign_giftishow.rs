@@ -138,6 +138,15 @@ fn a_send_whose_answer_is_lost_is_settled_by_the_coupon_detail_never_sent_twice(
     assert_eq!(run.code, 4, "a row left in doubt: {run:#?}");
     let status = env.campaign(&["status", "doubt", "--json"]).doc();
     assert_eq!(status["counts"]["unknown"], 1, "{status}");
+    // The one-by-one command looks from where the runner's reconciliation looks: 10 minutes before the send.
+    let row = &status["unknown"][0];
+    let by_vendor = row["reconcile_by_vendor"].as_str().expect("Giftishow reconciles");
+    assert!(by_vendor.contains(row["partner_ref"].as_str().unwrap()), "{by_vendor}");
+    let since = by_vendor.split("--since ").nth(1).expect("a --since").trim_start_matches(['\'', '"']);
+    let since = coupon::chrono::NaiveDateTime::parse_from_str(&since[..19], "%Y-%m-%d %H:%M:%S")
+        .unwrap_or_else(|e| panic!("{e}: {by_vendor}"));
+    let minutes_ago = (coupon::time::now_kst().naive_local() - since).num_minutes();
+    assert!((9..=11).contains(&minutes_ago), "--since {since} is {minutes_ago} minutes ago");
     env.block(env.sandbox.admin().clear_faults()).unwrap();
     let sends = env.count(SEND);
     let run = env.campaign(&["reconcile", "doubt", "--json"]);

@@ -452,6 +452,15 @@ impl Row {
     pub fn in_doubt(&self) -> bool {
         self.state == RowState::Unknown
     }
+
+    /// From when a reconciliation of this row looks: a little before its first
+    /// attempt (or its last change), since the vendor's clock may differ from ours.
+    /// The runner's reconciliations and `coupon campaign status`'s commands use it.
+    pub fn reconcile_since(&self) -> coupon_core::time::KstDateTime {
+        const CLOCK_MARGIN_MINUTES: i64 = 10;
+        let first = self.first_sent_at.unwrap_or(self.updated_at);
+        (first - coupon_core::chrono::Duration::minutes(CLOCK_MARGIN_MINUTES)).with_timezone(&coupon_core::time::kst())
+    }
 }
 
 /// A phone number as stored, with its middle digits hidden (`010-****-5678`,

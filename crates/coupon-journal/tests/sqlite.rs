@@ -149,7 +149,7 @@ async fn urls_name_a_backend_of_this_build() {
 async fn open_existing_makes_no_journal_at_a_path_with_none() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("j.db").display());
-    let e = coupon_journal::open_existing(&url).await.err().expect("no journal there");
+    let Err(e) = coupon_journal::open_existing(&url).await else { panic!("opened a journal where there is none") };
     assert!(matches!(e, JournalError::NoJournal(_)), "{e}");
     assert!(!dir.path().join("j.db").exists(), "nothing was created");
     coupon_journal::open(&url).await.unwrap().close().await;

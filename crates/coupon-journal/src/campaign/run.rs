@@ -6,8 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
-use coupon_core::chrono::{Duration as ChronoDuration, Utc};
-use coupon_core::time::kst;
+use coupon_core::chrono::Utc;
 use coupon_core::{Adapter, Error, Issued, Reconciliation};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
@@ -655,9 +654,7 @@ impl Shared {
                 return Ok(Done { effect: Effect::Carry, error: Some(e) });
             }
         };
-        // Reconcile from a little before the first attempt: clocks differ.
-        let since = row.first_sent_at.unwrap_or(row.updated_at) - ChronoDuration::minutes(10);
-        let since = since.with_timezone(&kst());
+        let since = row.reconcile_since();
         tally.sent.fetch_add(1, Ordering::Relaxed);
         let answer = if caps.reconcile {
             self.adapter.reconcile(&request, since).await

@@ -174,8 +174,7 @@ fn request_args(r: &Row, delivers: bool) -> RequestArgs {
     }
 }
 
-/// `--since` for a row: a margin before its first attempt (KST).
+/// `--since` for a row: from where the runner's reconciliation of it looks (KST).
 fn since(r: &Row) -> String {
-    let first = r.first_sent_at.unwrap_or(r.updated_at).with_timezone(&coupon::time::kst());
-    crate::when::since_for(first)
+    r.reconcile_since().format("%Y-%m-%d %H:%M:%S").to_string()
 }
