@@ -201,12 +201,7 @@ fn products_page(query: &ProductQuery) -> Result<(u32, u32)> {
     }
     let page = query.page.unwrap_or(1);
     let size = query.limit.unwrap_or(DEFAULT_PAGE_SIZE);
-    if page == 0 {
-        return Err(Error::invalid_field("page", "must be 1 or more (pages count from 1); 0 given"));
-    }
-    if !(1..=1000).contains(&size) {
-        return Err(Error::invalid_field("limit", format!("must be 1 to 1000; {size} given")));
-    }
+    crate::wire::requests::check_page(("page", page), ("limit", size))?;
     Ok((page, size))
 }
 

@@ -121,16 +121,21 @@ fn id(field: &str, value: &str, limit: usize) -> Result<()> {
 /// assert_eq!(check_tr_id("a b", 25).unwrap_err().field(), Some("tr_id"));
 /// ```
 pub fn check_tr_id(tr_id: &str, limit: usize) -> Result<()> {
-    required("tr_id", tr_id)?;
+    token("tr_id", tr_id, limit)
+}
+
+/// 1 to `limit` ASCII letters, digits, `-` or `_`: a `tr_id`, a goods or brand code.
+fn token(field: &str, value: &str, limit: usize) -> Result<()> {
+    required(field, value)?;
     if let Some((i, _)) =
-        tr_id.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+        value.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
     {
         return Err(Error::invalid_field(
-            "tr_id",
+            field,
             format!("must be ASCII letters, digits, '-' or '_' (character {} is not)", i + 1),
         ));
     }
-    max_chars("tr_id", tr_id, limit)
+    max_chars(field, value, limit)
 }
 
 impl Send {
@@ -141,7 +146,7 @@ impl Send {
     ///
     /// [`coupon_core::ErrorKind::InvalidInput`] naming the field.
     pub fn validate(&self, limits: Limits) -> Result<()> {
-        id("goods_code", &self.goods_code, 40)?;
+        code("goods_code", &self.goods_code)?;
         check_tr_id(self.tr_id.as_str(), limits.tr_id)?;
         let delivers = self.gubun.delivers();
         match &self.phone_no {
@@ -228,13 +233,25 @@ pub fn resend(tr_id: &str, user_id: &str, by_sms: bool) -> Result<Fields> {
 ///
 /// [`coupon_core::ErrorKind::InvalidInput`] for a page 0 or a size outside 1..=1000.
 pub fn goods_page(start: u32, size: u32) -> Result<Fields> {
-    if start == 0 {
-        return Err(Error::invalid_field("start", "must be 1 or more (pages count from 1); 0 given"));
+    check_page(("start", start), ("size", size))?;
+    Ok(vec![("start", start.to_string()), ("size", size.to_string())])
+}
+
+/// The goods list's paging rule: pages count from 1, and a page holds 1 to 1000
+/// goods. Each value is named as its caller names it (`start`/`size` here, the
+/// shared `page`/`limit` in the [`coupon_core::Adapter`]).
+///
+/// # Errors
+///
+/// [`coupon_core::ErrorKind::InvalidInput`] naming the field.
+pub fn check_page((page_field, page): (&str, u32), (size_field, size): (&str, u32)) -> Result<()> {
+    if page == 0 {
+        return Err(Error::invalid_field(page_field, "must be 1 or more (pages count from 1); 0 given"));
     }
     if !(1..=1000).contains(&size) {
-        return Err(Error::invalid_field("size", format!("must be 1 to 1000; {size} given")));
+        return Err(Error::invalid_field(size_field, format!("must be 1 to 1000; {size} given")));
     }
-    Ok(vec![("start", start.to_string()), ("size", size.to_string())])
+    Ok(())
 }
 
 /// A goods or brand code in a path or a field.
@@ -243,11 +260,7 @@ pub fn goods_page(start: u32, size: u32) -> Result<Fields> {
 ///
 /// [`coupon_core::ErrorKind::InvalidInput`] naming `field`.
 pub fn code(field: &str, value: &str) -> Result<()> {
-    id(field, value, 40)?;
-    if !value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
-        return Err(Error::invalid_field(field, "must be ASCII letters, digits, '-' or '_'"));
-    }
-    Ok(())
+    token(field, value, 40)
 }
 
 #[cfg(test)]
