@@ -44,30 +44,7 @@ impl<'a> Fields<'a> {
     /// A whole number of won or days, as a number (`4500`, `4500.0`) or a string of
     /// digits (`"4500"`, `"4,500"` with thousands separators); absent when empty.
     pub(crate) fn int(&self, key: &str) -> Result<Option<u64>, WireError> {
-        let bad = || WireError::new(format!("{}: `{key}` is not a whole number", self.what));
-        match self.object.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => match n.as_u64() {
-                Some(v) => Ok(Some(v)),
-                None => n
-                    .as_f64()
-                    .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19)
-                    // Checked just above: finite, whole and within u64.
-                    .map(|f| Some(f as u64))
-                    .ok_or_else(bad),
-            },
-            Some(Value::String(s)) => {
-                let digits: String = s.trim().chars().filter(|c| *c != ',').collect();
-                if digits.is_empty() {
-                    return Ok(None);
-                }
-                if !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(bad());
-                }
-                digits.parse().map(Some).map_err(|_| bad())
-            }
-            Some(Value::Bool(_) | Value::Array(_) | Value::Object(_)) => Err(bad()),
-        }
+        int_of(self.object.get(key), self.what, key)
     }
 
     /// A day, `YYYYMMDD` or `YYYY-MM-DD` (both occur in `validPrdEndDt`).
@@ -95,18 +72,53 @@ impl<'a> Fields<'a> {
     /// The objects of an array under `key`; a single object counts as a list of one,
     /// absent or `null` as none.
     pub(crate) fn objects(&self, key: &str) -> Result<Vec<&'a Map<String, Value>>, WireError> {
-        match self.object.get(key) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Object(o)) => Ok(vec![o]),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    v.as_object().ok_or_else(|| WireError::new(format!("{}: `{key}[{i}]` is not an object", self.what)))
-                })
-                .collect(),
-            Some(_) => Err(WireError::new(format!("{}: `{key}` is not a list", self.what))),
+        objects_of(self.object.get(key), self.what, key)
+    }
+}
+
+/// [`Fields::int`] of a value found elsewhere (`key` of `what` names it in errors).
+pub(crate) fn int_of(value: Option<&Value>, what: &str, key: &str) -> Result<Option<u64>, WireError> {
+    let bad = || WireError::new(format!("{what}: `{key}` is not a whole number"));
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(v) => Ok(Some(v)),
+            None => n
+                .as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0 && *f < 1.8e19)
+                // Checked just above: finite, whole and within u64.
+                .map(|f| Some(f as u64))
+                .ok_or_else(bad),
+        },
+        Some(Value::String(s)) => {
+            let digits: String = s.trim().chars().filter(|c| *c != ',').collect();
+            if digits.is_empty() {
+                return Ok(None);
+            }
+            if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            digits.parse().map(Some).map_err(|_| bad())
         }
+        Some(Value::Bool(_) | Value::Array(_) | Value::Object(_)) => Err(bad()),
+    }
+}
+
+/// [`Fields::objects`] of a value found elsewhere (`key` of `what` names it in errors).
+pub(crate) fn objects_of<'v>(
+    value: Option<&'v Value>,
+    what: &str,
+    key: &str,
+) -> Result<Vec<&'v Map<String, Value>>, WireError> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Object(o)) => Ok(vec![o]),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.as_object().ok_or_else(|| WireError::new(format!("{what}: `{key}[{i}]` is not an object"))))
+            .collect(),
+        Some(_) => Err(WireError::new(format!("{what}: `{key}` is not a list"))),
     }
 }
 

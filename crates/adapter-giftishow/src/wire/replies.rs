@@ -19,7 +19,7 @@ use coupon_core::{Pin, Won};
 use serde_json::{Map, Value};
 
 use super::WireError;
-use super::fields::Fields;
+use super::fields::{Fields, int_of, objects_of};
 
 /// The vendor refused the request: the core's [`coupon_core::codes::Refusal`],
 /// code and message verbatim (the send's inner code, or `resCode` of a coupon
@@ -341,9 +341,7 @@ pub fn parse_bizmoney(text: &str) -> Result<Answer<Won>, WireError> {
         return Ok(Err(refusal));
     }
     let balance = envelope.key("balance").ok_or_else(|| WireError::new("the answer has no `balance`"))?;
-    let holder = Map::from_iter([("balance".to_owned(), balance.clone())]);
-    let balance = Fields::new(&holder, "the answer")
-        .int("balance")?
+    let balance = int_of(Some(balance), "the answer", "balance")?
         .ok_or_else(|| WireError::new("the answer's `balance` is empty"))?;
     Ok(Ok(Won(balance)))
 }
@@ -499,23 +497,18 @@ fn list<T>(
     if let Some(refusal) = envelope.refusal()? {
         return Ok(Err(refusal));
     }
-    let mut holder = Map::new();
-    for k in [key, "listNum", "totalCount"] {
-        if let Some(v) = envelope.key(k) {
-            holder.insert(k.to_owned(), v.clone());
-        }
-    }
-    if !holder.contains_key(key) && !envelope.result().is_object() {
+    // Read where they stand (inside `result` or at the top), not copied out.
+    let list = envelope.key(key);
+    if list.is_none() && !envelope.result().is_object() {
         return Err(WireError::new(format!("the answer has no `{key}`")));
     }
-    let f = Fields::new(&holder, "result");
-    let items = f
-        .objects(key)?
+    let items = objects_of(list, "result", key)?
         .into_iter()
         .enumerate()
         .map(|(i, o)| read(Fields::new(o, &format!("{key}[{i}]"))))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Ok(ListPage { items, list_num: f.int("listNum")?, total_count: f.int("totalCount")? }))
+    let count = |k| int_of(envelope.key(k), "result", k);
+    Ok(Ok(ListPage { items, list_num: count("listNum")?, total_count: count("totalCount")? }))
 }
 
 /// The goods list (`0101`): one page of `goodsList`. The last page is the one
