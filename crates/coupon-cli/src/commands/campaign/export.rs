@@ -14,13 +14,10 @@ use coupon::{Error, ErrorKind};
 use coupon_journal::{Campaign, Journal, Row, RowState};
 use serde_json::{Value, json};
 
-use super::{JournalArg, journal_failure};
+use super::{JournalArg, each_row, journal_failure};
 use crate::commands::Ctx;
 use crate::failure::{CliResult, Failure};
 use crate::output::Output;
-
-/// Rows read per page.
-const PAGE: usize = 500;
 
 /// The fixed columns, in order; the rows' extra columns follow (sorted by name).
 const COLUMNS: [&str; 16] = [
@@ -103,24 +100,6 @@ fn write_failure(e: std::io::Error) -> Failure {
         format!("writing the export: {e}")
     };
     Failure::from(Error::new(ErrorKind::Transport, message))
-}
-
-/// Calls `each` with every row of the campaign (of `state`), in line order, a page at a time.
-async fn each_row(
-    journal: &dyn Journal,
-    c: &Campaign,
-    state: Option<RowState>,
-    mut each: impl FnMut(&Row) -> CliResult,
-) -> CliResult {
-    let mut after = None;
-    loop {
-        let page = journal.rows(c, state, after, PAGE).await.map_err(journal_failure)?;
-        let Some(last) = page.last() else { return Ok(()) };
-        after = Some(last.line);
-        for row in &page {
-            each(row)?;
-        }
-    }
 }
 
 /// The fixed fields of a row as text (`""` for none), in [`COLUMNS`] order.

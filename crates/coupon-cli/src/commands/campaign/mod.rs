@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use coupon::{Adapter, Error, ErrorKind, op};
-use coupon_journal::{Counts, Journal, JournalError, RowState};
+use coupon_journal::{Campaign, Counts, Journal, JournalError, Row, RowState};
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -172,6 +172,27 @@ fn counts_text(counts: &Counts) -> String {
         .map(|s| format!("{} {}", s.as_str(), counts.get(s)))
         .collect();
     if parts.is_empty() { "no rows".to_string() } else { parts.join(" · ") }
+}
+
+/// Rows read from the journal a page at a time.
+const PAGE: usize = 500;
+
+/// Calls `each` with every row of the campaign (of `state`), in line order, a page at a time.
+pub(super) async fn each_row(
+    journal: &dyn Journal,
+    c: &Campaign,
+    state: Option<RowState>,
+    mut each: impl FnMut(&Row) -> CliResult,
+) -> CliResult {
+    let mut after = None;
+    loop {
+        let page = journal.rows(c, state, after, PAGE).await.map_err(journal_failure)?;
+        let Some(last) = page.last() else { return Ok(()) };
+        after = Some(last.line);
+        for row in &page {
+            each(row)?;
+        }
+    }
 }
 
 /// A command about the campaign `name`, ready to paste: `coupon campaign VERB NAME`.

@@ -6,18 +6,15 @@ use std::sync::Arc;
 use clap::Args;
 use coupon::chrono::Utc;
 use coupon::{Registry, Won};
-use coupon_journal::{Campaign, Journal, Row, RowState};
+use coupon_journal::{Journal, Row, RowState};
 use serde_json::{Value, json};
 
-use super::{JournalArg, command, counts_json, counts_text, journal_failure, won};
+use super::{JournalArg, command, counts_json, counts_text, each_row, journal_failure, won};
 use crate::commands::Ctx;
 use crate::commands::generic::{RequestArgs, reconcile_command};
 use crate::exit;
 use crate::failure::CliResult;
 use crate::output::{Output, table};
-
-/// Rows read per page.
-const PAGE: usize = 500;
 
 /// `coupon campaign status`.
 #[derive(Debug, Args)]
@@ -28,19 +25,6 @@ pub struct StatusArgs {
     pub(super) journal: JournalArg,
 }
 
-/// Every row of `state`, in line order, a page at a time.
-pub(super) async fn all_rows(journal: &dyn Journal, c: &Campaign, state: Option<RowState>) -> CliResult<Vec<Row>> {
-    let mut rows = Vec::new();
-    let mut after = None;
-    loop {
-        let page = journal.rows(c, state, after, PAGE).await.map_err(journal_failure)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.line);
-        rows.extend(page);
-    }
-    Ok(rows)
-}
-
 /// Runs `coupon campaign status`: exit 0, or 4 when rows are in doubt (`unknown`, or
 /// `sending` under an expired lease).
 pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
@@ -49,8 +33,14 @@ pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
     let counts = journal.counts(&c).await.map_err(journal_failure)?;
     let stop = journal.stop_reason(&c).await.map_err(journal_failure)?;
     let spent = journal.spent(&c).await.map_err(journal_failure)?;
-    let unknown = all_rows(&**journal, &c, Some(RowState::Unknown)).await?;
-    let sending = all_rows(&**journal, &c, Some(RowState::Sending)).await?;
+    let (mut unknown, mut sending) = (Vec::new(), Vec::new());
+    for (state, rows) in [(RowState::Unknown, &mut unknown), (RowState::Sending, &mut sending)] {
+        each_row(&**journal, &c, Some(state), |r| {
+            rows.push(r.clone());
+            Ok(())
+        })
+        .await?;
+    }
     let now = Utc::now();
     let (in_flight, expired): (Vec<&Row>, Vec<&Row>) =
         sending.iter().partition(|r| r.lease_until.is_some_and(|until| until > now));
