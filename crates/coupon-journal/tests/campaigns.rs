@@ -312,3 +312,27 @@ async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it() {
 fn spec_of(c: &coupon_journal::Campaign) -> CampaignSpec {
     CampaignSpec { name: c.name.clone(), vendor: c.vendor.clone(), defaults: RowRequest::default(), store_pins: false }
 }
+
+#[tokio::test]
+async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read() {
+    let w = World::new().await;
+    let adapter = w.adapter("giftletter");
+    let long = "봄".repeat(campaign::MAX_NAME_CHARS + 1);
+    for (name, said) in [
+        ("", "is empty"),
+        ("   ", "is empty"),
+        ("봄\t이벤트", "control character (character 2)"),
+        (&long, "is 101 characters; the limit is 100"),
+    ] {
+        let spec = CampaignSpec {
+            name: name.into(),
+            vendor: "giftletter".into(),
+            defaults: RowRequest::default(),
+            store_pins: false,
+        };
+        let never = || -> std::io::Result<std::fs::File> { panic!("the file was read for {name:?}") };
+        let e = campaign::create(&*w.journal, &*adapter, &spec, never, &Options::default()).await.expect_err("refused");
+        assert!(matches!(&e, JournalError::Invalid(m) if m.contains(said)), "{name:?}: {e}");
+    }
+    assert!(w.journal.list_campaigns().await.unwrap().is_empty(), "nothing stored");
+}

@@ -175,11 +175,31 @@ pub async fn plan<R: Read>(adapter: &dyn Adapter, input: R, options: &Options) -
     pass(adapter, &mut catalog, input, options, None).await
 }
 
+/// The longest campaign name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A campaign's name is typed on command lines and shown in tables: 1 to
+/// [`MAX_NAME_CHARS`] characters, not only spaces, no control characters.
+fn check_name(name: &str) -> Result<()> {
+    let n = name.chars().count();
+    let why = if name.trim().is_empty() {
+        "is empty".to_owned()
+    } else if n > MAX_NAME_CHARS {
+        format!("is {n} characters; the limit is {MAX_NAME_CHARS}")
+    } else if let Some(i) = name.chars().position(char::is_control) {
+        format!("has a control character (character {})", i + 1)
+    } else {
+        return Ok(());
+    };
+    Err(JournalError::Invalid(format!("the campaign name {why}")))
+}
+
 /// Checks the whole file (from `open()`), then, if it is accepted, creates the
 /// campaign and stores its rows (from a second `open()`). A refused file stores
 /// nothing: the answer is [`JournalError::Refused`] with the plan listing every bad line.
 /// If the campaign exists (same vendor), the file is imported into it again: rows it
 /// has already (by key, or keyless at the same line) add nothing ([`Created::existed`]).
+/// A name that cannot be a campaign's is [`JournalError::Invalid`], before anything is read.
 pub async fn create<R: Read>(
     journal: &dyn Journal,
     adapter: &dyn Adapter,
@@ -187,6 +207,7 @@ pub async fn create<R: Read>(
     mut open: impl FnMut() -> std::io::Result<R>,
     options: &Options,
 ) -> Result<Created> {
+    check_name(&spec.name)?;
     if adapter.vendor().as_str() != spec.vendor {
         return Err(JournalError::Invalid(format!(
             "the campaign is for `{}` but the adapter is `{}`",

@@ -41,7 +41,7 @@ pub mod request;
 pub mod run;
 pub mod stop;
 
-pub use create::{Created, LOADING, Plan, PlanLine, create, plan};
+pub use create::{Created, LOADING, MAX_NAME_CHARS, Plan, PlanLine, create, plan};
 pub use rate::Rate;
 pub use run::{Progress, RunEnd, RunOptions, RunReport, Runner};
 pub use stop::Stop;
