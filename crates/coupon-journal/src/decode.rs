@@ -43,6 +43,12 @@ where
     }
 }
 
+/// Whether a stored row (`phone`, `row_key`) at a keyless row's line is that same
+/// keyless row: a re-import, nothing to add.
+pub(crate) fn same_keyless_row(stored: &impl Columns, row: &crate::model::NewRow) -> Result<bool> {
+    Ok(stored.opt_text("row_key")?.is_none() && stored.text("phone")? == row.phone)
+}
+
 /// The rows of `SELECT state, COUNT(*) AS n … GROUP BY state` as [`Counts`].
 pub(crate) fn counts_from<C: Columns>(rows: &[C]) -> Result<Counts> {
     let mut counts = Counts::default();

@@ -29,7 +29,7 @@ use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row as _};
 
-use crate::decode::{campaign_from, counts_from, row_from};
+use crate::decode::{campaign_from, counts_from, row_from, same_keyless_row};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition, Marked, NewRow,
@@ -145,12 +145,7 @@ async fn same_line(conn: &mut PgConnection, campaign: &Campaign, row: &NewRow) -
         .bind(line)
         .fetch_optional(conn)
         .await?;
-    Ok(match found {
-        None => None,
-        Some(f) => {
-            Some(f.try_get::<Option<String>, _>("row_key")?.is_none() && f.try_get::<String, _>("phone")? == row.phone)
-        }
-    })
+    found.as_ref().map(|f| same_keyless_row(f, row)).transpose()
 }
 
 impl PostgresJournal {

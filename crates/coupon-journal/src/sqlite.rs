@@ -15,7 +15,7 @@ use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
 
-use crate::decode::{campaign_from, counts_from, row_from};
+use crate::decode::{campaign_from, counts_from, row_from, same_keyless_row};
 use crate::error::{JournalError, Result};
 use crate::model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
@@ -552,12 +552,7 @@ async fn same_line(conn: &mut SqliteConnection, campaign: &Campaign, row: &NewRo
         .bind(line)
         .fetch_optional(conn)
         .await?;
-    Ok(match found {
-        None => None,
-        Some(f) => {
-            Some(f.try_get::<Option<String>, _>("row_key")?.is_none() && f.try_get::<String, _>("phone")? == row.phone)
-        }
-    })
+    found.as_ref().map(|f| same_keyless_row(f, row)).transpose()
 }
 
 /// The claim: one index walk per state (campaign, state, line), each stopping after
