@@ -103,6 +103,8 @@ pub struct Product {
     pub availability: Availability,
     /// How long an issued coupon stays valid.
     pub validity: Option<Validity>,
+    /// The last day it can be issued, where the vendor says (in KST).
+    pub sale_until: Option<NaiveDate>,
     /// The notice to show buyers (conditions of use).
     pub notice: Option<String>,
     /// The vendor's raw status text, where it has one.
@@ -123,6 +125,7 @@ impl Product {
             image_url: None,
             availability: Availability::Available,
             validity: None,
+            sale_until: None,
             notice: None,
             vendor_status: None,
         }

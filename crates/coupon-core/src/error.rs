@@ -393,6 +393,13 @@ impl Error {
         self
     }
 
+    /// Adds what the adapter learned after the error (a lookup that settled or
+    /// explains it) to our explanation: `message; note`.
+    pub fn with_note(mut self, note: impl fmt::Display) -> Self {
+        self.0.message = format!("{}; {note}", self.0.message);
+        self
+    }
+
     /// Adds vendor and operation where they are not set yet.
     pub fn in_context(mut self, vendor: Vendor, operation: &'static str) -> Self {
         self.0.vendor.get_or_insert(vendor);
@@ -523,6 +530,16 @@ mod tests {
             .with_vendor_message("결제실패")
             .with_partner_ref(PartnerRef::new("r-1"));
         assert_eq!(e.to_string(), "refused by the vendor: payment failed [vendor says: 결제실패] (partner ref r-1)");
+    }
+
+    #[test]
+    fn a_note_extends_our_explanation_and_keeps_the_vendors_words() {
+        let e = Error::new(ErrorKind::Unavailable, "the vendor refused with code X")
+            .with_vendor_code(VendorCode::new("X"))
+            .with_vendor_message("실패")
+            .with_note("no coupon exists for it");
+        assert_eq!(e.message(), "the vendor refused with code X; no coupon exists for it");
+        assert_eq!((e.vendor_code().map(VendorCode::raw), e.vendor_message()), (Some("X"), Some("실패")));
     }
 
     #[test]

@@ -100,6 +100,40 @@ fn read_dashed_datetime(s: &str) -> Option<Option<KstDateTime>> {
     Some(date.and_then(|d| d.and_hms_opt(digits(&b[11..13]), digits(&b[14..16]), second)).map(from_naive))
 }
 
+/// Parses an ISO 8601 timestamp as some vendors' Java back ends write it:
+/// `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds, then an offset (`Z`,
+/// `+0000`, `+09:00`, `+09`) or none. The moment is kept and shown in KST; without
+/// an offset the time is read as KST, as every other vendor time is.
+///
+/// A day written this way is a moment: `2999-12-30T15:00:00.000+0000` is the
+/// start of 2999-12-31 in KST, so its KST date is that day (a reader that cut
+/// the first 19 characters would take the day before).
+///
+/// ```
+/// use coupon_core::time::parse_iso_datetime;
+/// let t = parse_iso_datetime("2999-12-30T15:00:00.000+0000").unwrap();
+/// assert_eq!(t.to_rfc3339(), "2999-12-31T00:00:00+09:00");
+/// assert_eq!(parse_iso_datetime("2026-12-07T01:02:03Z").unwrap().to_rfc3339(), "2026-12-07T10:02:03+09:00");
+/// assert_eq!(parse_iso_datetime("2026-12-07T10:02:03.5").unwrap().to_rfc3339(), "2026-12-07T10:02:03.500+09:00");
+/// assert!(parse_iso_datetime("2026-12-07").is_none());
+/// ```
+pub fn parse_iso_datetime(s: &str) -> Option<KstDateTime> {
+    let s = s.trim();
+    // The date and the `T` first: nothing else is this form, whatever follows.
+    let b = s.as_bytes();
+    if b.len() < 19 || b[10] != b'T' {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&kst()));
+    }
+    // `%z` reads `+0000`, `+09:00` and `+09`.
+    if let Ok(t) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z") {
+        return Some(t.with_timezone(&kst()));
+    }
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok().map(from_naive)
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
@@ -170,6 +204,40 @@ mod tests {
         assert!(parse_compact_datetime("２０２３０９１５１２３０００").is_none());
         assert!(parse_compact_date("2023-12-31").is_none());
         assert!(parse_datetime("").is_none());
+    }
+
+    #[test]
+    fn iso_forms_keep_the_moment_and_show_it_in_kst() {
+        let kst_of = |s: &str| parse_iso_datetime(s).map(|t| t.to_rfc3339());
+        let midnight = Some("2999-12-31T00:00:00+09:00".to_owned());
+        for same in ["2999-12-30T15:00:00.000+0000", "2999-12-30T15:00:00Z", "2999-12-31T00:00:00+09:00"] {
+            assert_eq!(kst_of(same), midnight, "{same}");
+        }
+        assert_eq!(kst_of("2999-12-31T00:00:00.000+09"), midnight);
+        assert_eq!(kst_of(" 2999-12-31T00:00:00 "), midnight, "no offset: KST");
+        assert_eq!(
+            parse_iso_datetime("2999-12-30T15:00:00.000+0000").unwrap().date_naive(),
+            NaiveDate::from_ymd_opt(2999, 12, 31).unwrap()
+        );
+        assert_eq!(kst_of("2026-02-28T23:59:59.999-0100").as_deref(), Some("2026-03-01T09:59:59.999+09:00"));
+    }
+
+    #[test]
+    fn iso_forms_refuse_what_is_not_one() {
+        for bad in [
+            "",
+            "2026-12-31",
+            "20261231",
+            "2026-12-31 00:00:00",
+            "2026-13-31T00:00:00Z",
+            "2026-12-31T25:00:00Z",
+            "2026-12-31T00:00:00+0000junk",
+            "2026-12-31T00:00:00+99:99",
+            "２０２６-12-31T00:00:00Z",
+            "2026-12-31T",
+        ] {
+            assert!(parse_iso_datetime(bad).is_none(), "{bad:?}");
+        }
     }
 
     #[test]
