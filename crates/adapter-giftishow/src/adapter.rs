@@ -45,7 +45,7 @@ const DEFAULT_PAGE_SIZE: u32 = 20;
 /// | operation | `api_code` | notes |
 /// |---|---|---|
 /// | `issue` | `0204` send | `product_id`→`goods_code`, `recipient`→`phone_no`, `callback`→`callback_no` (else the configured one), `title`→`mms_title`, `message`→`mms_msg`, `partner_ref`→`tr_id`; a lost answer is settled by `0201` before any re-send |
-/// | `reconcile` | `0201` coupon detail | by `tr_id`: a coupon → issued; `ERR0204`/`ERR0212` → not issued; `since` unused |
+/// | `reconcile` | `0201` coupon detail | by `tr_id`: a coupon → issued; `ERR0204`/`ERR0212` → not issued; any other vendor code → still unknown; `since` unused |
 /// | `cancel` | `0202` | by `tr_id` |
 /// | `status` | `0201` | [`CouponRef::Order`] with the `tr_id`; `pinStatusCd` by [`codes::PIN_STATUS`] |
 /// | `resend` | `0203` | by MMS (`sms_flag=N`) |
@@ -158,9 +158,18 @@ fn product_of(g: Goods) -> Product {
         None => Availability::Unknown(String::new()),
     };
     p.validity = g.limit_day.and_then(|d| u32::try_from(d).ok()).map(Validity::Days);
+    p.sale_until = g.end_date;
     p.notice = g.content;
     p.vendor_status = g.state;
     p
+}
+
+/// Whether a lookup refused with a code of `kind` is a vendor's answer that
+/// settles nothing (the vendor failing, a code of ours it does not know, a
+/// "not found" other than the proofs), rather than a refusal of our credentials,
+/// account or input, which asking again would not change.
+fn proves_nothing(kind: ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Unavailable | ErrorKind::Rejected | ErrorKind::NotFound | ErrorKind::AlreadyCancelled)
 }
 
 /// The coupon of a `tr_id`: the first of the coupon detail's list.
@@ -243,11 +252,14 @@ impl Adapter for GiftishowAdapter {
     /// Settles an issue in doubt by reading the coupon detail for its `tr_id`
     /// (`0201`); nothing is sent. A coupon there: [`Reconciliation::Issued`] (with
     /// its PIN when the detail carries one), whatever its state now. `ERR0204` or
-    /// `ERR0212`: [`Reconciliation::NotIssued`], so the same request may be sent
-    /// again with the same `tr_id` (a send landing late is still refused as a
-    /// duplicate). An empty list: [`Reconciliation::StillUnknown`]. A coupon of other
-    /// goods is [`ErrorKind::DuplicateReference`]: the `tr_id` belongs to another send,
-    /// and this request was refused as its duplicate. `since` is unused.
+    /// `ERR0212` ([`codes::proves_no_coupon`]): [`Reconciliation::NotIssued`], so
+    /// the same request may be sent again with the same `tr_id` (a send landing
+    /// late is still refused as a duplicate). An empty list, or any other code of
+    /// the vendor's that is no proof (`ERR0208`, `ERR0999`, a database error, a
+    /// code we do not know): [`Reconciliation::StillUnknown`] with the code, to ask
+    /// again later. A refusal of our credentials or input stays an error. A coupon
+    /// of other goods is [`ErrorKind::DuplicateReference`]: the `tr_id` belongs to
+    /// another send, and this request was refused as its duplicate. `since` is unused.
     async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
         let _ = since;
         let tr_id = request.partner_ref.clone();
@@ -262,6 +274,12 @@ impl Adapter for GiftishowAdapter {
                 Ok(Reconciliation::Issued(issued_of(Sent::Found(info), tr_id)))
             }
             Err(e) if is_no_such_coupon(&e) => Ok(Reconciliation::NotIssued),
+            Err(e) if e.vendor_code().is_some() && proves_nothing(e.kind()) => {
+                Ok(Reconciliation::StillUnknown(format!(
+                    "Giftishow's coupon detail for tr_id {tr_id} answered {e}: that does not prove that no coupon \
+                     exists; ask again later"
+                )))
+            }
             Err(e) => Err(in_context(e)),
         }
     }

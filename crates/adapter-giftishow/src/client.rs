@@ -77,7 +77,7 @@ pub enum Sent {
 /// | [`brand_detail`](Self::brand_detail) | `0112` (or `0104`) | `/brands/{brand_code}` (or `/brands`) | read |
 /// | [`send`](Self::send) | `0204` | `send_url` | money-moving; a doubt is settled by `0201` first |
 /// | [`coupons`](Self::coupons) | `0201` | `/coupons` | read |
-/// | [`cancel`](Self::cancel) | `0202` | `/cancel` | money-moving, deduplicated (a repeat answers `ERR0208`) |
+/// | [`cancel`](Self::cancel) | `0202` | `/cancel` | money-moving, deduplicated (a repeat answers `ERR0808`) |
 /// | [`resend`](Self::resend) | `0203` | `/resend` | money-moving, never repeated |
 /// | [`send_fail_cancel`](Self::send_fail_cancel) | `0205` | `/sendFail/cancel` | money-moving, never repeated |
 /// | [`bizmoney`](Self::bizmoney) | `0301` | `/bizmoney` | read |
@@ -223,10 +223,15 @@ impl Giftishow {
     /// Never sent twice blindly. When the answer is lost (a timeout, a dropped
     /// connection, a 5xx, an unreadable body), the coupon detail for the same
     /// `tr_id` is read first: a coupon there is [`Sent::Found`]; "no such coupon"
-    /// (`ERR0204`/`ERR0212`) lets the same send go once more, where `ERR0215`
-    /// means the first attempt issued it meanwhile ([`Sent::ByEarlierAttempt`]).
-    /// A doubt this cannot settle is [`ErrorKind::OutcomeUnknown`] with the
-    /// `tr_id`. `ERR0215` on a first attempt is [`ErrorKind::DuplicateReference`]:
+    /// ([`codes::proves_no_coupon`]: `ERR0204`/`ERR0212`) lets the same send go once
+    /// more, where `ERR0215` means the first attempt issued it meanwhile
+    /// ([`Sent::ByEarlierAttempt`]). A refusal saying the vendor failed midway
+    /// ([`codes::may_have_acted`]: `ERR0999`, `ERR0208`, …) is settled by the same
+    /// lookup and never sent again: a coupon there is [`Sent::Found`], proof of
+    /// none makes it a definite [`ErrorKind::Rejected`] with the vendor's code
+    /// (nothing was issued; a charge without a PIN is refunded by
+    /// [`Giftishow::send_fail_cancel`]). A doubt this cannot settle is
+    /// [`ErrorKind::OutcomeUnknown`] with the `tr_id`. `ERR0215` on a first attempt is [`ErrorKind::DuplicateReference`]:
     /// the `tr_id` was used by an earlier call and this call issued nothing.
     /// `E0010` (bizmoney too low) is [`ErrorKind::InsufficientFunds`]. Every error
     /// carries the `tr_id` as its partner reference. The lookup and the re-send fit in
@@ -240,10 +245,44 @@ impl Giftishow {
         self.operation(async {
             match self.send_once(send).await {
                 Err(doubt) if doubt.kind() == ErrorKind::OutcomeUnknown => self.settle(send, doubt).await,
+                Err(refusal) if refusal.vendor_code().is_some_and(codes::may_have_acted) => {
+                    self.settle_refusal(send, refusal).await
+                }
                 other => other,
             }
         })
         .await
+    }
+
+    /// After a refusal that may have issued: the coupon detail decides, and nothing
+    /// is sent again (the vendor answered, so no attempt is still in flight, but
+    /// what it did before failing is unknown).
+    async fn settle_refusal(&self, send: &Send, refusal: Error) -> Result<Sent> {
+        let tr_id = &send.tr_id;
+        tracing::warn!(partner_ref = %tr_id, error = %refusal, "the send was refused midway: reading the coupon detail");
+        match self.coupons(tr_id.as_str()).await {
+            Ok(mut found) if !found.is_empty() => {
+                found_for(&send.goods_code, tr_id, found.swap_remove(0)).map(Sent::Found)
+            }
+            Err(e) if is_no_such_coupon(&e) => {
+                let proof = e.vendor_code().map_or("", |c| c.raw());
+                let note = format!(
+                    "the coupon detail for this tr_id then answered {proof} (no such coupon): nothing was issued; if \
+                     bizmoney was charged, the send-failure cancel (0205) refunds it"
+                );
+                Err(settled_as(&refusal, ErrorKind::Rejected, note, tr_id.as_str(), SEND.name))
+            }
+            lookup => {
+                let why = match lookup {
+                    Ok(_) => "answered no coupon".to_owned(),
+                    Err(e) => format!("failed ({e})"),
+                };
+                Err(refusal
+                    .into_outcome_unknown()
+                    .with_partner_ref(tr_id.clone())
+                    .with_note(format_args!("the coupon detail for this tr_id {why}: reconcile by tr_id")))
+            }
+        }
     }
 
     async fn send_once(&self, send: &Send) -> Result<Sent> {
@@ -325,9 +364,16 @@ impl Giftishow {
 
     /// `0202` cancel of the coupon sent with `tr_id` (the bizmoney is refunded).
     ///
-    /// Treated as deduplicated: a repeated cancel is answered `ERR0208` (already
-    /// cancelled), so after a doubt the core re-sends it once, and `ERR0208` or
-    /// `ERR0210` on that re-send means this call's earlier attempt cancelled it.
+    /// Treated as deduplicated: a repeated cancel is answered `ERR0808` (already
+    /// cancelled), so after a doubt the core re-sends it once, and `ERR0808` (or
+    /// the earlier reading's `ERR0210`) on that re-send means this call's earlier
+    /// attempt cancelled it. A refusal that may mean something else
+    /// (`ERR0208`: goods order error in v1.04, already cancelled in one
+    /// integration; or the vendor failing midway, [`codes::may_have_acted`]) is
+    /// checked against the coupon's state in the coupon detail: cancelled is
+    /// `Ok` (or [`ErrorKind::AlreadyCancelled`] when nothing says this call did
+    /// it), any other state keeps the refusal, and a state that cannot be read
+    /// after a refusal that may have acted is [`ErrorKind::OutcomeUnknown`].
     pub async fn cancel(&self, tr_id: &str) -> Result<()> {
         let fields =
             requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, CANCEL.name))?;
@@ -343,7 +389,50 @@ impl Giftishow {
                 tracing::info!("the cancel's re-send answered already cancelled: the first attempt cancelled it");
                 Ok(())
             }
+            Err(refusal) if codes::means(&refusal.code, ErrorKind::AlreadyCancelled) => Err(refused(&resp, refusal)),
+            Err(refusal)
+                if codes::may_mean_already_cancelled(&refusal.code) || codes::may_have_acted(&refusal.code) =>
+            {
+                self.cancel_by_state(tr_id.as_str(), resp.resent_after_doubt(), refused(&resp, refusal)).await
+            }
             Err(refusal) => Err(refused(&resp, refusal)),
+        }
+    }
+
+    /// A cancel refused with a code that does not say what happened: the coupon's
+    /// state decides.
+    async fn cancel_by_state(&self, tr_id: &str, resent: bool, refusal: Error) -> Result<()> {
+        // `ERR0208` may have acted (v1.04) or found it cancelled (one integration):
+        // a cancelled state then says the latter, as a second cancel would.
+        let acted =
+            refusal.vendor_code().is_some_and(|c| codes::may_have_acted(c) && !codes::may_mean_already_cancelled(c));
+        let state = self.coupons(tr_id).await.map(|found| {
+            found.first().and_then(|c| c.pin_status.as_deref()).and_then(codes::pin_status).map(|row| row.state)
+        });
+        match state {
+            Ok(Some(codes::PinState::Cancelled)) if acted || resent => {
+                tracing::info!(partner_ref = %tr_id, error = %refusal, "the coupon detail shows the coupon cancelled");
+                Ok(())
+            }
+            Ok(Some(codes::PinState::Cancelled)) => Err(settled_as(
+                &refusal,
+                ErrorKind::AlreadyCancelled,
+                "the coupon detail shows it cancelled",
+                tr_id,
+                CANCEL.name,
+            )),
+            Ok(_) => Err(settled_as(
+                &refusal,
+                ErrorKind::Rejected,
+                "the coupon detail shows it not cancelled: nothing was refunded",
+                tr_id,
+                CANCEL.name,
+            )),
+            Err(e) if acted => Err(refusal
+                .into_outcome_unknown()
+                .with_partner_ref(PartnerRef::new(tr_id))
+                .with_note(format_args!("its state could not be read ({e}): read it before cancelling again"))),
+            Err(_) => Err(refusal),
         }
     }
 
@@ -396,9 +485,25 @@ pub(crate) fn found_for(goods_code: &str, tr_id: &PartnerRef, info: CouponInfo) 
     }
 }
 
-/// Whether `e` is the vendor saying it has no coupon for the `tr_id`.
+/// Whether `e`, the answer of a coupon detail, proves that the vendor has no
+/// coupon for the `tr_id` ([`codes::proves_no_coupon`]).
 pub(crate) fn is_no_such_coupon(e: &Error) -> bool {
-    e.vendor_code().is_some_and(|c| codes::means(c, ErrorKind::NotFound))
+    e.vendor_code().is_some_and(codes::proves_no_coupon)
+}
+
+/// `refusal` read again as `kind`, once the coupon detail has shown what it meant:
+/// the vendor's code and message kept, what the detail showed added.
+fn settled_as(refusal: &Error, kind: ErrorKind, shown: impl fmt::Display, tr_id: &str, op: &'static str) -> Error {
+    let mut e = Error::new(kind, format!("{}; {shown}", refusal.message()))
+        .with_partner_ref(PartnerRef::new(tr_id))
+        .in_context(VENDOR, op);
+    if let Some(code) = refusal.vendor_code() {
+        e = e.with_vendor_code(code.clone());
+    }
+    if let Some(message) = refusal.vendor_message() {
+        e = e.with_vendor_message(message);
+    }
+    e
 }
 
 /// A vendor refusal: definite, mapped through [`codes::TABLE`].
