@@ -6,7 +6,9 @@
 //! only interpret the values, so no input can make them panic.
 
 use coupon_core::chrono::NaiveDate;
-use coupon_core::time::{KstDateTime, parse_compact_date, parse_compact_datetime, parse_date, parse_datetime};
+use coupon_core::time::{
+    KstDateTime, parse_compact_date, parse_compact_datetime, parse_date, parse_datetime, parse_iso_datetime,
+};
 use serde_json::{Map, Value};
 
 use super::WireError;
@@ -47,23 +49,26 @@ impl<'a> Fields<'a> {
         int_of(self.object.get(key), self.what, key)
     }
 
-    /// A day, `YYYYMMDD` or `YYYY-MM-DD` (both occur in `validPrdEndDt`).
+    /// A day, `YYYYMMDD` or `YYYY-MM-DD` (both occur in `validPrdEndDt`), or a
+    /// moment in any form [`Fields::time`] reads, taken as its day in KST (a
+    /// Java back end writes `2999-12-30T15:00:00.000+0000` for 2999-12-31).
     pub(crate) fn date(&self, key: &str) -> Result<Option<NaiveDate>, WireError> {
         match self.text(key) {
             None => Ok(None),
             Some(t) => parse_compact_date(&t)
                 .or_else(|| parse_date(&t))
+                .or_else(|| moment(&t).map(|m| m.date_naive()))
                 .map(Some)
                 .ok_or_else(|| WireError::new(format!("{}: `{key}` is not a date", self.what))),
         }
     }
 
-    /// A moment in KST, `YYYYMMDDHHMISS` or `YYYY-MM-DD HH:MM:SS`.
+    /// A moment in KST: `YYYYMMDDHHMISS`, `YYYY-MM-DD HH:MM:SS`, or ISO 8601 with
+    /// milliseconds and an offset (`2026-12-01T01:30:00.000+0000`), converted to KST.
     pub(crate) fn time(&self, key: &str) -> Result<Option<KstDateTime>, WireError> {
         match self.text(key) {
             None => Ok(None),
-            Some(t) => parse_compact_datetime(&t)
-                .or_else(|| parse_datetime(&t))
+            Some(t) => moment(&t)
                 .map(Some)
                 .ok_or_else(|| WireError::new(format!("{}: `{key}` is not a date and time", self.what))),
         }
@@ -74,6 +79,11 @@ impl<'a> Fields<'a> {
     pub(crate) fn objects(&self, key: &str) -> Result<Vec<&'a Map<String, Value>>, WireError> {
         objects_of(self.object.get(key), self.what, key)
     }
+}
+
+/// Every form of a moment the integrations show.
+fn moment(t: &str) -> Option<KstDateTime> {
+    parse_compact_datetime(t).or_else(|| parse_datetime(t)).or_else(|| parse_iso_datetime(t))
 }
 
 /// [`Fields::int`] of a value found elsewhere (`key` of `what` names it in errors).
@@ -167,6 +177,23 @@ mod tests {
             assert_eq!(f.date("b").unwrap(), day);
             assert_eq!(f.time("c").unwrap().unwrap().date_naive(), day.unwrap());
             assert!(f.date("d").is_err());
+        });
+    }
+
+    #[test]
+    fn iso_moments_are_read_in_kst_for_days_and_times() {
+        let v = json!({"end": "2999-12-30T15:00:00.000+0000", "valid": "2026-12-30T15:00:00.000+0000",
+            "changed": "2026-12-01T01:30:00.000+0000", "z": "2026-12-01T01:30:00Z", "local": "2026-12-01T10:30:00",
+            "dashed": "2026-12-31 00:00:00", "junk": "2026-12-31T99:00:00.000+0000"});
+        with(v, |f| {
+            assert_eq!(f.date("end").unwrap(), NaiveDate::from_ymd_opt(2999, 12, 31), "the KST day, not the UTC one");
+            assert_eq!(f.date("valid").unwrap(), NaiveDate::from_ymd_opt(2026, 12, 31));
+            assert_eq!(f.date("dashed").unwrap(), NaiveDate::from_ymd_opt(2026, 12, 31));
+            for key in ["changed", "z", "local"] {
+                assert_eq!(f.time(key).unwrap().unwrap().to_rfc3339(), "2026-12-01T10:30:00+09:00", "{key}");
+            }
+            assert!(f.date("junk").unwrap_err().message().contains("`junk` is not a date"));
+            assert!(f.time("junk").is_err());
         });
     }
 

@@ -85,8 +85,8 @@ fn refusal_of(f: Fields<'_>, code: &str, message: &str) -> Result<Option<Refusal
 /// ```
 /// use adapter_giftishow::wire::replies::parse_done;
 /// assert_eq!(parse_done(r#"{"code":"0000","message":null,"result":null}"#).unwrap(), Ok(()));
-/// let refused = parse_done(r#"{"code":"ERR0208","message":"이미 취소된 쿠폰","result":null}"#).unwrap().unwrap_err();
-/// assert_eq!(refused.code.raw(), "ERR0208");
+/// let refused = parse_done(r#"{"code":"ERR0808","message":"이미 취소된 쿠폰","result":null}"#).unwrap().unwrap_err();
+/// assert_eq!(refused.code.raw(), "ERR0808");
 /// ```
 pub fn parse_done(text: &str) -> Result<Answer<()>, WireError> {
     let envelope = Envelope::parse(text)?;
@@ -388,11 +388,12 @@ pub struct Goods {
     pub limit_day: Option<u64>,
     /// `validPrdDay`.
     pub valid_period_day: Option<String>,
-    /// `endDate`: the last day the goods can be sent.
+    /// `endDate`: the last day the goods can be sent (`YYYYMMDD`, `YYYY-MM-DD`, or an
+    /// ISO moment such as `2999-12-30T15:00:00.000+0000`, read as its day in KST).
     pub end_date: Option<NaiveDate>,
     /// `goodsStateCd`: `SALE` on sale, anything else not.
     pub state: Option<String>,
-    /// `category1Seq`.
+    /// `category1Seq` (`categorySeq1` in some goods details).
     pub category1_seq: Option<String>,
     /// `categoryName1` (goods detail).
     pub category1_name: Option<String>,
@@ -406,6 +407,16 @@ pub struct Goods {
     pub mms_barcode_create: Option<String>,
     /// `goldPrice`, `vipPrice`, `platinumPrice` (goods detail): the member-tier prices.
     pub tier_prices: TierPrices,
+    /// `contentAddDesc`: a further notice beside `content`.
+    pub content_add_desc: Option<String>,
+    /// `goodsComId`: the supplier's id.
+    pub goods_com_id: Option<String>,
+    /// `goodsComName`: the supplier's name.
+    pub goods_com_name: Option<String>,
+    /// `affiliateId`.
+    pub affiliate_id: Option<String>,
+    /// `goodsTypeCd` (goods detail), as written.
+    pub goods_type_code: Option<String>,
 }
 
 /// The member-tier prices and discount rates of a goods detail, as written.
@@ -432,11 +443,6 @@ impl Goods {
     }
 
     fn read(f: Fields<'_>) -> Result<Self, WireError> {
-        let end_date = match f.text("endDate") {
-            // Some answers write a moment, not a day.
-            Some(t) if t.len() > 10 => f.time("endDate")?.map(|t| t.date_naive()),
-            _ => f.date("endDate")?,
-        };
         Ok(Self {
             goods_code: f.required("goodsCode")?,
             goods_no: f.text("goodsNo"),
@@ -457,9 +463,9 @@ impl Goods {
             valid_period_type: f.text("validPrdTypeCd"),
             limit_day: f.int("limitDay")?,
             valid_period_day: f.text("validPrdDay"),
-            end_date,
+            end_date: f.date("endDate")?,
             state: f.text("goodsStateCd"),
-            category1_seq: f.text("category1Seq"),
+            category1_seq: f.text("category1Seq").or_else(|| f.text("categorySeq1")),
             category1_name: f.text("categoryName1"),
             search_keyword: f.text("srchKeyword"),
             affiliate: f.text("affiliate"),
@@ -473,6 +479,11 @@ impl Goods {
                 vip_rate: f.text("vipDiscountRate"),
                 platinum_rate: f.text("platinumDiscountRate"),
             },
+            content_add_desc: f.text("contentAddDesc"),
+            goods_com_id: f.text("goodsComId"),
+            goods_com_name: f.text("goodsComName"),
+            affiliate_id: f.text("affiliateId"),
+            goods_type_code: f.text("goodsTypeCd"),
         })
     }
 }

@@ -158,3 +158,79 @@ fn anything_else_is_a_clear_wire_error() {
     assert_eq!(parse_done(r#"{"code":"ERR0208","message":"x"}"#).unwrap().unwrap_err().code.raw(), "ERR0208");
     assert_eq!(parse_done(r#"{"code":"0000"}"#).unwrap(), Ok(()));
 }
+
+#[test]
+fn iso_dates_read_as_their_day_in_kst_everywhere_a_date_stands() {
+    let iso = parse_goods_list(&text(json!({"code": "0000", "result": {"listNum": 1, "goodsList": [
+        {"goodsCode": "G1", "goodsName": "A", "goodsStateCd": "SALE", "endDate": "2999-12-30T15:00:00.000+0000"}]}})))
+    .unwrap()
+    .unwrap();
+    assert_eq!(iso.items[0].end_date, NaiveDate::from_ymd_opt(2999, 12, 31), "KST midnight written in UTC");
+    let detail = parse_goods_detail(&text(json!({"code": "0000", "result": {"goodsDetail": {"goodsCode": "G1",
+        "goodsName": "A", "endDate": "2026-12-30T15:00:00.000+0000"}}})))
+    .unwrap()
+    .unwrap();
+    assert_eq!(detail.end_date, NaiveDate::from_ymd_opt(2026, 12, 31));
+    let coupons = parse_coupon_detail(&text(json!({"code": "0000", "result": [{"couponInfoList": [{"goodsCd": "G1",
+        "pinStatusCd": "02", "validPrdEndDt": "2026-12-30T15:00:00.000+0000",
+        "correcDtm": "2026-12-01T01:30:00.000+0000"}], "resCode": "0000"}]})))
+    .unwrap()
+    .unwrap();
+    assert_eq!(coupons[0].valid_until, NaiveDate::from_ymd_opt(2026, 12, 31));
+    assert_eq!(coupons[0].changed_at.unwrap().to_rfc3339(), "2026-12-01T10:30:00+09:00");
+    for (form, day) in
+        [("20261231", "2026-12-31"), ("2026-12-31", "2026-12-31"), ("2026-12-31T00:00:00+09:00", "2026-12-31")]
+    {
+        let c = parse_coupon_detail(&text(
+            json!({"code": "0000", "result": [{"couponInfoList": [{"validPrdEndDt": form}]}]}),
+        ))
+        .unwrap()
+        .unwrap();
+        assert_eq!(c[0].valid_until.unwrap().to_string(), day, "{form}");
+    }
+    let bad = parse_coupon_detail(&text(
+        json!({"code": "0000", "result": [{"couponInfoList": [{"validPrdEndDt": "2026-12-31T"}]}]}),
+    ));
+    assert!(bad.unwrap_err().message().contains("couponInfoList[0]: `validPrdEndDt` is not a date"));
+}
+
+#[test]
+fn goods_carry_the_supplier_and_affiliate_fields_and_either_category_spelling() {
+    let list = parse_goods_list(&text(json!({"code": "0000", "result": {"listNum": 1, "goodsList": [
+        {"goodsCode": "G1", "goodsName": "A", "contentAddDesc": "추가 안내", "goodsComId": "GC0001",
+         "goodsComName": "공급사", "affiliateId": "AF0001", "category1Seq": 1}]}})))
+    .unwrap()
+    .unwrap();
+    let g = &list.items[0];
+    assert_eq!(
+        (
+            g.content_add_desc.as_deref(),
+            g.goods_com_id.as_deref(),
+            g.goods_com_name.as_deref(),
+            g.affiliate_id.as_deref()
+        ),
+        (Some("추가 안내"), Some("GC0001"), Some("공급사"), Some("AF0001"))
+    );
+    assert_eq!(g.category1_seq.as_deref(), Some("1"));
+    let d = parse_goods_detail(&text(json!({"code": "0000", "result": {"goodsDetail": {"goodsCode": "G1",
+        "goodsName": "A", "goodsTypeCd": "GNRL", "categorySeq1": 3, "platinumPrice": "3900",
+        "platinumDiscountRate": "13"}}})))
+    .unwrap()
+    .unwrap();
+    assert_eq!((d.goods_type_code.as_deref(), d.category1_seq.as_deref()), (Some("GNRL"), Some("3")));
+    assert_eq!((d.tier_prices.platinum, d.tier_prices.platinum_rate.as_deref()), (Some(Won(3900)), Some("13")));
+}
+
+#[test]
+fn refusals_with_a_null_result_read_as_refusals_outer_and_inner() {
+    let outer = json!({"code": "E0009", "message": "인증토큰 오류", "result": null});
+    for parse in [parse_done, |t: &str| parse_send(t).map(|a| a.map(drop))] {
+        assert_eq!(parse(&text(outer.clone())).unwrap().unwrap_err().code.raw(), "E0009");
+    }
+    assert_eq!(parse_coupon_detail(&text(outer.clone())).unwrap().unwrap_err().code.raw(), "E0009");
+    assert_eq!(parse_goods_list(&text(outer.clone())).unwrap().unwrap_err().code.raw(), "E0009");
+    assert_eq!(parse_bizmoney(&text(outer)).unwrap().unwrap_err().code.raw(), "E0009");
+    let inner = json!({"code": "0000", "message": null, "result": {"code": "ERR0999", "message": "쿠폰 발송 오류", "result": null}});
+    let refused = parse_send(&text(inner)).unwrap().unwrap_err();
+    assert_eq!((refused.code.raw(), refused.message.as_deref()), ("ERR0999", Some("쿠폰 발송 오류")));
+}
