@@ -5,8 +5,12 @@
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
+use super::dates;
+use super::variant::Dates;
+
 /// Members only the detail (0111) carries; the list (0101) leaves them out.
 const DETAIL_ONLY: &[&str] = &[
+    "goodsTypeCd",
     "goldPrice",
     "vipPrice",
     "platinumPrice",
@@ -56,18 +60,25 @@ impl Goods {
         self.on_sale && today <= self.end_date
     }
 
-    /// A `goodsList` item: the object without the detail-only members.
-    pub(crate) fn list_item(&self) -> Value {
-        let mut m = self.raw.clone();
-        for key in DETAIL_ONLY {
-            m.remove(*key);
-        }
-        Value::Object(m)
+    /// A `goodsList` item: the object without the detail-only members, `endDate` in
+    /// the variant's form.
+    pub(crate) fn list_item(&self, form: Dates) -> Value {
+        let item = self.raw.iter().filter(|(k, _)| !DETAIL_ONLY.contains(&k.as_str())).map(|(k, v)| match k.as_str() {
+            "endDate" => (k.clone(), json!(dates::day(self.end_date, form))),
+            _ => (k.clone(), v.clone()),
+        });
+        Value::Object(item.collect())
     }
 
-    /// `goodsDetail`: the whole object.
-    pub(crate) fn detail(&self) -> Value {
-        Value::Object(self.raw.clone())
+    /// `goodsDetail`: the whole object, `endDate` in the variant's form and the category
+    /// spelled `categorySeq1` (the list's `category1Seq`).
+    pub(crate) fn detail(&self, form: Dates) -> Value {
+        let item = self.raw.iter().map(|(k, v)| match k.as_str() {
+            "endDate" => (k.clone(), json!(dates::day(self.end_date, form))),
+            "category1Seq" => ("categorySeq1".to_owned(), v.clone()),
+            _ => (k.clone(), v.clone()),
+        });
+        Value::Object(item.collect())
     }
 }
 
@@ -114,11 +125,7 @@ impl Catalog {
             .iter()
             .map(|b| {
                 let raw = object(b, "brand")?;
-                Ok(Brand {
-                    code: text(&raw, "brandCode")?,
-                    mms_thum_img: text(&raw, "mmsThumImg")?,
-                    raw,
-                })
+                Ok(Brand { code: text(&raw, "brandCode")?, mms_thum_img: text(&raw, "mmsThumImg")?, raw })
             })
             .collect::<Result<Vec<_>, String>>()?;
         let goods = list("goods")?
@@ -218,10 +225,27 @@ mod tests {
     }
 
     #[test]
-    fn the_list_leaves_out_the_detail_prices() {
+    fn the_list_leaves_out_the_detail_members_and_the_detail_spells_categoryseq1() {
         let catalog = Catalog::from_fixtures(&crate::fixtures::parse("giftishow", super::super::FIXTURES));
         let g = catalog.sample_goods().unwrap();
-        assert!(g.list_item().get("goldPrice").is_none() && g.list_item().get("goodsCode").is_some());
-        assert!(g.detail().get("goldPrice").is_some() && g.detail().get("categoryName1").is_some());
+        let (list, detail) = (g.list_item(Dates::Compact), g.detail(Dates::Compact));
+        assert!(list.get("goldPrice").is_none() && list.get("goodsTypeCd").is_none());
+        assert!(
+            list.get("goodsCode").is_some() && list.get("category1Seq").is_some() && list.get("categorySeq1").is_none()
+        );
+        assert!(detail.get("goldPrice").is_some() && detail.get("categoryName1").is_some());
+        assert_eq!(detail["goodsTypeCd"], "GNRL");
+        assert_eq!((detail.get("category1Seq"), &detail["categorySeq1"]), (None, &g.raw["category1Seq"]));
+        for key in ["contentAddDesc", "goodsComId", "goodsComName", "affiliateId"] {
+            assert!(list[key].is_string() && detail[key] == list[key], "{key}");
+        }
+        assert_eq!((&list["endDate"], &detail["endDate"]), (&g.raw["endDate"], &g.raw["endDate"]));
+        let iso = g.list_item(Dates::Iso);
+        assert_eq!(
+            (&iso["endDate"], &g.detail(Dates::Iso)["endDate"]),
+            (&json!(dates::day(g.end_date, Dates::Iso)), &iso["endDate"])
+        );
+        let stored = catalog.stored_value_goods().unwrap();
+        assert_eq!(stored.detail(Dates::Compact)["goodsTypeCd"], "AMNT");
     }
 }

@@ -2,19 +2,22 @@
 //! in the same order (credentials, api code, `dev_yn`, `user_id`), then the
 //! operation's own fields. Every answer is JSON `{"code","message","result"}` with
 //! HTTP 200, whatever the body holds: odd bytes are read leniently, never a panic.
+//! Every refusal is a [`Rejection`], written in the variant's `codes` at the end.
 
 use std::collections::HashMap;
 
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use http::HeaderMap;
 use serde_json::{Map, Value, json};
 
-use super::catalog::Goods;
-use super::credentials::{AUTH_CODE, AUTH_TOKEN, USER_ID};
-use super::store::{NewCoupon, PinState, Store};
-use super::variant::{BrandCodes, SendPath, Variant};
 use super::Giftishow;
-use super::codes::{self, Refusal};
+use super::catalog::Goods;
+use super::codes::Rejection;
+use super::credentials::{AUTH_CODE, AUTH_TOKEN, USER_ID};
+use super::dates;
+use super::store::{NewCoupon, PinState, Store};
+use super::variant::{BrandCodes, Codes, SendPath, Variant};
 use crate::emulator::now_kst;
 use crate::error::AdminError;
 use crate::state::lock;
@@ -53,12 +56,36 @@ enum Op {
     Bizmoney,
 }
 
+/// Every api code of the API, in any variant: another is `E0002`, one of these on a path
+/// that does not take it `E0007`.
+const API_CODES: [&str; 12] =
+    ["0101", "0102", "0103", "0104", "0111", "0112", "0201", "0202", "0203", "0204", "0205", "0301"];
+
+/// What an operation asks of `user_id`.
+#[derive(PartialEq, Eq)]
+enum UserId {
+    /// The catalog operations: not read.
+    Ignored,
+    /// 0201: optional (most clients send `tr_id` alone), checked when given.
+    Checked,
+    /// The other account operations: required and checked.
+    Required,
+}
+
 impl Op {
-    /// Operations on the partner's account carry `user_id`.
-    fn account(&self) -> bool {
-        matches!(self, Self::Send | Self::Coupons | Self::Cancel | Self::Resend | Self::SendFailCancel | Self::Bizmoney)
+    fn user_id(&self) -> UserId {
+        match self {
+            Self::GoodsList | Self::GoodsDetail(_) | Self::BrandList | Self::BrandDetail(_) => UserId::Ignored,
+            Self::Coupons => UserId::Checked,
+            Self::Send | Self::Cancel | Self::Resend | Self::SendFailCancel | Self::Bizmoney => UserId::Required,
+        }
     }
 }
+
+/// Request headers that stand for a form field the form lacks (newer integrations send
+/// the credentials and the mode as headers too): header name, field name.
+const HEADER_FIELDS: [(&str, &str); 3] =
+    [("custom_auth_code", "custom_auth_code"), ("custom_auth_token", "custom_auth_token"), ("dev_flag", "dev_yn")];
 
 /// The form fields of one request; the first of a repeated name wins. Bytes that are
 /// not UTF-8 are read lossily.
@@ -71,6 +98,19 @@ impl Form {
             map.entry(k.into_owned()).or_insert_with(|| v.into_owned());
         }
         Self(map)
+    }
+
+    /// The form with [`HEADER_FIELDS`] taken from `headers` where the form lacks them
+    /// (absent or blank): a form field wins over its header. A header that is not
+    /// visible ASCII, or blank, is not read.
+    pub(crate) fn with_headers(mut self, headers: &HeaderMap) -> Self {
+        for (header, field) in HEADER_FIELDS {
+            let value = headers.get(header).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
+            if let (Some(value), None) = (value, self.get(field)) {
+                self.0.insert(field.to_owned(), value.to_owned());
+            }
+        }
+        self
     }
 
     /// A field, trimmed; `None` when absent or blank.
@@ -93,16 +133,22 @@ fn ok(result: Value, extra: Map<String, Value>) -> Response {
     json_answer(&Value::Object(m))
 }
 
-/// `{"code":…,"message":…,"result":null}`.
-fn refused((code, message): Refusal) -> Response {
-    json_answer(&json!({ "code": code, "message": message, "result": null }))
+/// `{"code":…,"message":…,"result":null}`: `r` as `codes` write it.
+fn refusal_json(r: Rejection, codes: Codes) -> Value {
+    let (code, message) = r.refusal(codes);
+    json!({ "code": code, "message": message, "result": null })
+}
+
+/// A refusal outside any nesting.
+fn refused(r: Rejection, codes: Codes) -> Response {
+    json_answer(&refusal_json(r, codes))
 }
 
 /// A send's answer: outer `0000`, the inner answer deciding.
-fn send_answer(inner: Result<Value, Refusal>) -> Response {
+fn send_answer(inner: Result<Value, Rejection>, codes: Codes) -> Response {
     let inner = match inner {
         Ok(result) => json!({ "code": "0000", "message": null, "result": result }),
-        Err((code, message)) => json!({ "code": code, "message": message, "result": null }),
+        Err(r) => refusal_json(r, codes),
     };
     json_answer(&json!({ "code": "0000", "message": null, "result": inner }))
 }
@@ -143,14 +189,16 @@ pub(crate) fn img_prefix(host: Option<&str>) -> String {
 }
 
 impl Giftishow {
-    /// One request on `route`. `Err` is a route the variant does not serve (404).
-    pub(crate) fn handle(&self, route: &Route, host: Option<&str>, body: &[u8]) -> Result<Response, AdminError> {
+    /// One request on `route`, its headers and form body. `Err` is a route the variant
+    /// does not serve (404).
+    pub(crate) fn handle(&self, route: &Route, headers: &HeaderMap, body: &[u8]) -> Result<Response, AdminError> {
         let mut store = lock(&self.store);
         let variant = store.variant;
         match route {
             Route::BrandsCode(_) if variant.brand_codes == BrandCodes::ListDetail0103 => {
                 return Err(AdminError::NotFound(
-                    "with the brand codes 0103/0104 the brand detail is on /bizApi/brands (a `brand_code` field)".into(),
+                    "with the brand codes 0103/0104 the brand detail is on /bizApi/brands (a `brand_code` field)"
+                        .into(),
                 ));
             }
             Route::Send(path) if *path != variant.send_path => {
@@ -164,47 +212,51 @@ impl Giftishow {
             }
             _ => {}
         }
-        let form = Form::parse(body);
+        let form = Form::parse(body).with_headers(headers);
         let op = match gate(&form, route, &variant) {
             Ok(op) => op,
-            Err(r) => return Ok(refused(r)),
+            Err(r) => return Ok(refused(r, variant.codes)),
         };
         let test = form.get("dev_yn") == Some("Y");
         let today = now_kst().date_naive();
-        Ok(match op {
+        let answer = match op {
             Op::GoodsList => self.goods_list(&form, &variant),
-            Op::GoodsDetail(code) => self.goods_detail(code.as_deref().or(form.get("goods_code"))),
-            Op::BrandList => self.brand_list(&variant),
+            Op::GoodsDetail(code) => self.goods_detail(code.as_deref().or(form.get("goods_code")), &variant),
+            Op::BrandList => Ok(self.brand_list(&variant)),
             Op::BrandDetail(code) => self.brand_detail(code.as_deref().or(form.get("brand_code"))),
-            Op::Send => send_answer(self.send(&mut store, &form, &variant, test, &img_prefix(host))),
+            Op::Send => {
+                let inner = self.send(&mut store, &form, &variant, test, &img_prefix(host(headers)));
+                Ok(send_answer(inner, variant.codes))
+            }
             Op::Coupons => self.coupons(&store, &form, &variant, today),
             Op::Cancel => cancel(&mut store, &form, today, &self.catalog.goods),
             Op::Resend => resend(&mut store, &form, today),
             Op::SendFailCancel => match form.get("tr_id") {
-                None => refused(codes::MISSING),
+                None => Err(Rejection::Missing),
                 Some(tr_id) => match store.refund_failure(tr_id) {
-                    Some(_) => ok(Value::Null, Map::new()),
-                    None => refused(codes::NO_FAILURE),
+                    Some(_) => Ok(ok(Value::Null, Map::new())),
+                    None => Err(Rejection::NoFailure),
                 },
             },
             Op::Bizmoney => {
                 let balance = json!(store.balance.to_string());
-                if variant.top_level {
+                Ok(if variant.top_level {
                     ok(Value::Null, top(vec![("balance", balance)]))
                 } else {
                     ok(json!({ "balance": balance }), Map::new())
-                }
+                })
             }
-        })
+        };
+        Ok(answer.unwrap_or_else(|r| refused(r, variant.codes)))
     }
 
-    fn goods_list(&self, form: &Form, variant: &Variant) -> Response {
+    fn goods_list(&self, form: &Form, variant: &Variant) -> Result<Response, Rejection> {
         let number = |name: &str, default: usize| match form.get(name) {
             None => Some(default),
             Some(v) => v.parse::<usize>().ok().filter(|n| (1..=1000).contains(n)),
         };
         let (Some(start), Some(size)) = (number("start", 1), number("size", 20)) else {
-            return refused(codes::MISSING);
+            return Err(Rejection::Paging);
         };
         let page: Vec<Value> = self
             .catalog
@@ -212,19 +264,17 @@ impl Giftishow {
             .iter()
             .skip((start - 1).saturating_mul(size))
             .take(size)
-            .map(Goods::list_item)
+            .map(|g| g.list_item(variant.dates))
             .collect();
         let result = json!({ "listNum": page.len(), "goodsList": page });
         let total = self.catalog.goods.len();
-        ok(result, if variant.top_level { top(vec![("totalCount", json!(total))]) } else { Map::new() })
+        Ok(ok(result, if variant.top_level { top(vec![("totalCount", json!(total))]) } else { Map::new() }))
     }
 
-    fn goods_detail(&self, code: Option<&str>) -> Response {
-        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else { return refused(codes::MISSING) };
-        match self.catalog.goods(code) {
-            Some(g) => ok(json!({ "goodsDetail": g.detail() }), Map::new()),
-            None => refused(codes::NO_GOODS),
-        }
+    fn goods_detail(&self, code: Option<&str>, variant: &Variant) -> Result<Response, Rejection> {
+        let code = code.map(str::trim).filter(|c| !c.is_empty()).ok_or(Rejection::Missing)?;
+        let g = self.catalog.goods(code).ok_or(Rejection::NoGoods)?;
+        Ok(ok(json!({ "goodsDetail": g.detail(variant.dates) }), Map::new()))
     }
 
     fn brand_list(&self, variant: &Variant) -> Response {
@@ -234,12 +284,10 @@ impl Giftishow {
         ok(result, if variant.top_level { top(vec![("totalCount", json!(total))]) } else { Map::new() })
     }
 
-    fn brand_detail(&self, code: Option<&str>) -> Response {
-        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else { return refused(codes::MISSING) };
-        match self.catalog.brand(code) {
-            Some(b) => ok(json!({ "brandDetail": Value::Object(b.raw.clone()) }), Map::new()),
-            None => refused(codes::NO_BRAND),
-        }
+    fn brand_detail(&self, code: Option<&str>) -> Result<Response, Rejection> {
+        let code = code.map(str::trim).filter(|c| !c.is_empty()).ok_or(Rejection::Missing)?;
+        let b = self.catalog.brand(code).ok_or(Rejection::NoBrand)?;
+        Ok(ok(json!({ "brandDetail": Value::Object(b.raw.clone()) }), Map::new()))
     }
 
     /// 0204: the inner answer of a send.
@@ -250,48 +298,49 @@ impl Giftishow {
         variant: &Variant,
         test: bool,
         img_prefix: &str,
-    ) -> Result<Value, Refusal> {
-        let (Some(goods_code), Some(tr_id), Some(gubun)) = (form.get("goods_code"), form.get("tr_id"), form.get("gubun"))
+    ) -> Result<Value, Rejection> {
+        let (Some(goods_code), Some(tr_id), Some(gubun)) =
+            (form.get("goods_code"), form.get("tr_id"), form.get("gubun"))
         else {
-            return Err(codes::MISSING);
+            return Err(Rejection::Missing);
         };
         if !["Y", "N", "I"].contains(&gubun) {
-            return Err(codes::MISSING);
+            return Err(Rejection::Missing);
         }
         let by_mms = gubun == "N";
         let (phone_no, callback_no) = (form.get("phone_no"), form.get("callback_no"));
         let (mms_title, mms_msg) = (form.get("mms_title"), form.get("mms_msg"));
         if by_mms && (phone_no.is_none() || callback_no.is_none() || mms_title.is_none() || mms_msg.is_none()) {
-            return Err(codes::MISSING);
+            return Err(Rejection::Missing);
         }
         if tr_id.chars().count() > variant.tr_id_limit {
-            return Err(codes::TR_ID_TOO_LONG);
+            return Err(Rejection::TrIdTooLong);
         }
         if phone_no.is_some_and(|p| !valid_mobile(p)) {
-            return Err(("ERR0817", "수신번호 형식 오류"));
+            return Err(Rejection::BadReceiver);
         }
         if callback_no.is_some_and(|c| !valid_callback(c)) {
-            return Err(codes::BAD_CALLBACK);
+            return Err(Rejection::BadCallback);
         }
         if mms_title.is_some_and(|t| t.chars().count() > variant.mms_title_limit) {
-            return Err(codes::TITLE_TOO_LONG);
+            return Err(Rejection::TitleTooLong);
         }
         let now = now_kst();
-        let goods = self.catalog.goods(goods_code).ok_or(codes::NO_GOODS)?;
+        let goods = self.catalog.goods(goods_code).ok_or(Rejection::NoGoods)?;
         if !goods.sendable(now.date_naive()) {
-            return Err(codes::NOT_ON_SALE);
+            return Err(Rejection::NotOnSale);
         }
         if store.by_tr_id(tr_id).is_some() {
-            return Err(("ERR0215", "중복된 TR_ID"));
+            return Err(Rejection::DuplicateTrId);
         }
         if !test {
             if store.balance < goods.discount_price {
-                return Err(("E0010", "비즈머니 잔액이 부족합니다."));
+                return Err(Rejection::LowBizmoney);
             }
             if store.pending_failures > 0 {
                 store.pending_failures -= 1;
                 store.fail_charged(tr_id, goods.discount_price);
-                return Err(codes::SEND_FAILED);
+                return Err(Rejection::SendFailed);
             }
         }
         let new = NewCoupon {
@@ -317,9 +366,9 @@ impl Giftishow {
     }
 
     /// 0201: the coupon sent with `tr_id`.
-    fn coupons(&self, store: &Store, form: &Form, variant: &Variant, today: NaiveDate) -> Response {
-        let Some(tr_id) = form.get("tr_id") else { return refused(codes::MISSING) };
-        let Some(c) = store.by_tr_id(tr_id) else { return refused(("ERR0204", "조회된 쿠폰이 없습니다.")) };
+    fn coupons(&self, store: &Store, form: &Form, variant: &Variant, today: NaiveDate) -> Result<Response, Rejection> {
+        let tr_id = form.get("tr_id").ok_or(Rejection::Missing)?;
+        let c = store.by_tr_id(tr_id).ok_or(Rejection::NoCoupon)?;
         let goods = self.catalog.goods(&c.goods_code);
         let brand = goods.and_then(|g| self.catalog.brand(&g.brand_code));
         let (status_cd, status_nm) = c.status(today);
@@ -341,8 +390,8 @@ impl Giftishow {
             "sendStatusCd": send_status,
             "sendRstCd": "0000",
             "sendRstMsg": send_msg,
-            "validPrdEndDt": c.valid_end.format("%Y%m%d").to_string(),
-            "correcDtm": c.changed_at.format("%Y%m%d%H%M%S").to_string(),
+            "validPrdEndDt": dates::day(c.valid_end, variant.dates),
+            "correcDtm": dates::moment(c.changed_at, variant.dates),
             "mmsBrandThumImg": brand.map_or("", |b| b.mms_thum_img.as_str()),
             "orderNo": c.order_no,
             "pinNo": c.pin_no,
@@ -351,21 +400,32 @@ impl Giftishow {
         if let (Some(remain), Value::Object(m)) = (c.remain, &mut info) {
             m.insert("remainAmt".into(), json!(remain.to_string()));
         }
-        if variant.top_level {
+        Ok(if variant.top_level {
             let extra =
                 top(vec![("couponInfoList", json!([info])), ("resCode", json!("0000")), ("resMsg", json!("정상"))]);
             ok(Value::Null, extra)
         } else {
             ok(json!([{ "couponInfoList": [info], "resCode": "0000", "resMsg": "정상" }]), Map::new())
-        }
+        })
     }
 }
 
-/// Credentials, api code, `dev_yn`, `user_id`: the checks every call passes first; the
-/// operation they select.
-fn gate(form: &Form, route: &Route, variant: &Variant) -> Result<Op, Refusal> {
-    if form.get("custom_auth_code") != Some(AUTH_CODE) || form.get("custom_auth_token") != Some(AUTH_TOKEN) {
-        return Err(("E0006", "인증키 정보가 올바르지 않습니다."));
+/// The `host` header, for the loopback `couponImgUrl`.
+fn host(headers: &HeaderMap) -> Option<&str> {
+    headers.get(http::header::HOST).and_then(|h| h.to_str().ok())
+}
+
+/// Credentials, api code, `dev_yn`, `user_id`: the checks every call passes first, in
+/// this order; the operation they select. The credentials: a code absent, then a token
+/// absent, then a wrong code, then a wrong token.
+fn gate(form: &Form, route: &Route, variant: &Variant) -> Result<Op, Rejection> {
+    let (code, token) = (form.get("custom_auth_code"), form.get("custom_auth_token"));
+    match (code, token) {
+        (None, _) => return Err(Rejection::AuthCodeMissing),
+        (_, None) => return Err(Rejection::AuthTokenMissing),
+        (Some(code), _) if code != AUTH_CODE => return Err(Rejection::AuthCodeWrong),
+        (_, Some(token)) if token != AUTH_TOKEN => return Err(Rejection::AuthTokenWrong),
+        _ => {}
     }
     let api_code = form.get("api_code").unwrap_or("");
     let (brand_list, brand_detail) = variant.brand_codes();
@@ -383,31 +443,31 @@ fn gate(form: &Form, route: &Route, variant: &Variant) -> Result<Op, Refusal> {
         Route::Resend if api_code == "0203" => Op::Resend,
         Route::SendFailCancel if api_code == "0205" => Op::SendFailCancel,
         Route::Bizmoney if api_code == "0301" => Op::Bizmoney,
-        _ => return Err(codes::API_CODE),
+        _ if API_CODES.contains(&api_code) => return Err(Rejection::ApiCodeElsewhere),
+        _ => return Err(Rejection::ApiCodeUnknown),
     };
     if !matches!(form.get("dev_yn"), Some("Y" | "N")) {
-        return Err(codes::MISSING);
+        return Err(Rejection::DevYn);
     }
-    if op.account() {
-        match form.get("user_id") {
-            None => return Err(codes::MISSING),
-            Some(id) if id != USER_ID => return Err(codes::USER_ID),
-            Some(_) => {}
-        }
+    match (op.user_id(), form.get("user_id")) {
+        (UserId::Ignored, _) | (UserId::Checked, None) => {}
+        (UserId::Required, None) => return Err(Rejection::UserIdMissing),
+        (UserId::Checked | UserId::Required, Some(id)) if id != USER_ID => return Err(Rejection::UserIdWrong),
+        (UserId::Checked | UserId::Required, Some(_)) => {}
     }
     Ok(op)
 }
 
 /// 0202: cancels an unused coupon; refunds what it was charged.
-fn cancel(store: &mut Store, form: &Form, today: NaiveDate, goods: &[Goods]) -> Response {
-    let Some(tr_id) = form.get("tr_id") else { return refused(codes::MISSING) };
-    let Some(c) = store.by_tr_id_mut(tr_id) else { return refused(codes::NO_TR_ID) };
+fn cancel(store: &mut Store, form: &Form, today: NaiveDate, goods: &[Goods]) -> Result<Response, Rejection> {
+    let tr_id = form.get("tr_id").ok_or(Rejection::Missing)?;
+    let c = store.by_tr_id_mut(tr_id).ok_or(Rejection::NoTrId)?;
     let face = goods.iter().find(|g| g.code == c.goods_code).map_or(0, |g| g.sale_price);
     match c.state {
-        PinState::Cancelled { .. } => return refused(("ERR0208", "이미 취소된 쿠폰입니다.")),
-        PinState::Used { .. } => return refused(codes::USED),
-        PinState::Issued if c.partly_spent(face) => return refused(codes::USED),
-        PinState::Issued if today > c.valid_end => return refused(codes::EXPIRED),
+        PinState::Cancelled { .. } => return Err(Rejection::AlreadyCancelled),
+        PinState::Used { .. } => return Err(Rejection::Used),
+        PinState::Issued if c.partly_spent(face) => return Err(Rejection::Used),
+        PinState::Issued if today > c.valid_end => return Err(Rejection::Expired),
         PinState::Issued => {}
     }
     let now = now_kst();
@@ -415,23 +475,23 @@ fn cancel(store: &mut Store, form: &Form, today: NaiveDate, goods: &[Goods]) -> 
     c.changed_at = now;
     let refund = c.charged;
     store.balance = store.balance.saturating_add(refund);
-    ok(Value::Null, Map::new())
+    Ok(ok(Value::Null, Map::new()))
 }
 
 /// 0203: sends the coupon's message again (`sms_flag` Y by SMS, N by MMS).
-fn resend(store: &mut Store, form: &Form, today: NaiveDate) -> Response {
+fn resend(store: &mut Store, form: &Form, today: NaiveDate) -> Result<Response, Rejection> {
     let (Some(tr_id), Some("Y" | "N")) = (form.get("tr_id"), form.get("sms_flag")) else {
-        return refused(codes::MISSING);
+        return Err(Rejection::Missing);
     };
-    let Some(c) = store.by_tr_id_mut(tr_id) else { return refused(codes::NO_TR_ID) };
+    let c = store.by_tr_id_mut(tr_id).ok_or(Rejection::NoTrId)?;
     match c.state {
-        PinState::Cancelled { .. } => return refused(codes::RESEND_CANCELLED),
-        PinState::Used { .. } => return refused(codes::USED),
-        PinState::Issued if today > c.valid_end => return refused(codes::EXPIRED),
+        PinState::Cancelled { .. } => return Err(Rejection::ResendCancelled),
+        PinState::Used { .. } => return Err(Rejection::Used),
+        PinState::Issued if today > c.valid_end => return Err(Rejection::Expired),
         PinState::Issued => {}
     }
     c.resends += 1;
-    ok(Value::Null, Map::new())
+    Ok(ok(Value::Null, Map::new()))
 }
 
 #[cfg(test)]
@@ -460,6 +520,26 @@ mod tests {
         assert_eq!(f.get("c"), Some("\u{fffd}"));
         assert_eq!(f.get("d"), Some("x"));
         assert_eq!(f.get("missing"), None);
+    }
+
+    #[test]
+    fn headers_stand_for_the_fields_the_form_lacks() {
+        let mut headers = HeaderMap::new();
+        headers.insert("custom_auth_code", http::HeaderValue::from_static("from-header"));
+        headers.insert("custom_auth_token", http::HeaderValue::from_static("token-header"));
+        headers.insert("dev_flag", http::HeaderValue::from_static(" Y "));
+        headers.insert("user_id", http::HeaderValue::from_static("not-a-credential"));
+        let f = Form::parse(b"custom_auth_code=from-form&custom_auth_token=+&api_code=0301").with_headers(&headers);
+        assert_eq!(f.get("custom_auth_code"), Some("from-form"), "the form field wins");
+        assert_eq!(f.get("custom_auth_token"), Some("token-header"), "a blank field is lacking");
+        assert_eq!(f.get("dev_yn"), Some("Y"), "dev_flag stands for dev_yn");
+        assert_eq!(f.get("dev_flag"), None);
+        assert_eq!(f.get("user_id"), None, "only the credentials and the mode");
+        let mut odd = HeaderMap::new();
+        odd.insert("custom_auth_code", http::HeaderValue::from_bytes(b"\xed\x95\x9c").unwrap());
+        odd.insert("dev_flag", http::HeaderValue::from_static("   "));
+        let f = Form::parse(b"").with_headers(&odd);
+        assert_eq!((f.get("custom_auth_code"), f.get("dev_yn")), (None, None));
     }
 
     #[test]

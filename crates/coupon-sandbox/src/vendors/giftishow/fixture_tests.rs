@@ -43,7 +43,11 @@ struct Goods {
     goods_name: String,
     brand_code: String,
     brand_name: String,
+    goods_com_id: String,
+    goods_com_name: String,
     content: String,
+    content_add_desc: String,
+    goods_type_cd: String,
     goods_type_nm: String,
     goods_type_dtl_nm: String,
     goods_img_s: String,
@@ -62,6 +66,7 @@ struct Goods {
     category1_seq: u32,
     srch_keyword: String,
     affiliate: String,
+    affiliate_id: String,
     mms_reserve_flag: String,
     mms_barcd_create_yn: String,
     gold_price: Value,
@@ -71,6 +76,13 @@ struct Goods {
     vip_discount_rate: f64,
     platinum_discount_rate: f64,
     category_name1: String,
+}
+
+/// `prefix` then four digits (`GC0001`, `AF0001`).
+fn numbered(code: &str, prefix: &str) -> bool {
+    code.len() == prefix.len() + 4
+        && code.starts_with(prefix)
+        && code[prefix.len()..].bytes().all(|d| d.is_ascii_digit())
 }
 
 fn https(url: &str) -> bool {
@@ -90,6 +102,7 @@ fn giftishow_catalog() {
         assert!(https(&b.brand_icon_img) && https(&b.brand_banner_img) && https(&b.mms_thum_img));
     }
     let mut codes = HashSet::new();
+    let mut affiliates = std::collections::HashMap::new();
     for g in &c.goods {
         let code = &g.goods_code;
         assert!(codes.insert(code.as_str()), "duplicate goods {code}");
@@ -98,6 +111,13 @@ fn giftishow_catalog() {
         let brand = c.brands.iter().find(|b| b.brand_code == g.brand_code).expect("a brand of the catalog");
         assert_eq!(g.brand_name, brand.brand_name, "{code}");
         assert_eq!(g.affiliate, brand.brand_name, "{code}");
+        assert!(numbered(&g.affiliate_id, "AF"), "{code}: affiliateId {}", g.affiliate_id);
+        let same = affiliates.entry(g.brand_code.as_str()).or_insert(g.affiliate_id.as_str());
+        assert_eq!(*same, g.affiliate_id, "{code}: one affiliateId per brand");
+        assert!(numbered(&g.goods_com_id, "GC") && !g.goods_com_name.is_empty(), "{code}: goodsComId, goodsComName");
+        assert!(!g.content_add_desc.is_empty(), "{code}: contentAddDesc");
+        let type_cd = if g.goods_type_nm == STORED_VALUE_TYPE { "AMNT" } else { "GNRL" };
+        assert_eq!(g.goods_type_cd, type_cd, "{code}: goodsTypeCd follows goodsTypeNm");
         assert_eq!((g.category1_seq, &g.category_name1), (brand.category1_seq, &brand.category1_name), "{code}");
         assert!(!g.goods_name.is_empty() && !g.content.is_empty() && !g.goods_type_dtl_nm.is_empty());
         assert!(!g.srch_keyword.is_empty(), "{code}");
@@ -123,7 +143,9 @@ fn giftishow_catalog() {
         assert_eq!(g.valid_prd_type_cd, "01");
         assert!(g.limit_day > 0 && g.valid_prd_day == format!("{}일", g.limit_day), "{code}");
         assert!(chrono::NaiveDate::parse_from_str(&g.end_date, "%Y%m%d").is_ok(), "{code}: endDate");
-        assert!(["Y", "N"].contains(&g.mms_reserve_flag.as_str()) && ["Y", "N"].contains(&g.mms_barcd_create_yn.as_str()));
+        assert!(
+            ["Y", "N"].contains(&g.mms_reserve_flag.as_str()) && ["Y", "N"].contains(&g.mms_barcd_create_yn.as_str())
+        );
         assert!(!g.goods_state_cd.is_empty());
     }
     assert!(c.goods.len() > 5, "more than a page of 5");

@@ -37,6 +37,31 @@ pub(crate) enum SendPath {
     Coupon,
 }
 
+/// Which result codes refusals carry (see the `codes` module of the emulator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Codes {
+    /// The table three integrations share, apparently the vendor's v1.04 document
+    /// (`E0008`/`E0009` bad credentials, `ERR0201` missing field, …): the default.
+    #[serde(rename = "v1.04")]
+    V104,
+    /// The emulator's earlier answers (`E0006` for every credential refusal, its own
+    /// `ERR9001`…`ERR9010`, `ERR0208` for a second cancel).
+    #[serde(rename = "legacy")]
+    Legacy,
+}
+
+/// How the answers write dates and times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Dates {
+    /// `YYYYMMDD` days, `YYYYMMDDHHMISS` KST moments: the default.
+    #[serde(rename = "compact")]
+    Compact,
+    /// `YYYY-MM-DDTHH:MM:SS.mmm+0000` in UTC, a day written as the KST midnight that
+    /// starts it (`2999-12-30T15:00:00.000+0000` is the day 2999-12-31).
+    #[serde(rename = "iso")]
+    Iso,
+}
+
 /// The current variant: `GET /_sandbox/giftishow/variant`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub(crate) struct Variant {
@@ -50,6 +75,10 @@ pub(crate) struct Variant {
     /// `balance`, `couponInfoList` (with `resCode`/`resMsg`) and `totalCount` at the top
     /// level of the answer, beside `code` and `message`.
     pub(crate) top_level: bool,
+    /// The result codes of refusals.
+    pub(crate) codes: Codes,
+    /// The form of `endDate`, `validPrdEndDt` and `correcDtm`.
+    pub(crate) dates: Dates,
 }
 
 impl Default for Variant {
@@ -61,6 +90,8 @@ impl Default for Variant {
             mms_title_limit: 10,
             tr_id_limit: 25,
             top_level: false,
+            codes: Codes::V104,
+            dates: Dates::Compact,
         }
     }
 }
@@ -75,6 +106,8 @@ pub(crate) struct VariantPatch {
     mms_title_limit: Option<usize>,
     tr_id_limit: Option<usize>,
     top_level: Option<bool>,
+    codes: Option<Codes>,
+    dates: Option<Dates>,
 }
 
 impl Variant {
@@ -94,6 +127,8 @@ impl Variant {
             mms_title_limit: patch.mms_title_limit.unwrap_or(self.mms_title_limit),
             tr_id_limit: patch.tr_id_limit.unwrap_or(self.tr_id_limit),
             top_level: patch.top_level.unwrap_or(self.top_level),
+            codes: patch.codes.unwrap_or(self.codes),
+            dates: patch.dates.unwrap_or(self.dates),
         })
     }
 
@@ -126,7 +161,8 @@ mod tests {
         assert_eq!(
             v,
             json!({"brand_codes": "0102/0112", "goods_detail_code": "0111", "send_path": "bizApi",
-                   "mms_title_limit": 10, "tr_id_limit": 25, "top_level": false})
+                   "mms_title_limit": 10, "tr_id_limit": 25, "top_level": false,
+                   "codes": "v1.04", "dates": "compact"})
         );
     }
 
@@ -140,5 +176,13 @@ mod tests {
         assert!(Variant::default().patched(&bad).is_err());
         assert!(serde_json::from_value::<VariantPatch>(json!({"colour": "red"})).is_err());
         assert!(serde_json::from_value::<VariantPatch>(json!({"send_path": "elsewhere"})).is_err());
+        for bad in
+            [json!({"codes": "v1.05"}), json!({"codes": "LEGACY"}), json!({"dates": "rfc3339"}), json!({"dates": 8})]
+        {
+            assert!(serde_json::from_value::<VariantPatch>(bad.clone()).is_err(), "{bad}");
+        }
+        let p: VariantPatch = serde_json::from_value(json!({"codes": "legacy", "dates": "iso"})).unwrap();
+        let v = Variant::default().patched(&p).unwrap();
+        assert_eq!((v.codes, v.dates, v.brand_codes), (Codes::Legacy, Dates::Iso, BrandCodes::ListDetail0102));
     }
 }
