@@ -106,7 +106,7 @@ async fn vendor_refusals_keep_their_code_and_say_nothing_personal() {
     let wrong = GiftishowAdapter::new(adapter_giftishow::Giftishow::new(config).unwrap());
     let goods = sample_goods(&sandbox).await;
     let e = wrong.issue(&issue_request(&goods, "CPAUTH")).await.unwrap_err();
-    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::Unauthenticated, "E0006"));
+    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::Unauthenticated, "E0009"));
     assert!(!format!("{e} {e:?} {wrong:?}").contains("d3Jvbmc="));
     assert!(!format!("{e} {e:?} {wrong:?}").contains(coupon_sandbox::vendors::giftishow::credentials::AUTH_CODE));
     assert!(issued(&sandbox).await.is_empty());
