@@ -157,3 +157,34 @@ fn a_send_whose_answer_is_lost_is_settled_by_the_coupon_detail_never_sent_twice(
     assert_eq!(run.doc()["counts"]["issued"], 3);
     assert_exactly_once(&env, 3);
 }
+
+#[test]
+fn doubts_are_settled_against_a_vendor_answering_iso_dates() {
+    let env = Env::start();
+    env.block(env.sandbox.admin().vendor_post("giftishow", "variant", &json!({"dates": "iso"}))).unwrap();
+    create(&env, "iso", 5);
+    // Two sends are made and their answers lost. The first is settled by the run
+    // itself (the coupon detail, in ISO dates, finds it); then the detail goes down,
+    // so the second stays in doubt until `campaign reconcile` reads it.
+    env.fault(SEND, coupon_sandbox::FaultKind::Drop, 1);
+    let run = env.campaign(&["run", "iso", "--rate", "100/s", "--concurrency", "1", "--json"]);
+    assert_eq!(run.code, 0, "the lost answer was settled in the run: {run:#?}");
+    assert_eq!(run.doc()["counts"]["issued"], 5, "{run:#?}");
+
+    create(&env, "iso-later", 3);
+    env.fault(SEND, coupon_sandbox::FaultKind::Drop, 1);
+    env.fault(COUPONS, coupon_sandbox::FaultKind::Status { status: 503 }, 200);
+    let run = env.campaign(&["run", "iso-later", "--rate", "100/s", "--concurrency", "1", "--json"]);
+    assert_eq!(run.code, 4, "a row left in doubt: {run:#?}");
+    env.block(env.sandbox.admin().clear_faults()).unwrap();
+    let sends = env.count(SEND);
+    let reconcile = env.campaign(&["reconcile", "iso-later", "--json"]);
+    assert_eq!(reconcile.code, 0, "{reconcile:#?}");
+    assert_eq!(env.count(SEND), sends, "reconcile looks, never sends");
+    let status = env.campaign(&["status", "iso-later", "--json"]).doc();
+    assert_eq!(status["counts"]["unknown"], 0, "settled: {status}");
+    let run = env.campaign(&["run", "iso-later", "--rate", "100/s", "--json"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(run.doc()["counts"]["issued"], 3, "{run:#?}");
+    assert_exactly_once(&env, 8);
+}

@@ -114,3 +114,48 @@ fn bizmoney_brands_and_the_send_failure_refund() {
     let again = env.run(&["giftishow", "send-fail-cancel", "CPCLIFAIL2"]);
     assert_eq!(again.code, 3, "nothing left to refund: {again:#?}");
 }
+
+/// Switches the emulator to the ISO form of every date (`2999-12-30T15:00:00.000+0000`).
+fn iso_dates(env: &Env) {
+    env.block(env.sandbox.admin().vendor_post("giftishow", "variant", &json!({"dates": "iso"}))).unwrap();
+}
+
+#[test]
+fn products_product_and_status_read_a_vendor_answering_iso_dates_and_show_them() {
+    let env = Env::start();
+    let compact = env.json(&["product", "--vendor", "giftishow", GOODS], 0);
+    let day = compact["sale_until"].as_str().expect("the goods' endDate as a day").to_owned();
+    issue(&env, "CPCLIISO");
+    let pin =
+        env.block(env.sandbox.admin().issued("giftishow")).unwrap()[0].details["pin"].as_str().unwrap().to_owned();
+    env.redeem("giftishow", &pin, "강남점");
+    let used_compact = env.json(&["status", "--vendor", "giftishow", "--order", "CPCLIISO"], 0);
+
+    iso_dates(&env);
+    let product = env.json(&["product", "--vendor", "giftishow", GOODS], 0);
+    assert_eq!(product["sale_until"], day.as_str(), "the same KST day in either form: {product}");
+    let human = env.run(&["product", "--vendor", "giftishow", GOODS]);
+    assert_eq!(human.code, 0, "{human:#?}");
+    assert!(human.stdout.contains(&day), "the day is shown: {human:#?}");
+
+    let products = env.json(&["products", "--vendor", "giftishow", "--limit", "50"], 0);
+    let items = products["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.iter().all(|p| p["sale_until"].is_string()), "{products}");
+    let table = env.run(&["products", "--vendor", "giftishow"]);
+    assert_eq!(table.code, 0, "{table:#?}");
+    assert!(table.stdout.contains("on sale until") && table.stdout.contains(&day), "{table:#?}");
+
+    let status = env.json(&["status", "--vendor", "giftishow", "--order", "CPCLIISO"], 0);
+    assert_eq!(status["status"], "used", "{status}");
+    let (iso_at, compact_at) = (status["used_at"].as_str().unwrap(), used_compact["used_at"].as_str().unwrap());
+    // The same moment in KST, to the second (the ISO form adds milliseconds).
+    assert_eq!(iso_at[..19], compact_at[..19], "{status} {used_compact}");
+    assert!(iso_at.ends_with("+09:00"), "{status}");
+    let human = env.run(&["status", "--vendor", "giftishow", "--order", "CPCLIISO"]);
+    assert_eq!(human.code, 0, "{human:#?}");
+    let used_day = &status["used_at"].as_str().unwrap()[..10];
+    assert!(human.stdout.contains(used_day), "{human:#?}");
+
+    let detail = env.json(&["giftishow", "coupon", "CPCLIISO"], 0);
+    assert!(detail["coupons"][0]["valid_until"].is_string(), "{detail}");
+}

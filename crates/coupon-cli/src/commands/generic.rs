@@ -582,6 +582,7 @@ fn product_json(p: &Product) -> Value {
         "available": p.is_available(),
         "availability": availability(&p.availability),
         "validity": p.validity.as_ref().and_then(|v| serde_json::to_value(v).ok()),
+        "sale_until": p.sale_until.map(format::day_json),
         "notice": p.notice,
         "vendor_status": p.vendor_status,
     })
@@ -606,7 +607,7 @@ pub async fn products(args: &ProductsArgs, ctx: &Ctx) -> CliResult {
         "items": page.items.iter().map(product_json).collect::<Vec<_>>(),
     });
     ctx.out.emit(&doc, || {
-        let mut t = table(&["product id", "name", "brand", "price", "now", "available"]);
+        let mut t = table(&["product id", "name", "brand", "price", "now", "available", "on sale until"]);
         for p in &page.items {
             t.add_row(vec![
                 p.id.clone(),
@@ -615,6 +616,7 @@ pub async fn products(args: &ProductsArgs, ctx: &Ctx) -> CliResult {
                 format::won(p.price),
                 format::won(p.sale_price),
                 availability(&p.availability).to_string(),
+                p.sale_until.map_or_else(|| "-".to_owned(), |d| d.to_string()),
             ]);
         }
         let total = page.total.map_or_else(String::new, |n| format!(" of {n}"));
@@ -646,6 +648,7 @@ pub async fn product(args: &ProductArgs, ctx: &Ctx) -> CliResult {
             ("now", format::won(p.sale_price)),
             ("valid", format::text(validity.as_deref())),
             ("available", availability(&p.availability).to_string()),
+            ("on sale until", p.sale_until.map_or_else(|| "-".to_owned(), |d| d.to_string())),
             ("image", format::text(p.image_url.as_deref())),
             ("notice", format::text(p.notice.as_deref())),
         ])
