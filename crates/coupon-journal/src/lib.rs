@@ -34,8 +34,8 @@ pub mod store;
 
 pub use error::{JournalError, Result};
 pub use model::{
-    Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
-    Marked, NewRow, Record, Row, RowId, RowRequest, RowState, Spend, check_transition,
+    Campaign, CampaignId, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport,
+    InvalidTransition, Marked, NewRow, Record, Row, RowId, RowRequest, RowState, Spend, check_transition,
 };
 pub use pins::PinKey;
 #[cfg(feature = "postgres")]

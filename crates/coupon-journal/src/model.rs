@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
 
 use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{PartnerRef, Pin};
@@ -159,6 +160,53 @@ pub struct InsertReport {
     /// Rows skipped because they were in the campaign already: their key, or, for a
     /// keyless row, the same row at the same line (the same file imported again).
     pub known_keys_skipped: u64,
+}
+
+/// What [`crate::Journal::claim`] asks for: up to `max` rows of a campaign, leased to
+/// `worker` for `lease`.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// use coupon_core::chrono::{DateTime, Utc};
+/// use coupon_journal::{Campaign, Claim};
+///
+/// fn doubts_first(campaign: &Campaign, run_start: DateTime<Utc>) -> Claim {
+///     let claim = Claim::new(campaign, "worker-1", 100, Duration::from_secs(60));
+///     // Only the rows in doubt, each tried once since the run started.
+///     Claim { retry_unknown_before: run_start, doubts_only: true, ..claim }
+/// }
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The campaign whose rows are claimed.
+    pub campaign: CampaignId,
+    /// The worker the rows are leased to.
+    pub worker: String,
+    /// At most this many rows (none for 0).
+    pub max: usize,
+    /// How long the lease holds from the claim.
+    pub lease: Duration,
+    /// An `unknown` row is claimed only if no reconciliation answered it since this
+    /// time (a run tries each doubt once, not in a loop).
+    pub retry_unknown_before: DateTime<Utc>,
+    /// Only the rows in doubt: `unknown` rows, and `sending` rows whose lease expired.
+    pub doubts_only: bool,
+}
+
+impl Claim {
+    /// Up to `max` rows of `campaign` for `worker`, leased for `lease`: every claimable
+    /// row, each `unknown` one whenever it was last reconciled.
+    pub fn new(campaign: &Campaign, worker: &str, max: usize, lease: Duration) -> Self {
+        Self {
+            campaign: campaign.id,
+            worker: worker.to_owned(),
+            max,
+            lease,
+            retry_unknown_before: DateTime::<Utc>::MAX_UTC,
+            doubts_only: false,
+        }
+    }
 }
 
 /// An outcome to record on a row (see [`crate::Journal::record`]).

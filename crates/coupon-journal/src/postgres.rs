@@ -24,7 +24,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use coupon_core::async_trait;
-use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row as _};
@@ -32,8 +31,8 @@ use sqlx::{AssertSqlSafe, PgConnection, Postgres, Row as _};
 use crate::decode::{campaign_from, counts_from, row_from, same_keyless_row};
 use crate::error::{JournalError, Result};
 use crate::model::{
-    Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition, Marked, NewRow,
-    Row, RowId, RowState, Spend,
+    Campaign, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport, InvalidTransition, Marked,
+    NewRow, Row, RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
 use crate::refs;
@@ -470,16 +469,8 @@ impl Journal for PostgresJournal {
         Ok(report)
     }
 
-    async fn claim(
-        &self,
-        campaign: &Campaign,
-        worker: &str,
-        max: usize,
-        lease: Duration,
-        retry_unknown_before: DateTime<Utc>,
-        doubts_only: bool,
-    ) -> Result<Vec<Row>> {
-        if max == 0 {
+    async fn claim(&self, claim: &Claim) -> Result<Vec<Row>> {
+        if claim.max == 0 {
             return Ok(Vec::new());
         }
         let now = now_ms();
@@ -514,14 +505,14 @@ impl Journal for PostgresJournal {
              RETURNING ",
             row_cols!()
         ))
-        .bind(worker)
-        .bind(now.saturating_add(duration_ms(lease)))
+        .bind(claim.worker.as_str())
+        .bind(now.saturating_add(duration_ms(claim.lease)))
         .bind(now)
-        .bind(campaign.id.0)
+        .bind(claim.campaign.0)
         .bind(now)
-        .bind(retry_unknown_before.timestamp_millis())
-        .bind(i64::try_from(max).unwrap_or(i64::MAX))
-        .bind(doubts_only)
+        .bind(claim.retry_unknown_before.timestamp_millis())
+        .bind(i64::try_from(claim.max).unwrap_or(i64::MAX))
+        .bind(claim.doubts_only)
         .fetch_all(&self.pool)
         .await?;
         let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;

@@ -18,8 +18,8 @@ use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
 use crate::decode::{campaign_from, counts_from, row_from, same_keyless_row};
 use crate::error::{JournalError, Result};
 use crate::model::{
-    Campaign, CampaignId, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, InvalidTransition,
-    Marked, NewRow, Record, Row, RowId, RowState, Spend,
+    Campaign, CampaignId, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport,
+    InvalidTransition, Marked, NewRow, Record, Row, RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
 use crate::refs;
@@ -595,34 +595,22 @@ fn claim_sql(mark: bool) -> String {
     )
 }
 
-/// A claim's arguments (see [`Journal::claim`]).
-struct Claim<'a> {
-    campaign: &'a Campaign,
-    worker: &'a str,
-    max: usize,
-    lease: Duration,
-    retry_unknown_before: DateTime<Utc>,
-    doubts_only: bool,
-}
-
-impl Claim<'_> {
-    /// The claim on `conn`, marking the rows that may be sent when `mark`; rows in line order.
-    async fn run(&self, conn: &mut SqliteConnection, mark: bool) -> Result<Vec<Row>> {
-        let now = now_ms();
-        let rows = sqlx::query(AssertSqlSafe(claim_sql(mark)))
-            .bind(self.worker)
-            .bind(now.saturating_add(duration_ms(self.lease)))
-            .bind(now)
-            .bind(self.campaign.id.0)
-            .bind(self.doubts_only)
-            .bind(self.retry_unknown_before.timestamp_millis())
-            .bind(i64::try_from(self.max).unwrap_or(i64::MAX))
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;
-        rows.sort_by_key(|r| r.line);
-        Ok(rows)
-    }
+/// The claim on `conn`, marking the rows that may be sent when `mark`; rows in line order.
+async fn run_claim(conn: &mut SqliteConnection, claim: &Claim, mark: bool) -> Result<Vec<Row>> {
+    let now = now_ms();
+    let rows = sqlx::query(AssertSqlSafe(claim_sql(mark)))
+        .bind(claim.worker.as_str())
+        .bind(now.saturating_add(duration_ms(claim.lease)))
+        .bind(now)
+        .bind(claim.campaign.0)
+        .bind(claim.doubts_only)
+        .bind(claim.retry_unknown_before.timestamp_millis())
+        .bind(i64::try_from(claim.max).unwrap_or(i64::MAX))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut rows = rows.iter().map(row_from).collect::<Result<Vec<_>>>()?;
+    rows.sort_by_key(|r| r.line);
+    Ok(rows)
 }
 
 async fn key_known(conn: &mut SqliteConnection, campaign: CampaignId, key: &str) -> Result<bool> {
@@ -784,34 +772,18 @@ impl Journal for SqliteJournal {
         Ok(report)
     }
 
-    async fn claim(
-        &self,
-        campaign: &Campaign,
-        worker: &str,
-        max: usize,
-        lease: Duration,
-        retry_unknown_before: DateTime<Utc>,
-        doubts_only: bool,
-    ) -> Result<Vec<Row>> {
-        if max == 0 {
+    async fn claim(&self, claim: &Claim) -> Result<Vec<Row>> {
+        if claim.max == 0 {
             return Ok(Vec::new());
         }
         // The in-doubt edge, from the state machine.
         debug_assert!(RowState::Sending.can_go_to(RowState::Unknown));
         let mut conn = self.writer.acquire().await?;
-        Claim { campaign, worker, max, lease, retry_unknown_before, doubts_only }.run(&mut conn, false).await
+        run_claim(&mut conn, claim, false).await
     }
 
-    async fn claim_sending(
-        &self,
-        campaign: &Campaign,
-        worker: &str,
-        max: usize,
-        lease: Duration,
-        retry_unknown_before: DateTime<Utc>,
-        doubts_only: bool,
-    ) -> Result<Vec<Row>> {
-        if max == 0 {
+    async fn claim_sending(&self, claim: &Claim) -> Result<Vec<Row>> {
+        if claim.max == 0 {
             return Ok(Vec::new());
         }
         // `pending → sending` and `not_issued → sending` are edges; one statement, synced
@@ -821,7 +793,7 @@ impl Journal for SqliteJournal {
         );
         let mut conn = self.writer.acquire().await?;
         sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
-        let rows = Claim { campaign, worker, max, lease, retry_unknown_before, doubts_only }.run(&mut conn, true).await;
+        let rows = run_claim(&mut conn, claim, true).await;
         sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
         rows
     }

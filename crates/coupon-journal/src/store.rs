@@ -4,13 +4,12 @@ use std::fmt;
 use std::time::Duration;
 
 use coupon_core::async_trait;
-use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{Issued, Reconciliation};
 
 use crate::error::{JournalError, Result};
 use crate::model::{
-    Campaign, CampaignSpec, CampaignSummary, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Record, Row, RowId,
-    RowState, Spend,
+    Campaign, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Record, Row,
+    RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
 use crate::sqlite::SqliteJournal;
@@ -117,22 +116,15 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// partner reference is fixed here.
     async fn insert_rows(&self, campaign: &Campaign, rows: &[NewRow]) -> Result<InsertReport>;
 
-    /// Leases up to `max` rows of the campaign to `worker` for `lease`, lowest lines
-    /// first: `pending` and `not_issued` rows, `unknown` rows whose lease is free and
-    /// that no reconciliation answered since `retry_unknown_before` (so a run tries
-    /// each doubt once, not in a loop), and `sending` rows whose lease expired. Those
-    /// last ones are in doubt: the claim moves them to `unknown` ([`Row::in_doubt`])
-    /// and they must be reconciled, never simply sent again. With `doubts_only`, only
-    /// the rows in doubt (`unknown`, expired `sending`): a run settles those first.
-    async fn claim(
-        &self,
-        campaign: &Campaign,
-        worker: &str,
-        max: usize,
-        lease: Duration,
-        retry_unknown_before: DateTime<Utc>,
-        doubts_only: bool,
-    ) -> Result<Vec<Row>>;
+    /// Leases up to `claim.max` rows of the campaign to `claim.worker` for
+    /// `claim.lease`, lowest lines first: `pending` and `not_issued` rows, `unknown`
+    /// rows whose lease is free and that no reconciliation answered since
+    /// `claim.retry_unknown_before` (so a run tries each doubt once, not in a loop), and
+    /// `sending` rows whose lease expired. Those last ones are in doubt: the claim moves
+    /// them to `unknown` ([`Row::in_doubt`]) and they must be reconciled, never simply
+    /// sent again. With `claim.doubts_only`, only the rows in doubt (`unknown`, expired
+    /// `sending`): a run settles those first.
+    async fn claim(&self, claim: &Claim) -> Result<Vec<Row>>;
 
     /// Moves rows leased to `worker` (with an unexpired lease) from `pending` or
     /// `not_issued` to `sending`, in ONE committed transaction: when it returns, the
@@ -151,19 +143,11 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// `not_issued`), [`Journal::mark_sending`] without a cap, as one step: the rows
     /// come back `sending` (the intent committed) or in doubt (`unknown`). A backend may
     /// do it in one statement; this default makes the two calls.
-    async fn claim_sending(
-        &self,
-        campaign: &Campaign,
-        worker: &str,
-        max: usize,
-        lease: Duration,
-        retry_unknown_before: DateTime<Utc>,
-        doubts_only: bool,
-    ) -> Result<Vec<Row>> {
-        let mut rows = self.claim(campaign, worker, max, lease, retry_unknown_before, doubts_only).await?;
+    async fn claim_sending(&self, claim: &Claim) -> Result<Vec<Row>> {
+        let mut rows = self.claim(claim).await?;
         let ids: Vec<RowId> = rows.iter().filter(|r| !r.in_doubt()).map(|r| r.id).collect();
         if !ids.is_empty() {
-            self.mark_sending(&ids, worker, None).await?;
+            self.mark_sending(&ids, &claim.worker, None).await?;
             for row in rows.iter_mut().filter(|r| !r.in_doubt()) {
                 *row = self.row(row.id).await?;
             }

@@ -12,10 +12,10 @@ mod suite;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use coupon_journal::{Journal, PostgresJournal, RowState};
+use coupon_journal::{Claim, Journal, PostgresJournal, RowState};
 use sqlx::PgPool;
 
-use suite::{Fixture, LONG, any_time, campaign_with, ids, issued_for};
+use suite::{Fixture, LONG, campaign_with, ids, issued_for};
 
 const URL_VAR: &str = "COUPON_TEST_POSTGRES_URL";
 
@@ -132,7 +132,7 @@ async fn three_workers_on_their_own_connections_never_get_the_same_row() {
             let j = PostgresJournal::open(&url).await.unwrap();
             let mut got = Vec::new();
             loop {
-                let batch = j.claim(&c, name, 4, LONG, any_time(), false).await.unwrap();
+                let batch = j.claim(&Claim::new(&c, name, 4, LONG)).await.unwrap();
                 if batch.is_empty() {
                     break;
                 }
@@ -177,7 +177,7 @@ async fn concurrent_capped_markings_never_pass_the_cap_together() {
         // room under the cap.
         let mut workers = Vec::new();
         for name in ["a", "b"] {
-            let mine = setup.claim(&c, name, 20, LONG, any_time(), false).await.unwrap();
+            let mine = setup.claim(&Claim::new(&c, name, 20, LONG)).await.unwrap();
             assert_eq!(mine.len(), 20);
             let url = f.url();
             workers.push(tokio::spawn(async move {
@@ -217,13 +217,13 @@ async fn a_claim_skips_rows_locked_by_others_instead_of_waiting() {
     let mut tx = f.admin.begin().await.unwrap();
     let sql = format!("SELECT id FROM {}.campaign_rows WHERE line = 1 FOR UPDATE", f.schema);
     sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await.unwrap();
-    let claimed = tokio::time::timeout(Duration::from_secs(10), j.claim(&c, "w", 10, LONG, any_time(), false))
+    let claimed = tokio::time::timeout(Duration::from_secs(10), j.claim(&Claim::new(&c, "w", 10, LONG)))
         .await
         .expect("the claim waited for a locked row")
         .unwrap();
     assert_eq!(claimed.iter().map(|r| r.line).collect::<Vec<_>>(), vec![2, 3]);
     tx.rollback().await.unwrap();
-    let rest = j.claim(&c, "w2", 10, LONG, any_time(), false).await.unwrap();
+    let rest = j.claim(&Claim::new(&c, "w2", 10, LONG)).await.unwrap();
     assert_eq!(rest.iter().map(|r| (r.line, r.state)).collect::<Vec<_>>(), vec![(1, RowState::Pending)]);
     j.close().await;
     f.cleanup().await;

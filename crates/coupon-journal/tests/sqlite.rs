@@ -5,9 +5,9 @@ mod suite;
 
 use std::path::{Path, PathBuf};
 
-use coupon_journal::{JournalError, RowState, check_transition};
+use coupon_journal::{Claim, JournalError, RowState, check_transition};
 
-use suite::{Fixture, LONG, PIN, any_time, issued_for, rows, spec};
+use suite::{Fixture, LONG, PIN, issued_for, rows, spec};
 
 /// A journal file in a fresh temporary directory.
 struct SqliteFixture {
@@ -97,7 +97,7 @@ async fn the_clear_pin_is_nowhere_in_the_files() {
     let j = f.open().await;
     let c = j.create_campaign(&spec("masked", false)).await.unwrap().campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
+    let r = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     j.close().await;

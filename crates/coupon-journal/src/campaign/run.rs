@@ -18,7 +18,7 @@ use super::recorder::{Outcome, Recorder};
 use super::request::issue_request;
 use super::stop::Stop;
 use crate::error::{JournalError, Result};
-use crate::model::{Campaign, Counts, Row, RowId};
+use crate::model::{Campaign, Claim, Counts, Row, RowId};
 use crate::store::Journal;
 
 /// How a worker sends.
@@ -368,16 +368,12 @@ impl Runner {
                     break;
                 }
             } else if feeding.is_none() && !starved && ready.len() + doubts.len() < batch / 2 {
-                let feed = Feed {
-                    journal: Arc::clone(j),
-                    campaign: c.clone(),
-                    worker: o.worker.clone(),
-                    max: batch - ready.len() - doubts.len(),
-                    lease: o.lease,
+                let claim = Claim {
                     retry_unknown_before: run_start,
                     doubts_only: doubts_phase || doubts_only_run,
-                    spend_cap: o.max_spend,
+                    ..Claim::new(c, &o.worker, batch - ready.len() - doubts.len(), o.lease)
                 };
+                let feed = Feed { journal: Arc::clone(j), campaign: c.clone(), claim, spend_cap: o.max_spend };
                 feeding = Some(tokio::spawn(feed.run()));
             } else if idle && starved {
                 if !flushed {
@@ -555,25 +551,20 @@ struct Fed {
 struct Feed {
     journal: Arc<dyn Journal>,
     campaign: Campaign,
-    worker: String,
-    max: usize,
-    lease: Duration,
-    retry_unknown_before: coupon_core::chrono::DateTime<Utc>,
-    doubts_only: bool,
+    claim: Claim,
     spend_cap: Option<i64>,
 }
 
 impl Feed {
     async fn run(self) -> Result<Fed> {
-        let (j, c, worker) = (&self.journal, &self.campaign, self.worker.as_str());
+        let (j, c, worker) = (&self.journal, &self.campaign, self.claim.worker.as_str());
         if self.spend_cap.is_none() {
             // No cap to check: the claim and the intents are one step.
-            let rows =
-                j.claim_sending(c, worker, self.max, self.lease, self.retry_unknown_before, self.doubts_only).await?;
+            let rows = j.claim_sending(&self.claim).await?;
             let (doubts, marked): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
             return Ok(Fed { doubts, marked, capped: None });
         }
-        let rows = j.claim(c, worker, self.max, self.lease, self.retry_unknown_before, self.doubts_only).await?;
+        let rows = j.claim(&self.claim).await?;
         let (doubts, sends): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(Row::in_doubt);
         let mut fed = Fed { doubts, ..Fed::default() };
         if sends.is_empty() {

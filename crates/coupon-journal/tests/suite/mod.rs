@@ -8,10 +8,12 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
-use coupon_core::chrono::{DateTime, Utc};
+use coupon_core::chrono::Utc;
 use coupon_core::{Error, ErrorKind, Issued, OrderRef, PartnerRef, Pin, Reconciliation, Vendor, VendorCode};
 use coupon_journal::refs::{REF_LEN, partner_ref};
-use coupon_journal::{Campaign, CampaignSpec, Journal, JournalError, NewRow, Record, Row, RowId, RowRequest, RowState};
+use coupon_journal::{
+    Campaign, CampaignSpec, Claim, Journal, JournalError, NewRow, Record, Row, RowId, RowRequest, RowState,
+};
 
 pub const PIN: &str = "405868134802";
 pub const LONG: Duration = Duration::from_secs(600);
@@ -78,11 +80,6 @@ macro_rules! behaviour_tests {
     };
 }
 pub(crate) use behaviour_tests;
-
-/// A `retry_unknown_before` under which every `unknown` row is claimable.
-pub fn any_time() -> DateTime<Utc> {
-    Utc::now() + coupon_core::chrono::Duration::days(1)
-}
 
 pub fn spec(name: &str, store_pins: bool) -> CampaignSpec {
     CampaignSpec {
@@ -160,7 +157,7 @@ pub async fn migrations_are_applied_once_and_reopening_is_idempotent<F: Fixture>
 pub async fn every_edge_works_through_the_journal_and_others_are_refused<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = campaign_with(&*j, "edges", 5).await;
-    let claimed = j.claim(&c, "w", 10, LONG, any_time(), false).await.unwrap();
+    let claimed = j.claim(&Claim::new(&c, "w", 10, LONG)).await.unwrap();
     assert_eq!(claimed.len(), 5);
     let [a, b, u, n, s] = <[Row; 5]>::try_from(claimed).unwrap();
 
@@ -187,7 +184,7 @@ pub async fn every_edge_works_through_the_journal_and_others_are_refused<F: Fixt
     j.record_reconciled(u.id, &Reconciliation::Issued(issued_for(&u, None))).await.unwrap();
     j.record_reconciled(n.id, &Reconciliation::NotIssued).await.unwrap();
     // not_issued → sending, with the same reference
-    let again = j.claim(&c, "w", 10, LONG, any_time(), false).await.unwrap();
+    let again = j.claim(&Claim::new(&c, "w", 10, LONG)).await.unwrap();
     assert_eq!(ids(&again), vec![n.id]);
     assert!(!again[0].in_doubt());
     j.mark_sending(&[n.id], "w", None).await.unwrap();
@@ -299,7 +296,7 @@ pub async fn known_keys_are_skipped_and_a_batch_is_all_or_none<F: Fixture>(f: &F
 pub async fn mark_sending_is_committed_before_it_returns<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = campaign_with(&*j, "durable", 3).await;
-    let claimed = j.claim(&c, "w", 2, LONG, any_time(), false).await.unwrap();
+    let claimed = j.claim(&Claim::new(&c, "w", 2, LONG)).await.unwrap();
     j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
     // No close: the process "dies" here; a new journal on the file sees the intent.
     let other = f.open().await;
@@ -316,8 +313,8 @@ pub async fn mark_sending_is_committed_before_it_returns<F: Fixture>(f: &F) {
 pub async fn mark_sending_is_all_or_none<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = campaign_with(&*j, "atomic", 2).await;
-    let mine = j.claim(&c, "a", 1, LONG, any_time(), false).await.unwrap();
-    let theirs = j.claim(&c, "b", 1, LONG, any_time(), false).await.unwrap();
+    let mine = j.claim(&Claim::new(&c, "a", 1, LONG)).await.unwrap();
+    let theirs = j.claim(&Claim::new(&c, "b", 1, LONG)).await.unwrap();
     let e = j.mark_sending(&[mine[0].id, theirs[0].id], "a", None).await.unwrap_err();
     assert!(matches!(e, JournalError::LeaseLost { .. }), "{e}");
     assert_eq!(j.counts(&c).await.unwrap().pending, 2, "the first row was rolled back");
@@ -334,7 +331,7 @@ pub async fn two_workers_never_get_the_same_row<F: Fixture>(f: &F) {
             let j = coupon_journal::open(&url).await.unwrap();
             let mut got = Vec::new();
             loop {
-                let batch = j.claim(&c, name, 7, LONG, any_time(), false).await.unwrap();
+                let batch = j.claim(&Claim::new(&c, name, 7, LONG)).await.unwrap();
                 if batch.is_empty() {
                     break got;
                 }
@@ -355,19 +352,19 @@ pub async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt<F
     let j = f.open().await;
     let c = campaign_with(&*j, "leases", 3).await;
     let short = Duration::from_millis(1000);
-    let first = j.claim(&c, "a", 2, short, any_time(), false).await.unwrap();
+    let first = j.claim(&Claim::new(&c, "a", 2, short)).await.unwrap();
     assert_eq!(first.len(), 2);
     assert!(first.iter().all(|r| !r.in_doubt()));
     j.mark_sending(&[first[0].id], "a", None).await.unwrap();
     // While the lease holds, another worker gets only the free row.
-    let during = j.claim(&c, "b", 10, LONG, any_time(), false).await.unwrap();
+    let during = j.claim(&Claim::new(&c, "b", 10, LONG)).await.unwrap();
     assert_eq!(during.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3]);
 
     tokio::time::sleep(Duration::from_millis(1300)).await;
     // Too late for "a" to send the row it did not mark.
     let e = j.mark_sending(&[first[1].id], "a", None).await.unwrap_err();
     assert!(matches!(e, JournalError::LeaseLost { .. }), "{e}");
-    let after = j.claim(&c, "b", 10, LONG, any_time(), false).await.unwrap();
+    let after = j.claim(&Claim::new(&c, "b", 10, LONG)).await.unwrap();
     assert_eq!(ids(&after), ids(&first));
     let sent = &after[0];
     assert!(sent.in_doubt());
@@ -379,7 +376,7 @@ pub async fn an_expired_lease_makes_a_row_claimable_and_a_sending_row_in_doubt<F
     // The in-doubt row is reconciled, never sent again as such.
     assert!(matches!(j.mark_sending(&[sent.id], "b", None).await, Err(JournalError::Transition { .. })));
     j.record_reconciled(sent.id, &Reconciliation::StillUnknown("history not updated yet".into())).await.unwrap();
-    let again = j.claim(&c, "c", 10, LONG, any_time(), false).await.unwrap();
+    let again = j.claim(&Claim::new(&c, "c", 10, LONG)).await.unwrap();
     assert_eq!(ids(&again), vec![sent.id], "a still-unknown row is released for the next reconciliation");
     assert_eq!(again[0].vendor_message.as_deref(), Some("history not updated yet"));
 }
@@ -390,7 +387,7 @@ pub async fn pins_are_masked_and_hashed_unless_the_campaign_stores_them<F: Fixtu
     assert!(created.warning.is_none());
     let c = created.campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
+    let r = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
@@ -418,7 +415,7 @@ pub async fn pins_are_masked_and_hashed_unless_the_campaign_stores_them<F: Fixtu
     assert!(warning.contains("clear") && warning.contains("`clear`"), "{warning}");
     let c = created.campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
+    let r = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
@@ -430,7 +427,7 @@ pub async fn a_row_debug_shows_no_phone_and_no_pin<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = j.create_campaign(&spec("debug", true)).await.unwrap().campaign;
     j.insert_rows(&c, &rows(1..=1)).await.unwrap();
-    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
+    let r = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_issued(r.id, &issued_for(&r, Some(PIN))).await.unwrap();
     let r = j.row(r.id).await.unwrap();
@@ -446,7 +443,7 @@ pub async fn listing_counting_stopping_and_paging<F: Fixture>(f: &F) {
     let j = f.open().await;
     let a = campaign_with(&*j, "a", 25).await;
     let b = campaign_with(&*j, "b", 2).await;
-    let claimed = j.claim(&a, "w", 5, LONG, any_time(), false).await.unwrap();
+    let claimed = j.claim(&Claim::new(&a, "w", 5, LONG)).await.unwrap();
     j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
 
     let list = j.list_campaigns().await.unwrap();
@@ -477,7 +474,7 @@ pub async fn listing_counting_stopping_and_paging<F: Fixture>(f: &F) {
 pub async fn a_spending_cap_marks_only_what_fits_and_counts_rows_in_doubt<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = campaign_with(&*j, "capped", 5).await; // 1,000 won each
-    let claimed = j.claim(&c, "w", 5, LONG, any_time(), false).await.unwrap();
+    let claimed = j.claim(&Claim::new(&c, "w", 5, LONG)).await.unwrap();
     let first = j.mark_sending(&ids(&claimed[..2]), "w", Some(2_500)).await.unwrap();
     assert_eq!(first.marked, ids(&claimed[..2]));
     assert_eq!(first.over_cap, None);
@@ -502,7 +499,7 @@ pub async fn a_row_without_a_price_is_refused_under_a_cap<F: Fixture>(f: &F) {
     let mut row = new_row(2, None);
     row.price = None;
     j.insert_rows(&c, &[row]).await.unwrap();
-    let claimed = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap();
+    let claimed = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap();
     let e = j.mark_sending(&ids(&claimed), "w", Some(10_000)).await.unwrap_err();
     assert!(e.to_string().contains("no known price"), "{e}");
     assert_eq!(j.row(claimed[0].id).await.unwrap().state, RowState::Pending);
@@ -514,38 +511,41 @@ pub async fn renewing_keeps_leases_alive_and_releasing_gives_them_back<F: Fixtur
     let j = f.open().await;
     let c = campaign_with(&*j, "leases", 3).await;
     let short = Duration::from_millis(300);
-    let mine = j.claim(&c, "a", 3, short, any_time(), false).await.unwrap();
+    let mine = j.claim(&Claim::new(&c, "a", 3, short)).await.unwrap();
     j.mark_sending(&[mine[0].id], "a", None).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(j.renew(&c, "a", short).await.unwrap(), 3);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(j.claim(&c, "b", 3, LONG, any_time(), false).await.unwrap().is_empty(), "renewed leases still hold");
+    assert!(j.claim(&Claim::new(&c, "b", 3, LONG)).await.unwrap().is_empty(), "renewed leases still hold");
     j.release(&ids(&mine), "a").await.unwrap();
-    let theirs = j.claim(&c, "b", 3, LONG, any_time(), false).await.unwrap();
+    let theirs = j.claim(&Claim::new(&c, "b", 3, LONG)).await.unwrap();
     assert_eq!(ids(&theirs), ids(&mine[1..]), "released rows go to others; the row in flight stays leased");
 }
 
 pub async fn a_run_tries_each_doubt_once<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = campaign_with(&*j, "doubts", 1).await;
-    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
+    let r = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     j.record_unknown(r.id, &doubt(&r.partner_ref)).await.unwrap();
     let run_start = Utc::now();
     j.insert_rows(&c, &[new_row(9, None)]).await.unwrap();
-    let again = j.claim(&c, "w", 5, LONG, run_start, true).await.unwrap();
+    let doubts = Claim { retry_unknown_before: run_start, doubts_only: true, ..Claim::new(&c, "w", 5, LONG) };
+    let again = j.claim(&doubts).await.unwrap();
     assert_eq!(ids(&again), vec![r.id], "a doubt no reconciliation answered is claimable, alone when asked");
     j.record_reconciled(r.id, &Reconciliation::StillUnknown("vendor down".into())).await.unwrap();
     assert!(j.row(r.id).await.unwrap().reconciled_at.is_some());
-    assert!(j.claim(&c, "w", 1, LONG, run_start, true).await.unwrap().is_empty(), "not twice in one run");
+    let one_doubt = Claim { max: 1, ..doubts };
+    assert!(j.claim(&one_doubt).await.unwrap().is_empty(), "not twice in one run");
     tokio::time::sleep(Duration::from_millis(5)).await;
-    assert_eq!(ids(&j.claim(&c, "w", 1, LONG, Utc::now(), true).await.unwrap()), vec![r.id], "a later run tries again");
+    let later = Claim { retry_unknown_before: Utc::now(), ..one_doubt };
+    assert_eq!(ids(&j.claim(&later).await.unwrap()), vec![r.id], "a later run tries again");
 }
 
 pub async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_reference<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = campaign_with(&*j, "again", 1).await;
-    let r = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap().remove(0);
+    let r = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap().remove(0);
     j.mark_sending(&[r.id], "w", None).await.unwrap();
     let busy = Error::new(ErrorKind::RateLimited, "429").with_vendor(Vendor::new("test")).with_http_status(429);
     assert!(j.record_not_sent(r.id, &doubt(&r.partner_ref)).await.is_err(), "a doubt is not proof");
@@ -555,7 +555,7 @@ pub async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_r
         (row.state, row.error_kind.as_deref(), row.lease_owner.as_deref()),
         (RowState::NotIssued, Some("rate_limited"), None)
     );
-    let again = j.claim(&c, "w", 1, LONG, any_time(), false).await.unwrap();
+    let again = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap();
     assert_eq!(again[0].partner_ref, r.partner_ref);
     j.mark_sending(&ids(&again), "w", None).await.unwrap();
     assert_eq!(j.row(r.id).await.unwrap().attempts, 2);
@@ -569,7 +569,7 @@ pub async fn an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_r
 pub async fn outcomes_recorded_together_are_all_kept_even_when_one_is_refused<F: Fixture>(f: &F) {
     let j = f.open().await;
     let c = campaign_with(&*j, "batch", 4).await;
-    let rows = j.claim(&c, "w", 4, LONG, any_time(), false).await.unwrap();
+    let rows = j.claim(&Claim::new(&c, "w", 4, LONG)).await.unwrap();
     j.mark_sending(&ids(&rows[..3]), "w", None).await.unwrap();
     let issued = issued_for(&rows[0], Some(PIN));
     let refused = refusal();
@@ -583,7 +583,7 @@ pub async fn outcomes_recorded_together_are_all_kept_even_when_one_is_refused<F:
     let states: Vec<RowState> = futures_states(&*j, &rows[..3]).await;
     assert_eq!(states, [RowState::Issued, RowState::Refused, RowState::Unknown]);
     // A batch with a refused record: the others are kept, the refusal is the answer.
-    let again = j.claim(&c, "w", 4, LONG, any_time(), true).await.unwrap();
+    let again = j.claim(&Claim { doubts_only: true, ..Claim::new(&c, "w", 4, LONG) }).await.unwrap();
     assert_eq!(ids(&again), vec![rows[2].id]);
     let settle = Reconciliation::NotIssued;
     let pending_issued = issued_for(&rows[1], None);
@@ -606,18 +606,18 @@ pub async fn claiming_for_sending_commits_the_intents_and_hands_doubts_back_as_d
     let c = campaign_with(&*j, "claim-send", 4).await;
     let short = Duration::from_millis(200);
     // A dead worker's row in flight.
-    let dead = j.claim(&c, "dead", 1, short, any_time(), false).await.unwrap();
+    let dead = j.claim(&Claim::new(&c, "dead", 1, short)).await.unwrap();
     j.mark_sending(&ids(&dead), "dead", None).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let only_doubts = j.claim_sending(&c, "w", 10, LONG, any_time(), true).await.unwrap();
+    let only_doubts = j.claim_sending(&Claim { doubts_only: true, ..Claim::new(&c, "w", 10, LONG) }).await.unwrap();
     assert_eq!(ids(&only_doubts), ids(&dead));
     assert_eq!(only_doubts[0].state, RowState::Unknown, "in doubt, never re-sent blind");
-    let rows = j.claim_sending(&c, "w", 10, LONG, any_time(), false).await.unwrap();
+    let rows = j.claim_sending(&Claim::new(&c, "w", 10, LONG)).await.unwrap();
     assert_eq!(rows.len(), 3);
     for row in &rows {
         assert_eq!((row.state, row.attempts, row.lease_owner.as_deref()), (RowState::Sending, 1, Some("w")));
         assert!(row.first_sent_at.is_some());
         assert_eq!(j.row(row.id).await.unwrap().state, RowState::Sending, "the intent is committed");
     }
-    assert!(j.claim_sending(&c, "other", 10, LONG, any_time(), false).await.unwrap().is_empty());
+    assert!(j.claim_sending(&Claim::new(&c, "other", 10, LONG)).await.unwrap().is_empty());
 }
