@@ -7,7 +7,7 @@ use coupon_core::{PartnerRef, Pin};
 
 use crate::error::{JournalError, Result};
 use crate::model::{Campaign, CampaignId, Counts, Row, RowId, RowRequest, RowState};
-use crate::sqlite::time;
+use crate::sql::time;
 
 /// A fetched row's columns, by name, as the journal stores them (text, BIGINT, boolean).
 pub(crate) trait Columns {

@@ -29,6 +29,7 @@ pub mod pins;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod refs;
+mod sql;
 pub mod sqlite;
 pub mod store;
 

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use coupon_core::async_trait;
-use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{ErrorKind, Issued, Pin, Reconciliation};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Row as _, SqliteConnection};
@@ -23,86 +22,8 @@ use crate::model::{
 };
 use crate::pins::PinKey;
 use crate::refs;
+use crate::sql::{Dialect, campaign_cols, duration_ms, load_pin_key, migrate, now_ms, row_cols, state_list};
 use crate::store::{Journal, SpendCap};
-
-/// The schema, as numbered migrations; each applied once, in order, recorded in `schema_version`.
-const MIGRATIONS: &[(i64, &[&str])] = &[
-    (
-        1,
-        &[
-            "CREATE TABLE journal_meta (
-            name TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        )",
-            "CREATE TABLE campaigns (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            vendor TEXT NOT NULL,
-            token TEXT NOT NULL UNIQUE,
-            store_pins BOOLEAN NOT NULL,
-            product_id TEXT, product_name TEXT, callback TEXT, title TEXT,
-            content_template TEXT, amount TEXT, memo TEXT,
-            stop_reason TEXT,
-            created_at BIGINT NOT NULL
-        )",
-            "CREATE TABLE campaign_rows (
-            id INTEGER PRIMARY KEY,
-            campaign_id BIGINT NOT NULL REFERENCES campaigns (id),
-            line BIGINT NOT NULL,
-            row_key TEXT,
-            phone TEXT NOT NULL,
-            name TEXT,
-            product_id TEXT, product_name TEXT, callback TEXT, title TEXT,
-            content_template TEXT, amount TEXT, memo TEXT,
-            extra TEXT NOT NULL,
-            partner_ref TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'issued', 'refused', 'unknown', 'not_issued')),
-            attempts BIGINT NOT NULL DEFAULT 0,
-            lease_owner TEXT,
-            lease_until BIGINT,
-            first_sent_at BIGINT,
-            order_id TEXT,
-            pin_masked TEXT,
-            pin_hash TEXT,
-            pin TEXT,
-            vendor_code TEXT,
-            vendor_message TEXT,
-            details_unknown TEXT,
-            error_kind TEXT,
-            updated_at BIGINT NOT NULL,
-            UNIQUE (campaign_id, line),
-            UNIQUE (campaign_id, row_key)
-        )",
-            "CREATE UNIQUE INDEX campaign_rows_partner_ref ON campaign_rows (partner_ref)",
-            "CREATE INDEX campaign_rows_claim ON campaign_rows (campaign_id, state, line)",
-        ],
-    ),
-    (
-        2,
-        &[
-            "ALTER TABLE campaign_rows ADD COLUMN price BIGINT",
-            "ALTER TABLE campaign_rows ADD COLUMN reconciled_at BIGINT",
-        ],
-    ),
-];
-
-macro_rules! row_cols {
-    () => {
-        "id, campaign_id, line, row_key, phone, name, product_id, product_name, callback, title, \
-         content_template, amount, memo, extra, partner_ref, state, attempts, lease_owner, lease_until, \
-         first_sent_at, order_id, pin_masked, pin_hash, pin, vendor_code, vendor_message, details_unknown, \
-         error_kind, updated_at, price, reconciled_at"
-    };
-}
-
-macro_rules! campaign_cols {
-    () => {
-        "id, name, vendor, token, store_pins, product_id, product_name, callback, title, content_template, \
-         amount, memo, stop_reason, created_at"
-    };
-}
-
-pub(crate) const PIN_KEY: &str = "pin_hmac_key";
 
 /// A journal in one SQLite file.
 #[derive(Debug)]
@@ -113,23 +34,6 @@ pub struct SqliteJournal {
     writer: SqlitePool,
     path: PathBuf,
     pin_key: PinKey,
-}
-
-pub(crate) fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
-}
-
-pub(crate) fn time(ms: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(ms).unwrap_or_default()
-}
-
-pub(crate) fn duration_ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
-}
-
-/// `'a', 'b'` for an SQL `IN` list, from the state machine.
-pub(crate) fn state_list(states: &[RowState]) -> String {
-    states.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
 }
 
 /// The path in a `sqlite:PATH` / `sqlite://PATH` URL.
@@ -209,8 +113,8 @@ impl SqliteJournal {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options.clone()).await?;
-        migrate(&pool).await?;
-        let pin_key = load_pin_key(&pool).await?;
+        migrate::<sqlx::Sqlite>(&pool).await?;
+        let pin_key = load_pin_key::<sqlx::Sqlite>(&pool).await?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.synchronous(SqliteSynchronous::Normal))
@@ -480,42 +384,6 @@ impl SqliteJournal {
             Err(self.refusal(id, &record).await)
         }
     }
-}
-
-async fn migrate(pool: &SqlitePool) -> Result<()> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-        .execute(&mut *tx)
-        .await?;
-    let current: Option<i64> =
-        sqlx::query("SELECT MAX(version) AS v FROM schema_version").fetch_one(&mut *tx).await?.try_get("v")?;
-    let current = current.unwrap_or(0);
-    for (version, statements) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        for statement in *statements {
-            sqlx::query(*statement).execute(&mut *tx).await?;
-        }
-        sqlx::query("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")
-            .bind(version)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn load_pin_key(pool: &SqlitePool) -> Result<PinKey> {
-    sqlx::query("INSERT INTO journal_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
-        .bind(PIN_KEY)
-        .bind(PinKey::generate()?.to_hex())
-        .execute(pool)
-        .await?;
-    let hex: String = sqlx::query("SELECT value FROM journal_meta WHERE name = ?")
-        .bind(PIN_KEY)
-        .fetch_one(pool)
-        .await?
-        .try_get("value")?;
-    PinKey::from_hex(&hex)
 }
 
 /// The campaign's [`Spend`]: rows that may have cost money.
@@ -953,6 +821,14 @@ impl Journal for SqliteJournal {
     }
 }
 
+impl Dialect for sqlx::Sqlite {
+    // An alias of the rowid.
+    const ID_KEY: &'static str = "INTEGER PRIMARY KEY";
+    // Takes the write lock first, so a busy journal waits instead of failing an
+    // upgrade.
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -984,11 +860,5 @@ mod tests {
         assert_eq!(url_path("sqlite://j.db?mode=rwc").unwrap(), PathBuf::from("j.db"));
         assert!(url_path("sqlite::memory:").is_err());
         assert!(url_path("sqlite:").is_err());
-    }
-
-    #[test]
-    fn in_lists_come_from_the_state_machine() {
-        assert_eq!(state_list(&RowState::sources(RowState::Sending)), "'pending', 'not_issued'");
-        assert_eq!(state_list(&RowState::sources(RowState::Issued)), "'sending', 'unknown'");
     }
 }

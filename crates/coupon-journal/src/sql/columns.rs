@@ -1,0 +1,56 @@
+//! The tables' columns as the statements name them, and how values are stored in
+//! them: times as milliseconds since the epoch (`BIGINT`), states as their names.
+
+use std::time::Duration;
+
+use coupon_core::chrono::{DateTime, Utc};
+
+use crate::model::RowState;
+
+/// Every column of `campaign_rows`, as [`crate::decode::row_from`] reads them.
+macro_rules! row_cols {
+    () => {
+        "id, campaign_id, line, row_key, phone, name, product_id, product_name, callback, title, \
+         content_template, amount, memo, extra, partner_ref, state, attempts, lease_owner, lease_until, \
+         first_sent_at, order_id, pin_masked, pin_hash, pin, vendor_code, vendor_message, details_unknown, \
+         error_kind, updated_at, price, reconciled_at"
+    };
+}
+pub(crate) use row_cols;
+
+/// Every column of `campaigns`, as [`crate::decode::campaign_from`] reads them.
+macro_rules! campaign_cols {
+    () => {
+        "id, name, vendor, token, store_pins, product_id, product_name, callback, title, content_template, \
+         amount, memo, stop_reason, created_at"
+    };
+}
+pub(crate) use campaign_cols;
+
+pub(crate) fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+pub(crate) fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+pub(crate) fn duration_ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX / 2)
+}
+
+/// `'a', 'b'` for an SQL `IN` list, from the state machine.
+pub(crate) fn state_list(states: &[RowState]) -> String {
+    states.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_lists_come_from_the_state_machine() {
+        assert_eq!(state_list(&RowState::sources(RowState::Sending)), "'pending', 'not_issued'");
+        assert_eq!(state_list(&RowState::sources(RowState::Issued)), "'sending', 'unknown'");
+    }
+}
