@@ -17,7 +17,8 @@
 //! - the rows' states follow one table ([`model::check_transition`]).
 //!
 //! The storage is behind the [`Journal`] trait; [`open`] picks the backend from
-//! the URL (`sqlite:PATH` today). PINs are secrets: see [`pins`].
+//! the URL (`sqlite:PATH`, or `postgres://…` with the `postgres` feature): both run
+//! the same statements, written once. PINs are secrets: see [`pins`].
 //!
 //! See `docs/campaigns.md`.
 

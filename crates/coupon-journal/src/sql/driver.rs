@@ -61,12 +61,24 @@ impl Stmt {
     }
 }
 
+/// `$from, $from+1, …`: `count` parameters, for an `IN` list.
+pub(crate) fn params(from: usize, count: usize) -> String {
+    (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `($from, …), (…)`: `count` tuples of `width` parameters, for a `VALUES` list.
+pub(crate) fn tuples(from: usize, width: usize, count: usize) -> String {
+    (0..count).map(|i| format!("({})", params(from + i * width, width))).collect::<Vec<_>>().join(", ")
+}
+
 /// A database the journal runs on: every statement goes through these calls, the one
 /// place that binds arguments.
 #[async_trait]
 pub(crate) trait Driver: Database<Row: Columns, QueryResult: Affected> {
     /// Runs `stmt`; answers how many rows it changed.
     async fn execute(conn: &mut Self::Connection, stmt: Stmt) -> Result<u64>;
+    /// Runs `stmt`; answers its rows.
+    async fn fetch_all(conn: &mut Self::Connection, stmt: Stmt) -> Result<Vec<Self::Row>>;
     /// Runs `stmt`; answers its first row, if any.
     async fn fetch_optional(conn: &mut Self::Connection, stmt: Stmt) -> Result<Option<Self::Row>>;
 }
@@ -118,7 +130,22 @@ where
         Ok(query(stmt).execute(conn).await?.affected())
     }
 
+    async fn fetch_all(conn: &mut DB::Connection, stmt: Stmt) -> Result<Vec<DB::Row>> {
+        Ok(query(stmt).fetch_all(conn).await?)
+    }
+
     async fn fetch_optional(conn: &mut DB::Connection, stmt: Stmt) -> Result<Option<DB::Row>> {
         Ok(query(stmt).fetch_optional(conn).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_number_their_parameters() {
+        assert_eq!(params(5, 3), "$5, $6, $7");
+        assert_eq!(tuples(2, 2, 2), "($2, $3), ($4, $5)");
     }
 }

@@ -48,6 +48,7 @@ macro_rules! behaviour_tests {
         $crate::suite::behaviour_tests!(@each $fixture;
             migrations_are_applied_once_and_reopening_is_idempotent,
             every_edge_works_through_the_journal_and_others_are_refused,
+            a_reconciliation_changes_only_an_unknown_row,
             references_are_deterministic_unique_short_and_stable,
             campaign_names_are_unique,
             known_keys_are_skipped_and_a_batch_is_all_or_none,
@@ -217,6 +218,30 @@ pub async fn every_edge_works_through_the_journal_and_others_are_refused<F: Fixt
     assert_eq!(state(s.id).await.state, RowState::Sending);
     let counts = j.counts(&c).await.unwrap();
     assert_eq!((counts.issued, counts.refused, counts.sending, counts.total()), (2, 1, 2, 5));
+}
+
+pub async fn a_reconciliation_changes_only_an_unknown_row<F: Fixture>(f: &F) {
+    let j = f.open().await;
+    let c = campaign_with(&*j, "reconcile", 1).await;
+    let r = j.claim(&Claim::new(&c, "w", 1, LONG)).await.unwrap().remove(0);
+    j.mark_sending(&[r.id], "w", None).await.unwrap();
+    // `sending → issued` is an edge, but not a reconciliation's: alone or in a batch.
+    let found = Reconciliation::Issued(issued_for(&r, None));
+    let e = j.record_reconciled(r.id, &found).await.unwrap_err();
+    assert!(e.to_string().contains("`sending` to `issued`"), "{e}");
+    let e = j.record(&[(r.id, Record::Reconciled(&found))]).await.unwrap_err();
+    assert!(e.to_string().contains("`sending` to `issued`"), "{e}");
+    let still = Reconciliation::StillUnknown("later".into());
+    assert!(matches!(j.record_reconciled(r.id, &still).await, Err(JournalError::Transition { .. })));
+    let row = j.row(r.id).await.unwrap();
+    assert_eq!((row.state, row.reconciled_at), (RowState::Sending, None));
+    // From `unknown`, each is kept.
+    j.record_unknown(r.id, &doubt(&r.partner_ref)).await.unwrap();
+    j.record_reconciled(r.id, &still).await.unwrap();
+    j.record(&[(r.id, Record::Reconciled(&found))]).await.unwrap();
+    let row = j.row(r.id).await.unwrap();
+    assert_eq!(row.state, RowState::Issued);
+    assert!(row.reconciled_at.is_some());
 }
 
 pub async fn references_are_deterministic_unique_short_and_stable<F: Fixture>(f: &F) {
