@@ -9,8 +9,8 @@ use clap::{ArgGroup, Args};
 use coupon::op;
 use coupon::time::{self, KstDateTime};
 use coupon::{
-    Adapter, AdapterFactory, Availability, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest,
-    Issued, OrderRef, PartnerRef, PhoneNumber, Product, ProductQuery, Reconciliation, Registry, Result, Vendor, Won,
+    Adapter, AdapterFactory, Availability, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest, Issued, OrderRef,
+    PartnerRef, PhoneNumber, Product, ProductQuery, Reconciliation, Registry, Result, Vendor, Won,
 };
 use serde_json::{Value, json};
 
@@ -157,35 +157,6 @@ pub struct RedemptionsArgs {
     date: String,
 }
 
-/// Whether `capabilities` offer the trait operation named `operation` (an `op::*` name).
-pub fn offers(capabilities: &Capabilities, operation: &str) -> bool {
-    match operation {
-        op::ISSUE => capabilities.issue,
-        op::CANCEL => capabilities.cancel,
-        op::STATUS => capabilities.status,
-        op::RESEND => capabilities.resend,
-        op::PRODUCTS => capabilities.products,
-        op::PRODUCT => capabilities.product_detail,
-        op::REDEMPTIONS => capabilities.redemptions,
-        op::BALANCE => capabilities.balance,
-        op::RECONCILE => capabilities.reconcile,
-        _ => false,
-    }
-}
-
-/// Every trait operation, in the order the tour and the help use.
-pub const OPERATIONS: [&str; 9] = [
-    op::PRODUCTS,
-    op::PRODUCT,
-    op::ISSUE,
-    op::STATUS,
-    op::RESEND,
-    op::CANCEL,
-    op::BALANCE,
-    op::REDEMPTIONS,
-    op::RECONCILE,
-];
-
 /// The installed adapter named `vendor`, if it offers `operation`; nothing is built or sent
 /// otherwise (exit 2 either way).
 pub fn target(vendor: &str, operation: &'static str) -> CliResult<&'static AdapterFactory> {
@@ -193,8 +164,8 @@ pub fn target(vendor: &str, operation: &'static str) -> CliResult<&'static Adapt
     let factory = registry
         .require(vendor)
         .map_err(|e| Failure::from(Error::new(ErrorKind::InvalidInput, e.message()).with_field("vendor")))?;
-    if !offers(&factory.capabilities, operation) {
-        let offered: Vec<&str> = OPERATIONS.into_iter().filter(|o| offers(&factory.capabilities, o)).collect();
+    if !factory.capabilities.offers(operation) {
+        let offered: Vec<&str> = factory.capabilities.offered().collect();
         let e = Error::new(
             ErrorKind::Unsupported,
             format!(
@@ -695,6 +666,8 @@ pub fn emit_redemptions(vendor: &str, report: &coupon::RedemptionReport, out: &O
 
 #[cfg(test)]
 mod tests {
+    use coupon::Capabilities;
+
     use super::*;
 
     fn request_args() -> RequestArgs {
@@ -724,28 +697,6 @@ mod tests {
     }
 
     #[test]
-    fn every_operation_maps_to_its_capability() {
-        let all = Capabilities {
-            issue: true,
-            issue_deduplicated: true,
-            issue_delivers: true,
-            cancel: true,
-            status: true,
-            resend: true,
-            products: true,
-            product_detail: true,
-            redemptions: true,
-            balance: true,
-            reconcile: true,
-        };
-        for operation in OPERATIONS {
-            assert!(offers(&all, operation), "{operation}");
-            assert!(!offers(&Capabilities::NONE, operation), "{operation}");
-        }
-        assert!(offers(&Capabilities { product_detail: true, ..Capabilities::NONE }, op::PRODUCT));
-    }
-
-    #[test]
     fn an_unknown_vendor_and_a_missing_operation_exit_2() {
         let f = target("nosuchvendor", op::STATUS).unwrap_err();
         assert_eq!(f.exit_code(), crate::exit::USAGE);
@@ -754,7 +705,7 @@ mod tests {
             assert!(f.error.to_string().contains(name), "{}", f.error);
         }
         for factory in Registry::from_inventory().factories() {
-            for operation in OPERATIONS.into_iter().filter(|o| !offers(&factory.capabilities, o)) {
+            for operation in Capabilities::OPERATIONS.into_iter().filter(|o| !factory.capabilities.offers(o)) {
                 let f = target(factory.name, operation).unwrap_err();
                 assert_eq!(f.exit_code(), crate::exit::USAGE);
                 let text = f.error.to_string();
