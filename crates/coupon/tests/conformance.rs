@@ -351,7 +351,7 @@ fn offers_a_refusable_read(c: coupon::Capabilities) -> bool {
 
 async fn unknown_code(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Outcome, String> {
     let c = s.factory.capabilities;
-    let Some(refusal) = s.samples.get("refusal") else {
+    let Some(refusal) = &s.samples.refusal else {
         if offers_a_refusable_read(c) {
             return Err("the emulator's samples have no `refusal` (an answer with a code its document does not list \
                         refusing `product`, `products` or `status`)"
@@ -359,17 +359,16 @@ async fn unknown_code(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Out
         }
         return Ok(Outcome::NotApplicable("no product, products or status".into()));
     };
-    let field = |key: &str| refusal[key].as_str().ok_or_else(|| format!("the `refusal` sample has no `{key}`"));
-    let (operation, content_type, body, code) =
-        (field("operation")?, field("content_type")?, field("body")?, field("code")?);
+    let (operation, code) = (refusal.operation.as_str(), refusal.code.as_str());
     let read = Read::from_operation(operation).ok_or_else(|| format!("the `refusal` sample names `{operation}`"))?;
-    if !read.offered(c) {
+    if !c.offers(read.operation()) {
         return Err(format!("the `refusal` sample refuses `{operation}`, which the adapter does not offer"));
     }
     suite.reset().await?;
     let adapter = s.build()?;
     s.warm_up(adapter.as_ref()).await?;
-    let replace = FaultKind::Replace { status: 200, content_type: content_type.into(), body: body.into() };
+    let replace =
+        FaultKind::Replace { status: 200, content_type: refusal.content_type.clone(), body: refusal.body.clone() };
     suite.fault(s.name(), replace).await?;
     let result = s.run_read(adapter.as_ref(), read).await;
     seen.result(&result);
