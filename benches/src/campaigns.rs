@@ -48,9 +48,9 @@ impl Setup {
         let adapter: Arc<dyn Adapter> =
             Arc::new(GiftletterAdapter::new(Giftletter::new(config).expect("the client builds")));
         let samples = runtime.block_on(sandbox.admin().samples()).expect("the sandbox lists its samples");
-        let issue = &samples["giftletter"]["issue"];
-        let goods = issue["product_id"].as_str().expect("a sample goods id").to_owned();
-        let callback = PhoneNumber::parse(issue["callback"].as_str().expect("a sample callback")).expect("a callback");
+        let issue = samples["giftletter"].issue.as_ref().expect("a sample issue");
+        let goods = issue.product_id.clone();
+        let callback = PhoneNumber::parse(issue.callback.as_deref().expect("a sample callback")).expect("a callback");
         Self { runtime, sandbox, adapter, goods, callback }
     }
 

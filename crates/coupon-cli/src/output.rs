@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use coupon::{Error, PartnerRef, PhoneNumber, Pin};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::failure::Failure;
@@ -140,6 +141,21 @@ pub fn failure_json(f: &Failure) -> Value {
     doc["error"]["hint"] = json!(f.hint);
     doc["error"]["reconcile"] = json!(f.reconcile);
     doc
+}
+
+/// A library value's document, as its `Serialize` impl writes it, with the vendor that
+/// answered it beside its fields.
+pub fn vendor_doc(vendor: &str, value: &impl Serialize) -> Value {
+    let mut doc = json!(value);
+    doc["vendor"] = json!(vendor);
+    doc
+}
+
+/// Adds `fields`' keys to the document `doc` (both JSON objects).
+pub fn extend(doc: &mut Value, fields: Value) {
+    if let (Some(doc), Value::Object(fields)) = (doc.as_object_mut(), fields) {
+        doc.extend(fields);
+    }
 }
 
 /// A table with our house style; columns widen by display width, so Hangul aligns.

@@ -36,6 +36,18 @@ impl CouponRef {
 }
 
 /// The state of an issued coupon.
+///
+/// Serialized flat, as `coupon status --json` prints it: `status` ([`CouponStatus::as_str`]),
+/// `used_at`, `place`, `cancelled_at` (RFC 3339 in KST) and `vendor_status` (the text of an
+/// unknown status), each `null` where the state has none.
+///
+/// ```
+/// use coupon_core::CouponStatus;
+/// let json = serde_json::to_value(CouponStatus::Unknown("Z9".into())).unwrap();
+/// assert_eq!(json["status"], "unknown");
+/// assert_eq!(json["vendor_status"], "Z9");
+/// assert!(json["used_at"].is_null());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CouponStatus {
@@ -69,6 +81,31 @@ impl CouponStatus {
             CouponStatus::Expired => "expired",
             CouponStatus::Unknown(_) => "unknown",
         }
+    }
+}
+
+impl serde::Serialize for CouponStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// One shape for every state, so a reader looks up the same keys whatever the status.
+        #[derive(serde::Serialize)]
+        struct Flat<'a> {
+            status: &'static str,
+            #[serde(serialize_with = "crate::time::serialize_kst")]
+            used_at: Option<&'a KstDateTime>,
+            place: Option<&'a str>,
+            #[serde(serialize_with = "crate::time::serialize_kst")]
+            cancelled_at: Option<&'a KstDateTime>,
+            vendor_status: Option<&'a str>,
+        }
+        let mut flat =
+            Flat { status: self.as_str(), used_at: None, place: None, cancelled_at: None, vendor_status: None };
+        match self {
+            CouponStatus::Used { at, place } => (flat.used_at, flat.place) = (at.as_ref(), place.as_deref()),
+            CouponStatus::Cancelled { at } => flat.cancelled_at = at.as_ref(),
+            CouponStatus::Unknown(raw) => flat.vendor_status = Some(raw),
+            CouponStatus::Unused | CouponStatus::Expired => {}
+        }
+        flat.serialize(serializer)
     }
 }
 
@@ -368,5 +405,31 @@ impl Reconciliation {
             Reconciliation::NotIssued => "not_issued",
             Reconciliation::StillUnknown(_) => "still_unknown",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_status_serializes_the_same_keys_whatever_the_state_and_its_times_in_kst() {
+        let at = crate::time::parse_compact_datetime("20261102140322").unwrap();
+        let utc = at.with_timezone(&chrono::FixedOffset::east_opt(0).unwrap());
+        let shown = |s: CouponStatus| serde_json::to_value(s).unwrap();
+        let none = json!({"status": "unused", "used_at": null, "place": null, "cancelled_at": null,
+                          "vendor_status": null});
+        assert_eq!(shown(CouponStatus::Unused), none);
+        assert_eq!(
+            shown(CouponStatus::Used { at: Some(utc), place: Some("강남점".into()) }),
+            json!({"status": "used", "used_at": "2026-11-02T14:03:22+09:00", "place": "강남점", "cancelled_at": null,
+                   "vendor_status": null})
+        );
+        assert_eq!(shown(CouponStatus::Cancelled { at: Some(at) })["cancelled_at"], "2026-11-02T14:03:22+09:00");
+        assert_eq!(shown(CouponStatus::Cancelled { at: None })["cancelled_at"], json!(null));
+        assert_eq!(shown(CouponStatus::Expired)["status"], "expired");
+        assert_eq!(shown(CouponStatus::Unknown("Z".into()))["vendor_status"], "Z");
     }
 }

@@ -29,6 +29,19 @@ pub fn from_naive(naive: NaiveDateTime) -> KstDateTime {
     kst().from_local_datetime(&naive).single().unwrap_or_else(|| kst().from_utc_datetime(&naive))
 }
 
+/// Serializes an optional time as RFC 3339 in KST (`2026-11-02T14:03:22+09:00`), or `null`,
+/// whatever offset it carries (for `#[serde(serialize_with)]`).
+///
+/// # Errors
+///
+/// Only the serializer's own.
+pub(crate) fn serialize_kst<S: serde::Serializer>(t: &Option<&KstDateTime>, serializer: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => serializer.serialize_some(&t.with_timezone(&kst()).to_rfc3339()),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// Parses `YYYYMMDDHHMMSS` (the vendors' compact form) as KST.
 ///
 /// ```

@@ -1,5 +1,7 @@
 //! The journal's errors.
 
+use std::ops::Range;
+
 use crate::model::{InvalidTransition, RowId, RowState};
 
 /// A `Result` with the journal's [`JournalError`].
@@ -87,7 +89,7 @@ pub enum JournalError {
 
 /// A journal URL as errors may show it: a user part (`USER:PASSWORD@`) is `***@`,
 /// whatever the URL's shape (a mistyped one too), and a `password=` parameter's value
-/// is `***`.
+/// is `***`. What counts as secret is [`redact`]'s rule too.
 ///
 /// ```
 /// use coupon_journal::error::shown_url;
@@ -97,18 +99,84 @@ pub enum JournalError {
 /// assert_eq!(shown_url("sqlite:campaigns.db"), "sqlite:campaigns.db");
 /// ```
 pub fn shown_url(url: &str) -> String {
-    let mut shown = match url.rsplit_once('@') {
-        Some((before, host)) => match before.split_once("://") {
-            Some((scheme, _)) => format!("{scheme}://***@{host}"),
-            None => format!("***@{host}"),
-        },
-        None => url.to_owned(),
-    };
-    let mut from = 0;
-    while let Some(at) = shown[from..].find("password=").map(|i| from + i + "password=".len()) {
-        let end = shown[at..].find('&').map_or(shown.len(), |i| at + i);
-        shown.replace_range(at..end, "***");
-        from = at + 3;
+    let Secrets { user_part, passwords } = Secrets::of(url);
+    let mut spans: Vec<Range<usize>> =
+        passwords.into_iter().filter(|p| user_part.as_ref().is_none_or(|u| p.start >= u.end)).collect();
+    // The whole user part goes: in a mistyped URL the user and the password cannot be told apart.
+    spans.extend(user_part);
+    spans.sort_by_key(|s| s.start);
+    let mut shown = url.to_owned();
+    for span in spans.into_iter().rev() {
+        shown.replace_range(span, "***");
     }
     shown
+}
+
+/// `text` (an error's message, say) with every secret of the journal URL `url` replaced by
+/// `***`: the password of its user part and each `password=` parameter's value, found by
+/// the rule [`shown_url`] follows. The rest of the text, the user's name included, is kept.
+///
+/// ```
+/// use coupon_journal::error::redact;
+/// let url = "postgres://coupon:s3cret@db:5432/campaigns";
+/// assert_eq!(redact(&format!("cannot connect to {url}"), url), "cannot connect to postgres://coupon:***@db:5432/campaigns");
+/// assert_eq!(redact("password s3cret refused", "postgres//coupon:s3cret@db/c"), "password *** refused");
+/// assert_eq!(redact("x s3cret", "postgres://db/c?password=s3cret"), "x ***");
+/// assert_eq!(redact("coupon@db", "postgres://coupon@db/c"), "coupon@db");
+/// ```
+pub fn redact(text: &str, url: &str) -> String {
+    let secrets = Secrets::of(url);
+    let in_user_part = secrets.user_part.and_then(|u| url[u].split_once(':').map(|(_, p)| p));
+    let mut shown = text.to_owned();
+    for secret in in_user_part.into_iter().chain(secrets.passwords.into_iter().map(|p| &url[p])) {
+        if !secret.is_empty() {
+            shown = shown.replace(secret, "***");
+        }
+    }
+    shown
+}
+
+/// Where a journal URL holds secrets: the one rule [`shown_url`] and [`redact`] share.
+struct Secrets {
+    /// `USER:PASSWORD` (or `USER`): everything before the last `@`, after `://` when the
+    /// URL has it, so that a mistyped URL's password is found too.
+    user_part: Option<Range<usize>>,
+    /// The value of each `password=` parameter, up to the next `&`.
+    passwords: Vec<Range<usize>>,
+}
+
+impl Secrets {
+    fn of(url: &str) -> Self {
+        let user_part = url.rfind('@').map(|at| url[..at].find("://").map_or(0, |i| i + "://".len())..at);
+        let mut passwords = Vec::new();
+        let mut from = 0;
+        while let Some(start) = url[from..].find("password=").map(|i| from + i + "password=".len()) {
+            let end = url[start..].find('&').map_or(url.len(), |i| start + i);
+            passwords.push(start..end);
+            from = end;
+        }
+        Self { user_part, passwords }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neither_shown_url_nor_redact_lets_a_password_through() {
+        for url in [
+            "postgres://coupon:s3cret@db:5432/c",
+            "postgres//coupon:s3cret@db/c",
+            "mysql://coupon:s3cret@db/c",
+            "postgres://coupon:s3cret@x@db/c",
+            "postgres://db/c?user=x&password=s3cret&ssl=1",
+            "postgres://u:s3cret@db/c?password=s3cret",
+        ] {
+            assert!(!shown_url(url).contains("s3cret"), "{url}: {}", shown_url(url));
+            let said = format!("cannot connect to {url}");
+            assert!(!redact(&said, url).contains("s3cret"), "{url}: {}", redact(&said, url));
+        }
+        assert_eq!(redact("sqlite:j.db is gone", "sqlite:j.db"), "sqlite:j.db is gone");
+    }
 }

@@ -1,6 +1,7 @@
 //! Campaigns through the Rust API, against the sandbox over loopback, on a real
 //! SQLite file: what a run sends, what it records, and when it stops.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,14 +11,14 @@ use coupon::{Adapter, Adapters};
 use coupon_campaign_input::Options;
 use coupon_journal::campaign::{self, Rate, RunEnd, RunOptions, Runner, Stop};
 use coupon_journal::{CampaignSpec, Journal, JournalError, RowRequest, RowState};
-use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Sandbox};
-use serde_json::{Value, json};
+use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Samples, Sandbox};
+use serde_json::json;
 
 struct World {
     sandbox: RunningSandbox,
     dir: tempfile::TempDir,
     journal: Arc<dyn Journal>,
-    samples: Value,
+    samples: BTreeMap<String, Samples>,
 }
 
 impl World {
@@ -54,15 +55,15 @@ impl World {
 
     /// `campaign::create` of `n` Giftletter rows (keys `k0`…) under `name`, new or not.
     async fn giftletter_into(&self, name: &str, n: usize) -> campaign::Created {
-        let s = &self.samples["giftletter"]["issue"];
+        let s = self.samples["giftletter"].issue.as_ref().unwrap();
         let mut text = String::from("phone,name,key\n");
         for i in 0..n {
             text.push_str(&format!("010-2000-{i:04},고객{i},k{i}\n"));
         }
         let path = self.csv(&format!("{name}.csv"), &text);
         let mut options = Options::default();
-        options.defaults.goods = Some(s["product_id"].as_str().unwrap().into());
-        options.defaults.callback = Some(coupon::PhoneNumber::parse(s["callback"].as_str().unwrap()).unwrap());
+        options.defaults.goods = Some(s.product_id.clone());
+        options.defaults.callback = Some(coupon::PhoneNumber::parse(s.callback.as_deref().unwrap()).unwrap());
         options.defaults.title = Some("{name}님 선물".into());
         options.defaults.content_template = Some("{name}님, 당첨을 축하드려요!".into());
         let spec = CampaignSpec {
@@ -248,11 +249,11 @@ async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_h
 #[tokio::test]
 async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
     let w = World::new().await;
-    let s = &w.samples["giftletter"]["issue"];
+    let s = w.samples["giftletter"].issue.as_ref().unwrap();
     let path = w.csv("bad.csv", "phone,name\n010-1234-5678,김\n010-12,이\n010-2222-3333,박\n");
     let mut options = Options::default();
-    options.defaults.goods = Some(s["product_id"].as_str().unwrap().into());
-    options.defaults.callback = Some(coupon::PhoneNumber::parse(s["callback"].as_str().unwrap()).unwrap());
+    options.defaults.goods = Some(s.product_id.clone());
+    options.defaults.callback = Some(coupon::PhoneNumber::parse(s.callback.as_deref().unwrap()).unwrap());
     options.defaults.title = Some("선물".into());
     options.defaults.content_template = Some("{name}님 축하".into());
     let spec = CampaignSpec {
@@ -272,7 +273,7 @@ async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
     let e = campaign::plan(&*adapter, std::fs::File::open(&path).unwrap(), &options).await.unwrap();
     assert!(e.errors.iter().any(|l| l.column.as_deref() == Some("goods")), "{:?}", e.errors);
     // A field the vendor needs is asked for by the adapter, not by a list here.
-    options.defaults.goods = Some(s["product_id"].as_str().unwrap().into());
+    options.defaults.goods = Some(s.product_id.clone());
     options.defaults.callback = None;
     let p = campaign::plan(&*adapter, std::fs::File::open(&path).unwrap(), &options).await.unwrap();
     assert!(p.errors.iter().any(|l| l.line == 2 && l.column.as_deref() == Some("callback")), "{:?}", p.errors);

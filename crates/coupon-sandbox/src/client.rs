@@ -1,5 +1,6 @@
 //! [`SandboxAdmin`]: a small client for the admin API, for tests and the CLI.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder};
@@ -10,6 +11,7 @@ use serde_json::Value;
 use crate::emulator::RedeemRequest;
 use crate::error::SandboxError;
 use crate::faults::FaultSpec;
+use crate::samples::Samples;
 use crate::state::Stats;
 
 /// Client for the admin API of a sandbox (`/_sandbox/...`), in-process or not.
@@ -106,7 +108,7 @@ impl SandboxAdmin {
     /// # Errors
     ///
     /// As [`fixtures`](Self::fixtures).
-    pub async fn samples(&self) -> Result<Value, SandboxError> {
+    pub async fn samples(&self) -> Result<BTreeMap<String, Samples>, SandboxError> {
         self.call(self.request(Method::GET, "samples")).await
     }
 

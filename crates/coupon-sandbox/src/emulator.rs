@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AdminError;
+use crate::samples::Samples;
 
 /// One emulated vendor API.
 ///
@@ -40,10 +41,10 @@ pub trait Emulator: Send + Sync + 'static {
 
     /// What a client of the SDK's shared operations would pass to exercise this
     /// emulator, in the SDK's vocabulary, so a tour or a conformance suite needs no
-    /// per-vendor code (`GET /_sandbox/samples`). Keys are present only for the
-    /// operations this vendor offers:
+    /// per-vendor code (`GET /_sandbox/samples`). Set only for the operations this
+    /// vendor offers:
     ///
-    /// | key | value | for |
+    /// | field | JSON | for |
     /// |---|---|---|
     /// | `issue` | `{"product_id", "product_name"?, "amount"?, "recipient"?, "callback"?, "title"?, "message"?}` | `issue` |
     /// | `products` | `{"brand"?, "category"?}` | `products` |
@@ -54,9 +55,9 @@ pub trait Emulator: Send + Sync + 'static {
     /// | `redemptions` | `true` | `redemptions` (the day's report) |
     /// | `refusal` | `{"operation", "content_type", "body", "code"}`: an answer in this vendor's format refusing `operation` (`product`, `products` or `status`, called with the samples above) with a `code` its document does not list | a [`FaultKind::Replace`](crate::FaultKind::Replace) fault showing that unknown codes are kept verbatim |
     ///
-    /// By default `{}`: nothing to tour.
-    fn samples(&self) -> serde_json::Value {
-        serde_json::Value::Object(serde_json::Map::new())
+    /// By default none: nothing to tour (`{}`).
+    fn samples(&self) -> Samples {
+        Samples::default()
     }
 
     /// Forgets everything requests changed: back to the fixture catalog.

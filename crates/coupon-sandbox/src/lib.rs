@@ -109,6 +109,7 @@ mod emulator;
 mod error;
 mod faults;
 mod fixtures;
+mod samples;
 mod server;
 mod state;
 
@@ -120,6 +121,7 @@ pub use client::{IssuedItem, SandboxAdmin};
 pub use emulator::{Emulator, KST, RedeemRequest, emulators, now_kst, parse_kst};
 pub use error::{AdminError, SandboxError};
 pub use faults::{FaultKind, FaultSpec, MALFORMED_BODY, MAX_LATENCY_MS};
+pub use samples::{CouponSample, IssueSample, ProductsSample, RefusalSample, Samples};
 pub use server::{RunningSandbox, Sandbox};
 pub use state::{SandboxState, Stats};
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::emulator::{Emulator, RedeemRequest};
 use crate::error::AdminError;
 use crate::faults::{FaultKind, FaultQueue, FaultSpec};
+use crate::samples::Samples;
 
 /// Request counts per path: body of `GET /_sandbox/stats`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,9 +74,8 @@ impl SandboxState {
     }
 
     /// Every emulator's [`samples`](Emulator::samples), keyed by name.
-    pub fn samples(&self) -> serde_json::Value {
-        let map = self.emulators.iter().map(|e| (e.name().to_owned(), e.samples())).collect();
-        serde_json::Value::Object(map)
+    pub fn samples(&self) -> BTreeMap<String, Samples> {
+        self.emulators.iter().map(|e| (e.name().to_owned(), e.samples())).collect()
     }
 
     /// Resets every emulator, clears the fault queue and the request counters.

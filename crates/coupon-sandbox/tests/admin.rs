@@ -136,10 +136,11 @@ async fn fixtures_samples_and_config_follow_the_emulator_set() {
     let fixtures = admin.fixtures().await.expect("fixtures");
     assert_eq!(keys(&fixtures), names);
     assert_eq!(fixtures["probe"], json!({"probe": true}));
-    let samples = admin.samples().await.expect("samples");
+    let typed = admin.samples().await.expect("samples");
+    assert_eq!(typed, sandbox.state().samples(), "the typed samples read back as they were written");
+    let samples = json!(typed);
     assert_eq!(keys(&samples), names);
     assert_eq!(samples["probe"], json!({}), "the default: nothing to tour");
-    assert_eq!(samples, sandbox.state().samples());
     for name in &built_in {
         assert!(!keys(&samples[name]).is_empty(), "{name} offers something to tour");
     }

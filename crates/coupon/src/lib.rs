@@ -31,6 +31,8 @@ extern crate adapter_giftishow as _;
 extern crate adapter_giftletter as _;
 
 pub mod config;
+#[cfg(feature = "sandbox")]
+pub mod sandbox_samples;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -11,7 +11,7 @@
 //!
 //! | test | proves |
 //! |---|---|
-//! | `unsupported_operations_answer_unsupported_and_send_nothing` | every operation whose flag is false answers `Unsupported`, and nothing reaches the vendor |
+//! | `unsupported_operations_answer_unsupported_and_send_nothing` | every operation the capabilities do not offer (`Capabilities::offers`) answers `Unsupported`, and nothing reaches the vendor |
 //! | `issue_answers_the_requests_reference` | an issue of the sample succeeds, carries the request's reference and order id, and the emulator holds it |
 //! | `a_dropped_issue_is_settled_without_a_second_coupon` | an issue whose answer is lost is re-sent once where the vendor deduplicates (one coupon, `details_unknown`), else `OutcomeUnknown` with the reference after one send; `reconcile` then finds it |
 //! | `reconcile_of_a_request_never_sent` | deduplicating: issued now; otherwise `NotIssued` without touching the issue endpoint |
@@ -27,7 +27,10 @@ use std::sync::Arc;
 
 use coupon::chrono::Duration;
 use coupon::time::now_kst;
-use coupon::{CouponRef, Error, ErrorKind, IssueRequest, Issued, OrderRef, ProductQuery, Reconciliation, Registry};
+use coupon::{
+    Capabilities, CouponRef, Error, ErrorKind, IssueRequest, Issued, OrderRef, ProductQuery, Reconciliation, Registry,
+    op,
+};
 use coupon_sandbox::FaultKind;
 
 use support::{Outcome, Read, Report, Subject, Suite, grown, is, logs, show, vendor_requests};
@@ -83,7 +86,7 @@ macro_rules! over_every_adapter {
 
 async fn unsupported(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Outcome, String> {
     let c = s.factory.capabilities;
-    if c.entries().iter().all(|(_, on)| *on) {
+    if c.offered().count() == Capabilities::OPERATIONS.len() {
         return Ok(Outcome::NotApplicable("offers every operation".into()));
     }
     suite.reset().await?;
@@ -93,30 +96,24 @@ async fn unsupported(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Outc
     let order = OrderRef::new("conformance");
     let coupon = CouponRef::order("conformance");
     let mut wrong = Vec::new();
-    for (flag, on) in c.entries() {
-        if on {
-            continue;
-        }
-        let result: coupon::Result<()> = match flag {
-            "issue" => adapter.issue(&request).await.map(drop),
-            // Not an operation of its own: a behaviour of `issue` (check 3). Without
-            // `issue` it is `issue` unsupported, checked above.
-            "issue_deduplicated" | "issue_delivers" => continue,
-            "cancel" => adapter.cancel(&order).await,
-            "status" => adapter.status(&coupon).await.map(drop),
-            "resend" => adapter.resend(&order).await,
-            "products" => adapter.products(&ProductQuery::new()).await.map(drop),
-            "product_detail" => adapter.product("conformance").await.map(drop),
-            "redemptions" => adapter.redemptions(now_kst().date_naive()).await.map(drop),
-            "balance" => adapter.balance(&coupon).await.map(drop),
-            "reconcile" => adapter.reconcile(&request, now_kst()).await.map(drop),
-            other => return Err(format!("capability flag `{other}` is unknown to the suite: map it to its method")),
+    for operation in Capabilities::OPERATIONS.into_iter().filter(|o| !c.offers(o)) {
+        let result: coupon::Result<()> = match operation {
+            op::ISSUE => adapter.issue(&request).await.map(drop),
+            op::CANCEL => adapter.cancel(&order).await,
+            op::STATUS => adapter.status(&coupon).await.map(drop),
+            op::RESEND => adapter.resend(&order).await,
+            op::PRODUCTS => adapter.products(&ProductQuery::new()).await.map(drop),
+            op::PRODUCT => adapter.product("conformance").await.map(drop),
+            op::REDEMPTIONS => adapter.redemptions(now_kst().date_naive()).await.map(drop),
+            op::BALANCE => adapter.balance(&coupon).await.map(drop),
+            op::RECONCILE => adapter.reconcile(&request, now_kst()).await.map(drop),
+            other => return Err(format!("operation `{other}` is unknown to the suite: map it to its method")),
         };
         seen.result(&result);
         match result {
             Err(e) if is(&e, ErrorKind::Unsupported) => {}
-            Err(e) => wrong.push(format!("`{flag}` is false but the call answered {}", show(&e))),
-            Ok(()) => wrong.push(format!("`{flag}` is false but the call answered Ok")),
+            Err(e) => wrong.push(format!("`{operation}` is not offered but the call answered {}", show(&e))),
+            Ok(()) => wrong.push(format!("`{operation}` is not offered but the call answered Ok")),
         }
     }
     let after = suite.stats().await?;
@@ -130,7 +127,7 @@ async fn unsupported(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Outc
 async fn unsupported_operations_answer_unsupported_and_send_nothing() {
     over_every_adapter!(
         "unsupported operations answer Unsupported",
-        any(|c| c.entries().iter().any(|(_, on)| !on)),
+        any(|c| c.offered().count() < Capabilities::OPERATIONS.len()),
         unsupported
     );
 }
@@ -354,7 +351,7 @@ fn offers_a_refusable_read(c: coupon::Capabilities) -> bool {
 
 async fn unknown_code(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Outcome, String> {
     let c = s.factory.capabilities;
-    let Some(refusal) = s.samples.get("refusal") else {
+    let Some(refusal) = &s.samples.refusal else {
         if offers_a_refusable_read(c) {
             return Err("the emulator's samples have no `refusal` (an answer with a code its document does not list \
                         refusing `product`, `products` or `status`)"
@@ -362,17 +359,16 @@ async fn unknown_code(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Out
         }
         return Ok(Outcome::NotApplicable("no product, products or status".into()));
     };
-    let field = |key: &str| refusal[key].as_str().ok_or_else(|| format!("the `refusal` sample has no `{key}`"));
-    let (operation, content_type, body, code) =
-        (field("operation")?, field("content_type")?, field("body")?, field("code")?);
+    let (operation, code) = (refusal.operation.as_str(), refusal.code.as_str());
     let read = Read::from_operation(operation).ok_or_else(|| format!("the `refusal` sample names `{operation}`"))?;
-    if !read.offered(c) {
+    if !c.offers(read.operation()) {
         return Err(format!("the `refusal` sample refuses `{operation}`, which the adapter does not offer"));
     }
     suite.reset().await?;
     let adapter = s.build()?;
     s.warm_up(adapter.as_ref()).await?;
-    let replace = FaultKind::Replace { status: 200, content_type: content_type.into(), body: body.into() };
+    let replace =
+        FaultKind::Replace { status: 200, content_type: refusal.content_type.clone(), body: refusal.body.clone() };
     suite.fault(s.name(), replace).await?;
     let result = s.run_read(adapter.as_ref(), read).await;
     seen.result(&result);

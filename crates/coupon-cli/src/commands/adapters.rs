@@ -1,7 +1,7 @@
 //! `coupon adapters`: what is installed and what each adapter can do.
 
 use coupon::{AdapterFactory, Capabilities, Registry, Result};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::output::{Output, table};
 
@@ -18,7 +18,7 @@ pub fn run(out: &Output, markdown: bool) -> Result<()> {
         "adapters": factories.iter().map(|f| json!({
             "name": f.name,
             "summary": f.summary,
-            "capabilities": capabilities_json(&f.capabilities),
+            "capabilities": f.capabilities,
         })).collect::<Vec<_>>()
     });
     out.emit(&doc, || {
@@ -59,10 +59,6 @@ pub fn markdown_table(factories: &[&AdapterFactory]) -> String {
         text.push('\n');
     }
     text
-}
-
-fn capabilities_json(c: &Capabilities) -> Value {
-    Value::Object(c.entries().iter().map(|(name, on)| (name.to_string(), Value::Bool(*on))).collect())
 }
 
 #[cfg(test)]

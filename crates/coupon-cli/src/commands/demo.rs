@@ -23,9 +23,9 @@ use coupon::config::CouponConfig;
 use coupon::time::{self, KstDateTime};
 use coupon::{
     Adapter, AdapterFactory, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest, Issued,
-    PhoneNumber, ProductQuery, Reconciliation, Registry, Won,
+    Reconciliation, Registry, sandbox_samples,
 };
-use coupon_sandbox::{Sandbox, SandboxAdmin, SandboxError};
+use coupon_sandbox::{Samples, Sandbox, SandboxAdmin, SandboxError};
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
 
@@ -40,11 +40,12 @@ pub async fn run(out: &Output) -> CliResult {
     let served = sandbox.vendors();
     let emulators = sandbox.state().emulators().to_vec();
     let samples = sandbox.state().samples();
+    let none = Samples::default();
     // Every installed adapter the sandbox emulates, with what its emulator says to pass.
     let plans: Vec<Plan> = Registry::from_inventory()
         .factories()
         .filter(|f| served.contains(&f.name))
-        .map(|f| Plan::new(f, &samples[f.name]))
+        .map(|f| Plan::new(f, samples.get(f.name).unwrap_or(&none)))
         .collect();
     // Only their sections, so an emulator without an installed adapter is no unknown section;
     // and no COUPON_* variable of the user's can point the demo away from its own sandbox.
@@ -94,14 +95,14 @@ pub(crate) struct DemoKit<'a> {
     /// The vendor's emulator's fixture catalog (`Emulator::fixtures`).
     pub(crate) fixtures: &'a Value,
     /// The vendor's emulator's samples (`Emulator::samples`).
-    pub(crate) samples: &'a Value,
+    pub(crate) samples: &'a Samples,
 }
 
 /// What the tour does with one adapter: each operation its capabilities offer and
 /// its emulator's samples give inputs for.
 struct Plan<'s> {
     factory: &'static AdapterFactory,
-    samples: &'s Value,
+    samples: &'s Samples,
     products: bool,
     product: Option<&'s str>,
     issue: bool,
@@ -115,25 +116,24 @@ struct Plan<'s> {
 }
 
 impl<'s> Plan<'s> {
-    fn new(factory: &'static AdapterFactory, samples: &'s Value) -> Self {
+    fn new(factory: &'static AdapterFactory, samples: &'s Samples) -> Self {
         let c: Capabilities = factory.capabilities;
-        let has = |key: &str| samples.get(key).is_some_and(|v| !v.is_null());
-        let issue = c.issue && has("issue");
+        let issue = c.issue && samples.issue.is_some();
         // Status by the issued order, or by the sample coupon when nothing is issued.
-        let status = c.status && (issue || has("coupon"));
+        let status = c.status && (issue || samples.coupon.is_some());
         Self {
             factory,
             samples,
-            products: c.products && has("products"),
-            product: samples["product"].as_str().filter(|_| c.product_detail),
+            products: c.products && samples.products.is_some(),
+            product: samples.product.as_deref().filter(|_| c.product_detail),
             issue,
             duplicate: issue && c.issue_deduplicated,
             status,
             resend: issue && c.resend,
             cancel: issue && c.cancel,
             // A stored-value coupon of the fixtures, or one the tour issues for it.
-            balance: c.balance && (has("balance_coupon") || (c.issue && has("balance_issue"))),
-            redemptions: c.redemptions && samples["redemptions"] == true,
+            balance: c.balance && (samples.balance_coupon.is_some() || (c.issue && samples.balance_issue.is_some())),
+            redemptions: c.redemptions && samples.redemptions,
             reconcile: issue && c.reconcile,
         }
     }
@@ -163,11 +163,8 @@ impl<'s> Plan<'s> {
     async fn tour(&self, tour: &mut Tour<'_>, adapter: &dyn Adapter) -> CliResult {
         let vendor = self.factory.name;
         let out = *tour.out();
-        if self.products {
-            let q = &self.samples["products"];
-            let mut query = ProductQuery::new();
-            query.brand = q["brand"].as_str().map(str::to_string);
-            query.category = q["category"].as_str().map(str::to_string);
+        if let (true, Some(sample)) = (self.products, &self.samples.products) {
+            let query = sandbox_samples::products_query(sample);
             tour.step(vendor, "products", adapter.products(&query), |r| {
                 let page = r?;
                 let first = page.items.first().ok_or_else(|| unexpected("the listing is empty"))?;
@@ -195,8 +192,8 @@ impl<'s> Plan<'s> {
             .await?;
         }
         let mut issued: Option<(IssueRequest, Issued, KstDateTime)> = None;
-        if self.issue {
-            let request = issue_request(&self.samples["issue"])?;
+        if let (true, Some(sample)) = (self.issue, &self.samples.issue) {
+            let request = sandbox_samples::issue_request(sample)?;
             let sent = time::now_kst();
             let done = tour
                 .step(vendor, "issue", adapter.issue(&request), |r| {
@@ -220,7 +217,7 @@ impl<'s> Plan<'s> {
         }
         let coupon = match &issued {
             Some((_, i, _)) => i.order.clone().map(CouponRef::Order),
-            None => sample_coupon(&self.samples["coupon"]),
+            None => self.samples.coupon.as_ref().map(sandbox_samples::coupon),
         };
         if self.status {
             let coupon = coupon.clone().ok_or_else(|| missing_sample(vendor, "coupon"))?;
@@ -262,14 +259,17 @@ impl<'s> Plan<'s> {
                 }
                 Ok((format!("{} of {} left{of}", b.remaining, b.total), ()))
             };
-            match sample_coupon(&self.samples["balance_coupon"]) {
-                Some(coupon) => {
+            match &self.samples.balance_coupon {
+                Some(sample) => {
+                    let coupon = sandbox_samples::coupon(sample);
                     let call = async { Ok((adapter.balance(&coupon).await?, String::new())) };
                     tour.step(vendor, "balance", call, judge).await?;
                 }
                 None => {
                     // No stored-value coupon in the fixtures: issue one (`balance_issue`) and read it.
-                    let request = issue_request(&self.samples["balance_issue"])?;
+                    let sample =
+                        self.samples.balance_issue.as_ref().ok_or_else(|| missing_sample(vendor, "balance_issue"))?;
+                    let request = sandbox_samples::issue_request(sample)?;
                     let call = async {
                         let i = adapter.issue(&request).await?;
                         let order = i.order.ok_or_else(|| unexpected("an issue without its order id"))?;
@@ -303,29 +303,6 @@ impl<'s> Plan<'s> {
         }
         Ok(())
     }
-}
-
-/// The request an emulator's `samples()["issue"]` describes, with a fresh reference.
-fn issue_request(sample: &Value) -> coupon::Result<IssueRequest> {
-    let text = |key: &str| sample[key].as_str().map(str::to_string);
-    let id = text("product_id").ok_or_else(|| Error::config("the sample issue has no product_id"))?;
-    let mut request = IssueRequest::new(id);
-    if let Some(phone) = text("recipient") {
-        request = request.recipient(PhoneNumber::parse_field("recipient", &phone)?);
-    }
-    if let Some(phone) = text("callback") {
-        request = request.callback(PhoneNumber::parse_field("callback", &phone)?);
-    }
-    request.product_name = text("product_name");
-    request.title = text("title");
-    request.message = text("message");
-    request.amount = sample["amount"].as_u64().map(Won);
-    Ok(request)
-}
-
-/// A coupon `{"product_id", "barcode"}` of the samples.
-fn sample_coupon(sample: &Value) -> Option<CouponRef> {
-    Some(CouponRef::barcode(sample["product_id"].as_str()?, sample["barcode"].as_str()?))
 }
 
 fn availability(p: &coupon::Product) -> &'static str {
@@ -497,33 +474,28 @@ mod tests {
         build: |_| Err(Error::config("example only")),
     };
 
+    /// Samples as `GET /_sandbox/samples` writes them.
+    fn read(json: Value) -> Samples {
+        serde_json::from_value(json).unwrap()
+    }
+
     #[test]
     fn the_plan_takes_what_the_capabilities_offer_and_the_samples_feed() {
         // products offered by the samples but not by the adapter; balance offered but no sample.
-        let samples = json!({"issue": {"product_id": "P1"}, "products": {}, "product": "P1"});
+        let samples = read(json!({"issue": {"product_id": "P1"}, "products": {}, "product": "P1"}));
         let plan = Plan::new(&ACME, &samples);
         assert!(plan.issue && plan.duplicate && plan.status && plan.cancel);
         assert!(!plan.products && plan.product.is_none() && !plan.balance && !plan.resend && !plan.reconcile);
         // issue, issue again, status, cancel, status again
         assert_eq!(plan.steps(), 5);
-        let nothing = json!({});
+        let nothing = Samples::default();
         let plan = Plan::new(&ACME, &nothing);
         assert_eq!(plan.steps(), 0, "no samples, no steps");
-        let barcode = json!({"coupon": {"product_id": "P", "barcode": "B"}, "balance_coupon": {"product_id": "P", "barcode": "C"}});
+        let barcode = read(
+            json!({"coupon": {"product_id": "P", "barcode": "B"}, "balance_coupon": {"product_id": "P", "barcode": "C"}}),
+        );
         let plan = Plan::new(&ACME, &barcode);
         assert_eq!(plan.steps(), 2, "status by the sample coupon, and its balance");
-    }
-
-    #[test]
-    fn a_sample_issue_becomes_a_request_with_a_fresh_reference() {
-        let sample = json!({"product_id": "P1", "product_name": "N", "amount": 940, "recipient": "010-1234-5678"});
-        let a = issue_request(&sample).unwrap();
-        let b = issue_request(&sample).unwrap();
-        assert_eq!((a.product_id.as_str(), a.product_name.as_deref()), ("P1", Some("N")));
-        assert_eq!(a.amount, Some(Won(940)));
-        assert!(a.recipient.is_some() && a.callback.is_none());
-        assert_ne!(a.partner_ref, b.partner_ref);
-        assert!(issue_request(&json!({})).is_err());
     }
 
     #[test]

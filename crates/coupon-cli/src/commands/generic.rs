@@ -9,15 +9,15 @@ use clap::{ArgGroup, Args};
 use coupon::op;
 use coupon::time::{self, KstDateTime};
 use coupon::{
-    Adapter, AdapterFactory, Availability, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest,
-    Issued, OrderRef, PartnerRef, PhoneNumber, Product, ProductQuery, Reconciliation, Registry, Result, Vendor, Won,
+    Adapter, AdapterFactory, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest, Issued, OrderRef, PartnerRef,
+    PhoneNumber, ProductQuery, Reconciliation, Registry, Result, Vendor, Won,
 };
 use serde_json::{Value, json};
 
 use super::Ctx;
 use crate::failure::{CliResult, Failure};
 use crate::format;
-use crate::output::{Output, fields, table};
+use crate::output::{Output, extend, fields, table, vendor_doc};
 use crate::when;
 
 /// `--vendor`: which installed adapter.
@@ -157,35 +157,6 @@ pub struct RedemptionsArgs {
     date: String,
 }
 
-/// Whether `capabilities` offer the trait operation named `operation` (an `op::*` name).
-pub fn offers(capabilities: &Capabilities, operation: &str) -> bool {
-    match operation {
-        op::ISSUE => capabilities.issue,
-        op::CANCEL => capabilities.cancel,
-        op::STATUS => capabilities.status,
-        op::RESEND => capabilities.resend,
-        op::PRODUCTS => capabilities.products,
-        op::PRODUCT => capabilities.product_detail,
-        op::REDEMPTIONS => capabilities.redemptions,
-        op::BALANCE => capabilities.balance,
-        op::RECONCILE => capabilities.reconcile,
-        _ => false,
-    }
-}
-
-/// Every trait operation, in the order the tour and the help use.
-pub const OPERATIONS: [&str; 9] = [
-    op::PRODUCTS,
-    op::PRODUCT,
-    op::ISSUE,
-    op::STATUS,
-    op::RESEND,
-    op::CANCEL,
-    op::BALANCE,
-    op::REDEMPTIONS,
-    op::RECONCILE,
-];
-
 /// The installed adapter named `vendor`, if it offers `operation`; nothing is built or sent
 /// otherwise (exit 2 either way).
 pub fn target(vendor: &str, operation: &'static str) -> CliResult<&'static AdapterFactory> {
@@ -193,8 +164,8 @@ pub fn target(vendor: &str, operation: &'static str) -> CliResult<&'static Adapt
     let factory = registry
         .require(vendor)
         .map_err(|e| Failure::from(Error::new(ErrorKind::InvalidInput, e.message()).with_field("vendor")))?;
-    if !offers(&factory.capabilities, operation) {
-        let offered: Vec<&str> = OPERATIONS.into_iter().filter(|o| offers(&factory.capabilities, o)).collect();
+    if !factory.capabilities.offers(operation) {
+        let offered: Vec<&str> = factory.capabilities.offered().collect();
         let e = Error::new(
             ErrorKind::Unsupported,
             format!(
@@ -518,20 +489,16 @@ pub async fn status(args: &CouponArgs, ctx: &Ctx) -> CliResult {
     let out = &ctx.out;
     let coupon = args.coupon();
     let s = adapter.status(&coupon).await?;
-    let (mut doc, name) = coupon_json(&coupon, out);
-    let (used_at, place, cancelled_at, vendor_status) = match &s {
-        CouponStatus::Used { at, place } => (at.as_ref(), place.as_deref(), None, None),
-        CouponStatus::Cancelled { at } => (None, None, at.as_ref(), None),
-        CouponStatus::Unknown(raw) => (None, None, None, Some(raw.as_str())),
-        _ => (None, None, None, None),
-    };
-    doc["vendor"] = json!(factory.name);
-    doc["status"] = json!(s.as_str());
-    doc["used_at"] = format::time_json(used_at);
-    doc["place"] = json!(place);
-    doc["cancelled_at"] = format::time_json(cancelled_at);
-    doc["vendor_status"] = json!(vendor_status);
+    let (named, name) = coupon_json(&coupon, out);
+    let mut doc = vendor_doc(factory.name, &s);
+    extend(&mut doc, named);
     out.emit(&doc, || {
+        let (used_at, place, cancelled_at, vendor_status) = match &s {
+            CouponStatus::Used { at, place } => (at.as_ref(), place.as_deref(), None, None),
+            CouponStatus::Cancelled { at } => (None, None, at.as_ref(), None),
+            CouponStatus::Unknown(raw) => (None, None, None, Some(raw.as_str())),
+            _ => (None, None, None, None),
+        };
         fields(&[
             ("vendor", factory.name.to_string()),
             ("coupon", name.clone()),
@@ -552,40 +519,11 @@ pub async fn balance(args: &CouponArgs, ctx: &Ctx) -> CliResult {
     let out = &ctx.out;
     let coupon = args.coupon();
     let b = adapter.balance(&coupon).await?;
-    let (mut doc, name) = coupon_json(&coupon, out);
-    doc["vendor"] = json!(factory.name);
-    doc["total"] = format::won_json(Some(b.total));
-    doc["remaining"] = format::won_json(Some(b.remaining));
+    let (named, name) = coupon_json(&coupon, out);
+    let mut doc = vendor_doc(factory.name, &b);
+    extend(&mut doc, named);
     out.emit(&doc, || format!("{} {name}: {} of {} left", factory.name, b.remaining, b.total));
     Ok(())
-}
-
-fn availability(a: &Availability) -> &'static str {
-    match a {
-        Availability::Available => "available",
-        Availability::Unavailable => "unavailable",
-        _ => "unknown",
-    }
-}
-
-fn product_json(p: &Product) -> Value {
-    json!({
-        "id": p.id,
-        "name": p.name,
-        "brand": p.brand.as_ref().map(|b| &b.name),
-        "brand_id": p.brand.as_ref().and_then(|b| b.id.as_ref()),
-        "category": p.category.as_ref().map(|c| &c.name),
-        "category_id": p.category.as_ref().map(|c| &c.id),
-        "price": format::won_json(p.price),
-        "sale_price": format::won_json(p.sale_price),
-        "image_url": p.image_url,
-        "available": p.is_available(),
-        "availability": availability(&p.availability),
-        "validity": p.validity.as_ref().and_then(|v| serde_json::to_value(v).ok()),
-        "sale_until": p.sale_until.map(format::day_json),
-        "notice": p.notice,
-        "vendor_status": p.vendor_status,
-    })
 }
 
 /// Runs `coupon products`.
@@ -599,14 +537,7 @@ pub async fn products(args: &ProductsArgs, ctx: &Ctx) -> CliResult {
     query.page = args.page;
     query.limit = args.limit;
     let page = adapter.products(&query).await?;
-    let doc = json!({
-        "vendor": factory.name,
-        "page": page.page,
-        "total_count": page.total,
-        "has_next": page.has_next,
-        "items": page.items.iter().map(product_json).collect::<Vec<_>>(),
-    });
-    ctx.out.emit(&doc, || {
+    ctx.out.emit(&vendor_doc(factory.name, &page), || {
         let mut t = table(&["product id", "name", "brand", "price", "now", "available", "on sale until"]);
         for p in &page.items {
             t.add_row(vec![
@@ -615,7 +546,7 @@ pub async fn products(args: &ProductsArgs, ctx: &Ctx) -> CliResult {
                 format::text(p.brand.as_ref().map(|b| b.name.as_str())),
                 format::won(p.price),
                 format::won(p.sale_price),
-                availability(&p.availability).to_string(),
+                p.availability.as_str().to_string(),
                 p.sale_until.map_or_else(|| "-".to_owned(), |d| d.to_string()),
             ]);
         }
@@ -630,9 +561,7 @@ pub async fn products(args: &ProductsArgs, ctx: &Ctx) -> CliResult {
 pub async fn product(args: &ProductArgs, ctx: &Ctx) -> CliResult {
     let (factory, adapter) = adapter(&args.vendor, op::PRODUCT, ctx)?;
     let p = adapter.product(&args.id).await?;
-    let mut doc = product_json(&p);
-    doc["vendor"] = json!(factory.name);
-    ctx.out.emit(&doc, || {
+    ctx.out.emit(&vendor_doc(factory.name, &p), || {
         let validity = p.validity.as_ref().map(|v| match v {
             coupon::Validity::Days(d) => format!("{d} days from issue"),
             coupon::Validity::Until(day) => format!("until {day}"),
@@ -647,7 +576,7 @@ pub async fn product(args: &ProductArgs, ctx: &Ctx) -> CliResult {
             ("price", format::won(p.price)),
             ("now", format::won(p.sale_price)),
             ("valid", format::text(validity.as_deref())),
-            ("available", availability(&p.availability).to_string()),
+            ("available", p.availability.as_str().to_string()),
             ("on sale until", p.sale_until.map_or_else(|| "-".to_owned(), |d| d.to_string())),
             ("image", format::text(p.image_url.as_deref())),
             ("notice", format::text(p.notice.as_deref())),
@@ -678,7 +607,7 @@ pub fn emit_redemptions(vendor: &str, report: &coupon::RedemptionReport, out: &O
             "at": format::redeemed_json(&r.at),
             "branch": r.branch,
         })).collect::<Vec<_>>(),
-        "errors": report.errors.iter().map(|e| json!({"line": e.line, "message": e.message})).collect::<Vec<_>>(),
+        "errors": report.errors,
     });
     out.emit(&doc, || {
         let mut t = table(&["PIN", "redeemed at", "branch"]);
@@ -695,6 +624,8 @@ pub fn emit_redemptions(vendor: &str, report: &coupon::RedemptionReport, out: &O
 
 #[cfg(test)]
 mod tests {
+    use coupon::Capabilities;
+
     use super::*;
 
     fn request_args() -> RequestArgs {
@@ -724,28 +655,6 @@ mod tests {
     }
 
     #[test]
-    fn every_operation_maps_to_its_capability() {
-        let all = Capabilities {
-            issue: true,
-            issue_deduplicated: true,
-            issue_delivers: true,
-            cancel: true,
-            status: true,
-            resend: true,
-            products: true,
-            product_detail: true,
-            redemptions: true,
-            balance: true,
-            reconcile: true,
-        };
-        for operation in OPERATIONS {
-            assert!(offers(&all, operation), "{operation}");
-            assert!(!offers(&Capabilities::NONE, operation), "{operation}");
-        }
-        assert!(offers(&Capabilities { product_detail: true, ..Capabilities::NONE }, op::PRODUCT));
-    }
-
-    #[test]
     fn an_unknown_vendor_and_a_missing_operation_exit_2() {
         let f = target("nosuchvendor", op::STATUS).unwrap_err();
         assert_eq!(f.exit_code(), crate::exit::USAGE);
@@ -754,7 +663,7 @@ mod tests {
             assert!(f.error.to_string().contains(name), "{}", f.error);
         }
         for factory in Registry::from_inventory().factories() {
-            for operation in OPERATIONS.into_iter().filter(|o| !offers(&factory.capabilities, o)) {
+            for operation in Capabilities::OPERATIONS.into_iter().filter(|o| !factory.capabilities.offers(o)) {
                 let f = target(factory.name, operation).unwrap_err();
                 assert_eq!(f.exit_code(), crate::exit::USAGE);
                 let text = f.error.to_string();

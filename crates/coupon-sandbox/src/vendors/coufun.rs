@@ -43,6 +43,7 @@ use serde_json::{Value, json};
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::samples::{CouponSample, RefusalSample, Samples};
 
 pub use xml::{FAILURE, OrderRecord, SUCCESS, write_error_xml, write_status_xml};
 
@@ -114,14 +115,14 @@ impl Catalog {
     /// The first coupon of this type whose current order is unused (`000`) and valid
     /// on `today` (`YYYYMMDD`), with some balance left for a stored-value one, as
     /// `{"product_id", "barcode"}`.
-    fn sample_coupon(&self, coupon_type: &str, today: &str) -> Option<Value> {
+    fn sample_coupon(&self, coupon_type: &str, today: &str) -> Option<CouponSample> {
         self.coupons.iter().find_map(|c| {
             let o = c.current()?;
             let usable = self.coupon_type(&c.goods_id) == coupon_type
                 && o.status == "000"
                 && o.valid_end_date.as_str() >= today
                 && o.remain_amount.is_none_or(|left| left > 0);
-            usable.then(|| json!({ "product_id": c.goods_id, "barcode": c.barcode_num }))
+            usable.then(|| CouponSample { product_id: c.goods_id.clone(), barcode: c.barcode_num.clone() })
         })
     }
 }
@@ -241,27 +242,18 @@ impl Emulator for Coufun {
     /// No issue (COUFUN's document covers the inquiry only): `status` of an unused
     /// exchange voucher and `balance` of a stored-value coupon with some left, both from
     /// the fixture catalog (as after a reset).
-    fn samples(&self) -> Value {
+    fn samples(&self) -> Samples {
         let today = now_kst().format("%Y%m%d").to_string();
         let state = &self.catalog;
-        let mut samples = serde_json::Map::new();
-        if let Some(coupon) = state.sample_coupon("BARCODE", &today) {
-            samples.insert("coupon".into(), coupon);
-            // The full code table is a vendor document we do not have: `77` stands for any code it lists.
-            samples.insert(
-                "refusal".into(),
-                serde_json::json!({
-                    "operation": "status",
-                    "content_type": "text/xml; charset=euc-kr",
-                    "body": "<?xml version=\"1.0\" encoding=\"EUC-KR\"?><COUFUNSEARCH><RESULT_CODE>77</RESULT_CODE><RESULT_MSG>sandbox: unknown</RESULT_MSG></COUFUNSEARCH>",
-                    "code": "77",
-                }),
-            );
-        }
-        if let Some(coupon) = state.sample_coupon("AMOUNT", &today) {
-            samples.insert("balance_coupon".into(), coupon);
-        }
-        Value::Object(samples)
+        let coupon = state.sample_coupon("BARCODE", &today);
+        // The full code table is a vendor document we do not have: `77` stands for any code it lists.
+        let refusal = coupon.as_ref().map(|_| RefusalSample {
+            operation: "status".into(),
+            content_type: "text/xml; charset=euc-kr".into(),
+            body: "<?xml version=\"1.0\" encoding=\"EUC-KR\"?><COUFUNSEARCH><RESULT_CODE>77</RESULT_CODE><RESULT_MSG>sandbox: unknown</RESULT_MSG></COUFUNSEARCH>".into(),
+            code: "77".into(),
+        });
+        Samples { coupon, refusal, balance_coupon: state.sample_coupon("AMOUNT", &today), ..Samples::default() }
     }
 
     fn reset(&self) {
@@ -351,7 +343,7 @@ mod tests {
     #[test]
     fn samples_are_unused_coupons_the_inquiry_answers() {
         let emu = Coufun::new();
-        let s = emu.samples();
+        let s = serde_json::to_value(emu.samples()).unwrap();
         assert_eq!(s["coupon"], json!({ "product_id": "CF10000123", "barcode": "912605117340" }));
         assert_eq!(s["balance_coupon"], json!({ "product_id": "CF20001000", "barcode": "ABC1234567890" }));
         for (key, kind) in [("coupon", "BARCODE"), ("balance_coupon", "AMOUNT")] {

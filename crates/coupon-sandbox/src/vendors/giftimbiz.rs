@@ -77,6 +77,7 @@ use self::shop::{GiftRecord, Shop, StarRecord};
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::samples::Samples;
 use crate::state::lock;
 
 /// Route prefix and admin name.
@@ -396,12 +397,8 @@ impl Giftimbiz {
         // (md_idx, price now) of each sale bought.
         let mut sales: Vec<(u32, u64)> = Vec::new();
         for item in md_list.split('|') {
-            let g = item
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .and_then(|md| self.gifticon(shop, md))
-                .ok_or(("PD", "상품검증실패"))?;
+            let g =
+                item.trim().parse::<u32>().ok().and_then(|md| self.gifticon(shop, md)).ok_or(("PD", "상품검증실패"))?;
             if sales.iter().any(|(md, _)| *md == g.md_idx) {
                 return Err(("PD", "상품검증실패"));
             }
@@ -633,7 +630,7 @@ refresh_token = "{REFRESH_TOKEN}"
         )
     }
 
-    fn samples(&self) -> Value {
+    fn samples(&self) -> Samples {
         self.catalog.samples()
     }
 
@@ -743,14 +740,17 @@ refresh_token = "sandbox-refresh-token"
     #[test]
     fn samples_buy_one_sale_at_todays_price_and_show_another() {
         let emu = Giftimbiz::new();
-        let s = emu.samples();
+        let s = serde_json::to_value(emu.samples()).unwrap();
         let (gm, md) = s["product"].as_str().unwrap().split_once(':').expect("\"{gm_idx}:{md_idx}\"");
         let shown = emu.catalog.gifticon(md.parse().unwrap()).expect("a sale of the catalog");
         assert_eq!(gm, shown.gm_idx.to_string());
         assert_eq!(s["products"], json!({ "category": shown.mc_idx.to_string() }));
         let bought = emu.catalog.gifticon(s["issue"]["product_id"].as_str().unwrap().parse().unwrap()).unwrap();
         assert_ne!(bought.md_idx, shown.md_idx, "buying the sample leaves the detail sample for sale");
-        assert_eq!(s["issue"], json!({ "product_id": "18403", "product_name": bought.product, "amount": bought.disprice() }));
+        assert_eq!(
+            s["issue"],
+            json!({ "product_id": "18403", "product_name": bought.product, "amount": bought.disprice() })
+        );
         for absent in ["coupon", "balance_coupon", "redemptions"] {
             assert!(s.get(absent).is_none(), "{absent}");
         }

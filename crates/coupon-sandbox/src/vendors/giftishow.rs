@@ -128,6 +128,7 @@ use crate::admin::AdminJson;
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::samples::Samples;
 use crate::state::lock;
 use catalog::Catalog;
 use endpoints::Route;
@@ -477,7 +478,7 @@ callback_no = "{CALLBACK_NO}"
         )
     }
 
-    fn samples(&self) -> Value {
+    fn samples(&self) -> Samples {
         self.catalog.samples()
     }
 
@@ -572,7 +573,7 @@ callback_no = "15880000"
     #[test]
     fn samples_name_a_goods_on_sale_of_the_catalog() {
         let emu = Giftishow::new();
-        let s = emu.samples();
+        let s = serde_json::to_value(emu.samples()).unwrap();
         assert_eq!(s["issue"]["product_id"], "G00001621744");
         assert_eq!(s["product"], s["issue"]["product_id"]);
         let goods = emu.catalog.goods(s["product"].as_str().unwrap()).expect("a goods of the catalog");
@@ -590,7 +591,7 @@ callback_no = "15880000"
 
     #[test]
     fn the_refusal_sample_is_a_vendor_answer_with_an_unlisted_code() {
-        let s = Giftishow::new().samples();
+        let s = serde_json::to_value(Giftishow::new().samples()).unwrap();
         let r = &s["refusal"];
         assert_eq!(r["operation"], "product");
         let body: Value = serde_json::from_str(r["body"].as_str().unwrap()).unwrap();

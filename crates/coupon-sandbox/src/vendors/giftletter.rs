@@ -49,6 +49,7 @@ use serde_json::{Value, json};
 use crate::emulator::{Emulator, RedeemRequest};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::samples::Samples;
 use crate::state::lock;
 use catalog::Catalog;
 use store::{PinState, Store};
@@ -180,7 +181,7 @@ auth_key = "{auth_key}"
         )
     }
 
-    fn samples(&self) -> Value {
+    fn samples(&self) -> Samples {
         self.catalog.samples()
     }
 
@@ -248,7 +249,7 @@ auth_key = "sandbox-key"
     #[test]
     fn samples_name_an_issuable_goods_of_the_catalog() {
         let emu = Giftletter::new();
-        let s = emu.samples();
+        let s = serde_json::to_value(emu.samples()).unwrap();
         assert_eq!(s["issue"]["product_id"], "0000000582");
         assert_eq!(s["product"], s["issue"]["product_id"]);
         let goods = emu.catalog.goods(s["product"].as_str().unwrap()).expect("a goods of the catalog");

@@ -3,18 +3,18 @@
 //! samples, the request counters, the log capture and the per-check report.
 //!
 //! Nothing here names a vendor: the adapters come from the registry, their inputs
-//! from `SandboxAdmin::samples()`, their configuration from the sandbox's own.
+//! from `SandboxAdmin::samples()` (as arguments through `coupon::sandbox_samples`, as
+//! `coupon demo` takes them), their configuration from the sandbox's own.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use coupon::config::{ConfigSection, CouponConfig};
-use coupon::{
-    Adapter, AdapterFactory, CouponRef, Error, ErrorKind, IssueRequest, PhoneNumber, ProductQuery, Registry, Won,
+use coupon::{Adapter, AdapterFactory, Error, ErrorKind, IssueRequest, Registry, op, sandbox_samples};
+use coupon_sandbox::{
+    FaultKind, FaultSpec, IssuedItem, RunningSandbox, Samples, Sandbox, SandboxAdmin, SandboxError, Stats,
 };
-use coupon_sandbox::{FaultKind, FaultSpec, IssuedItem, RunningSandbox, Sandbox, SandboxAdmin, SandboxError, Stats};
-use serde_json::Value;
 
 /// Short timeouts so a misbehaving adapter fails the suite in seconds, not minutes.
 const TIMEOUT_MS: &str = "3000";
@@ -67,7 +67,7 @@ pub struct Subject {
     /// The factory (name, capabilities, secret keys).
     pub factory: &'static AdapterFactory,
     /// The emulator's samples (`SandboxAdmin::samples()[name]`).
-    pub samples: Value,
+    pub samples: Samples,
     /// The sandbox's configuration section for it, with the suite's short timeouts.
     pub section: ConfigSection,
     /// The same section as the sandbox wrote it (for the secret values).
@@ -92,58 +92,22 @@ impl Subject {
         Registry::from_inventory().build(&section).map_err(|e| format!("building the adapter with {key} failed: {e}"))
     }
 
-    /// Whether the samples hold `key`.
-    pub fn has(&self, key: &str) -> bool {
-        self.samples.get(key).is_some_and(|v| !v.is_null())
-    }
-
     /// The `issue` sample as a request with a freshly generated partner reference.
     pub fn issue_request(&self) -> Result<IssueRequest, String> {
-        let sample = self.samples.get("issue").ok_or("the emulator's samples have no `issue`")?;
-        let text = |key: &str| sample[key].as_str().map(str::to_string);
-        let id = text("product_id").ok_or("the `issue` sample has no product_id")?;
-        let mut request = IssueRequest::new(id);
-        for (key, set) in [("recipient", true), ("callback", false)] {
-            if let Some(phone) = text(key) {
-                let phone = PhoneNumber::parse(&phone).map_err(|e| format!("the `issue` sample's {key}: {e}"))?;
-                request = if set { request.recipient(phone) } else { request.callback(phone) };
-            }
-        }
-        request.product_name = text("product_name");
-        request.title = text("title");
-        request.message = text("message");
-        request.amount = sample["amount"].as_u64().map(Won);
-        Ok(request)
+        let sample = self.samples.issue.as_ref().ok_or("the emulator's samples have no `issue`")?;
+        sandbox_samples::issue_request(sample).map_err(|e| format!("the `issue` sample: {e}"))
     }
 
     /// The sample recipient, as written and as bare digits (personal data the suite looks for).
     pub fn recipient(&self) -> Vec<String> {
-        let Some(phone) = self.samples["issue"]["recipient"].as_str() else { return Vec::new() };
+        let Some(phone) = self.samples.issue.as_ref().and_then(|i| i.recipient.as_deref()) else { return Vec::new() };
         let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
         vec![phone.to_string(), digits]
     }
 
     /// The coupon numbers of the samples (`coupon`, `balance_coupon`): PINs the suite looks for.
     pub fn sample_pins(&self) -> Vec<String> {
-        ["coupon", "balance_coupon"]
-            .iter()
-            .filter_map(|key| self.samples[*key]["barcode"].as_str().map(str::to_string))
-            .collect()
-    }
-
-    /// A coupon `{"product_id", "barcode"}` of the samples.
-    pub fn coupon(&self, key: &str) -> Option<CouponRef> {
-        let c = &self.samples[key];
-        Some(CouponRef::barcode(c["product_id"].as_str()?, c["barcode"].as_str()?))
-    }
-
-    /// The `products` sample as a query.
-    pub fn products_query(&self) -> ProductQuery {
-        let q = &self.samples["products"];
-        let mut query = ProductQuery::new();
-        query.brand = q["brand"].as_str().map(str::to_string);
-        query.category = q["category"].as_str().map(str::to_string);
-        query
+        [&self.samples.coupon, &self.samples.balance_coupon].into_iter().flatten().map(|c| c.barcode.clone()).collect()
     }
 
     /// The values of the section's secret keys, as the sandbox wrote them.
@@ -164,33 +128,36 @@ impl Subject {
     /// products → status by the sample coupon → balance.
     pub fn read(&self) -> Option<Read> {
         let c = self.factory.capabilities;
-        if c.product_detail && self.samples["product"].is_string() {
-            Some(Read::Product)
-        } else if c.products && self.has("products") {
-            Some(Read::Products)
-        } else if c.status && self.coupon("coupon").is_some() {
-            Some(Read::Status)
-        } else if c.balance && self.coupon("balance_coupon").is_some() {
-            Some(Read::Balance)
-        } else {
-            None
-        }
+        let fed = |read: Read| match read {
+            Read::Product => self.samples.product.is_some(),
+            Read::Products => self.samples.products.is_some(),
+            Read::Status => self.samples.coupon.is_some(),
+            Read::Balance => self.samples.balance_coupon.is_some(),
+        };
+        Read::ALL.into_iter().find(|read| c.offers(read.operation()) && fed(*read))
     }
 
     /// Runs a read operation with its sample; `Ok` carries nothing, the error as it came.
     pub async fn run_read(&self, adapter: &dyn Adapter, read: Read) -> Result<(), Error> {
         let missing = |key: &str| Error::config(format!("no `{key}` sample"));
+        let samples = &self.samples;
         match read {
             Read::Product => {
-                let id = self.samples["product"].as_str().ok_or_else(|| missing("product"))?;
+                let id = samples.product.as_deref().ok_or_else(|| missing("product"))?;
                 adapter.product(id).await.map(drop)
             }
-            Read::Products => adapter.products(&self.products_query()).await.map(drop),
-            Read::Status => adapter.status(&self.coupon("coupon").ok_or_else(|| missing("coupon"))?).await.map(drop),
-            Read::Balance => adapter
-                .balance(&self.coupon("balance_coupon").ok_or_else(|| missing("balance_coupon"))?)
-                .await
-                .map(drop),
+            Read::Products => {
+                let query = samples.products.as_ref().map(sandbox_samples::products_query).unwrap_or_default();
+                adapter.products(&query).await.map(drop)
+            }
+            Read::Status => {
+                let coupon = samples.coupon.as_ref().ok_or_else(|| missing("coupon"))?;
+                adapter.status(&sandbox_samples::coupon(coupon)).await.map(drop)
+            }
+            Read::Balance => {
+                let coupon = samples.balance_coupon.as_ref().ok_or_else(|| missing("balance_coupon"))?;
+                adapter.balance(&sandbox_samples::coupon(coupon)).await.map(drop)
+            }
         }
     }
 
@@ -222,25 +189,22 @@ pub enum Read {
 }
 
 impl Read {
-    /// The operation named as in a `refusal` sample.
-    pub fn from_operation(op: &str) -> Option<Read> {
-        match op {
-            "product" => Some(Read::Product),
-            "products" => Some(Read::Products),
-            "status" => Some(Read::Status),
-            "balance" => Some(Read::Balance),
-            _ => None,
+    /// Every read, in the order [`Subject::read`] prefers them.
+    pub const ALL: [Read; 4] = [Read::Product, Read::Products, Read::Status, Read::Balance];
+
+    /// The operation, as `coupon::op` names it (and a `refusal` sample too).
+    pub fn operation(self) -> &'static str {
+        match self {
+            Read::Product => op::PRODUCT,
+            Read::Products => op::PRODUCTS,
+            Read::Status => op::STATUS,
+            Read::Balance => op::BALANCE,
         }
     }
 
-    /// Whether the capabilities offer it.
-    pub fn offered(self, c: coupon::Capabilities) -> bool {
-        match self {
-            Read::Product => c.product_detail,
-            Read::Products => c.products,
-            Read::Status => c.status,
-            Read::Balance => c.balance,
-        }
+    /// The read named `operation`, as in a `refusal` sample.
+    pub fn from_operation(operation: &str) -> Option<Read> {
+        Read::ALL.into_iter().find(|r| r.operation() == operation)
     }
 }
 
@@ -299,7 +263,7 @@ impl Suite {
                 }
                 Subject {
                     factory,
-                    samples: samples.get(factory.name).cloned().unwrap_or(Value::Null),
+                    samples: samples.get(factory.name).cloned().unwrap_or_default(),
                     section,
                     section_text: section_text(&toml, factory.name).unwrap_or_default(),
                 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use coupon::{Adapter, Error, ErrorKind, op};
+use coupon_journal::error::redact;
 use coupon_journal::{Campaign, Counts, Journal, JournalError, Row, RowState};
 use serde_json::{Value, json};
 
@@ -76,17 +77,6 @@ impl JournalArg {
             let message = redact(&e.to_string(), &self.journal);
             failure_of(e, message)
         })?))
-    }
-}
-
-/// `text` without the password of the journal URL `url` (`postgres://user:secret@host/db`), if it has one.
-fn redact(text: &str, url: &str) -> String {
-    let Some((_, rest)) = url.split_once("://") else { return text.to_string() };
-    let authority = rest.split('/').next().unwrap_or_default();
-    let Some((userinfo, _)) = authority.rsplit_once('@') else { return text.to_string() };
-    match userinfo.split_once(':') {
-        Some((_, password)) if !password.is_empty() => text.replace(password, "***"),
-        _ => text.to_string(),
     }
 }
 

@@ -15,11 +15,8 @@ pub const STEPS: u64 = 1;
 /// Takes the step.
 pub async fn tour(tour: &mut Tour<'_>, kit: &DemoKit<'_>) -> CliResult {
     let client = Coufun::new(CoufunConfig::from_section(kit.config.require(VENDOR)?)?)?;
-    let coupon = &kit.samples["coupon"];
-    let (Some(goods), Some(barcode)) = (coupon["product_id"].as_str(), coupon["barcode"].as_str()) else {
-        return Err(missing_fixture(VENDOR, "a sample coupon"));
-    };
-    let pin = Pin::new(barcode);
+    let coupon = kit.samples.coupon.as_ref().ok_or_else(|| missing_fixture(VENDOR, "a sample coupon"))?;
+    let (goods, pin) = (coupon.product_id.as_str(), Pin::new(coupon.barcode.as_str()));
     let out = *tour.out();
     tour.step(VENDOR, "status record", client.status(goods, &pin), |r| {
         let answer = r?;

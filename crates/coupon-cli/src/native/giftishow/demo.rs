@@ -19,15 +19,17 @@ pub const STEPS: u64 = 5;
 /// Takes the steps.
 pub async fn tour(tour: &mut Tour<'_>, kit: &DemoKit<'_>) -> CliResult {
     let client = Giftishow::new(GiftishowConfig::from_section(kit.config.require(VENDOR)?)?)?;
-    let sample = &kit.samples["issue"];
-    let goods = sample["product_id"].as_str().ok_or_else(|| missing_fixture(VENDOR, "goods on sale"))?.to_string();
-    let phone = |key: &str, default: &str| PhoneNumber::parse_field(key, sample[key].as_str().unwrap_or(default));
+    let sample = kit.samples.issue.as_ref().ok_or_else(|| missing_fixture(VENDOR, "goods on sale"))?;
+    let goods = sample.product_id.clone();
+    let phone = |key: &str, given: &Option<String>, default: &str| {
+        PhoneNumber::parse_field(key, given.as_deref().unwrap_or(default))
+    };
     let send = |tr_id: PartnerRef| -> coupon::Result<Send> {
         Ok(Send {
             goods_code: goods.clone(),
             tr_id,
-            phone_no: Some(phone("recipient", "010-1234-5678")?),
-            callback_no: phone("callback", "1588-0000")?,
+            phone_no: Some(phone("recipient", &sample.recipient, "010-1234-5678")?),
+            callback_no: phone("callback", &sample.callback, "1588-0000")?,
             mms_title: Some("선물 도착".into()),
             mms_msg: Some("coupon demo: 기프티쇼 쿠폰을 보내드립니다".into()),
             gubun: Gubun::Mms,

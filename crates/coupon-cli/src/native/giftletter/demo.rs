@@ -7,7 +7,7 @@ use coupon::giftletter::wire::replies::{EPinUse, GoodsStatus};
 use coupon::giftletter::wire::requests::SendEPin;
 use coupon::giftletter::{Giftletter, GiftletterConfig, Sent};
 use coupon::{ErrorKind, PartnerRef, PhoneNumber};
-use coupon_sandbox::RedeemRequest;
+use coupon_sandbox::{RedeemRequest, Samples};
 use serde_json::Value;
 
 use super::VENDOR;
@@ -25,10 +25,10 @@ struct Goods {
 }
 
 /// The goods the samples issue, or else any issuable one whose status is kept.
-fn pick_goods(fixtures: &Value, samples: &Value) -> Option<Goods> {
+fn pick_goods(fixtures: &Value, samples: &Samples) -> Option<Goods> {
     let goods = fixtures["goods"].as_array()?;
     let usable = |g: &&Value| g["status"] == "Y" && g["status_supported"] == true && g["exchange_day_only"] == false;
-    let sampled = samples["issue"]["product_id"].as_str();
+    let sampled = samples.issue.as_ref().map(|i| i.product_id.as_str());
     let g = goods
         .iter()
         .filter(usable)
@@ -54,15 +54,16 @@ pub async fn tour(tour: &mut Tour<'_>, kit: &DemoKit<'_>) -> CliResult {
     })
     .await?;
 
-    let phone = |key: &str, default: &str| {
-        PhoneNumber::parse_field(key, kit.samples["issue"][key].as_str().unwrap_or(default))
+    let sample = kit.samples.issue.as_ref();
+    let phone = |key: &str, given: Option<&String>, default: &str| {
+        PhoneNumber::parse_field(key, given.map_or(default, String::as_str))
     };
     let request = SendEPin {
         goods_id: goods.id.clone(),
         title: "선물이 도착했어요".into(),
         content: "coupon demo: 모바일 상품권을 보내드립니다".into(),
-        mdn: phone("recipient", "010-1234-5678")?,
-        receive_tel: phone("callback", "1588-1234")?,
+        mdn: phone("recipient", sample.and_then(|i| i.recipient.as_ref()), "010-1234-5678")?,
+        receive_tel: phone("callback", sample.and_then(|i| i.callback.as_ref()), "1588-1234")?,
         co_tid: PartnerRef::generate(),
         reserved: None,
     };

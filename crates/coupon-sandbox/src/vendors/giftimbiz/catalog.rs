@@ -5,6 +5,8 @@ use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::samples::{IssueSample, ProductsSample, RefusalSample, Samples};
+
 #[derive(Clone, Deserialize)]
 pub(super) struct Category {
     pub(super) mc_idx: u32,
@@ -100,34 +102,28 @@ impl Catalog {
     /// the detail of its first sale (`"{gm_idx}:{md_idx}"`, as the SDK names products),
     /// and the purchase of another sale (each sells once, so the detail stays available
     /// after the purchase) at today's price.
-    pub(super) fn samples(&self) -> Value {
-        let mut samples = serde_json::Map::new();
+    pub(super) fn samples(&self) -> Samples {
+        let mut samples = Samples::default();
         let mut sales = self.gifticons.iter();
         if let Some(shown) = sales.next() {
-            samples.insert("products".into(), json!({ "category": shown.mc_idx.to_string() }));
+            samples.products = Some(ProductsSample { brand: None, category: Some(shown.mc_idx.to_string()) });
             // A `result` code the document's 코드표 does not list.
-            samples.insert(
-                "refusal".into(),
-                json!({
-                    "operation": "products",
-                    "content_type": "application/json; charset=utf-8",
-                    "body": r#"{"result":"ZZ99","msg":"sandbox: a code the document does not list"}"#,
-                    "code": "ZZ99",
-                }),
-            );
-            samples.insert("product".into(), json!(format!("{}:{}", shown.gm_idx, shown.md_idx)));
+            samples.refusal = Some(RefusalSample {
+                operation: "products".into(),
+                content_type: "application/json; charset=utf-8".into(),
+                body: r#"{"result":"ZZ99","msg":"sandbox: a code the document does not list"}"#.into(),
+                code: "ZZ99".into(),
+            });
+            samples.product = Some(format!("{}:{}", shown.gm_idx, shown.md_idx));
         }
         if let Some(bought) = sales.next() {
-            samples.insert(
-                "issue".into(),
-                json!({
-                    "product_id": bought.md_idx.to_string(),
-                    "product_name": bought.product,
-                    "amount": bought.disprice(),
-                }),
-            );
+            samples.issue = Some(IssueSample {
+                product_name: Some(bought.product.clone()),
+                amount: Some(bought.disprice()),
+                ..IssueSample::new(bought.md_idx.to_string())
+            });
         }
-        Value::Object(samples)
+        samples
     }
 }
 

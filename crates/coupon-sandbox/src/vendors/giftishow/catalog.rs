@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::dates;
 use super::variant::Dates;
+use crate::samples::{IssueSample, ProductsSample, RefusalSample, Samples};
 
 /// Members only the detail (0111) carries; the list (0101) leaves them out.
 const DETAIL_ONLY: &[&str] = &[
@@ -184,30 +185,30 @@ impl Catalog {
     /// [`Emulator::samples`](crate::Emulator::samples): send, list, detail, a send of
     /// a stored-value goods for `balance`, and a refusal. No coupon samples: the
     /// vendor looks coupons up by `tr_id`, and the fixtures hold no pre-issued coupon.
-    pub(crate) fn samples(&self) -> Value {
-        let Some(g) = self.sample_goods() else { return json!({ "products": {} }) };
-        let send = |g: &Goods| {
-            json!({
-                "product_id": g.code,
-                "recipient": "01012345678",
-                "callback": "15880000",
-                "title": "선물 도착",
-                "message": format!("coupon sandbox에서 보낸 {} 쿠폰입니다.", g.name),
-            })
+    pub(crate) fn samples(&self) -> Samples {
+        let products = Some(ProductsSample::default());
+        let Some(g) = self.sample_goods() else { return Samples { products, ..Samples::default() } };
+        let send = |g: &Goods| IssueSample {
+            recipient: Some("01012345678".into()),
+            callback: Some("15880000".into()),
+            title: Some("선물 도착".into()),
+            message: Some(format!("coupon sandbox에서 보낸 {} 쿠폰입니다.", g.name)),
+            ..IssueSample::new(&g.code)
         };
-        json!({
-            "issue": send(g),
-            "balance_issue": self.stored_value_goods().map(send),
-            "products": {},
-            "product": g.code,
+        Samples {
+            issue: Some(send(g)),
+            balance_issue: self.stored_value_goods().map(send),
+            products,
+            product: Some(g.code.clone()),
             // 0111 refused with a code the reconstructed reading does not list.
-            "refusal": {
-                "operation": "product",
-                "content_type": "application/json",
-                "body": r#"{"code":"ERR9901","message":"일시적인 시스템 점검 중입니다.","result":null}"#,
-                "code": "ERR9901",
-            },
-        })
+            refusal: Some(RefusalSample {
+                operation: "product".into(),
+                content_type: "application/json".into(),
+                body: r#"{"code":"ERR9901","message":"일시적인 시스템 점검 중입니다.","result":null}"#.into(),
+                code: "ERR9901".into(),
+            }),
+            ..Samples::default()
+        }
     }
 }
 

@@ -1,7 +1,9 @@
 //! The Giftletter catalog (`giftletter/fixtures.json`), typed for the handlers.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::samples::{IssueSample, ProductsSample, RefusalSample, Samples};
 
 /// A brand (`getBrandImage`, `BRAND_*` fields).
 #[derive(Debug, Clone, Deserialize)]
@@ -69,26 +71,27 @@ impl Catalog {
     }
 
     /// [`Emulator::samples`](crate::Emulator::samples): issue, list by brand, detail, report.
-    pub(crate) fn samples(&self) -> Value {
-        let Some(g) = self.sample_goods() else { return json!({ "redemptions": true }) };
-        json!({
-            "issue": {
-                "product_id": g.goods_id,
-                "recipient": "010-1234-5678",
-                "callback": "1588-1234",
-                "title": "선물이 도착했어요",
-                "message": format!("coupon sandbox: {}", g.goods_name),
-            },
-            "products": { "brand": g.brand_id.to_string() },
-            "product": g.goods_id,
-            "redemptions": true,
+    pub(crate) fn samples(&self) -> Samples {
+        let Some(g) = self.sample_goods() else { return Samples { redemptions: true, ..Samples::default() } };
+        Samples {
+            issue: Some(IssueSample {
+                recipient: Some("010-1234-5678".into()),
+                callback: Some("1588-1234".into()),
+                title: Some("선물이 도착했어요".into()),
+                message: Some(format!("coupon sandbox: {}", g.goods_name)),
+                ..IssueSample::new(&g.goods_id)
+            }),
+            products: Some(ProductsSample { brand: Some(g.brand_id.to_string()), category: None }),
+            product: Some(g.goods_id.clone()),
+            redemptions: true,
             // getGoodsInfo refuses with a STATUS letter; `Z` is none of the document's.
-            "refusal": {
-                "operation": "product",
-                "content_type": "application/json; charset=utf-8",
-                "body": r#"{"STATUS":"Z"}"#,
-                "code": "Z",
-            },
-        })
+            refusal: Some(RefusalSample {
+                operation: "product".into(),
+                content_type: "application/json; charset=utf-8".into(),
+                body: r#"{"STATUS":"Z"}"#.into(),
+                code: "Z".into(),
+            }),
+            ..Samples::default()
+        }
     }
 }
