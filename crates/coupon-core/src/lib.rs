@@ -8,7 +8,8 @@
 //! - The [`registry`] of installed adapters, and [`config`] sections.
 //! - [`http`]: the transport with timeouts, size cap, strict decoding and the retry rules
 //!   (behind the default `http` feature, so parsers build without the HTTP stack).
-//! - [`text`]: EUC-KR/CP949 and byte lengths; [`time`]: KST.
+//! - [`text`]: EUC-KR/CP949 and byte lengths; [`time`]: KST; [`json`]: the one rule
+//!   for the keys of a JSON answer.
 //!
 //! The core knows no vendor: adding one means one new adapter crate and one
 //! feature line in the facade.
@@ -22,6 +23,7 @@ mod coupon;
 mod error;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod json;
 mod money;
 pub mod phone;
 mod refs;
