@@ -4,7 +4,9 @@
 //!   (masked), [`PartnerRef`], [`OrderRef`], [`Product`], [`Page`],
 //!   [`CouponStatus`], [`Balance`], [`Redemption`], [`IssueRequest`], [`Issued`].
 //! - The [`Adapter`] trait and its [`Capabilities`].
-//! - One [`Error`] with an [`ErrorKind`], the vendor's code verbatim and a retryable flag.
+//! - One [`Error`] with an [`ErrorKind`], the vendor's code verbatim and a retryable flag;
+//!   [`context`] adds the vendor, the operation and the caller's reference to every
+//!   error an adapter returns, in one place.
 //! - The [`registry`] of installed adapters, and [`config`] sections.
 //! - [`http`]: the transport with timeouts, size cap, strict decoding and the retry rules
 //!   (behind the default `http` feature, so parsers build without the HTTP stack).
@@ -19,6 +21,7 @@ mod capabilities;
 mod catalog;
 pub mod codes;
 pub mod config;
+pub mod context;
 mod coupon;
 mod error;
 #[cfg(feature = "http")]
@@ -37,6 +40,7 @@ pub use adapter::{Adapter, op};
 pub use async_trait::async_trait;
 pub use capabilities::Capabilities;
 pub use catalog::{Availability, Brand, Category, Page, Product, ProductQuery, Validity};
+pub use context::{ErrorContext, WithErrorContext};
 pub use coupon::{
     Balance, CouponRef, CouponStatus, IssueRequest, Issued, LineError, Reconciliation, RedeemedAt, Redemption,
     RedemptionReport,
