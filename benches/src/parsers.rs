@@ -3,7 +3,7 @@
 use coupon::chrono::NaiveDate;
 use coupon::coufun::wire::parse_status;
 use coupon::giftimbiz::wire::parse_gift_listings;
-use coupon::giftletter::sign;
+use coupon::giftletter::wire::sign;
 use coupon::giftletter::wire::replies::parse_goods_list;
 use coupon::giftletter::wire::report::{decode_report, parse_exchange_daily};
 use md5::{Digest, Md5};
