@@ -7,7 +7,7 @@ mod star;
 
 use clap::{Args, Subcommand, ValueEnum};
 use coupon::Result;
-use coupon::giftimbiz::wire::ListPage;
+use coupon::giftimbiz::wire::replies::ListPage;
 use coupon::giftimbiz::{GiftOrder, Giftimbiz, GiftimbizConfig};
 use futures_util::{Stream, TryStreamExt};
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! Starcoupons: categories, listings, detail, buying, purchases, reconciliation, QR, use.
 
-use coupon::giftimbiz::wire::{StarDetailItem, StarListing, StarPurchase};
+use coupon::giftimbiz::wire::replies::{StarDetailItem, StarListing, StarPurchase};
 use coupon::giftimbiz::{Giftimbiz, Reconciliation, StarPurchaseRequest, StarQuery};
 use coupon::time::{self, KstDateTime};
 use coupon::{Error, ErrorKind, PartnerRef, Result, Won};
