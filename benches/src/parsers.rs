@@ -1,7 +1,7 @@
 //! Groups 1–5: each sans-IO parser (or the signature) beside its physical limit.
 
 use coupon::chrono::NaiveDate;
-use coupon::coufun::wire::parse_status;
+use coupon::coufun::wire::replies::parse_status;
 use coupon::giftimbiz::wire::replies::parse_gift_listings;
 use coupon::giftletter::wire::replies::parse_goods_list;
 use coupon::giftletter::wire::report::{decode_report, parse_exchange_daily};
@@ -105,7 +105,9 @@ pub fn coufun_status() -> Pair {
         baseline_name: "quick-xml event loop (UTF-8)",
         bytes: body.len() as u64,
         target: Some(0.5),
-        subject: Box::new(move || parse_status(&a, None).map_or(0, |answer| answer.orders.len())),
+        subject: Box::new(move || {
+            parse_status(&a, None).map_or(0, |answer| answer.map_or(0, |answer| answer.orders.len()))
+        }),
         baseline: Box::new(move || xml_events(&utf8)),
         reference: None,
     }
