@@ -42,6 +42,7 @@ fn malformed(why: impl Into<String>) -> WireError {
 }
 
 /// The refusal code of an answer, if it is one (for the token-refresh rule).
+#[cfg(feature = "client")]
 pub(crate) fn refusal_code(body: &[u8]) -> Option<String> {
     match envelope(body, ResultKey::Optional) {
         Ok(Err(refusal)) => Some(refusal.code.raw().to_owned()),
