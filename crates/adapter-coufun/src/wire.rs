@@ -8,8 +8,10 @@
 //! assert_eq!(refused.unwrap().unwrap_err().code.raw(), "99");
 //! ```
 
+mod fields;
 pub mod replies;
 pub mod requests;
+mod xml;
 
 /// The vendor's answer: what was asked for, or its refusal (the core kit's).
 pub use coupon_core::codes::Answer;

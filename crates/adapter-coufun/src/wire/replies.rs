@@ -35,16 +35,14 @@
 //! assert_eq!(order.receiver.as_ref().unwrap().to_string(), "010-****-5678");
 //! ```
 
-mod fields;
 mod records;
-mod xml;
 
 use std::borrow::Cow;
 
 use coupon_core::encoding_rs::{EUC_KR, Encoding, UTF_8};
 use coupon_core::text::{decode_strict, encoding_for_label, xml_declared_encoding};
 
-use super::{Answer, Refusal, WireError};
+use super::{Answer, WireError, fields, xml};
 
 pub use records::{CouponType, OrderRecord, OrderStatus, ReceiverMobile, StatusAnswer};
 
@@ -54,9 +52,9 @@ pub const MAX_DEPTH: usize = 16;
 pub const MAX_ELEMENTS: usize = 4096;
 
 /// The root element of every answer.
-const ROOT: &str = "COUFUNSEARCH";
+pub(super) const ROOT: &str = "COUFUNSEARCH";
 /// The element repeated once per order when a barcode has several.
-const ORDER_INFO: &str = "ORDER_INFO";
+pub(super) const ORDER_INFO: &str = "ORDER_INFO";
 
 /// Parses an answer from its raw bytes.
 ///
@@ -131,7 +129,7 @@ fn looks_like_utf8_korean(bytes: &[u8]) -> bool {
 }
 
 /// Keeps messages built from vendor bytes short.
-fn clip(message: &str) -> String {
+pub(super) fn clip(message: &str) -> String {
     const MAX: usize = 160;
     if message.chars().count() <= MAX {
         return message.to_string();

@@ -15,8 +15,9 @@ use coupon_core::text::encoding_for_label;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::WireError;
 use super::fields::Name;
-use super::{MAX_DEPTH, MAX_ELEMENTS, ORDER_INFO, WireError, clip};
+use super::replies::{MAX_DEPTH, MAX_ELEMENTS, ORDER_INFO, clip};
 
 /// A child element of the root or of a block: its name and its own text, trimmed.
 #[derive(Debug)]

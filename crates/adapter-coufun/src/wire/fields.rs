@@ -4,11 +4,9 @@ use coupon_core::chrono::NaiveDate;
 use coupon_core::time::{KstDateTime, parse_compact_date, parse_compact_datetime};
 use coupon_core::{Balance, Pin, Won};
 
+use super::replies::{CouponType, ORDER_INFO, OrderRecord, OrderStatus, ROOT, ReceiverMobile, StatusAnswer, clip};
 use super::xml::{Document, Field};
-use super::{
-    Answer, CouponType, ORDER_INFO, OrderRecord, OrderStatus, ROOT, ReceiverMobile, Refusal, StatusAnswer, WireError,
-    clip,
-};
+use super::{Answer, Refusal, WireError};
 
 /// The answer the document holds, or the vendor's refusal.
 pub(super) fn answer(document: &Document<'_>) -> Result<Answer<StatusAnswer>, WireError> {
