@@ -57,7 +57,8 @@ const SET_USE_STAR_COUPON: Endpoint = Endpoint { op: "setUseStarCoupon", path: "
 ///
 /// ```no_run
 /// # async fn demo() -> coupon_core::Result<()> {
-/// use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig, GiftQuery};
+/// use adapter_giftimbiz::wire::requests::GiftQuery;
+/// use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig};
 /// let config = GiftimbizConfig::new(
 ///     "https://www.giftiexchange.com",
 ///     "devtest1",

@@ -27,7 +27,8 @@
 //!
 //! ```no_run
 //! # async fn demo() -> coupon_core::Result<()> {
-//! use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig, GiftQuery, Reconciliation};
+//! use adapter_giftimbiz::wire::requests::GiftQuery;
+//! use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig, Reconciliation};
 //! use coupon_core::config::ConfigSection;
 //! use coupon_core::{ErrorKind, Won};
 //!
@@ -74,7 +75,6 @@ pub use adapter::{CAPABILITIES, GiftimbizAdapter, product_id};
 pub use client::{Giftimbiz, Receipt, Reconciliation, TEST_PARTNER_ID};
 #[cfg(feature = "client")]
 pub use config::GiftimbizConfig;
-pub use wire::requests::{GiftOrder, GiftQuery, StarPurchaseRequest, StarQuery};
 
 /// The core this adapter is built on, re-exported: its types (`Won`, `PartnerRef`,
 /// `Error`, …) are part of this crate's API.

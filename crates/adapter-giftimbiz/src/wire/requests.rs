@@ -34,7 +34,7 @@ impl GiftOrder {
 /// Filters of listAll; every one optional.
 ///
 /// ```
-/// use adapter_giftimbiz::{GiftOrder, GiftQuery};
+/// use adapter_giftimbiz::wire::requests::{GiftOrder, GiftQuery};
 /// use coupon_core::Won;
 /// let q = GiftQuery { category: Some("6".into()), max_price: Some(Won(3000)), order: Some(GiftOrder::PriceLow), ..GiftQuery::default() };
 /// assert_eq!(q.page, None);
