@@ -1,11 +1,11 @@
 //! Groups 1–5: each sans-IO parser (or the signature) beside its physical limit.
 
 use coupon::chrono::NaiveDate;
-use coupon::coufun::wire::parse_status;
-use coupon::giftimbiz::wire::parse_gift_listings;
-use coupon::giftletter::sign;
+use coupon::coufun::wire::replies::parse_status;
+use coupon::giftimbiz::wire::replies::parse_gift_listings;
 use coupon::giftletter::wire::replies::parse_goods_list;
 use coupon::giftletter::wire::report::{decode_report, parse_exchange_daily};
+use coupon::giftletter::wire::sign;
 use md5::{Digest, Md5};
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -71,7 +71,9 @@ pub fn listings() -> Pair {
         baseline_name: "serde_json Value",
         bytes: body.len() as u64,
         target: Some(0.5),
-        subject: Box::new(move || parse_gift_listings(&a, ORIGIN).map_or(0, |page| page.items.len())),
+        subject: Box::new(move || {
+            parse_gift_listings(&a, ORIGIN).map_or(0, |page| page.map_or(0, |page| page.items.len()))
+        }),
         baseline: Box::new(move || value_len(&b)),
         reference: None,
     }
@@ -103,7 +105,9 @@ pub fn coufun_status() -> Pair {
         baseline_name: "quick-xml event loop (UTF-8)",
         bytes: body.len() as u64,
         target: Some(0.5),
-        subject: Box::new(move || parse_status(&a, None).map_or(0, |answer| answer.orders.len())),
+        subject: Box::new(move || {
+            parse_status(&a, None).map_or(0, |answer| answer.map_or(0, |answer| answer.orders.len()))
+        }),
         baseline: Box::new(move || xml_events(&utf8)),
         reference: None,
     }

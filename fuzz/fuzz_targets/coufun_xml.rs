@@ -2,12 +2,12 @@
 //! `Content-Type` may carry. It must never panic.
 #![no_main]
 
-use adapter_coufun::wire::parse_status;
+use adapter_coufun::wire::replies::parse_status;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for charset in [None, Some("EUC-KR"), Some("UTF-8")] {
-        if let Ok(answer) = parse_status(data, charset) {
+        if let Ok(Ok(answer)) = parse_status(data, charset) {
             // Reading what was parsed must not panic either (masking, selection, Display).
             for order in &answer.orders {
                 let _ = order.to_string();

@@ -31,13 +31,13 @@ pub fn status_xml(orders: usize) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use coupon::coufun::wire::{CouponType, OrderStatus, parse_status};
+    use coupon::coufun::wire::replies::{CouponType, OrderStatus, parse_status};
 
     #[test]
     fn ten_orders_read_back_with_their_balances() {
         let xml = status_xml(10);
         assert!(xml.starts_with(b"<?xml version=\"1.0\" encoding=\"EUC-KR\"?>"));
-        let answer = parse_status(&xml, None).unwrap();
+        let answer = parse_status(&xml, None).unwrap().unwrap();
         assert_eq!(answer.orders.len(), 10);
         assert_eq!(answer.orders[1].coupon_type, CouponType::Amount);
         assert_eq!(answer.orders[1].balance.unwrap().remaining.0, 49_000);

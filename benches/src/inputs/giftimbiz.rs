@@ -52,11 +52,11 @@ pub fn listing_page(items: usize) -> Vec<u8> {
 mod tests {
     use super::*;
     use coupon::Won;
-    use coupon::giftimbiz::wire::parse_gift_listings;
+    use coupon::giftimbiz::wire::replies::parse_gift_listings;
 
     #[test]
     fn every_listing_of_the_page_reads_in_either_spelling() {
-        let page = parse_gift_listings(&listing_page(100), "https://www.giftiexchange.com").unwrap();
+        let page = parse_gift_listings(&listing_page(100), "https://www.giftiexchange.com").unwrap().unwrap();
         assert_eq!((page.items.len(), page.total_count, page.is_next), (100, Some(2100), true));
         for (i, l) in page.items.iter().enumerate() {
             assert_eq!(l.md_idx, (18_411 + i).to_string());

@@ -121,7 +121,7 @@ mod tests {
     fn the_signed_bytes_are_what_enc_digests() {
         let s = SendEPinSigned::sample();
         assert_eq!(s.co_tid.len(), 20);
-        let enc = coupon::giftletter::sign::send_epin(&s.auth_key, &s.cid, &s.goods_id, &s.co_tid);
+        let enc = coupon::giftletter::wire::sign::send_epin(&s.auth_key, &s.cid, &s.goods_id, &s.co_tid);
         use md5::{Digest, Md5};
         let bare: String = Md5::digest(s.concatenated()).iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(enc, bare);

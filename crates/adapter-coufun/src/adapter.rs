@@ -1,14 +1,14 @@
 //! The shared [`Adapter`] operations over COUFUN: `status` and `balance`.
 
+use coupon_core::context::WithErrorContext;
 use coupon_core::time::today_kst;
 use coupon_core::{
-    Adapter, Balance, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, Pin, Result, Vendor, async_trait, op,
+    Adapter, Balance, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, Pin, Result, Vendor, async_trait,
 };
 
 use crate::VENDOR;
 use crate::client::Coufun;
-use crate::config::CoufunConfig;
-use crate::wire::{CouponType, OrderRecord};
+use crate::wire::replies::{CouponType, OrderRecord};
 
 /// What COUFUN offers through the shared trait.
 pub const CAPABILITIES: Capabilities = Capabilities { status: true, balance: true, ..Capabilities::NONE };
@@ -18,59 +18,72 @@ pub const CAPABILITIES: Capabilities = Capabilities { status: true, balance: tru
 /// Coupons are named by [`CouponRef::Barcode`] (product id and coupon number).
 /// When the vendor answers several orders for a barcode, the one that says
 /// what the coupon is now is the latest by order date (see
-/// [`crate::wire::StatusAnswer::current`]).
+/// [`crate::wire::replies::StatusAnswer::current`]).
 ///
 /// - `status`: `000` unused (expired past its valid-until day; used when a
 ///   stored-value coupon has nothing left), `001` used at `EXCHANGE_DATE`,
 ///   `100` cancelled at `CANCEL_DATE`, anything else unknown and verbatim.
 /// - `balance`: total and remaining won of a stored-value (`AMOUNT`) coupon; an
 ///   exchange voucher (`BARCODE`) has none: [`ErrorKind::Unsupported`].
-#[derive(Clone, Debug)]
+///
+/// Every error names the vendor and the operation (ours, or the endpoint's when the
+/// native call failed): the operations are an inner adapter's, whose errors
+/// [`WithErrorContext`] completes.
+#[derive(Clone)]
 pub struct CoufunAdapter {
-    client: Coufun,
+    ops: Operations,
 }
 
 impl CoufunAdapter {
-    /// An adapter for `config`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Coufun::new`].
-    pub fn new(config: CoufunConfig) -> Result<Self> {
-        Coufun::new(config).map(Self::from_client)
-    }
-
-    /// An adapter over an existing native client.
-    pub fn from_client(client: Coufun) -> Self {
-        Self { client }
+    /// The adapter over a client.
+    pub fn new(client: Coufun) -> Self {
+        Self { ops: Operations { client } }
     }
 
     /// The native client, for what the trait does not cover (every order record).
     pub fn client(&self) -> &Coufun {
-        &self.client
+        &self.ops.client
     }
+}
 
+impl WithErrorContext for CoufunAdapter {
+    type Inner = Operations;
+
+    fn inner(&self) -> &Operations {
+        &self.ops
+    }
+}
+
+impl std::fmt::Debug for CoufunAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CoufunAdapter").field("client", &self.ops.client).finish()
+    }
+}
+
+/// The shared operations of [`CoufunAdapter`], each error as it arose.
+#[derive(Clone, Debug)]
+pub struct Operations {
+    client: Coufun,
+}
+
+impl Operations {
     /// The current order of the coupon `coupon` names.
-    async fn current(&self, coupon: &CouponRef, operation: &'static str) -> Result<OrderRecord> {
-        let (goods_id, barcode) = barcode_ref(coupon, operation)?;
+    async fn current(&self, coupon: &CouponRef) -> Result<OrderRecord> {
+        let (goods_id, barcode) = barcode_ref(coupon)?;
         let answer = self.client.status(goods_id, barcode).await?;
-        answer.current(barcode.expose()).cloned().ok_or_else(|| {
-            Error::protocol("the answer holds no order record").with_vendor(VENDOR).with_operation(operation)
-        })
+        answer.current(barcode.expose()).cloned().ok_or_else(|| Error::protocol("the answer holds no order record"))
     }
 }
 
 /// COUFUN looks a coupon up by product id and coupon number only.
-fn barcode_ref<'a>(coupon: &'a CouponRef, operation: &'static str) -> Result<(&'a str, &'a Pin)> {
+fn barcode_ref(coupon: &CouponRef) -> Result<(&str, &Pin)> {
     match coupon {
         CouponRef::Barcode { goods_id, barcode } => Ok((goods_id, barcode)),
         // CouponRef is non-exhaustive: every other way of naming a coupon is one COUFUN cannot look up.
         _ => Err(Error::invalid_field(
             "coupon",
             "must be CouponRef::Barcode { goods_id, barcode }: COUFUN looks coupons up by product and coupon number",
-        )
-        .with_vendor(VENDOR)
-        .with_operation(operation)),
+        )),
     }
 }
 
@@ -87,11 +100,10 @@ fn balance_of(record: &OrderRecord) -> Result<Balance> {
             format!("the coupon's type `{}` carries no amounts", record.coupon_type.as_wire()),
         )),
     }
-    .map_err(|e| e.with_vendor(VENDOR).with_operation(op::BALANCE))
 }
 
 #[async_trait]
-impl Adapter for CoufunAdapter {
+impl Adapter for Operations {
     fn vendor(&self) -> Vendor {
         VENDOR
     }
@@ -101,12 +113,12 @@ impl Adapter for CoufunAdapter {
     }
 
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
-        let record = self.current(coupon, op::STATUS).await?;
+        let record = self.current(coupon).await?;
         Ok(record.coupon_status(today_kst()))
     }
 
     async fn balance(&self, coupon: &CouponRef) -> Result<Balance> {
-        let record = self.current(coupon, op::BALANCE).await?;
+        let record = self.current(coupon).await?;
         balance_of(&record)
     }
 }

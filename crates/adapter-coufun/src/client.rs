@@ -1,14 +1,15 @@
 //! The native client: COUFUN's one endpoint, in its own terms.
 
+use coupon_core::codes::{read_answer_bytes, refusal_or_status};
+use coupon_core::context::in_context;
 use coupon_core::encoding_rs::EUC_KR;
 use coupon_core::http::{Call, CallSafety, HttpClient, Url};
 use coupon_core::text::charset_of_content_type;
 use coupon_core::{Pin, Result};
 
-use coupon_core::codes::refusal_or_status;
-
 use crate::config::CoufunConfig;
-use crate::wire::{StatusAnswer, StatusRequest, WireError, parse_status};
+use crate::wire::replies::{StatusAnswer, parse_status};
+use crate::wire::requests::StatusRequest;
 use crate::{VENDOR, codes};
 
 /// The operation name in errors and spans: the endpoint's.
@@ -29,9 +30,9 @@ pub const OPERATION: &str = "coufunPartAmountStatus";
 /// ```
 #[derive(Clone, Debug)]
 pub struct Coufun {
+    config: CoufunConfig,
     http: HttpClient,
     endpoint: Url,
-    poc_id: String,
 }
 
 impl Coufun {
@@ -44,9 +45,14 @@ impl Coufun {
     /// transport that cannot be built.
     pub fn new(config: CoufunConfig) -> Result<Self> {
         let endpoint = config.endpoint();
-        let http = HttpClient::new(VENDOR, config.http)?;
+        let http = HttpClient::new(VENDOR, config.http.clone())?;
         http.check_url(&endpoint).map_err(|e| e.with_field("base_url"))?;
-        Ok(Self { http, endpoint, poc_id: config.poc_id })
+        Ok(Self { config, http, endpoint })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &CoufunConfig {
+        &self.config
     }
 
     /// The URL the inquiry is posted to.
@@ -58,6 +64,7 @@ impl Coufun {
     /// sold as `goods_id` (one, or up to 10 `<ORDER_INFO>` blocks).
     ///
     /// A read: the transport retries it on connection failures, timeouts and 408/429/502/503/504.
+    /// Every error names the vendor and the endpoint ([`in_context`]).
     ///
     /// # Errors
     ///
@@ -67,27 +74,18 @@ impl Coufun {
     /// verbatim (see [`crate::codes`]); a 4xx without one, by its status;
     /// [`coupon_core::ErrorKind::Protocol`] for an unreadable answer; transport errors.
     pub async fn status(&self, goods_id: &str, barcode: &Pin) -> Result<StatusAnswer> {
-        let request = StatusRequest { poc_id: &self.poc_id, goods_id, barcode };
-        let form = request.to_form().map_err(|e| e.in_context(VENDOR, OPERATION))?;
-        let call = Call::post(OPERATION, self.endpoint.clone())
-            .safety(CallSafety::Read)
-            .form_body(form)
-            .default_charset(EUC_KR);
-        let response = self.http.send(call).await?;
-        let charset = response.header("content-type").and_then(charset_of_content_type);
-        let parsed = parse_status(response.body(), charset);
-        if !response.is_success() {
-            // A 4xx (the transport handles 408, 429 and 5xx): the vendor's refusal
-            // when the body holds one, else the status decides.
-            let refusal = match parsed {
-                Err(WireError::Vendor(refusal)) if (400..500).contains(&response.status()) => Some(refusal),
-                _ => None,
-            };
-            return Err(refusal_or_status(&response, refusal, &codes::TABLE));
-        }
-        parsed.map_err(|e| match e {
-            WireError::Malformed(message) => response.protocol_error(message),
-            WireError::Vendor(refusal) => refusal_or_status(&response, Some(refusal), &codes::TABLE),
+        in_context(VENDOR, OPERATION, None, async {
+            let request = StatusRequest { poc_id: &self.config.poc_id, goods_id, barcode };
+            let call = Call::post(OPERATION, self.endpoint.clone())
+                .safety(CallSafety::Read)
+                .form_body(request.to_form()?)
+                .default_charset(EUC_KR);
+            let response = self.http.send(call).await?;
+            // The parser applies the vendor's charset rules itself (labels that must agree, EUC-KR by default).
+            let charset = response.header("content-type").and_then(charset_of_content_type);
+            read_answer_bytes(&response, |body| parse_status(body, charset), &codes::TABLE)?
+                .map_err(|refusal| refusal_or_status(&response, Some(refusal), &codes::TABLE))
         })
+        .await
     }
 }

@@ -2,11 +2,11 @@
 
 use std::fmt;
 
-use coupon_core::config::{ConfigSection, parse_url};
+use coupon_core::config::{ConfigKey, ConfigSection, parse_url};
 use coupon_core::http::{HttpConfig, Url};
 use coupon_core::{Error, Result};
 
-use crate::wire::{PATH, POC_ID_MAX};
+use crate::wire::requests::{PATH, POC_ID_MAX};
 
 /// The production server (상용 URL), config value `production`.
 pub const PRODUCTION_URL: &str = "https://corp.coufun.kr:446";
@@ -22,7 +22,7 @@ pub const TEST_URL: &str = "https://tcorp.coufun.kr:446";
 ///
 /// ```
 /// use adapter_coufun::CoufunConfig;
-/// use coupon_core::config::{ConfigSection, parse_url};
+/// use coupon_core::config::{ConfigKey, ConfigSection, parse_url};
 /// let mut s = ConfigSection::new("coufun");
 /// s.set("base_url", "test");
 /// s.set("poc_id", "MYSHOP");
@@ -43,6 +43,14 @@ pub struct CoufunConfig {
 }
 
 impl CoufunConfig {
+    /// The keys of the section [`CoufunConfig::from_section`] reads (the common
+    /// transport keys of [`HttpConfig::from_section`] aside): the factory's
+    /// [`coupon_core::AdapterFactory::config`], which explains a missing or wrong section.
+    pub const KEYS: &'static [ConfigKey] = &[
+        ConfigKey::required("base_url", "\"test\"", "a URL, or `production` or `test`"),
+        ConfigKey::required("poc_id", "\"…\"", "the customer id COUFUN assigned"),
+    ];
+
     /// A configuration with default transport settings. `base_url` is a URL or
     /// one of the presets `production` and `test`.
     ///

@@ -1,237 +1,25 @@
-//! The status inquiry on the wire: the form sent, the XML answered, and its parser.
-//!
-//! Sans-IO: nothing here knows about HTTP, so the parser is fuzzed and tested on
-//! raw bytes. The answer is decoded strictly in the encoding its labels name
-//! (`Content-Type` charset, else the XML declaration, else EUC-KR) and parsed
-//! with quick-xml under these rules:
-//!
-//! - a `DOCTYPE` is refused, so no entity can ever be declared or expanded;
-//! - only the five predefined entities and numeric character references are
-//!   read; any other `&name;` is an error;
-//! - nesting deeper than [`MAX_DEPTH`] or more than [`MAX_ELEMENTS`] elements
-//!   is an error; so is an unclosed element;
-//! - labels that contradict each other or the bytes are an error, never a guess;
-//! - a field named twice in one scope (the root, or one `<ORDER_INFO>`) is an
-//!   error: it could hide a second order behind the first. (The project's rule
-//!   for repeated JSON keys, first non-empty value wins, is for the JSON vendors.)
+//! COUFUN's status inquiry on the wire, sans-IO: the form to send and the checks made
+//! before sending ([`requests`]), the XML answer and its parser ([`replies`]). No
+//! HTTP here, so the fuzz target and the benches use it as is.
 //!
 //! ```
-//! use adapter_coufun::wire::{parse_status, CouponType, OrderStatus};
-//! let xml = "<?xml version=\"1.0\" encoding=\"EUC-KR\"?>
-//! <COUFUNSEARCH>
-//!   <RESULT_CODE>00</RESULT_CODE><RESULT_MSG>SUCCESS</RESULT_MSG>
-//!   <COUPON_TYPE>BARCODE</COUPON_TYPE><ORDER_DATE>20261102</ORDER_DATE><STATUS>000</STATUS>
-//!   <RECEIVER_MOBILE>01012345678</RECEIVER_MOBILE><BARCODE_NUM>912605117340</BARCODE_NUM>
-//!   <VALID_END_DATE>20270131</VALID_END_DATE><EXCHANGE_DATE></EXCHANGE_DATE><CANCEL_DATE></CANCEL_DATE>
-//! </COUFUNSEARCH>";
-//! let answer = parse_status(xml.as_bytes(), None).unwrap();
-//! let order = &answer.orders[0];
-//! assert_eq!((&order.coupon_type, &order.status), (&CouponType::Barcode, &OrderStatus::Unused));
-//! assert_eq!(order.barcode.to_string(), "********7340");
-//! assert_eq!(order.receiver.as_ref().unwrap().to_string(), "010-****-5678");
+//! use adapter_coufun::wire::replies::parse_status;
+//! let refused = parse_status(b"<COUFUNSEARCH><RESULT_CODE>99</RESULT_CODE><RESULT_MSG>ERROR MESSAGE</RESULT_MSG></COUFUNSEARCH>", None);
+//! assert_eq!(refused.unwrap().unwrap_err().code.raw(), "99");
 //! ```
 
 mod fields;
-mod records;
+pub mod replies;
+pub mod requests;
 mod xml;
 
-use std::borrow::Cow;
-use std::fmt;
+/// The vendor's answer: what was asked for, or its refusal (the core kit's).
+pub use coupon_core::codes::Answer;
 
-use coupon_core::codes::Refusal;
-use coupon_core::encoding_rs::{EUC_KR, Encoding, UTF_8};
-use coupon_core::text::{decode_strict, encoding_for_label, form_urlencode, xml_declared_encoding};
-use coupon_core::{Error, Pin, validate};
+/// The vendor refused the inquiry: the core's [`coupon_core::codes::Refusal`],
+/// `RESULT_CODE` and `RESULT_MSG` verbatim.
+pub use coupon_core::codes::Refusal;
 
-pub use records::{CouponType, OrderRecord, OrderStatus, ReceiverMobile, StatusAnswer};
-
-/// The endpoint's path below the base URL.
-pub const PATH: &str = "/b2c_api/coufunPartAmountStatus.do";
-/// `POC_ID` (고객사 ID) limit, bytes.
-pub const POC_ID_MAX: usize = 10;
-/// `GOODS_ID` (판매상품 ID) limit, bytes.
-pub const GOODS_ID_MAX: usize = 10;
-/// `BARCODE_NUM` (쿠폰번호) limit, bytes.
-pub const BARCODE_NUM_MAX: usize = 30;
-/// The deepest element nesting accepted (the real answer is 3 deep).
-pub const MAX_DEPTH: usize = 16;
-/// The most elements accepted in one answer (10 orders of 10 fields is about 120).
-pub const MAX_ELEMENTS: usize = 4096;
-
-/// The root element of every answer.
-const ROOT: &str = "COUFUNSEARCH";
-/// The element repeated once per order when a barcode has several.
-const ORDER_INFO: &str = "ORDER_INFO";
-
-/// The request: three form fields, each ASCII within its byte limit.
-///
-/// ```
-/// use adapter_coufun::wire::StatusRequest;
-/// use coupon_core::Pin;
-/// let barcode = Pin::new("912605117340");
-/// let req = StatusRequest { poc_id: "SANDBOX", goods_id: "CF10000123", barcode: &barcode };
-/// assert_eq!(req.to_form().unwrap(), "POC_ID=SANDBOX&GOODS_ID=CF10000123&BARCODE_NUM=912605117340");
-/// let long = Pin::new("9".repeat(31));
-/// let e = StatusRequest { barcode: &long, ..req }.to_form().unwrap_err();
-/// assert_eq!(e.field(), Some("BARCODE_NUM"));
-/// assert!(!e.to_string().contains("99999"));
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct StatusRequest<'a> {
-    /// `POC_ID`: the customer id COUFUN assigned.
-    pub poc_id: &'a str,
-    /// `GOODS_ID`: the product the coupon was sold as.
-    pub goods_id: &'a str,
-    /// `BARCODE_NUM`: the coupon number.
-    pub barcode: &'a Pin,
-}
-
-impl StatusRequest<'_> {
-    /// Checks every field: present, printable ASCII without spaces (EUC-KR-safe
-    /// as is), within its byte limit. Errors name the field and never repeat it.
-    pub fn validate(&self) -> Result<(), Error> {
-        for (field, value, limit) in self.fields() {
-            validate::required(field, value)?;
-            validate::ascii_token(field, value)?;
-            validate::max_cp949_bytes(field, value, limit)?;
-        }
-        Ok(())
-    }
-
-    /// The validated `application/x-www-form-urlencoded` body.
-    pub fn to_form(&self) -> Result<String, Error> {
-        self.validate()?;
-        let pairs = self.fields().map(|(field, value, _)| (field, value));
-        form_urlencode(pairs, EUC_KR).map_err(|(field, e)| {
-            Error::invalid_field(field, format!("has a character EUC-KR cannot hold (position {})", e.position))
-        })
-    }
-
-    fn fields(&self) -> [(&'static str, &str, usize); 3] {
-        [
-            ("POC_ID", self.poc_id, POC_ID_MAX),
-            ("GOODS_ID", self.goods_id, GOODS_ID_MAX),
-            ("BARCODE_NUM", self.barcode.expose(), BARCODE_NUM_MAX),
-        ]
-    }
-}
-
-/// Why an answer is not a [`StatusAnswer`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum WireError {
-    /// The vendor answered a `RESULT_CODE` other than `00`: its code (trimmed of
-    /// the XML's layout whitespace) and `RESULT_MSG` (trimmed; `None` when empty),
-    /// verbatim.
-    Vendor(Refusal),
-    /// The answer could not be read. The text names the element or rule, never a value.
-    Malformed(String),
-}
-
-impl WireError {
-    fn malformed(message: impl Into<String>) -> Self {
-        Self::Malformed(message.into())
-    }
-
-    /// The SDK error: a vendor code through [`crate::codes::TABLE`], anything else [`coupon_core::ErrorKind::Protocol`].
-    pub fn into_error(self) -> Error {
-        match self {
-            Self::Vendor(refusal) => refusal.into_error(&crate::codes::TABLE).with_vendor(crate::VENDOR),
-            Self::Malformed(message) => Error::protocol(message).with_vendor(crate::VENDOR),
-        }
-    }
-}
-
-impl fmt::Display for WireError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Vendor(Refusal { code, message }) => {
-                write!(f, "COUFUN answered RESULT_CODE {code}: {}", message.as_deref().unwrap_or_default())
-            }
-            Self::Malformed(message) => f.write_str(message),
-        }
-    }
-}
-
-impl std::error::Error for WireError {}
-
-/// Parses an answer from its raw bytes.
-///
-/// `content_type_charset` is the `charset` of the HTTP `Content-Type`, when
-/// there was one. The encoding is that label, else the XML declaration's, else
-/// EUC-KR (the vendor's); the bytes are decoded strictly in it.
-///
-/// # Errors
-///
-/// [`WireError::Vendor`] for a `RESULT_CODE` other than `00`;
-/// [`WireError::Malformed`] for anything unreadable: labels that contradict
-/// each other or the bytes, bytes invalid in their encoding, a `DOCTYPE`, an
-/// unknown entity, too deep or too many elements, an unclosed element, a
-/// missing or malformed field (named).
-pub fn parse_status(bytes: &[u8], content_type_charset: Option<&str>) -> Result<StatusAnswer, WireError> {
-    let ascii = bytes.is_ascii();
-    let encoding = choose_encoding(bytes, ascii, content_type_charset)?;
-    if encoding == EUC_KR && !ascii && looks_like_utf8_korean(bytes) {
-        return Err(WireError::malformed(
-            "the answer is labelled EUC-KR but its bytes are UTF-8 Korean text; refusing to guess",
-        ));
-    }
-    let text: Cow<'_, str> = match std::str::from_utf8(bytes) {
-        // ASCII reads as itself in every encoding `encoding_for_label` can name
-        // (all ASCII-compatible): no decoding, no copy.
-        Ok(text) if ascii && encoding.is_ascii_compatible() => Cow::Borrowed(text),
-        _ => Cow::Owned(decode_strict(bytes, encoding).map_err(|e| WireError::malformed(e.to_string()))?),
-    };
-    let document = xml::read(&text, encoding, !ascii)?;
-    fields::answer(&document)
-}
-
-/// `Content-Type` label, else the declaration's, else EUC-KR; labels that
-/// disagree about non-ASCII bytes are a contradiction.
-fn choose_encoding(
-    bytes: &[u8],
-    ascii: bool,
-    content_type_charset: Option<&str>,
-) -> Result<&'static Encoding, WireError> {
-    let lookup = |label: &str, source: &str| {
-        encoding_for_label(label)
-            .ok_or_else(|| WireError::malformed(format!("unknown charset {label:?} in the {source}")))
-    };
-    let from_header = content_type_charset.map(|l| lookup(l, "Content-Type")).transpose()?;
-    let from_declaration = xml_declared_encoding(bytes).map(|l| lookup(l, "XML declaration")).transpose()?;
-    let bom = bytes.starts_with(b"\xEF\xBB\xBF").then_some(UTF_8);
-    let mut chosen: Option<&'static Encoding> = None;
-    for (label, source) in
-        [(from_header, "Content-Type"), (from_declaration, "XML declaration"), (bom, "byte order mark")]
-    {
-        match (chosen, label) {
-            (None, Some(enc)) => chosen = Some(enc),
-            (Some(first), Some(enc)) if first != enc && !ascii => {
-                return Err(WireError::malformed(format!(
-                    "the answer's labels contradict each other: {} first, {} in the {source}",
-                    first.name(),
-                    enc.name()
-                )));
-            }
-            _ => {}
-        }
-    }
-    Ok(chosen.unwrap_or(EUC_KR))
-}
-
-/// Non-ASCII bytes that are valid UTF-8 holding Hangul syllables: strict EUC-KR
-/// decoding would turn them into other Hangul without an error.
-fn looks_like_utf8_korean(bytes: &[u8]) -> bool {
-    !bytes.is_ascii()
-        && std::str::from_utf8(bytes).is_ok_and(|s| s.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c)))
-}
-
-/// Keeps messages built from vendor bytes short.
-fn clip(message: &str) -> String {
-    const MAX: usize = 160;
-    if message.chars().count() <= MAX {
-        return message.to_string();
-    }
-    let mut s: String = message.chars().take(MAX).collect();
-    s.push('…');
-    s
-}
+/// An answer that could not be understood: the core kit's, its message naming the
+/// element or rule, never a value.
+pub use coupon_core::codes::WireError;

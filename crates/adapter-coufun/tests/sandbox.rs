@@ -2,7 +2,7 @@
 //! the several-orders barcode, refusals, redemption, input checks, retries.
 #![cfg(feature = "client")]
 
-use adapter_coufun::wire::{CouponType, OrderStatus};
+use adapter_coufun::wire::replies::{CouponType, OrderStatus};
 use adapter_coufun::{Coufun, CoufunAdapter, CoufunConfig, FACTORY};
 use coupon_core::config::ConfigSection;
 use coupon_core::time::{parse_compact_date, today_kst};
@@ -31,7 +31,7 @@ fn section_from_sandbox(sandbox: &RunningSandbox) -> ConfigSection {
 async fn start() -> (RunningSandbox, CoufunAdapter) {
     let sandbox = Sandbox::start().await.expect("sandbox starts");
     let config = CoufunConfig::from_section(&section_from_sandbox(&sandbox)).expect("the sandbox's [coufun] reads");
-    let adapter = CoufunAdapter::new(config).expect("adapter");
+    let adapter = CoufunAdapter::new(Coufun::new(config).expect("client"));
     (sandbox, adapter)
 }
 

@@ -1,7 +1,9 @@
 //! The answer parser on raw bytes: the vendor document's examples, both forms of
 //! several orders, missing and malformed fields, charsets, masking, and hostile XML.
 
-use adapter_coufun::wire::{CouponType, OrderStatus, StatusAnswer, WireError, parse_status};
+use adapter_coufun::codes;
+use adapter_coufun::wire::replies::{CouponType, OrderStatus, StatusAnswer, parse_status};
+use adapter_coufun::wire::requests::StatusRequest;
 use coupon_core::chrono::NaiveDate;
 use coupon_core::{Balance, CouponStatus, ErrorKind, Won};
 
@@ -39,8 +41,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 fn malformed(bytes: &[u8], charset: Option<&str>) -> String {
     match parse_status(bytes, charset) {
-        Err(WireError::Malformed(m)) => m,
-        other => panic!("expected Malformed, got {other:?}"),
+        Err(e) => e.message().to_string(),
+        other => panic!("expected an unreadable answer, got {other:?}"),
     }
 }
 
@@ -75,18 +77,19 @@ fn check_doc_success(answer: &StatusAnswer) {
 
 #[test]
 fn the_documents_success_example_parses_as_utf8_and_as_euc_kr() {
-    check_doc_success(&parse_status(DOC_SUCCESS.as_bytes(), None).expect("UTF-8 bytes"));
-    check_doc_success(&parse_status(&euc_kr(DOC_SUCCESS), Some("EUC-KR")).expect("EUC-KR bytes"));
-    check_doc_success(&parse_status(&euc_kr(DOC_SUCCESS), Some("ks_c_5601-1987")).expect("alias label"));
+    check_doc_success(&parse_status(DOC_SUCCESS.as_bytes(), None).expect("UTF-8 bytes").expect("a success"));
+    check_doc_success(&parse_status(&euc_kr(DOC_SUCCESS), Some("EUC-KR")).expect("EUC-KR bytes").expect("a success"));
+    check_doc_success(
+        &parse_status(&euc_kr(DOC_SUCCESS), Some("ks_c_5601-1987")).expect("alias label").expect("a success"),
+    );
 }
 
 #[test]
 fn the_documents_failure_example_is_a_vendor_error_with_code_and_message_verbatim() {
     for bytes in [DOC_FAILURE.as_bytes().to_vec(), euc_kr(DOC_FAILURE)] {
-        let e = parse_status(&bytes, None).unwrap_err();
-        let WireError::Vendor(refusal) = &e else { panic!("{e:?}") };
+        let refusal = parse_status(&bytes, None).unwrap().unwrap_err();
         assert_eq!((refusal.code.raw(), refusal.message.as_deref()), ("99", Some("ERROR MESSAGE")));
-        let e = e.into_error();
+        let e = refusal.into_error(&codes::TABLE);
         assert_eq!(e.kind(), ErrorKind::Rejected);
         assert!(!e.is_retryable());
         assert_eq!(e.vendor_code().map(|c| c.raw()), Some("99"));
@@ -97,18 +100,18 @@ fn the_documents_failure_example_is_a_vendor_error_with_code_and_message_verbati
 #[test]
 fn a_korean_failure_message_is_read_from_euc_kr() {
     let xml = DOC_FAILURE.replace("ERROR MESSAGE", "존재하지 않는 쿠폰번호입니다.");
-    let e = parse_status(&euc_kr(&xml), Some("EUC-KR")).unwrap_err();
-    assert_eq!(e.to_string(), "COUFUN answered RESULT_CODE 99: 존재하지 않는 쿠폰번호입니다.");
+    let refusal = parse_status(&euc_kr(&xml), Some("EUC-KR")).unwrap().unwrap_err();
+    assert_eq!((refusal.code.raw(), refusal.message.as_deref()), ("99", Some("존재하지 않는 쿠폰번호입니다.")));
     // Without any Content-Type the declaration decides; without a declaration, EUC-KR.
-    assert!(matches!(parse_status(&euc_kr(&xml), None), Err(WireError::Vendor(_))));
+    assert!(matches!(parse_status(&euc_kr(&xml), None), Ok(Err(_))));
     let bare = xml.replace(r#"<?xml version="1.0" encoding="EUC-KR"?>"#, "");
-    assert!(matches!(parse_status(&euc_kr(&bare), None), Err(WireError::Vendor(_))));
+    assert!(matches!(parse_status(&euc_kr(&bare), None), Ok(Err(_))));
 }
 
 #[test]
 fn unknown_result_codes_are_kept_verbatim() {
     let xml = DOC_FAILURE.replace(">99<", "> E7 <").replace("ERROR MESSAGE", "");
-    let e = parse_status(xml.as_bytes(), None).unwrap_err().into_error();
+    let e = parse_status(xml.as_bytes(), None).unwrap().unwrap_err().into_error(&codes::TABLE);
     assert_eq!((e.kind(), e.vendor_code().map(|c| c.raw())), (ErrorKind::Rejected, Some("E7")));
     assert_eq!(e.vendor_message(), None);
 }
@@ -118,21 +121,21 @@ fn several_orders_in_order_info_blocks_all_decode_and_the_latest_is_current() {
     let xml = success_with(
         &[order_info("20260315", "100"), order_info("20261110", "000"), order_info("20260816", "001")].concat(),
     );
-    let answer = parse_status(xml.as_bytes(), None).expect("repeated form");
+    let answer = parse_status(xml.as_bytes(), None).expect("repeated form").expect("a success");
     let statuses: Vec<_> = answer.orders.iter().map(|o| o.status.clone()).collect();
     assert_eq!(statuses, [OrderStatus::Cancelled, OrderStatus::Unused, OrderStatus::Used]);
     let current = answer.current("912603550784").expect("current");
     assert_eq!(current.order_date, date(2026, 11, 10));
     // A tie on the date: the later block wins.
     let xml = success_with(&[order_info("20261110", "000"), order_info("20261110", "100")].concat());
-    let answer = parse_status(xml.as_bytes(), None).unwrap();
+    let answer = parse_status(xml.as_bytes(), None).unwrap().unwrap();
     assert_eq!(answer.current("912603550784").unwrap().status, OrderStatus::Cancelled);
 }
 
 #[test]
 fn more_than_ten_orders_are_kept_all() {
     let blocks: String = (1..=12).map(|d| order_info(&format!("202601{d:02}"), "000")).collect();
-    let answer = parse_status(success_with(&blocks).as_bytes(), None).expect("12 blocks");
+    let answer = parse_status(success_with(&blocks).as_bytes(), None).expect("12 blocks").expect("a success");
     assert_eq!(answer.orders.len(), 12);
 }
 
@@ -143,7 +146,7 @@ fn order_info_blocks_fall_back_to_fields_shared_at_the_root() {
          <ORDER_INFO><ORDER_DATE>20260101</ORDER_DATE><STATUS>001</STATUS><VALID_END_DATE>20261231</VALID_END_DATE>\
          <TOTAL_AMOUNT>5000</TOTAL_AMOUNT><REMAIN_AMOUNT>0</REMAIN_AMOUNT></ORDER_INFO>",
     );
-    let answer = parse_status(xml.as_bytes(), None).expect("hybrid form");
+    let answer = parse_status(xml.as_bytes(), None).expect("hybrid form").expect("a success");
     assert_eq!(answer.orders[0].coupon_type, CouponType::Amount);
     assert_eq!(answer.orders[0].barcode.expose(), "AMT1");
 }
@@ -153,7 +156,7 @@ fn unknown_values_are_kept_verbatim_and_unknown_elements_ignored() {
     let xml = DOC_SUCCESS
         .replace(">AMOUNT<", ">POINT<")
         .replace("<STATUS>000</STATUS>", "<STATUS>200</STATUS><NEW_FIELD>x<INNER/></NEW_FIELD><!-- note --><?pi x?>");
-    let answer = parse_status(xml.as_bytes(), None).expect("tolerant");
+    let answer = parse_status(xml.as_bytes(), None).expect("tolerant").expect("a success");
     let order = &answer.orders[0];
     assert_eq!(order.coupon_type, CouponType::Other("POINT".into()));
     assert_eq!(order.status, OrderStatus::Other("200".into()));
@@ -167,7 +170,7 @@ fn empty_absent_and_all_zero_times_are_absent() {
         .replace("<EXCHANGE_DATE>20230915123000</EXCHANGE_DATE>", "<EXCHANGE_DATE>00000000000000</EXCHANGE_DATE>")
         .replace("<CANCEL_DATE></CANCEL_DATE>", "<CANCEL_DATE/>")
         .replace("<RECEIVER_MOBILE>01012345678</RECEIVER_MOBILE>", "");
-    let order = &parse_status(xml.as_bytes(), None).unwrap().orders[0];
+    let order = &parse_status(xml.as_bytes(), None).unwrap().unwrap().orders[0];
     assert_eq!((order.exchanged_at, order.cancelled_at), (None, None));
     assert!(order.receiver.is_none());
 }
@@ -200,8 +203,6 @@ fn missing_or_malformed_required_fields_are_named() {
         let xml = DOC_SUCCESS.replace(from, to);
         let message = malformed(&euc_kr(&xml), None);
         assert!(message.contains(named), "{to:?}: {message}");
-        let e = WireError::Malformed(message).into_error();
-        assert_eq!(e.kind(), ErrorKind::Protocol);
     }
 }
 
@@ -214,7 +215,7 @@ fn malformed_messages_never_repeat_the_barcode_or_the_mobile() {
 
 #[test]
 fn records_and_errors_mask_the_receiver_and_the_barcode() {
-    let answer = parse_status(DOC_SUCCESS.as_bytes(), None).unwrap();
+    let answer = parse_status(DOC_SUCCESS.as_bytes(), None).unwrap().unwrap();
     let order = &answer.orders[0];
     let shown = format!("{answer:?} {order} {order:#?}");
     for secret in ["ABC1234567890", "01012345678", "010-1234-5678", "1234"] {
@@ -223,37 +224,37 @@ fn records_and_errors_mask_the_receiver_and_the_barcode() {
     assert!(shown.contains("*********7890") && shown.contains("010-****-5678"), "{shown}");
     // A receiver the vendor already masked or garbled is masked again, never shown whole.
     let xml = DOC_SUCCESS.replace(">01012345678<", ">010-98**-7654<");
-    let order = &parse_status(xml.as_bytes(), None).unwrap().orders[0];
+    let order = &parse_status(xml.as_bytes(), None).unwrap().unwrap().orders[0];
     let receiver = order.receiver.as_ref().unwrap();
     assert!(receiver.phone().is_none());
-    assert_eq!(receiver.masked(), "010******7654");
+    assert_eq!(receiver.masked(), "***-****-****", "under 10 digits: the core's rule shows none");
     assert!(!format!("{order:?} {order}").contains("98"));
     // The request, and the refusal of a bad one, mask the barcode too.
     let barcode = coupon_core::Pin::new("ABC1234567890");
-    let request = adapter_coufun::wire::StatusRequest { poc_id: "SANDBOX", goods_id: "CF20001000", barcode: &barcode };
+    let request = StatusRequest { poc_id: "SANDBOX", goods_id: "CF20001000", barcode: &barcode };
     assert!(!format!("{request:?}").contains("ABC1234567890"));
     let long = coupon_core::Pin::new("ABC1234567890".repeat(3));
-    let e = adapter_coufun::wire::StatusRequest { barcode: &long, ..request }.to_form().unwrap_err();
+    let e = StatusRequest { barcode: &long, ..request }.to_form().unwrap_err();
     assert!(!format!("{e} {e:?}").contains("ABC1234567890"), "{e}");
     assert!(e.to_string().contains("39 bytes") && e.to_string().contains("limit is 30"), "{e}");
     let short = DOC_SUCCESS.replace(">01012345678<", ">12345<");
-    let order = &parse_status(short.as_bytes(), None).unwrap().orders[0];
+    let order = &parse_status(short.as_bytes(), None).unwrap().unwrap().orders[0];
     assert_eq!(order.receiver.as_ref().unwrap().masked(), "*****");
 }
 
 #[test]
 fn status_meanings_with_expiry_and_a_spent_stored_value_coupon() {
-    let order = parse_status(DOC_SUCCESS.as_bytes(), None).unwrap().orders.remove(0);
+    let order = parse_status(DOC_SUCCESS.as_bytes(), None).unwrap().unwrap().orders.remove(0);
     assert_eq!(order.coupon_status(date(2023, 12, 31)), CouponStatus::Unused, "valid through its last day");
     assert_eq!(order.coupon_status(date(2024, 1, 1)), CouponStatus::Expired);
-    let spent = parse_status(DOC_SUCCESS.replace(">2500<", ">0<").as_bytes(), None).unwrap().orders.remove(0);
+    let spent = parse_status(DOC_SUCCESS.replace(">2500<", ">0<").as_bytes(), None).unwrap().unwrap().orders.remove(0);
     assert!(matches!(spent.coupon_status(date(2023, 10, 1)), CouponStatus::Used { at: Some(_), place: None }));
-    let used = parse_status(DOC_SUCCESS.replace(">000<", ">001<").as_bytes(), None).unwrap().orders.remove(0);
+    let used = parse_status(DOC_SUCCESS.replace(">000<", ">001<").as_bytes(), None).unwrap().unwrap().orders.remove(0);
     assert!(matches!(used.coupon_status(date(2030, 1, 1)), CouponStatus::Used { at: Some(_), .. }));
     let cancelled = DOC_SUCCESS
         .replace(">000<", ">100<")
         .replace("<CANCEL_DATE></CANCEL_DATE>", "<CANCEL_DATE>20230916090000</CANCEL_DATE>");
-    let cancelled = parse_status(cancelled.as_bytes(), None).unwrap().orders.remove(0);
+    let cancelled = parse_status(cancelled.as_bytes(), None).unwrap().unwrap().orders.remove(0);
     let CouponStatus::Cancelled { at: Some(at) } = cancelled.coupon_status(date(2023, 10, 1)) else { panic!() };
     assert_eq!(at.to_rfc3339(), "2023-09-16T09:00:00+09:00");
 }
@@ -262,7 +263,7 @@ fn status_meanings_with_expiry_and_a_spent_stored_value_coupon() {
 fn escapes_cdata_and_character_references_are_read() {
     let xml = DOC_FAILURE
         .replace("ERROR MESSAGE", "&lt;A&gt; &amp; &quot;B&quot; &apos;C&apos; &#54620;&#xAE00; <![CDATA[<D>]]>");
-    let WireError::Vendor(refusal) = parse_status(xml.as_bytes(), None).unwrap_err() else { panic!() };
+    let refusal = parse_status(xml.as_bytes(), None).unwrap().unwrap_err();
     assert_eq!(refusal.message.as_deref(), Some("<A> & \"B\" 'C' 한글 <D>"));
 }
 
@@ -359,9 +360,9 @@ fn a_declaration_contradicting_the_bytes_is_an_error() {
     assert!(malformed(&euc_kr(&korean), Some("klingon")).contains("unknown charset"));
     assert!(malformed(korean.replace("EUC-KR", "x-klingon").as_bytes(), None).contains("unknown charset"));
     // Labels may disagree harmlessly when every byte is ASCII.
-    assert!(matches!(parse_status(DOC_FAILURE.as_bytes(), Some("UTF-8")), Err(WireError::Vendor(_))));
+    assert!(matches!(parse_status(DOC_FAILURE.as_bytes(), Some("UTF-8")), Ok(Err(_))));
     // A UTF-8 answer labelled UTF-8 everywhere is fine.
-    assert!(matches!(parse_status(utf8_declared.as_bytes(), Some("utf-8")), Err(WireError::Vendor(_))));
+    assert!(matches!(parse_status(utf8_declared.as_bytes(), Some("utf-8")), Ok(Err(_))));
 }
 
 #[test]

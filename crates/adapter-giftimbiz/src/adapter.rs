@@ -2,16 +2,17 @@
 //! (giftDetail), issue (buyGifticoupon), reconcile and status (the gifticon purchase
 //! history). Starcoupons, QR images and marking used stay on the native [`Giftimbiz`] client.
 
+use coupon_core::context::WithErrorContext;
 use coupon_core::time::{KstDateTime, now_kst};
 use coupon_core::{
     Adapter, Availability, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest,
     Issued, OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, Result, Validity, Vendor, async_trait,
-    op,
 };
 
-use crate::client::{Giftimbiz, check_md_idx, check_product};
-use crate::request::{GiftQuery, Reconciliation as History};
-use crate::wire::{GiftDetailItem, GiftListing, GiftPurchase, VENDOR};
+use crate::VENDOR;
+use crate::client::{Giftimbiz, Reconciliation as History};
+use crate::wire::replies::{GiftDetailItem, GiftListing, GiftPurchase};
+use crate::wire::requests::{GiftQuery, check_md_idx, check_product};
 
 /// What this adapter implements (also the factory's value).
 pub const CAPABILITIES: Capabilities = Capabilities {
@@ -40,21 +41,45 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 /// several orders, a history that cannot tell) [`Reconciliation::StillUnknown`]: one
 /// buy buys all of its sales under one `tid` or none of them, so anything else is not
 /// the trace of this request alone.
-#[derive(Clone, Debug)]
+///
+/// Every error names the vendor and the operation (ours, or the endpoint's when a
+/// native call failed) and, for `issue` and `reconcile`, the partner reference: the
+/// operations are an inner adapter's, whose errors [`WithErrorContext`] completes.
+#[derive(Clone)]
 pub struct GiftimbizAdapter {
-    client: Giftimbiz,
+    ops: Operations,
 }
 
 impl GiftimbizAdapter {
-    /// An adapter over a native client.
+    /// The adapter over a client.
     pub fn new(client: Giftimbiz) -> Self {
-        Self { client }
+        Self { ops: Operations { client } }
     }
 
-    /// The native client, for what the trait does not cover.
+    /// The native client, for what the trait does not cover (Starcoupons, QR images, marking used).
     pub fn client(&self) -> &Giftimbiz {
-        &self.client
+        &self.ops.client
     }
+}
+
+impl WithErrorContext for GiftimbizAdapter {
+    type Inner = Operations;
+
+    fn inner(&self) -> &Operations {
+        &self.ops
+    }
+}
+
+impl std::fmt::Debug for GiftimbizAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GiftimbizAdapter").field("client", &self.ops.client).finish()
+    }
+}
+
+/// The shared operations of [`GiftimbizAdapter`], each error as it arose.
+#[derive(Clone, Debug)]
+pub struct Operations {
+    client: Giftimbiz,
 }
 
 /// A product id of ours: `"{CODE}:{DCODE}"` when the gifticon kind is known, else the sale alone.
@@ -162,7 +187,7 @@ fn checked_purchase(request: &IssueRequest) -> Result<(coupon_core::Won, &str)> 
 }
 
 #[async_trait]
-impl Adapter for GiftimbizAdapter {
+impl Adapter for Operations {
     fn vendor(&self) -> Vendor {
         VENDOR
     }
@@ -172,30 +197,25 @@ impl Adapter for GiftimbizAdapter {
     }
 
     fn check_issue(&self, request: &IssueRequest) -> Result<()> {
-        let partner_ref = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
-        checked_purchase(request).map(drop).map_err(in_context)
+        checked_purchase(request).map(drop)
     }
 
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
-        let partner_ref = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(partner_ref.clone());
-        let (amount, product) = checked_purchase(request).map_err(in_context)?;
+        let (amount, product) = checked_purchase(request)?;
         let sales = sales_of(&request.product_id);
-        let receipt = self.client.buy_gifticons(&sales, amount, product, Some(partner_ref.clone())).await?;
+        let receipt = self.client.buy_gifticons(&sales, amount, product, Some(request.partner_ref.clone())).await?;
         Ok(Issued::new(VENDOR, receipt.tid, None, receipt.partner_ref))
     }
 
     async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
         let partner_ref = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::RECONCILE).with_partner_ref(partner_ref.clone());
         let mut sales = sales_of(&request.product_id);
-        check_md_idx(&sales).map_err(in_context)?;
+        check_md_idx(&sales)?;
         sales.sort_unstable();
         sales.dedup();
         let (mut found, mut missing) = (Vec::new(), 0);
         for sale in sales {
-            match self.client.reconcile_gift_purchase(sale, since).await.map_err(in_context)? {
+            match self.client.reconcile_gift_purchase(sale, since).await? {
                 History::Bought(entries) => found.push(entries.into_iter().map(|p: GiftPurchase| p.tid).collect()),
                 History::NotBought => missing += 1,
                 History::StillUnknown(why) => return Ok(Reconciliation::StillUnknown(why)),
@@ -211,22 +231,19 @@ impl Adapter for GiftimbizAdapter {
                 return Err(Error::invalid_field(
                     "coupon",
                     "must be an order (`tid`): GiftiMbiz names purchases by order",
-                )
-                .in_context(VENDOR, op::STATUS));
+                ));
             }
             other => {
                 return Err(Error::invalid_field(
                     "coupon",
                     format!("of this kind is not known to GiftiMbiz ({other:?})"),
-                )
-                .in_context(VENDOR, op::STATUS));
+                ));
             }
         };
         let history = self.client.gift_purchases().await?;
         let items: Vec<_> = history.items.iter().filter(|p| p.tid == tid).collect();
         if items.is_empty() {
-            return Err(Error::new(ErrorKind::NotFound, "the gifticon purchase history holds no order with this tid")
-                .in_context(VENDOR, op::STATUS));
+            return Err(Error::new(ErrorKind::NotFound, "the gifticon purchase history holds no order with this tid"));
         }
         let used = items.iter().filter(|p| p.used == Some(true)).count();
         let now = now_kst();
@@ -251,7 +268,7 @@ impl Adapter for GiftimbizAdapter {
             page: query.page,
             limit: query.limit,
         };
-        let page = self.client.gift_listings(&q).await.map_err(|e| e.in_context(VENDOR, op::PRODUCTS))?;
+        let page = self.client.gift_listings(&q).await?;
         let items = page.items.iter().map(listing_product).collect();
         Ok(Page::new(items, query.page.unwrap_or(1), page.total_count, page.is_next))
     }
@@ -265,8 +282,7 @@ impl Adapter for GiftimbizAdapter {
                     "must be \"CODE:DCODE\" (gm_idx:md_idx), as `products` gives it ({} characters given)",
                     id.chars().count()
                 ),
-            )
-            .in_context(VENDOR, op::PRODUCT));
+            ));
         };
         let detail = self.client.gift_detail(code.trim(), dcode.trim()).await?;
         Ok(detail_product(&detail.detail))

@@ -1,10 +1,13 @@
-//! The native GiftiMbiz client: one method per endpoint, the token lifecycle, paged
-//! streams and purchase reconciliation.
+//! The native GiftiMbiz client: one method per endpoint, the token lifecycle
+//! ([`token`]), paged streams and purchase reconciliation.
+
+mod token;
 
 use std::fmt;
 use std::sync::Arc;
 
-use coupon_core::codes::{Refusal, refusal_or_status};
+use coupon_core::codes::{read_answer_bytes, refusal_or_status};
+use coupon_core::context::in_context;
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::{ExposeSecret, SecretString};
 use coupon_core::text::form_urlencode;
@@ -13,14 +16,17 @@ use coupon_core::{Error, OrderRef, PartnerRef, Result, Won, encoding_rs, validat
 use futures_util::Stream;
 use futures_util::stream;
 
-use crate::codes;
 use crate::config::GiftimbizConfig;
-use crate::request::{GiftQuery, Receipt, Reconciliation, StarPurchaseRequest, StarQuery};
-use crate::token::{Lease, Tokens};
-use crate::wire::{
+use crate::wire::replies::{
     self, GiftCategories, GiftDetail, GiftListing, GiftPurchase, ListPage, StarCategories, StarDetail, StarListing,
-    StarPurchase, StarPurchases, VENDOR, WireError,
+    StarPurchase, StarPurchases,
 };
+use crate::wire::requests::{
+    GiftQuery, Params, StarPurchaseRequest, StarQuery, check_md_idx, check_product, gift_query, params, star_query,
+};
+use crate::wire::{Answer, WireError};
+use crate::{VENDOR, codes};
+use token::{Lease, Tokens};
 
 /// The vendor's test account: every call works, purchases are not executed.
 pub const TEST_PARTNER_ID: &str = "devtest1";
@@ -45,22 +51,20 @@ const BUY_STARCOUPON_LIST: Endpoint = Endpoint { op: "buyStarcouponList", path: 
 const GET_QR_IMG: Endpoint = Endpoint { op: "getQRImg", path: "gifticon/getQRImg" };
 const SET_USE_STAR_COUPON: Endpoint = Endpoint { op: "setUseStarCoupon", path: "gifticon/setUseStarCoupon" };
 
-/// Parameters of one call: name and value, empty values left out.
-type Params = Vec<(&'static str, String)>;
-
 /// The GiftiMbiz client. Cheap to clone; clones share the connection pool and the
-/// access token.
+/// access token. Every method runs through [`in_context`], so each error names the
+/// vendor, the endpoint and, for a buy, the partner reference.
 ///
 /// ```no_run
 /// # async fn demo() -> coupon_core::Result<()> {
-/// use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig, GiftQuery};
-/// use coupon_core::secrecy::SecretString;
+/// use adapter_giftimbiz::wire::requests::GiftQuery;
+/// use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig};
 /// let config = GiftimbizConfig::new(
 ///     "https://www.giftiexchange.com",
 ///     "devtest1",
-///     SecretString::from("partner-key"),
-///     SecretString::from("partner-token"),
-///     SecretString::from("refresh-token"),
+///     "partner-key",
+///     "partner-token",
+///     "refresh-token",
 /// )?;
 /// let client = Giftimbiz::new(config)?;
 /// let page = client.gift_listings(&GiftQuery { word: Some("아메리카노".into()), ..GiftQuery::default() }).await?;
@@ -130,15 +134,18 @@ impl Giftimbiz {
     /// The vendor's refusal (`TOKEN04`, `TOKEN05`, `TOKEN06`, … as
     /// [`coupon_core::ErrorKind::Unauthenticated`] or `PermissionDenied`), or a transport error.
     pub async fn access_token(&self) -> Result<SecretString> {
-        let url = self.url(&GET_ACCESS_TOKEN, &Vec::new())?;
-        let c = &self.inner.config;
-        let call = Call::post(GET_ACCESS_TOKEN.op, url)
-            .safety(CallSafety::Read)
-            .secret_header("x-refresh-token", c.refresh_token.expose_secret())
-            .secret_header("Partnerkey", c.partner_key.expose_secret())
-            .secret_header("Partnertoken", c.partner_token.expose_secret());
-        let resp = self.inner.http.send(call).await?;
-        read(&resp, wire::parse_access_token)
+        in_context(VENDOR, GET_ACCESS_TOKEN.op, None, async {
+            let url = self.url(&GET_ACCESS_TOKEN, &Vec::new())?;
+            let c = &self.inner.config;
+            let call = Call::post(GET_ACCESS_TOKEN.op, url)
+                .safety(CallSafety::Read)
+                .secret_header("x-refresh-token", c.refresh_token.expose_secret())
+                .secret_header("Partnerkey", c.partner_key.expose_secret())
+                .secret_header("Partnertoken", c.partner_token.expose_secret());
+            let resp = self.inner.http.send(call).await?;
+            read(&resp, replies::parse_access_token)
+        })
+        .await
     }
 
     async fn lease(&self) -> Result<Lease> {
@@ -175,8 +182,23 @@ impl Giftimbiz {
     /// Sends an authorized call; when the vendor refuses the access token as expired
     /// or rejected (T1, TOKEN07, TOKEN08), gets a newer token (single flight) and
     /// sends it once more. The vendor refused before running the call, so this is
-    /// safe even for a buy.
+    /// safe even for a buy. Its errors are the endpoint's, in context, a token's
+    /// included: every native method passes through here or [`Giftimbiz::access_token`].
     async fn authorized(
+        &self,
+        ep: &Endpoint,
+        query: Result<Params>,
+        body: Params,
+        safety: CallSafety,
+        partner_ref: Option<&PartnerRef>,
+    ) -> Result<Response> {
+        in_context(VENDOR, ep.op, partner_ref, async {
+            self.authorized_once(ep, query?, body, safety, partner_ref).await
+        })
+        .await
+    }
+
+    async fn authorized_once(
         &self,
         ep: &Endpoint,
         query: Params,
@@ -184,13 +206,12 @@ impl Giftimbiz {
         safety: CallSafety,
         partner_ref: Option<&PartnerRef>,
     ) -> Result<Response> {
-        let with_ref = |e: Error| e.in_context(VENDOR, ep.op).with_partner_ref_opt(partner_ref);
         // One deadline for the token fetch, the call and its replay: `total_timeout_ms`
         // is what the caller waits for the whole operation, not for each send.
         self.inner
             .http
             .operation(async {
-                let lease = self.lease().await.map_err(with_ref)?;
+                let lease = self.lease().await?;
                 let resp = self.send(ep, &query, &body, safety, partner_ref, &lease.token).await?;
                 match refused_code(&resp) {
                     Some(code) if codes::refresh_cures(&code) => {
@@ -200,12 +221,7 @@ impl Giftimbiz {
                             generation = lease.generation,
                             "access token refused; refreshing"
                         );
-                        let lease = self
-                            .inner
-                            .tokens
-                            .refresh(lease.generation, || self.access_token())
-                            .await
-                            .map_err(with_ref)?;
+                        let lease = self.inner.tokens.refresh(lease.generation, || self.access_token()).await?;
                         self.send(ep, &query, &body, safety, partner_ref, &lease.token).await
                     }
                     _ => Ok(resp),
@@ -214,8 +230,23 @@ impl Giftimbiz {
             .await
     }
 
-    async fn read_call(&self, ep: &Endpoint, query: Params, body: Params) -> Result<Response> {
+    async fn read_call(&self, ep: &Endpoint, query: Result<Params>, body: Params) -> Result<Response> {
         self.authorized(ep, query, body, CallSafety::Read, None).await
+    }
+
+    /// A read of `ep` with `parse`, every error (a refused input included) in context.
+    async fn read_op<T>(
+        &self,
+        ep: &Endpoint,
+        query: Result<Params>,
+        body: Result<Params>,
+        parse: impl Fn(&[u8]) -> Result<Answer<T>, WireError>,
+    ) -> Result<T> {
+        in_context(VENDOR, ep.op, None, async {
+            let resp = self.read_call(ep, query, body?).await?;
+            read(&resp, parse)
+        })
+        .await
     }
 
     // -----------------------------------------------------------------------
@@ -229,8 +260,7 @@ impl Giftimbiz {
     /// The vendor's refusal or a transport error.
     pub async fn gift_categories(&self, category: Option<&str>, brand: Option<&str>) -> Result<GiftCategories> {
         let query = params([("CODE", category.map(str::to_string)), ("BCODE", brand.map(str::to_string))]);
-        let resp = self.read_call(&CATE_GIFT, query, Vec::new()).await?;
-        read(&resp, |b| wire::parse_gift_categories(b, self.origin()))
+        self.read_op(&CATE_GIFT, Ok(query), Ok(Vec::new()), |b| replies::parse_gift_categories(b, self.origin())).await
     }
 
     /// Endpoint 3, `giftimbiz/listAll`: one page of the gifticons for sale.
@@ -239,8 +269,7 @@ impl Giftimbiz {
     ///
     /// [`coupon_core::ErrorKind::InvalidInput`] for a page or limit of 0; the vendor's refusal or a transport error.
     pub async fn gift_listings(&self, q: &GiftQuery) -> Result<ListPage<GiftListing>> {
-        let resp = self.read_call(&LIST_ALL, gift_query(q)?, Vec::new()).await?;
-        read(&resp, |b| wire::parse_gift_listings(b, self.origin()))
+        self.read_op(&LIST_ALL, gift_query(q), Ok(Vec::new()), |b| replies::parse_gift_listings(b, self.origin())).await
     }
 
     /// Every page of listAll from `q.page` (default 1) on, as a stream of pages that
@@ -267,11 +296,10 @@ impl Giftimbiz {
     /// [`coupon_core::ErrorKind::InvalidInput`] naming `code` or `dcode` when empty; the
     /// vendor's refusal or a transport error.
     pub async fn gift_detail(&self, code: &str, dcode: &str) -> Result<GiftDetail> {
-        validate::required("code", code)?;
-        validate::required("dcode", dcode)?;
-        let body = params([("CODE", Some(code.to_string())), ("DCODE", Some(dcode.to_string()))]);
-        let resp = self.read_call(&GIFT_DETAIL, Vec::new(), body).await?;
-        read(&resp, |b| wire::parse_gift_detail(b, self.origin()))
+        let body = validate::required("code", code)
+            .and_then(|()| validate::required("dcode", dcode))
+            .map(|()| params([("CODE", Some(code.to_string())), ("DCODE", Some(dcode.to_string()))]));
+        self.read_op(&GIFT_DETAIL, Ok(Vec::new()), body, |b| replies::parse_gift_detail(b, self.origin())).await
     }
 
     /// Endpoint 5, `giftimbiz/buyGifticoupon`: buys the sales `md_idx` (several are joined with
@@ -292,17 +320,18 @@ impl Giftimbiz {
         partner_ref: Option<PartnerRef>,
     ) -> Result<Receipt> {
         let partner_ref = partner_ref.unwrap_or_else(PartnerRef::generate);
-        let checked = check_md_idx(md_idx).and_then(|joined| check_product(product).map(|()| joined));
-        let joined =
-            checked.map_err(|e| e.in_context(VENDOR, BUY_GIFTICOUPON.op).with_partner_ref(partner_ref.clone()))?;
-        let body = params([
-            ("cash", Some(cash.get().to_string())),
-            ("md_idx", Some(joined)),
-            ("product", Some(product.to_string())),
-        ]);
-        let resp =
-            self.authorized(&BUY_GIFTICOUPON, Vec::new(), body, CallSafety::MoneyMoving, Some(&partner_ref)).await?;
-        let answer = read(&resp, wire::parse_buy)?;
+        let answer = in_context(VENDOR, BUY_GIFTICOUPON.op, Some(&partner_ref), async {
+            let joined = check_md_idx(md_idx).and_then(|joined| check_product(product).map(|()| joined))?;
+            let body = params([
+                ("cash", Some(cash.get().to_string())),
+                ("md_idx", Some(joined)),
+                ("product", Some(product.to_string())),
+            ]);
+            let safety = CallSafety::MoneyMoving;
+            let resp = self.authorized(&BUY_GIFTICOUPON, Ok(Vec::new()), body, safety, Some(&partner_ref)).await?;
+            read(&resp, replies::parse_buy)
+        })
+        .await?;
         Ok(Receipt { tid: OrderRef::new(answer.tid), message: answer.message, partner_ref })
     }
 
@@ -312,8 +341,8 @@ impl Giftimbiz {
     ///
     /// The vendor's refusal or a transport error.
     pub async fn gift_purchases(&self) -> Result<ListPage<GiftPurchase>> {
-        let resp = self.read_call(&BUY_GIFTICON_LIST, Vec::new(), Vec::new()).await?;
-        read(&resp, |b| wire::parse_gift_purchases(b, self.origin()))
+        let parse = |b: &[u8]| replies::parse_gift_purchases(b, self.origin());
+        self.read_op(&BUY_GIFTICON_LIST, Ok(Vec::new()), Ok(Vec::new()), parse).await
     }
 
     /// Settles a gifticon buy whose outcome is unknown, from the purchase history.
@@ -333,18 +362,21 @@ impl Giftimbiz {
         md_idx: &str,
         since: KstDateTime,
     ) -> Result<Reconciliation<GiftPurchase>> {
-        validate::required("md_idx", md_idx)?;
-        if self.is_test_account() {
-            return Ok(test_account_unknown());
-        }
-        let history = self.gift_purchases().await?;
-        let matched: Vec<GiftPurchase> = history
-            .items
-            .iter()
-            .filter(|p| p.md_idx == md_idx.trim() && p.bought_at.is_none_or(|at| at >= since))
-            .cloned()
-            .collect();
-        Ok(settle(matched, history.is_next))
+        in_context(VENDOR, BUY_GIFTICON_LIST.op, None, async {
+            validate::required("md_idx", md_idx)?;
+            if self.is_test_account() {
+                return Ok(test_account_unknown());
+            }
+            let history = self.gift_purchases().await?;
+            let matched: Vec<GiftPurchase> = history
+                .items
+                .iter()
+                .filter(|p| p.md_idx == md_idx.trim() && p.bought_at.is_none_or(|at| at >= since))
+                .cloned()
+                .collect();
+            Ok(settle(matched, history.is_next))
+        })
+        .await
     }
 
     // -----------------------------------------------------------------------
@@ -357,8 +389,8 @@ impl Giftimbiz {
     ///
     /// The vendor's refusal or a transport error.
     pub async fn star_categories(&self, category: Option<&str>) -> Result<StarCategories> {
-        let resp = self.read_call(&CATE_STAR, params([("CODE", category.map(str::to_string))]), Vec::new()).await?;
-        read(&resp, |b| wire::parse_star_categories(b, self.origin()))
+        let query = params([("CODE", category.map(str::to_string))]);
+        self.read_op(&CATE_STAR, Ok(query), Ok(Vec::new()), |b| replies::parse_star_categories(b, self.origin())).await
     }
 
     /// Endpoint 8, `giftimbiz/starListAll`: one page of the Starcoupons for sale.
@@ -367,8 +399,8 @@ impl Giftimbiz {
     ///
     /// [`coupon_core::ErrorKind::InvalidInput`] for a page of 0; the vendor's refusal or a transport error.
     pub async fn star_listings(&self, q: &StarQuery) -> Result<ListPage<StarListing>> {
-        let resp = self.read_call(&STAR_LIST_ALL, star_query(q)?, Vec::new()).await?;
-        read(&resp, |b| wire::parse_star_listings(b, self.origin()))
+        let parse = |b: &[u8]| replies::parse_star_listings(b, self.origin());
+        self.read_op(&STAR_LIST_ALL, star_query(q), Ok(Vec::new()), parse).await
     }
 
     /// Every page of starListAll from `q.page` (default 1) on, as a stream of pages.
@@ -395,11 +427,10 @@ impl Giftimbiz {
     /// [`coupon_core::ErrorKind::InvalidInput`] naming `code` or `ccode` when empty; the
     /// vendor's refusal or a transport error.
     pub async fn star_detail(&self, code: &str, ccode: &str) -> Result<StarDetail> {
-        validate::required("code", code)?;
-        validate::required("ccode", ccode)?;
-        let body = params([("CODE", Some(code.to_string())), ("CCODE", Some(ccode.to_string()))]);
-        let resp = self.read_call(&STAR_DETAIL, Vec::new(), body).await?;
-        read(&resp, |b| wire::parse_star_detail(b, self.origin()))
+        let body = validate::required("code", code)
+            .and_then(|()| validate::required("ccode", ccode))
+            .map(|()| params([("CODE", Some(code.to_string())), ("CCODE", Some(ccode.to_string()))]));
+        self.read_op(&STAR_DETAIL, Ok(Vec::new()), body, |b| replies::parse_star_detail(b, self.origin())).await
     }
 
     /// Endpoint 10, `giftimbiz/buyStarcoupon`: buys one Starcoupon (its parameters go in the
@@ -415,17 +446,21 @@ impl Giftimbiz {
             .into_iter()
             .try_for_each(|(f, v)| validate::required(f, v).and_then(|()| validate::ascii_token(f, v)))
             .and_then(|()| check_product(&req.product));
-        checked.map_err(|e| e.in_context(VENDOR, BUY_STARCOUPON.op).with_partner_ref(partner_ref.clone()))?;
-        let query = params([
-            ("cash", Some(req.cash.get().to_string())),
-            ("md_idx", Some(req.md_idx.clone())),
-            ("product", Some(req.product.clone())),
-            ("msl_idx", Some(req.msl_idx.clone())),
-            ("msc_idx", Some(req.msc_idx.clone())),
-        ]);
-        let resp =
-            self.authorized(&BUY_STARCOUPON, query, Vec::new(), CallSafety::MoneyMoving, Some(&partner_ref)).await?;
-        let answer = read(&resp, wire::parse_buy)?;
+        let query = checked.map(|()| {
+            params([
+                ("cash", Some(req.cash.get().to_string())),
+                ("md_idx", Some(req.md_idx.clone())),
+                ("product", Some(req.product.clone())),
+                ("msl_idx", Some(req.msl_idx.clone())),
+                ("msc_idx", Some(req.msc_idx.clone())),
+            ])
+        });
+        let answer = in_context(VENDOR, BUY_STARCOUPON.op, Some(&partner_ref), async {
+            let safety = CallSafety::MoneyMoving;
+            let resp = self.authorized(&BUY_STARCOUPON, query, Vec::new(), safety, Some(&partner_ref)).await?;
+            read(&resp, replies::parse_buy)
+        })
+        .await?;
         Ok(Receipt { tid: OrderRef::new(answer.tid), message: answer.message, partner_ref })
     }
 
@@ -437,8 +472,8 @@ impl Giftimbiz {
     /// The vendor's refusal or a transport error.
     pub async fn star_purchases(&self, msl: Option<&str>, md: Option<&str>) -> Result<StarPurchases> {
         let query = params([("msl", msl.map(str::to_string)), ("md", md.map(str::to_string))]);
-        let resp = self.read_call(&BUY_STARCOUPON_LIST, query, Vec::new()).await?;
-        read(&resp, |b| wire::parse_star_purchases(b, self.origin()))
+        let parse = |b: &[u8]| replies::parse_star_purchases(b, self.origin());
+        self.read_op(&BUY_STARCOUPON_LIST, Ok(query), Ok(Vec::new()), parse).await
     }
 
     /// Settles a Starcoupon buy whose outcome is unknown. `since` as in
@@ -450,6 +485,15 @@ impl Giftimbiz {
     ///
     /// When the history cannot be read.
     pub async fn reconcile_star_purchase(
+        &self,
+        md_idx: &str,
+        msl_idx: &str,
+        since: KstDateTime,
+    ) -> Result<Reconciliation<StarPurchase>> {
+        in_context(VENDOR, BUY_STARCOUPON_LIST.op, None, self.reconcile_star_once(md_idx, msl_idx, since)).await
+    }
+
+    async fn reconcile_star_once(
         &self,
         md_idx: &str,
         msl_idx: &str,
@@ -483,11 +527,10 @@ impl Giftimbiz {
     ///
     /// [`coupon_core::ErrorKind::InvalidInput`] naming an empty field; the vendor's refusal or a transport error.
     pub async fn qr_image(&self, tid: &str, msc_idx: &str) -> Result<String> {
-        validate::required("tid", tid)?;
-        validate::required("msc_idx", msc_idx)?;
-        let query = params([("tid", Some(tid.to_string())), ("msc_idx", Some(msc_idx.to_string()))]);
-        let resp = self.read_call(&GET_QR_IMG, query, Vec::new()).await?;
-        read(&resp, |b| wire::parse_qr_image(b, self.origin()))
+        let query = validate::required("tid", tid)
+            .and_then(|()| validate::required("msc_idx", msc_idx))
+            .map(|()| params([("tid", Some(tid.to_string())), ("msc_idx", Some(msc_idx.to_string()))]));
+        self.read_op(&GET_QR_IMG, query, Ok(Vec::new()), |b| replies::parse_qr_image(b, self.origin())).await
     }
 
     /// Endpoint 13, `gifticon/setUseStarCoupon`: marks a purchased Starcoupon used, by seller
@@ -500,17 +543,21 @@ impl Giftimbiz {
     /// [`coupon_core::ErrorKind::InvalidInput`] naming a field that is empty or holds
     /// a control character; the vendor's refusal (N: wrong manage code); `OutcomeUnknown`.
     pub async fn use_starcoupon(&self, msu_idx: &str, msc_idx: &str, managecode: &str) -> Result<Option<String>> {
-        [("msu_idx", msu_idx), ("msc_idx", msc_idx), ("managecode", managecode)]
+        let query = [("msu_idx", msu_idx), ("msc_idx", msc_idx), ("managecode", managecode)]
             .into_iter()
             .try_for_each(|(f, v)| validate::required(f, v).and_then(|()| validate::no_control_chars(f, v, false)))
-            .map_err(|e| e.in_context(VENDOR, SET_USE_STAR_COUPON.op))?;
-        let query = params([
-            ("msu_idx", Some(msu_idx.to_string())),
-            ("msc_idx", Some(msc_idx.to_string())),
-            ("managecode", Some(managecode.to_string())),
-        ]);
-        let resp = self.authorized(&SET_USE_STAR_COUPON, query, Vec::new(), CallSafety::MoneyMoving, None).await?;
-        read(&resp, wire::parse_use)
+            .map(|()| {
+                params([
+                    ("msu_idx", Some(msu_idx.to_string())),
+                    ("msc_idx", Some(msc_idx.to_string())),
+                    ("managecode", Some(managecode.to_string())),
+                ])
+            });
+        in_context(VENDOR, SET_USE_STAR_COUPON.op, None, async {
+            let resp = self.authorized(&SET_USE_STAR_COUPON, query, Vec::new(), CallSafety::MoneyMoving, None).await?;
+            read(&resp, replies::parse_use)
+        })
+        .await
     }
 
     fn is_test_account(&self) -> bool {
@@ -518,104 +565,23 @@ impl Giftimbiz {
     }
 }
 
-/// Reads an answer with `parse`, in the call's context.
+/// Reads an answer with `parse` by the core's one rule ([`read_answer_bytes`]: the
+/// body is UTF-8 JSON, read as bytes), a refusal mapped through [`codes::TABLE`].
 ///
-/// - A 2xx: the parsed value; a refusal (its code through [`codes::TABLE`]) is
-///   definite, even for a buy; an unreadable body, or one without `result` (the wire
-///   parsers refuse it, starDetail aside), is a protocol error (`OutcomeUnknown` on a
-///   buy or a use: nothing in it says the call did not run).
-/// - Not a 2xx: the one rule of [`refusal_or_status`]: a 4xx whose body holds a
-///   vendor code is that refusal (the HTTP status kept on it); any other answer
-///   (a 4xx without a code, a 5xx whatever its body) is decided by the status.
-pub(crate) fn read<T>(resp: &Response, parse: impl FnOnce(&[u8]) -> Result<T, WireError>) -> Result<T> {
-    let parsed = parse(resp.body());
-    if !resp.is_success() {
-        let refusal = match parsed {
-            Err(WireError::Refused { code, message }) if (400..500).contains(&resp.status()) => {
-                Some(Refusal::new(code, message))
-            }
-            _ => None,
-        };
-        return Err(refusal_or_status(resp, refusal, &codes::TABLE));
-    }
-    match parsed {
-        Ok(v) => Ok(v),
-        Err(WireError::Refused { code, message }) => {
-            Err(refusal_or_status(resp, Some(Refusal::new(code, message)), &codes::TABLE))
-        }
-        Err(WireError::Malformed(why)) => Err(resp.protocol_error(why)),
-    }
+/// - A 2xx: the parsed value; a refusal is definite, even for a buy; an unreadable
+///   body, or one without `result` (the wire parsers refuse it, starDetail aside), is
+///   a protocol error (`OutcomeUnknown` on a buy or a use: nothing in it says the call
+///   did not run).
+/// - Not a 2xx: a 4xx whose body holds a vendor code is that refusal (the HTTP status
+///   kept on it); any other answer (a 4xx without a code, a 5xx whatever its body) is
+///   decided by the status.
+fn read<T>(resp: &Response, parse: impl Fn(&[u8]) -> Result<Answer<T>, WireError>) -> Result<T> {
+    read_answer_bytes(resp, parse, &codes::TABLE)?.map_err(|r| refusal_or_status(resp, Some(r), &codes::TABLE))
 }
 
 /// The refusal code of a JSON answer, if it is one.
 fn refused_code(resp: &Response) -> Option<String> {
-    wire::refusal_code(resp.body())
-}
-
-/// The product name of a buy: required, and printable (a control character would
-/// reach the vendor's records and the partner's purchase history).
-pub(crate) fn check_product(product: &str) -> Result<()> {
-    validate::required("product", product)?;
-    validate::no_control_chars("product", product, false)
-}
-
-fn params<const N: usize>(pairs: [(&'static str, Option<String>); N]) -> Params {
-    pairs.into_iter().filter_map(|(k, v)| v.filter(|v| !v.trim().is_empty()).map(|v| (k, v))).collect()
-}
-
-fn positive(field: &str, v: Option<u32>) -> Result<Option<String>> {
-    match v {
-        Some(0) => Err(Error::invalid_field(field, "must be 1 or more (0 given)")),
-        other => Ok(other.map(|n| n.to_string())),
-    }
-}
-
-fn gift_query(q: &GiftQuery) -> Result<Params> {
-    Ok(params([
-        ("CODE", q.category.clone()),
-        ("BCODE", q.brand.clone()),
-        ("price", q.max_price.map(|w| w.get().to_string())),
-        ("word", q.word.clone()),
-        ("orderby", q.order.map(|o| o.as_str().to_string())),
-        ("page", positive("page", q.page)?),
-        ("limit", positive("limit", q.limit)?),
-        ("site", Some("gift".to_string())),
-    ]))
-}
-
-fn star_query(q: &StarQuery) -> Result<Params> {
-    Ok(params([
-        ("si", q.si.clone()),
-        ("gu", q.gu.clone()),
-        ("dong", q.dong.clone()),
-        ("CODE", q.category.clone()),
-        ("BCODE", q.shop.clone()),
-        ("word", q.word.clone()),
-        ("page", positive("page", q.page)?),
-        ("makestarid", q.maker.clone()),
-        ("site", Some("gift".to_string())),
-    ]))
-}
-
-/// The sales to buy, joined with `|` as the vendor wants them.
-pub(crate) fn check_md_idx(md_idx: &[&str]) -> Result<String> {
-    if md_idx.is_empty() {
-        return Err(Error::invalid_field("md_idx", "needs at least one sale (none given)"));
-    }
-    for (i, m) in md_idx.iter().enumerate() {
-        let m = m.trim();
-        if m.is_empty() || m.contains('|') || !m.is_ascii() || m.bytes().any(|b| !b.is_ascii_graphic()) {
-            return Err(Error::invalid_field(
-                "md_idx",
-                format!(
-                    "item {} must be one sale id: ASCII without spaces or `|` ({} characters given)",
-                    i + 1,
-                    m.chars().count()
-                ),
-            ));
-        }
-    }
-    Ok(md_idx.iter().map(|m| m.trim()).collect::<Vec<_>>().join("|"))
+    replies::refusal_code(resp.body())
 }
 
 fn settle<P>(matched: Vec<P>, history_truncated: bool) -> Reconciliation<P> {
@@ -651,4 +617,33 @@ where
         let more = listing.is_next && !listing.items.is_empty();
         Ok(Some((listing, (if more { page.checked_add(1) } else { None }, fetch))))
     })
+}
+
+/// A purchase the vendor confirmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    /// `tid`: the vendor's order.
+    pub tid: OrderRef,
+    /// The vendor's `message`.
+    pub message: Option<String>,
+    /// Our reference (given or generated); GiftiMbiz never sees it.
+    pub partner_ref: PartnerRef,
+}
+
+/// What the purchase history says about a buy whose outcome was unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reconciliation<P> {
+    /// The history holds the purchase: these entries match (normally one).
+    Bought(Vec<P>),
+    /// The history is complete and holds no matching purchase: the buy did not happen.
+    NotBought,
+    /// The history cannot settle it (the reason says why); do not buy again yet.
+    StillUnknown(String),
+}
+
+impl<P> Reconciliation<P> {
+    /// True for [`Reconciliation::Bought`].
+    pub fn is_bought(&self) -> bool {
+        matches!(self, Reconciliation::Bought(_))
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use coupon_core::config::{ConfigSection, Redacted, parse_url};
+use coupon_core::config::{ConfigKey, ConfigSection, Redacted, parse_url};
 use coupon_core::http::{HttpConfig, Url};
 use coupon_core::secrecy::SecretString;
 use coupon_core::{Error, Result};
@@ -25,22 +25,42 @@ use coupon_core::{Error, Result};
 /// s.set("partner_token", "pt-5678");
 /// s.set("refresh_token", "rt-9012");
 /// let c = GiftimbizConfig::from_section(&s).unwrap();
-/// assert_eq!(c.image_origin(), "https://www.giftiexchange.com");
+/// assert_eq!(c.image_origin, "https://www.giftiexchange.com");
 /// let shown = format!("{c:?}");
 /// assert!(!shown.contains("pk-1234") && !shown.contains("pt-5678") && !shown.contains("rt-9012"));
 /// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct GiftimbizConfig {
-    pub(crate) base_url: Url,
-    pub(crate) partner_id: String,
-    pub(crate) partner_key: SecretString,
-    pub(crate) partner_token: SecretString,
-    pub(crate) refresh_token: SecretString,
-    pub(crate) image_origin: String,
-    pub(crate) http: HttpConfig,
+    /// The vendor's root URL (with a trailing slash: endpoints are `{base_url}api/v1/…`).
+    pub base_url: Url,
+    /// The partner id sent as `partner_id`.
+    pub partner_id: String,
+    /// The `Partnerkey` header.
+    pub partner_key: SecretString,
+    /// The `Partnertoken` header.
+    pub partner_token: SecretString,
+    /// The refresh token (`x-refresh-token`, `Refresh-Token`).
+    pub refresh_token: SecretString,
+    /// What relative image paths resolve against, without a trailing slash.
+    pub image_origin: String,
+    /// Timeouts, size cap, retries, proxy, plain-http opt-in.
+    pub http: HttpConfig,
 }
 
 impl GiftimbizConfig {
+    /// The keys of the section [`GiftimbizConfig::from_section`] reads (the common
+    /// transport keys of [`HttpConfig::from_section`] aside): the factory's
+    /// [`coupon_core::AdapterFactory::config`], which explains a missing or wrong section.
+    pub const KEYS: &'static [ConfigKey] = &[
+        ConfigKey::required("base_url", "\"https://www.giftiexchange.com\"", "the vendor's origin"),
+        ConfigKey::required("partner_id", "\"…\"", "partner id (`devtest1` is the vendor's test account)"),
+        ConfigKey::secret("partner_key", "the `Partnerkey` header"),
+        ConfigKey::secret("partner_token", "the `Partnertoken` header"),
+        ConfigKey::secret("refresh_token", "the refresh token"),
+        ConfigKey::optional("image_origin", "\"https://…\"", "where relative image paths resolve"),
+    ];
+
     /// A configuration from code, with default transport settings and images
     /// resolved against `base_url`.
     ///
@@ -50,24 +70,25 @@ impl GiftimbizConfig {
     /// without query or fragment ([`parse_url`]), or `partner_id` is empty.
     pub fn new(
         base_url: &str,
-        partner_id: impl Into<String>,
-        partner_key: SecretString,
-        partner_token: SecretString,
-        refresh_token: SecretString,
+        partner_id: &str,
+        partner_key: &str,
+        partner_token: &str,
+        refresh_token: &str,
     ) -> Result<Self> {
         let base_url = parse_url(SECTION, "base_url", base_url)?;
-        Self::with_base(base_url, partner_id, partner_key, partner_token, refresh_token)
+        let secret = |s: &str| SecretString::from(s.trim().to_owned());
+        Self::with_base(base_url, partner_id.trim(), secret(partner_key), secret(partner_token), secret(refresh_token))
     }
 
     fn with_base(
         base_url: Url,
-        partner_id: impl Into<String>,
+        partner_id: &str,
         partner_key: SecretString,
         partner_token: SecretString,
         refresh_token: SecretString,
     ) -> Result<Self> {
         let base_url = with_trailing_slash(base_url);
-        let partner_id = partner_id.into();
+        let partner_id = partner_id.to_owned();
         if partner_id.trim().is_empty() {
             return Err(Error::config("[giftimbiz] `partner_id` is empty").with_field("partner_id"));
         }
@@ -98,7 +119,7 @@ impl GiftimbizConfig {
         let image_origin = r.optional_url("image_origin")?;
         let http = HttpConfig::from_section(&mut r)?;
         r.finish()?;
-        let mut c = Self::with_base(base_url, partner_id, partner_key, partner_token, refresh_token)?;
+        let mut c = Self::with_base(base_url, &partner_id, partner_key, partner_token, refresh_token)?;
         if let Some(origin) = image_origin {
             c.image_origin = origin_text(&origin);
         }
@@ -120,26 +141,6 @@ impl GiftimbizConfig {
     pub fn with_http(mut self, http: HttpConfig) -> Self {
         self.http = http;
         self
-    }
-
-    /// The vendor's root URL.
-    pub fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    /// The partner id sent as `partner_id`.
-    pub fn partner_id(&self) -> &str {
-        &self.partner_id
-    }
-
-    /// What relative image paths resolve against, without a trailing slash.
-    pub fn image_origin(&self) -> &str {
-        &self.image_origin
-    }
-
-    /// The transport settings.
-    pub fn http(&self) -> &HttpConfig {
-        &self.http
     }
 }
 
@@ -191,8 +192,8 @@ mod tests {
     #[test]
     fn reads_the_sandbox_section_and_keeps_secrets_out_of_debug() {
         let c = GiftimbizConfig::from_section(&section()).unwrap();
-        assert_eq!(c.base_url().as_str(), "http://127.0.0.1:8089/giftimbiz/");
-        assert_eq!(c.image_origin(), "http://127.0.0.1:8089/giftimbiz");
+        assert_eq!(c.base_url.as_str(), "http://127.0.0.1:8089/giftimbiz/");
+        assert_eq!(c.image_origin, "http://127.0.0.1:8089/giftimbiz");
         let shown = format!("{c:?}");
         for secret in ["sandbox-partner-key", "sandbox-partner-token", "sandbox-refresh-token"] {
             assert!(!shown.contains(secret), "{shown}");
@@ -210,14 +211,7 @@ mod tests {
             s.set("image_origin", bad);
             assert_eq!(GiftimbizConfig::from_section(&s).unwrap_err().field(), Some("image_origin"), "{bad}");
         }
-        let e = GiftimbizConfig::new(
-            "https://x/?a=1",
-            "p",
-            SecretString::from("k"),
-            SecretString::from("t"),
-            SecretString::from("r"),
-        )
-        .unwrap_err();
+        let e = GiftimbizConfig::new("https://x/?a=1", "p", "k", "t", "r").unwrap_err();
         assert_eq!(e.field(), Some("base_url"));
     }
 
@@ -237,8 +231,8 @@ mod tests {
         s.set("image_origin", "https://img.example/");
         s.set("read_timeout_ms", "1500");
         let c = GiftimbizConfig::from_section(&s).unwrap();
-        assert_eq!(c.image_origin(), "https://img.example");
-        assert_eq!(c.http().read_timeout, std::time::Duration::from_millis(1500));
+        assert_eq!(c.image_origin, "https://img.example");
+        assert_eq!(c.http.read_timeout, std::time::Duration::from_millis(1500));
         s.set("image_origin", "not a url");
         assert_eq!(GiftimbizConfig::from_section(&s).unwrap_err().field(), Some("image_origin"));
     }

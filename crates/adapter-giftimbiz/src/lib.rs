@@ -6,8 +6,9 @@
 //! - [`GiftimbizAdapter`]: the shared [`coupon_core::Adapter`] operations
 //!   (products, product, issue = buy a gifticon, reconcile and status from the
 //!   purchase history).
-//! - [`wire`] and [`codes`]: sans-IO parsers and the code table ([`codes::TABLE`], a
-//!   [`coupon_core::codes::CodeTable`]); they build without the `client` feature (for fuzzing).
+//! - [`wire`] and [`codes`]: sans-IO request parameters and answer parsers, and the
+//!   code table ([`codes::TABLE`], a [`coupon_core::codes::CodeTable`]); they build
+//!   without the `client` feature (for fuzzing).
 //!
 //! Tokens are fetched lazily, cached, shared by all clones, and refreshed by a single
 //! flight when the vendor refuses one (T1, TOKEN07, TOKEN08). Buying moves money and
@@ -18,13 +19,16 @@
 //!
 //! Answers: the document sends `result` with every answer, so one without it (or with
 //! `null`) is not a success but a protocol error (`OutcomeUnknown` on a buy or a use),
-//! starDetail aside (its documented answer has none). Refusals follow the core's one
-//! rule ([`coupon_core::codes::refusal_or_status`]): a 2xx or 4xx with a vendor code is
-//! that refusal, any other non-2xx answer is decided by its status.
+//! starDetail aside (its documented answer has none). Answers are read by the core's
+//! one rule ([`coupon_core::codes::read_answer_bytes`]): a 2xx or 4xx with a vendor
+//! code is that refusal, any other non-2xx answer is decided by its status. Every
+//! error names the vendor and the operation, added in one place
+//! ([`coupon_core::context`]): the endpoint for a native call, ours for the adapter's.
 //!
 //! ```no_run
 //! # async fn demo() -> coupon_core::Result<()> {
-//! use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig, GiftQuery, Reconciliation};
+//! use adapter_giftimbiz::wire::requests::GiftQuery;
+//! use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig, Reconciliation};
 //! use coupon_core::config::ConfigSection;
 //! use coupon_core::{ErrorKind, Won};
 //!
@@ -64,60 +68,53 @@ mod adapter;
 mod client;
 #[cfg(feature = "client")]
 mod config;
-#[cfg(feature = "client")]
-mod request;
-#[cfg(feature = "client")]
-mod token;
 
 #[cfg(feature = "client")]
 pub use adapter::{CAPABILITIES, GiftimbizAdapter, product_id};
 #[cfg(feature = "client")]
-pub use client::{Giftimbiz, TEST_PARTNER_ID};
+pub use client::{Giftimbiz, Receipt, Reconciliation, TEST_PARTNER_ID};
 #[cfg(feature = "client")]
 pub use config::GiftimbizConfig;
-#[cfg(feature = "client")]
-pub use request::{GiftOrder, GiftQuery, Receipt, Reconciliation, StarPurchaseRequest, StarQuery};
-pub use wire::VENDOR;
+
+/// The core this adapter is built on, re-exported: its types (`Won`, `PartnerRef`,
+/// `Error`, …) are part of this crate's API.
+pub use coupon_core;
+
+use coupon_core::Vendor;
+
+/// The vendor name; also the config section and the sandbox route prefix.
+pub const VENDOR: Vendor = Vendor::new("giftimbiz");
 
 #[cfg(feature = "client")]
 mod registration {
     use std::sync::Arc;
 
-    use coupon_core::config::{ConfigKey, ConfigSection};
+    use coupon_core::config::ConfigSection;
     use coupon_core::{Adapter, AdapterFactory, Result};
 
     use crate::{CAPABILITIES, Giftimbiz, GiftimbizAdapter, GiftimbizConfig, VENDOR};
-
-    /// The keys of the section.
-    const CONFIG_KEYS: &[ConfigKey] = &[
-        ConfigKey::required("base_url", "\"https://www.giftiexchange.com\"", "the vendor's origin"),
-        ConfigKey::required("partner_id", "\"…\"", "partner id (`devtest1` is the vendor's test account)"),
-        ConfigKey::secret("partner_key", "the `Partnerkey` header"),
-        ConfigKey::secret("partner_token", "the `Partnertoken` header"),
-        ConfigKey::secret("refresh_token", "the refresh token"),
-        ConfigKey::optional("image_origin", "\"https://…\"", "where relative image paths resolve"),
-    ];
 
     fn build(section: &ConfigSection) -> Result<Arc<dyn Adapter>> {
         let config = GiftimbizConfig::from_section(section)?;
         Ok(Arc::new(GiftimbizAdapter::new(Giftimbiz::new(config)?)))
     }
 
-    /// The factory, as both the `static` and the `inventory` submission use it.
+    /// The factory, as registered with `inventory` and exported as [`crate::FACTORY`].
     pub(crate) const fn factory() -> AdapterFactory {
         AdapterFactory {
             name: VENDOR.as_str(),
             summary: "GiftiMbiz (기프티엠비즈): buy gifticons and Starcoupons from Korea Gifti Exchange",
             capabilities: CAPABILITIES,
-            config: CONFIG_KEYS,
+            config: GiftimbizConfig::KEYS,
             build,
         }
     }
-
-    coupon_core::inventory::submit!(factory());
 }
 
-/// The adapter's factory, for explicit registration with
-/// [`coupon_core::Registry::register`].
+/// How to build this adapter from its config section, for explicit
+/// [`coupon_core::Registry::register`] (it is also collected by `inventory`).
 #[cfg(feature = "client")]
 pub static FACTORY: coupon_core::AdapterFactory = registration::factory();
+
+#[cfg(feature = "client")]
+coupon_core::inventory::submit!(registration::factory());

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use adapter_giftimbiz::{Giftimbiz, GiftimbizConfig};
-use coupon_core::secrecy::SecretString;
 use coupon_core::{ErrorKind, PartnerRef, Won};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -65,14 +64,7 @@ async fn serve(routes: &[(&str, (u16, &str))]) -> (Giftimbiz, Arc<Mutex<HashMap<
             });
         }
     });
-    let config = GiftimbizConfig::new(
-        &base,
-        "partner",
-        SecretString::from("key"),
-        SecretString::from("token"),
-        SecretString::from("refresh"),
-    )
-    .unwrap();
+    let config = GiftimbizConfig::new(&base, "partner", "key", "token", "refresh").unwrap();
     (Giftimbiz::new(config).unwrap(), seen)
 }
 

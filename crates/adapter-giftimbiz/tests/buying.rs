@@ -209,7 +209,7 @@ async fn control_characters_are_refused_by_field_before_anything_is_sent() {
     assert_eq!(e.field(), Some("product_id"));
     let e = client.buy_gifticons(&["18411"], Won(940), "초코\0에몽", None).await.unwrap_err();
     assert_eq!((e.kind(), e.field()), (ErrorKind::InvalidInput, Some("product")));
-    let star = adapter_giftimbiz::StarPurchaseRequest {
+    let star = adapter_giftimbiz::wire::requests::StarPurchaseRequest {
         md_idx: "1350".into(),
         msl_idx: "188".into(),
         msc_idx: "1".into(),

@@ -1,7 +1,8 @@
 //! Properties of the decoders: every spelling the document shows is read, nothing
 //! panics, and the tiered price never rises as the expiry approaches.
 
-use adapter_giftimbiz::wire::{self, GiftListing, PriceTier};
+use adapter_giftimbiz::wire;
+use adapter_giftimbiz::wire::replies::{self, GiftListing, PriceTier};
 use coupon_core::Won;
 use coupon_core::chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -39,7 +40,7 @@ fn listing(p1: u64, p2: u64, p3: u64, end: NaiveDate) -> GiftListing {
             "sell_price1": p1, "sell_price2": p2.to_string(), "sell_price3": p3,
         }]
     });
-    wire::parse_gift_listings(body.to_string().as_bytes(), "https://o").unwrap().items.remove(0)
+    replies::parse_gift_listings(body.to_string().as_bytes(), "https://o").unwrap().unwrap().items.remove(0)
 }
 
 proptest! {
@@ -60,9 +61,9 @@ proptest! {
         code in "[A-Z]{1,4}[0-9]{0,2}", ok in prop_oneof![Just(json!(0)), Just(json!("0")), Just(json!("0000"))]
     ) {
         let good = json!({"result": ok, "message": "m", "tid": 7}).to_string();
-        prop_assert_eq!(wire::parse_buy(good.as_bytes()).unwrap().tid, "7");
+        prop_assert_eq!(replies::parse_buy(good.as_bytes()).unwrap().unwrap().tid, "7");
         let bad = json!({"result": code.clone(), "msg": "안돼"}).to_string();
-        let refused = matches!(wire::parse_buy(bad.as_bytes()), Err(wire::WireError::Refused { code: c, .. }) if c == code);
+        let refused = matches!(replies::parse_buy(bad.as_bytes()), Ok(Err(r)) if r.code.raw() == code);
         prop_assert!(refused);
     }
 
@@ -75,7 +76,7 @@ proptest! {
             "result": "0000", "total_count": total.to_string(), "isNext": if next { json!("true") } else { json!(false) },
             "list": [{"md_idx": price, "product": "상품", "price": p, "disprice": price.to_string(), "percentage": n, "gm_thumb": "/UPLOAD/a.png"}]
         });
-        let page = wire::parse_gift_listings(body.to_string().as_bytes(), "https://o").unwrap();
+        let page = replies::parse_gift_listings(body.to_string().as_bytes(), "https://o").unwrap().unwrap();
         prop_assert_eq!((page.total_count, page.is_next), (Some(total), next));
         let item = &page.items[0];
         prop_assert_eq!(item.md_idx.clone(), price.to_string());
@@ -85,14 +86,14 @@ proptest! {
 
     #[test]
     fn decoders_never_panic_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = wire::parse_all(&bytes);
+        let _ = replies::parse_all(&bytes);
     }
 
     #[test]
     fn decoders_never_panic_on_arbitrary_json(v in arb_json()) {
-        let _ = wire::parse_all(v.to_string().as_bytes());
+        let _ = replies::parse_all(v.to_string().as_bytes());
         let wrapped = json!({"result": "0000", "list": [v.clone()], "detail": v.clone(), "data": v});
-        let _ = wire::parse_all(wrapped.to_string().as_bytes());
+        let _ = replies::parse_all(wrapped.to_string().as_bytes());
     }
 
     #[test]
@@ -104,7 +105,7 @@ proptest! {
             body.push_str(r#", "tid": " ""#);
         }
         body.push_str(&format!(r#", "{pad}tid{pad}": "{tid}", "tid": {later}, "message": null, "message ": "m"}}"#));
-        let answer = wire::parse_buy(body.as_bytes()).unwrap();
+        let answer = replies::parse_buy(body.as_bytes()).unwrap().unwrap();
         prop_assert_eq!(answer.tid, tid.to_string());
         prop_assert_eq!(answer.message.as_deref(), Some("m"));
     }
@@ -122,7 +123,7 @@ proptest! {
     ) {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
         if serde_json::from_slice::<Value>(body).is_err() {
-            prop_assert!(matches!(wire::parse_use(&bytes), Err(wire::WireError::Malformed(_))));
+            prop_assert!(replies::parse_use(&bytes).is_err(), "an unreadable answer, not a refusal");
         }
     }
 

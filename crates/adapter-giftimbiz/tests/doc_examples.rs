@@ -8,7 +8,7 @@
 //! commas around them removed. Further fixes are noted per test.
 
 use adapter_giftimbiz::codes;
-use adapter_giftimbiz::wire::{self, WireError};
+use adapter_giftimbiz::wire::replies as wire;
 use coupon_core::Won;
 use coupon_core::codes::Refusal;
 use coupon_core::secrecy::ExposeSecret;
@@ -23,15 +23,15 @@ macro_rules! seed {
 
 #[test]
 fn doc_2_3_token_answer_with_a_numeric_result() {
-    let token = wire::parse_access_token(seed!("fixed_02-3_token.json")).unwrap();
+    let token = wire::parse_access_token(seed!("fixed_02-3_token.json")).unwrap().unwrap();
     assert_eq!(token.expose_secret(), "token_data");
 }
 
 #[test]
 fn doc_2_4_refusal_keeps_code_and_message() {
     // Fix: the placeholder `#오류코드` (not JSON) replaced by a real code of the table, TOKEN05.
-    let e = wire::parse_access_token(seed!("fixed_02-4_refusal.json")).unwrap_err();
-    assert_eq!(e, WireError::Refused { code: "TOKEN05".into(), message: Some("#오류메시지".into()) });
+    let e = wire::parse_access_token(seed!("fixed_02-4_refusal.json")).unwrap().unwrap_err();
+    assert_eq!(e, Refusal::new("TOKEN05", Some("#오류메시지".into())));
     let mapped = Refusal::new("TOKEN05", Some("#오류메시지".into())).into_error(&codes::TABLE);
     assert_eq!(mapped.kind(), coupon_core::ErrorKind::Unauthenticated);
     assert_eq!(mapped.vendor_message(), Some("#오류메시지"));
@@ -41,7 +41,7 @@ fn doc_2_4_refusal_keeps_code_and_message() {
 fn doc_3_3_gift_categories_and_brands_with_relative_thumbs() {
     // Fixes: the missing comma between `cate` and `brand`; `brand`'s array closed with `]`
     // where the document closes it with `}`.
-    let c = wire::parse_gift_categories(seed!("fixed_03-3_cateGift.json"), ORIGIN).unwrap();
+    let c = wire::parse_gift_categories(seed!("fixed_03-3_cateGift.json"), ORIGIN).unwrap().unwrap();
     assert_eq!(c.categories[0].mc_idx, "1");
     assert_eq!(c.categories[0].mc_title, "커피음료");
     assert_eq!(
@@ -55,7 +55,7 @@ fn doc_3_3_gift_categories_and_brands_with_relative_thumbs() {
 
 #[test]
 fn doc_4_3_gift_listing_with_string_numbers_and_three_prices() {
-    let page = wire::parse_gift_listings(seed!("fixed_04-3_listAll.json"), ORIGIN).unwrap();
+    let page = wire::parse_gift_listings(seed!("fixed_04-3_listAll.json"), ORIGIN).unwrap().unwrap();
     assert_eq!((page.total_count, page.is_next), (Some(210), true));
     let l = &page.items[0];
     assert_eq!((l.md_idx.as_str(), l.gm_idx.as_deref()), ("18411", Some("27935")));
@@ -71,7 +71,7 @@ fn doc_4_3_gift_listing_with_string_numbers_and_three_prices() {
 
 #[test]
 fn doc_5_3_gift_detail_with_numbers_and_same_brand_items() {
-    let d = wire::parse_gift_detail(seed!("fixed_05-3_giftDetail.json"), ORIGIN).unwrap();
+    let d = wire::parse_gift_detail(seed!("fixed_05-3_giftDetail.json"), ORIGIN).unwrap().unwrap();
     assert_eq!((d.detail.code.as_str(), d.detail.dcode.as_str()), ("2576", "14560"));
     assert_eq!((d.detail.price, d.detail.product.as_str()), (Some(Won(2400)), "매일)페레로로쉐3구"));
     assert_eq!(d.same_brand.len(), 1);
@@ -82,7 +82,7 @@ fn doc_5_3_gift_detail_with_numbers_and_same_brand_items() {
 fn doc_6_3_and_11_3_buy_answers() {
     // Fixes: the unquoted placeholders `메시지` and `주문번호` quoted; the missing commas added.
     for body in [&seed!("fixed_06-3_buyGifticoupon.json")[..], &seed!("fixed_11-3_buyStarcoupon.json")[..]] {
-        let a = wire::parse_buy(body).unwrap();
+        let a = wire::parse_buy(body).unwrap().unwrap();
         assert_eq!((a.tid.as_str(), a.message.as_deref()), ("주문번호", Some("메시지")));
     }
 }
@@ -91,14 +91,14 @@ fn doc_6_3_and_11_3_buy_answers() {
 fn doc_7_3_purchase_history_with_placeholders_and_an_empty_list_object() {
     // Fixes: the placeholders `구매전체갯수` and `주문번호` quoted; `"list" : 데이터정보 { }` made
     // the empty object `{}` the example shows. Neither placeholder is a number or a boolean.
-    let p = wire::parse_gift_purchases(seed!("fixed_07-3_buyGifticonList.json"), ORIGIN).unwrap();
+    let p = wire::parse_gift_purchases(seed!("fixed_07-3_buyGifticonList.json"), ORIGIN).unwrap().unwrap();
     assert_eq!((p.total_count, p.is_next, p.items.len()), (None, false, 0));
 }
 
 #[test]
 fn doc_8_3_star_categories_and_shops() {
     // Fixes: as 3-3, and the curly-quoted keys `cate` and `brand`.
-    let c = wire::parse_star_categories(seed!("fixed_08-3_cateStar.json"), ORIGIN).unwrap();
+    let c = wire::parse_star_categories(seed!("fixed_08-3_cateStar.json"), ORIGIN).unwrap().unwrap();
     assert_eq!((c.categories[0].mc_idx.as_str(), c.categories[0].mc_title.as_str()), ("18", "뷰티·헤어"));
     let s = &c.shops[0];
     assert_eq!((s.ms_idx.as_str(), s.ms_name.as_str()), ("59", "쿠히치 연남"));
@@ -107,7 +107,7 @@ fn doc_8_3_star_categories_and_shops() {
 
 #[test]
 fn doc_9_3_star_listing() {
-    let page = wire::parse_star_listings(seed!("fixed_09-3_starListAll.json"), ORIGIN).unwrap();
+    let page = wire::parse_star_listings(seed!("fixed_09-3_starListAll.json"), ORIGIN).unwrap().unwrap();
     assert_eq!((page.total_count, page.is_next), (Some(88), true));
     let l = &page.items[0];
     assert_eq!((l.ms_idx.as_str(), l.md_idx.as_str(), l.msl_idx.as_str()), ("37", "1350", "188"));
@@ -118,7 +118,7 @@ fn doc_9_3_star_listing() {
 #[test]
 fn doc_10_3_star_detail_without_a_result_field() {
     // The document's answer has no `result`: kept that way.
-    let d = wire::parse_star_detail(seed!("fixed_10-3_starDetail.json"), ORIGIN).unwrap();
+    let d = wire::parse_star_detail(seed!("fixed_10-3_starDetail.json"), ORIGIN).unwrap().unwrap();
     assert_eq!((d.detail.ms_idx.as_str(), d.detail.msl_idx.as_deref()), ("18", Some("224")));
     assert_eq!(d.detail.ms_price, Some(Won(0)));
     assert!(d.detail.msl_img2.as_deref().unwrap().starts_with("https://www.giftiexchange.com/UPLOAD/starplace/"));
@@ -130,39 +130,42 @@ fn doc_10_3_star_detail_without_a_result_field() {
 fn doc_12_3_star_purchase_history() {
     // Fixes: `"data" : 데이터정보 { "list": 리스트 { }, … }` made `"data": {"list": {}, …}`; the
     // unquoted keys `Totalbuyprice` and `Totaldiscountprice` and their placeholder values quoted.
-    let p = wire::parse_star_purchases(seed!("fixed_12-3_buyStarcouponList.json"), ORIGIN).unwrap();
+    let p = wire::parse_star_purchases(seed!("fixed_12-3_buyStarcouponList.json"), ORIGIN).unwrap().unwrap();
     assert_eq!((p.items.len(), p.total_buy_price, p.total_discount_price), (0, None, None));
 }
 
 #[test]
 fn doc_13_3_qr_image_path_is_made_absolute() {
     // Fix: the placeholder `qrimg경로` quoted.
-    let url = wire::parse_qr_image(seed!("fixed_13-3_getQRImg.json"), ORIGIN).unwrap();
+    let url = wire::parse_qr_image(seed!("fixed_13-3_getQRImg.json"), ORIGIN).unwrap().unwrap();
     // Joined with `Url::join`, so the Korean placeholder is percent-encoded.
     assert_eq!(url, "https://www.giftiexchange.com/qrimg%EA%B2%BD%EB%A1%9C");
 }
 
 #[test]
 fn doc_14_3_mark_used_answer() {
-    assert_eq!(wire::parse_use(seed!("fixed_14-3_setUseStarCoupon.json")).unwrap().as_deref(), Some("성공 메시지"));
+    assert_eq!(
+        wire::parse_use(seed!("fixed_14-3_setUseStarCoupon.json")).unwrap().unwrap().as_deref(),
+        Some("성공 메시지")
+    );
 }
 
 /// The parsers by the name of their endpoint, each over one body: whether it accepted it.
 fn accepted_by(body: &[u8]) -> Vec<&'static str> {
     let o = ORIGIN;
     [
-        ("getAccessToken", wire::parse_access_token(body).is_ok()),
-        ("cateGift", wire::parse_gift_categories(body, o).is_ok()),
-        ("listAll", wire::parse_gift_listings(body, o).is_ok()),
-        ("giftDetail", wire::parse_gift_detail(body, o).is_ok()),
-        ("buy", wire::parse_buy(body).is_ok()),
-        ("buyGifticonList", wire::parse_gift_purchases(body, o).is_ok()),
-        ("cateStar", wire::parse_star_categories(body, o).is_ok()),
-        ("starListAll", wire::parse_star_listings(body, o).is_ok()),
-        ("starDetail", wire::parse_star_detail(body, o).is_ok()),
-        ("buyStarcouponList", wire::parse_star_purchases(body, o).is_ok()),
-        ("getQRImg", wire::parse_qr_image(body, o).is_ok()),
-        ("setUseStarCoupon", wire::parse_use(body).is_ok()),
+        ("getAccessToken", wire::parse_access_token(body).is_ok_and(|a| a.is_ok())),
+        ("cateGift", wire::parse_gift_categories(body, o).is_ok_and(|a| a.is_ok())),
+        ("listAll", wire::parse_gift_listings(body, o).is_ok_and(|a| a.is_ok())),
+        ("giftDetail", wire::parse_gift_detail(body, o).is_ok_and(|a| a.is_ok())),
+        ("buy", wire::parse_buy(body).is_ok_and(|a| a.is_ok())),
+        ("buyGifticonList", wire::parse_gift_purchases(body, o).is_ok_and(|a| a.is_ok())),
+        ("cateStar", wire::parse_star_categories(body, o).is_ok_and(|a| a.is_ok())),
+        ("starListAll", wire::parse_star_listings(body, o).is_ok_and(|a| a.is_ok())),
+        ("starDetail", wire::parse_star_detail(body, o).is_ok_and(|a| a.is_ok())),
+        ("buyStarcouponList", wire::parse_star_purchases(body, o).is_ok_and(|a| a.is_ok())),
+        ("getQRImg", wire::parse_qr_image(body, o).is_ok_and(|a| a.is_ok())),
+        ("setUseStarCoupon", wire::parse_use(body).is_ok_and(|a| a.is_ok())),
     ]
     .into_iter()
     .filter_map(|(name, ok)| ok.then_some(name))
@@ -230,7 +233,7 @@ fn every_refusal_is_a_refusal_for_every_parser() {
         let body = std::fs::read(seed_dir().join(name)).unwrap();
         assert_eq!(accepted_by(&body), Vec::<&str>::new(), "{name}");
         match wire::parse_buy(&body) {
-            Err(WireError::Refused { code: got, .. }) => assert_eq!(got, *code, "{name}"),
+            Ok(Err(refusal)) => assert_eq!(refusal.code.raw(), *code, "{name}"),
             other => panic!("{name}: {other:?}"),
         }
     }

@@ -2,7 +2,8 @@
 
 mod common;
 
-use adapter_giftimbiz::{GiftOrder, GiftQuery, Reconciliation, StarPurchaseRequest, StarQuery};
+use adapter_giftimbiz::Reconciliation;
+use adapter_giftimbiz::wire::requests::{GiftOrder, GiftQuery, StarPurchaseRequest, StarQuery};
 use coupon_core::secrecy::ExposeSecret;
 use coupon_core::{ErrorKind, Won};
 use futures_util::TryStreamExt;

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use adapter_giftimbiz::GiftQuery;
+use adapter_giftimbiz::wire::requests::GiftQuery;
 use coupon_core::ErrorKind;
 use coupon_sandbox::{FaultKind, FaultSpec};
 use futures_util::StreamExt;

@@ -1,10 +1,11 @@
 //! The shared [`Adapter`] operations on top of the native client.
 
+use coupon_core::context::WithErrorContext;
 use coupon_core::time::{KstDateTime, today_kst};
 use coupon_core::{
     Adapter, Availability, Balance, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind,
     IssueRequest, Issued, OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, Result, Validity, Vendor,
-    async_trait, op,
+    async_trait,
 };
 
 use crate::VENDOR;
@@ -52,23 +53,49 @@ const DEFAULT_PAGE_SIZE: u32 = 20;
 /// | `products` | `0101` | pages of [`ProductQuery::limit`] (default 20); no filter |
 /// | `product` | `0111` (or `0102`) | |
 /// | `balance` | `0201` | `remainAmt` of a stored-value coupon |
-#[derive(Clone, Debug)]
+///
+/// Every error names the vendor and the operation (ours, or the vendor's path when a
+/// native call failed) and, for `issue` and `reconcile`, the `tr_id`: the operations
+/// are an inner adapter's, whose errors [`WithErrorContext`] completes.
+#[derive(Clone)]
 pub struct GiftishowAdapter {
-    client: Giftishow,
+    ops: Operations,
 }
 
 impl GiftishowAdapter {
     /// The adapter over a client.
     pub fn new(client: Giftishow) -> Self {
-        Self { client }
+        Self { ops: Operations { client } }
     }
 
     /// The native client, for what the trait does not cover (brands, bizmoney,
     /// send-failure cancel, resend by SMS, the vendor's `orderNo`).
     pub fn client(&self) -> &Giftishow {
-        &self.client
+        &self.ops.client
     }
+}
 
+impl WithErrorContext for GiftishowAdapter {
+    type Inner = Operations;
+
+    fn inner(&self) -> &Operations {
+        &self.ops
+    }
+}
+
+impl std::fmt::Debug for GiftishowAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GiftishowAdapter").field("client", &self.ops.client).finish()
+    }
+}
+
+/// The shared operations of [`GiftishowAdapter`], each error as it arose.
+#[derive(Clone, Debug)]
+pub struct Operations {
+    client: Giftishow,
+}
+
+impl Operations {
     /// The send for `request`: the request's fields, then the configuration's.
     fn send_of(&self, request: &IssueRequest) -> Result<Send> {
         if request.amount.is_some() {
@@ -173,21 +200,19 @@ fn proves_nothing(kind: ErrorKind) -> bool {
 }
 
 /// The coupon of a `tr_id`: the first of the coupon detail's list.
-fn the_coupon(mut found: Vec<CouponInfo>, operation: &'static str) -> Result<CouponInfo> {
+fn the_coupon(mut found: Vec<CouponInfo>) -> Result<CouponInfo> {
     if found.is_empty() {
-        return Err(Error::new(ErrorKind::NotFound, "the coupon detail lists no coupon for this tr_id")
-            .in_context(VENDOR, operation));
+        return Err(Error::new(ErrorKind::NotFound, "the coupon detail lists no coupon for this tr_id"));
     }
     Ok(found.swap_remove(0))
 }
 
-fn tr_id_of<'c>(coupon: &'c CouponRef, operation: &'static str) -> Result<&'c str> {
+fn tr_id_of(coupon: &CouponRef) -> Result<&str> {
     let CouponRef::Order(order) = coupon else {
         return Err(Error::invalid_field(
             "coupon",
             "must be an order: Giftishow looks coupons up by the tr_id they were sent with",
-        )
-        .in_context(VENDOR, operation));
+        ));
     };
     Ok(order.as_str())
 }
@@ -215,7 +240,7 @@ fn products_page(query: &ProductQuery) -> Result<(u32, u32)> {
 }
 
 #[async_trait]
-impl Adapter for GiftishowAdapter {
+impl Adapter for Operations {
     fn vendor(&self) -> Vendor {
         VENDOR
     }
@@ -225,10 +250,8 @@ impl Adapter for GiftishowAdapter {
     }
 
     fn check_issue(&self, request: &IssueRequest) -> Result<()> {
-        let tr_id = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(tr_id.clone());
-        request.check_text().map_err(in_context)?;
-        self.send_of(request).map(drop).map_err(in_context)
+        request.check_text()?;
+        self.send_of(request).map(drop)
     }
 
     /// Sends with the request's `partner_ref` as `tr_id`.
@@ -241,12 +264,10 @@ impl Adapter for GiftishowAdapter {
     /// [`ErrorKind::DuplicateReference`] (this call issued nothing); a doubt left
     /// is [`ErrorKind::OutcomeUnknown`]: settle it with [`Adapter::reconcile`].
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
-        let tr_id = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(tr_id.clone());
-        request.check_text().map_err(in_context)?;
-        let send = self.send_of(request).map_err(in_context)?;
+        request.check_text()?;
+        let send = self.send_of(request)?;
         let sent = self.client.send(&send).await?;
-        Ok(issued_of(sent, tr_id))
+        Ok(issued_of(sent, request.partner_ref.clone()))
     }
 
     /// Settles an issue in doubt by reading the coupon detail for its `tr_id`
@@ -263,14 +284,13 @@ impl Adapter for GiftishowAdapter {
     async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
         let _ = since;
         let tr_id = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::RECONCILE).with_partner_ref(tr_id.clone());
-        request.check_text().map_err(in_context)?;
+        request.check_text()?;
         match self.client.operation(self.client.coupons(tr_id.as_str())).await {
             Ok(found) if found.is_empty() => Ok(Reconciliation::StillUnknown(format!(
                 "Giftishow's coupon detail for tr_id {tr_id} answered success with no coupon; ask again later"
             ))),
             Ok(mut found) => {
-                let info = found_for(&request.product_id, &tr_id, found.swap_remove(0)).map_err(in_context)?;
+                let info = found_for(&request.product_id, &tr_id, found.swap_remove(0))?;
                 Ok(Reconciliation::Issued(issued_of(Sent::Found(info), tr_id)))
             }
             Err(e) if is_no_such_coupon(&e) => Ok(Reconciliation::NotIssued),
@@ -280,7 +300,7 @@ impl Adapter for GiftishowAdapter {
                      exists; ask again later"
                 )))
             }
-            Err(e) => Err(in_context(e)),
+            Err(e) => Err(e),
         }
     }
 
@@ -289,11 +309,11 @@ impl Adapter for GiftishowAdapter {
     }
 
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
-        let tr_id = tr_id_of(coupon, op::STATUS)?;
-        let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?, op::STATUS)?;
+        let tr_id = tr_id_of(coupon)?;
+        let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?)?;
         match info.pin_status.as_deref() {
             Some(code) => Ok(codes::coupon_status(code, info.changed_at)),
-            None => Err(Error::protocol("the coupon detail has no `pinStatusCd`").in_context(VENDOR, op::STATUS)),
+            None => Err(Error::protocol("the coupon detail has no `pinStatusCd`")),
         }
     }
 
@@ -302,7 +322,7 @@ impl Adapter for GiftishowAdapter {
     }
 
     async fn products(&self, query: &ProductQuery) -> Result<Page<Product>> {
-        let (page, size) = products_page(query).map_err(|e| e.in_context(VENDOR, op::PRODUCTS))?;
+        let (page, size) = products_page(query)?;
         let list = self.client.operation(self.client.goods(page, size)).await?;
         let has_next = list.items.len() >= size as usize;
         let items = list.items.into_iter().map(product_of).collect();
@@ -314,14 +334,13 @@ impl Adapter for GiftishowAdapter {
     }
 
     async fn balance(&self, coupon: &CouponRef) -> Result<Balance> {
-        let tr_id = tr_id_of(coupon, op::BALANCE)?;
-        let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?, op::BALANCE)?;
+        let tr_id = tr_id_of(coupon)?;
+        let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?)?;
         let Some(remaining) = info.remain_amount else {
             return Err(Error::new(
                 ErrorKind::Unsupported,
                 "this coupon has no remaining amount (`remainAmt`): it is not a stored-value coupon",
-            )
-            .in_context(VENDOR, op::BALANCE));
+            ));
         };
         let total = info.consumer_price.or(info.sell_price).unwrap_or(remaining);
         Ok(Balance::new(total, remaining))
@@ -352,7 +371,7 @@ mod tests {
     fn issue_requests_map_field_by_field() {
         let a = adapter(|_| {});
         let r = request();
-        let s = a.send_of(&r).unwrap();
+        let s = a.ops.send_of(&r).unwrap();
         assert_eq!((s.goods_code.as_str(), s.tr_id.as_str()), ("G00001621744", r.partner_ref.as_str()));
         assert_eq!(s.phone_no.unwrap().expose_digits(), "01012345678");
         assert_eq!(s.callback_no.expose_digits(), "15880000");
@@ -406,8 +425,8 @@ mod tests {
 
     #[test]
     fn coupons_are_named_by_order_that_is_the_tr_id() {
-        assert_eq!(tr_id_of(&CouponRef::order("CP1"), op::STATUS).unwrap(), "CP1");
-        assert_eq!(tr_id_of(&CouponRef::barcode("G1", "1234"), op::STATUS).unwrap_err().field(), Some("coupon"));
+        assert_eq!(tr_id_of(&CouponRef::order("CP1")).unwrap(), "CP1");
+        assert_eq!(tr_id_of(&CouponRef::barcode("G1", "1234")).unwrap_err().field(), Some("coupon"));
         let issued =
             issued_of(Sent::ByEarlierAttempt { code: coupon_core::VendorCode::new("ERR0215") }, PartnerRef::new("CP1"));
         assert!(!issued.details_known() && issued.order.is_none());

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use coupon_core::codes::{Refusal, read_answer, refusal_or_status};
+use coupon_core::context::in_context;
 use coupon_core::encoding_rs::{EUC_KR, UTF_8};
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::ExposeSecret;
@@ -61,6 +62,8 @@ pub enum Sent {
 
 /// The Giftishow Biz client. Cheap to clone; clones share connections.
 ///
+/// Every method runs through [`in_context`], so each error names the vendor and the
+/// operation, and a send's its `tr_id`.
 /// Every method checks its input before sending (an [`ErrorKind::InvalidInput`]
 /// naming the field), posts the form with the partner's credentials through the
 /// core transport with the operation's safety, and reads the answer by one rule:
@@ -155,7 +158,7 @@ impl Giftishow {
         safety: CallSafety,
         partner_ref: Option<&PartnerRef>,
     ) -> Result<Response> {
-        let body = self.form(api_code, fields).map_err(|e| e.in_context(VENDOR, op))?;
+        let body = self.form(api_code, fields)?;
         let call = Call::post(op, url)
             .safety(safety)
             .header("Accept", "application/json")
@@ -170,32 +173,35 @@ impl Giftishow {
         read_answer(resp, &[UTF_8, EUC_KR], parse, &codes::TABLE)
     }
 
-    /// A read: sends and reads the answer; a refusal is an error.
+    /// A read: checks its fields, sends and reads the answer; a refusal is an error.
+    /// Every error, a refused input included, is in the operation's context.
     async fn read_op<T>(
         &self,
         op: &'static str,
         url: Url,
         api_code: &str,
-        fields: &Fields,
+        fields: Result<Fields>,
         parse: fn(&str) -> Result<Answer<T>, WireError>,
     ) -> Result<T> {
-        let resp = self.post(op, url, api_code, fields, CallSafety::Read, None).await?;
-        Self::answer(&resp, parse)?.map_err(|r| refused(&resp, r))
+        in_context(VENDOR, op, None, async {
+            let resp = self.post(op, url, api_code, &fields?, CallSafety::Read, None).await?;
+            Self::answer(&resp, parse)?.map_err(|r| refused(&resp, r))
+        })
+        .await
     }
 
     /// `0101` goods list: page `start` (from 1) of `size` goods. The last page is
     /// the one shorter than `size` (`listNum` counts this page, not all goods).
     pub async fn goods(&self, start: u32, size: u32) -> Result<ListPage<Goods>> {
-        let fields = requests::goods_page(start, size).map_err(|e| e.in_context(VENDOR, GOODS.name))?;
-        self.read_op(GOODS.name, self.url(&["goods"]), GOODS.api_code, &fields, parse_goods_list).await
+        let fields = requests::goods_page(start, size);
+        self.read_op(GOODS.name, self.url(&["goods"]), GOODS.api_code, fields, parse_goods_list).await
     }
 
     /// Goods detail (`0111`, or `0102` as configured): one goods with its member-tier prices.
     pub async fn goods_detail(&self, goods_code: &str) -> Result<Goods> {
-        requests::code("goods_code", goods_code).map_err(|e| e.in_context(VENDOR, GOODS_DETAIL))?;
-        let fields = vec![("goods_code", goods_code.to_owned())];
+        let fields = requests::code("goods_code", goods_code).map(|()| vec![("goods_code", goods_code.to_owned())]);
         let api_code = self.inner.config.goods_detail_code;
-        self.read_op(GOODS_DETAIL, self.url(&["goods", goods_code]), api_code, &fields, parse_goods_detail).await
+        self.read_op(GOODS_DETAIL, self.url(&["goods", goods_code]), api_code, fields, parse_goods_detail).await
     }
 
     /// Brand list (`0102`, or `0103` as configured).
@@ -204,7 +210,7 @@ impl Giftishow {
             BrandCodes::Separate => BRANDS,
             BrandCodes::SamePath => BRANDS_SAME_PATH,
         };
-        self.read_op(op.name, self.url(&["brands"]), op.api_code, &Vec::new(), parse_brand_list).await
+        self.read_op(op.name, self.url(&["brands"]), op.api_code, Ok(Vec::new()), parse_brand_list).await
     }
 
     /// Brand detail (`0112` on `/brands/{brand_code}`, or `0104` on `/brands`, as configured).
@@ -213,9 +219,8 @@ impl Giftishow {
             BrandCodes::Separate => (BRAND_DETAIL, self.url(&["brands", brand_code])),
             BrandCodes::SamePath => (BRAND_DETAIL_SAME_PATH, self.url(&["brands"])),
         };
-        requests::code("brand_code", brand_code).map_err(|e| e.in_context(VENDOR, op.name))?;
-        let fields = vec![("brand_code", brand_code.to_owned())];
-        self.read_op(op.name, url, op.api_code, &fields, parse_brand_detail).await
+        let fields = requests::code("brand_code", brand_code).map(|()| vec![("brand_code", brand_code.to_owned())]);
+        self.read_op(op.name, url, op.api_code, fields, parse_brand_detail).await
     }
 
     /// `0204` send: one coupon for `send.tr_id`.
@@ -239,17 +244,18 @@ impl Giftishow {
     /// timed out under `money_timeout` = `total_timeout` (the defaults) leaves the
     /// doubt to [`Giftishow::coupons`] or `reconcile`.
     pub async fn send(&self, send: &Send) -> Result<Sent> {
-        let tr_id = &send.tr_id;
-        send.validate(self.inner.config.limits)
-            .map_err(|e| e.in_context(VENDOR, SEND.name).with_partner_ref(tr_id.clone()))?;
-        self.operation(async {
-            match self.send_once(send).await {
-                Err(doubt) if doubt.kind() == ErrorKind::OutcomeUnknown => self.settle(send, doubt).await,
-                Err(refusal) if refusal.vendor_code().is_some_and(codes::may_have_acted) => {
-                    self.settle_refusal(send, refusal).await
+        in_context(VENDOR, SEND.name, Some(&send.tr_id), async {
+            send.validate(self.inner.config.limits)?;
+            self.operation(async {
+                match self.send_once(send).await {
+                    Err(doubt) if doubt.kind() == ErrorKind::OutcomeUnknown => self.settle(send, doubt).await,
+                    Err(refusal) if refusal.vendor_code().is_some_and(codes::may_have_acted) => {
+                        self.settle_refusal(send, refusal).await
+                    }
+                    other => other,
                 }
-                other => other,
-            }
+            })
+            .await
         })
         .await
     }
@@ -270,7 +276,7 @@ impl Giftishow {
                     "the coupon detail for this tr_id then answered {proof} (no such coupon): nothing was issued; if \
                      bizmoney was charged, the send-failure cancel (0205) refunds it"
                 );
-                Err(settled_as(&refusal, ErrorKind::Rejected, note, tr_id.as_str(), SEND.name))
+                Err(settled_as(&refusal, ErrorKind::Rejected, note, tr_id.as_str()))
             }
             lookup => {
                 let why = match lookup {
@@ -341,8 +347,7 @@ impl Giftishow {
                          the re-send was refused ({}): reconcile by tr_id before sending again",
                         e.message()
                     ),
-                )
-                .in_context(VENDOR, SEND.name);
+                );
                 if let Some(code) = e.vendor_code() {
                     unknown = unknown.with_vendor_code(code.clone());
                 }
@@ -357,9 +362,8 @@ impl Giftishow {
     /// `0201` coupon detail: the coupons sent with `tr_id` (normally one). A
     /// `tr_id` the vendor does not know is [`ErrorKind::NotFound`] (`ERR0204`).
     pub async fn coupons(&self, tr_id: &str) -> Result<Vec<CouponInfo>> {
-        let fields =
-            requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, COUPONS.name))?;
-        self.read_op(COUPONS.name, self.url(&["coupons"]), COUPONS.api_code, &fields, parse_coupon_detail).await
+        let fields = requests::by_tr_id(tr_id, &self.inner.config.user_id);
+        self.read_op(COUPONS.name, self.url(&["coupons"]), COUPONS.api_code, fields, parse_coupon_detail).await
     }
 
     /// `0202` cancel of the coupon sent with `tr_id` (the bizmoney is refunded).
@@ -375,8 +379,12 @@ impl Giftishow {
     /// it), any other state keeps the refusal, and a state that cannot be read
     /// after a refusal that may have acted is [`ErrorKind::OutcomeUnknown`].
     pub async fn cancel(&self, tr_id: &str) -> Result<()> {
-        let fields =
-            requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, CANCEL.name))?;
+        // Not the tr_id as the reference here: an input refused before sending never repeats itself.
+        in_context(VENDOR, CANCEL.name, None, self.cancel_once(tr_id)).await
+    }
+
+    async fn cancel_once(&self, tr_id: &str) -> Result<()> {
+        let fields = requests::by_tr_id(tr_id, &self.inner.config.user_id)?;
         let url = self.url(&["cancel"]);
         // The order is the tr_id: a doubt carries it as the caller's reference.
         let tr_id = PartnerRef::new(tr_id);
@@ -414,19 +422,14 @@ impl Giftishow {
                 tracing::info!(partner_ref = %tr_id, error = %refusal, "the coupon detail shows the coupon cancelled");
                 Ok(())
             }
-            Ok(Some(codes::PinState::Cancelled)) => Err(settled_as(
-                &refusal,
-                ErrorKind::AlreadyCancelled,
-                "the coupon detail shows it cancelled",
-                tr_id,
-                CANCEL.name,
-            )),
+            Ok(Some(codes::PinState::Cancelled)) => {
+                Err(settled_as(&refusal, ErrorKind::AlreadyCancelled, "the coupon detail shows it cancelled", tr_id))
+            }
             Ok(_) => Err(settled_as(
                 &refusal,
                 ErrorKind::Rejected,
                 "the coupon detail shows it not cancelled: nothing was refunded",
                 tr_id,
-                CANCEL.name,
             )),
             Err(e) if acted => Err(refusal
                 .into_outcome_unknown()
@@ -439,30 +442,36 @@ impl Giftishow {
     /// `0203` resend of the coupon's message: by SMS (`sms_flag=Y`) or MMS (`N`).
     /// Never repeated automatically: a doubt is [`ErrorKind::OutcomeUnknown`].
     pub async fn resend(&self, tr_id: &str, by_sms: bool) -> Result<()> {
-        let fields = requests::resend(tr_id, &self.inner.config.user_id, by_sms)
-            .map_err(|e| e.in_context(VENDOR, RESEND.name))?;
-        let url = self.url(&["resend"]);
-        let tr_id = PartnerRef::new(tr_id);
-        let resp = self.post(RESEND.name, url, RESEND.api_code, &fields, CallSafety::MoneyMoving, Some(&tr_id)).await?;
-        Self::answer(&resp, parse_done)?.map_err(|r| refused(&resp, r))
+        in_context(VENDOR, RESEND.name, None, async {
+            let fields = requests::resend(tr_id, &self.inner.config.user_id, by_sms)?;
+            let partner_ref = PartnerRef::new(tr_id);
+            let url = self.url(&["resend"]);
+            let safety = CallSafety::MoneyMoving;
+            let resp = self.post(RESEND.name, url, RESEND.api_code, &fields, safety, Some(&partner_ref)).await?;
+            Self::answer(&resp, parse_done)?.map_err(|r| refused(&resp, r))
+        })
+        .await
     }
 
     /// `0205` send-failure cancel: refunds the bizmoney of a send with `tr_id` that
     /// was charged but issued no PIN. Never repeated automatically.
     pub async fn send_fail_cancel(&self, tr_id: &str) -> Result<()> {
         let op = SEND_FAIL_CANCEL;
-        let fields =
-            requests::by_tr_id(tr_id, &self.inner.config.user_id).map_err(|e| e.in_context(VENDOR, op.name))?;
-        let url = self.url(&["sendFail", "cancel"]);
-        let partner_ref = PartnerRef::new(tr_id);
-        let resp = self.post(op.name, url, op.api_code, &fields, CallSafety::MoneyMoving, Some(&partner_ref)).await?;
-        Self::answer(&resp, parse_done)?.map_err(|r| refused(&resp, r))
+        in_context(VENDOR, op.name, None, async {
+            let fields = requests::by_tr_id(tr_id, &self.inner.config.user_id)?;
+            let partner_ref = PartnerRef::new(tr_id);
+            let url = self.url(&["sendFail", "cancel"]);
+            let safety = CallSafety::MoneyMoving;
+            let resp = self.post(op.name, url, op.api_code, &fields, safety, Some(&partner_ref)).await?;
+            Self::answer(&resp, parse_done)?.map_err(|r| refused(&resp, r))
+        })
+        .await
     }
 
     /// `0301` the bizmoney balance: what sends can still spend, in won.
     pub async fn bizmoney(&self) -> Result<Won> {
-        let fields = vec![("user_id", self.inner.config.user_id.clone())];
-        self.read_op(BIZMONEY.name, self.url(&["bizmoney"]), BIZMONEY.api_code, &fields, parse_bizmoney).await
+        let fields = Ok(vec![("user_id", self.inner.config.user_id.clone())]);
+        self.read_op(BIZMONEY.name, self.url(&["bizmoney"]), BIZMONEY.api_code, fields, parse_bizmoney).await
     }
 }
 
@@ -479,8 +488,7 @@ pub(crate) fn found_for(goods_code: &str, tr_id: &PartnerRef, info: CouponInfo) 
                 goods_code
             ),
         )
-        .with_partner_ref(tr_id.clone())
-        .in_context(VENDOR, SEND.name)),
+        .with_partner_ref(tr_id.clone())),
         Some(_) | None => Ok(Box::new(info)),
     }
 }
@@ -493,10 +501,8 @@ pub(crate) fn is_no_such_coupon(e: &Error) -> bool {
 
 /// `refusal` read again as `kind`, once the coupon detail has shown what it meant:
 /// the vendor's code and message kept, what the detail showed added.
-fn settled_as(refusal: &Error, kind: ErrorKind, shown: impl fmt::Display, tr_id: &str, op: &'static str) -> Error {
-    let mut e = Error::new(kind, format!("{}; {shown}", refusal.message()))
-        .with_partner_ref(PartnerRef::new(tr_id))
-        .in_context(VENDOR, op);
+fn settled_as(refusal: &Error, kind: ErrorKind, shown: impl fmt::Display, tr_id: &str) -> Error {
+    let mut e = Error::new(kind, format!("{}; {shown}", refusal.message())).with_partner_ref(PartnerRef::new(tr_id));
     if let Some(code) = refusal.vendor_code() {
         e = e.with_vendor_code(code.clone());
     }

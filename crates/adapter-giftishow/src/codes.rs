@@ -31,6 +31,10 @@
 use coupon_core::codes::{CodeRow, CodeTable};
 use coupon_core::{CouponStatus, ErrorKind};
 
+/// The code of a success (`code`, the send's inner `code`, a coupon detail's
+/// `resCode`); not in [`TABLE`].
+pub const SUCCESS: &str = "0000";
+
 /// Every result code the integrations show (`code`, the send's inner `code`, a
 /// coupon detail's `resCode`), with its meaning: the v1.04 table first, in its
 /// order, then the earlier reading's codes the table does not have.
@@ -257,6 +261,7 @@ mod tests {
     fn every_code_of_both_readings_has_exactly_one_row_in_the_tables_order() {
         let rows: Vec<&str> = TABLE.rows().iter().map(|r| r.code).collect();
         assert_eq!(rows, V104.iter().chain(EARLIER.iter()).copied().collect::<Vec<_>>());
+        assert!(TABLE.lookup(SUCCESS).is_none());
         assert!(TABLE.rows().iter().all(|r| r.meaning.contains('(') && r.meaning.ends_with(')')), "ours and theirs");
     }
 

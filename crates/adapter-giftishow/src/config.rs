@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use coupon_core::config::{ConfigSection, Redacted, parse_url};
+use coupon_core::config::{ConfigKey, ConfigSection, Redacted, parse_url};
 use coupon_core::http::{HttpConfig, Url};
 use coupon_core::secrecy::SecretString;
 use coupon_core::{Error, PhoneNumber, Result};
@@ -88,6 +88,42 @@ pub struct GiftishowConfig {
 }
 
 impl GiftishowConfig {
+    /// The keys of the section [`GiftishowConfig::from_section`] reads (the common
+    /// transport keys of [`HttpConfig::from_section`] aside): the factory's
+    /// [`coupon_core::AdapterFactory::config`], which explains a missing or wrong section.
+    pub const KEYS: &'static [ConfigKey] = &[
+        ConfigKey::required(
+            "base_url",
+            "\"https://bizapi.giftishow.com/bizApi\"",
+            "the API root; operations are {base_url}/goods, …",
+        ),
+        ConfigKey::optional(
+            "send_url",
+            "\"https://bizapi.giftishow.com/coupon/send\"",
+            "the send's full URL (default {base_url}/send)",
+        ),
+        ConfigKey::secret("auth_code", "custom_auth_code (production codes start with REAL)"),
+        ConfigKey::secret("auth_token", "custom_auth_token"),
+        ConfigKey::required("user_id", "\"…\"", "the Giftishow Biz member id"),
+        ConfigKey::optional(
+            "callback_no",
+            "\"1588-1234\"",
+            "sender number shown to recipients, when a request names none",
+        ),
+        ConfigKey::optional("dev_mode", "true", "dev_yn=Y: test mode, nothing is sent or charged"),
+        ConfigKey::optional(
+            "gubun",
+            "\"N\"",
+            "N: Giftishow sends an MMS; Y: the PIN comes back; I: a barcode image URL comes back",
+        ),
+        ConfigKey::optional("template_id", "\"…\"", "MMS template id sent with every send"),
+        ConfigKey::optional("banner_id", "\"…\"", "MMS banner id sent with every send"),
+        ConfigKey::optional("goods_detail_code", "\"0111\"", "the goods detail's api_code: 0111 or 0102"),
+        ConfigKey::optional("brand_codes", "\"0102/0112\"", "the brand list/detail api_codes: 0102/0112 or 0103/0104"),
+        ConfigKey::optional("mms_title_limit", "10", "characters of mms_title (10 in most integrations, 20 in one)"),
+        ConfigKey::optional("tr_id_limit", "25", "characters of tr_id (25 in most integrations, 20 in one)"),
+    ];
+
     /// A configuration with the defaults of most integrations: send at
     /// `{base_url}/send`, MMS delivery, production mode, default transport settings.
     ///

@@ -16,6 +16,11 @@
 //! - [`wire`], [`codes`]: sans-IO form fields, answer parsers and the code tables;
 //!   they build without the `client` feature.
 //!
+//! The crate has the shape of every adapter (`docs/architecture.md`): answers are read
+//! by the core's one rule ([`coupon_core::codes::read_answer`]), JSON keys by the
+//! project's rule ([`coupon_core::json`]), and every error names the vendor and the
+//! operation, added in one place ([`coupon_core::context`]).
+//!
 //! # Sending safely
 //!
 //! A send carries the caller's `tr_id` (the request's [`coupon_core::PartnerRef`],
@@ -85,57 +90,23 @@ pub const VENDOR: Vendor = Vendor::new("giftishow");
 mod registration {
     use std::sync::Arc;
 
-    use coupon_core::AdapterFactory;
-    use coupon_core::config::{ConfigKey, ConfigSection};
+    use coupon_core::config::ConfigSection;
+    use coupon_core::{Adapter, AdapterFactory, Result};
 
-    use super::{CAPABILITIES, Giftishow, GiftishowAdapter, GiftishowConfig};
+    use crate::{CAPABILITIES, Giftishow, GiftishowAdapter, GiftishowConfig, VENDOR};
 
-    /// The keys of the section.
-    const CONFIG_KEYS: &[ConfigKey] = &[
-        ConfigKey::required(
-            "base_url",
-            "\"https://bizapi.giftishow.com/bizApi\"",
-            "the API root; operations are {base_url}/goods, …",
-        ),
-        ConfigKey::optional(
-            "send_url",
-            "\"https://bizapi.giftishow.com/coupon/send\"",
-            "the send's full URL (default {base_url}/send)",
-        ),
-        ConfigKey::secret("auth_code", "custom_auth_code (production codes start with REAL)"),
-        ConfigKey::secret("auth_token", "custom_auth_token"),
-        ConfigKey::required("user_id", "\"…\"", "the Giftishow Biz member id"),
-        ConfigKey::optional(
-            "callback_no",
-            "\"1588-1234\"",
-            "sender number shown to recipients, when a request names none",
-        ),
-        ConfigKey::optional("dev_mode", "true", "dev_yn=Y: test mode, nothing is sent or charged"),
-        ConfigKey::optional(
-            "gubun",
-            "\"N\"",
-            "N: Giftishow sends an MMS; Y: the PIN comes back; I: a barcode image URL comes back",
-        ),
-        ConfigKey::optional("template_id", "\"…\"", "MMS template id sent with every send"),
-        ConfigKey::optional("banner_id", "\"…\"", "MMS banner id sent with every send"),
-        ConfigKey::optional("goods_detail_code", "\"0111\"", "the goods detail's api_code: 0111 or 0102"),
-        ConfigKey::optional("brand_codes", "\"0102/0112\"", "the brand list/detail api_codes: 0102/0112 or 0103/0104"),
-        ConfigKey::optional("mms_title_limit", "10", "characters of mms_title (10 in most integrations, 20 in one)"),
-        ConfigKey::optional("tr_id_limit", "25", "characters of tr_id (25 in most integrations, 20 in one)"),
-    ];
-
-    fn build(section: &ConfigSection) -> coupon_core::Result<Arc<dyn coupon_core::Adapter>> {
+    fn build(section: &ConfigSection) -> Result<Arc<dyn Adapter>> {
         let config = GiftishowConfig::from_section(section)?;
         Ok(Arc::new(GiftishowAdapter::new(Giftishow::new(config)?)))
     }
 
-    /// The factory, as registered with `inventory` and exported as [`super::FACTORY`].
-    pub(super) const fn factory() -> AdapterFactory {
+    /// The factory, as registered with `inventory` and exported as [`crate::FACTORY`].
+    pub(crate) const fn factory() -> AdapterFactory {
         AdapterFactory {
-            name: super::VENDOR.as_str(),
+            name: VENDOR.as_str(),
             summary: "Giftishow Biz (기프티쇼 비즈, experimental): send coupons by tr_id, cancel, status, resend, goods, stored-value balance",
             capabilities: CAPABILITIES,
-            config: CONFIG_KEYS,
+            config: GiftishowConfig::KEYS,
             build,
         }
     }

@@ -1,17 +1,18 @@
 //! The shared [`Adapter`] operations on top of the native client.
 
 use coupon_core::chrono::NaiveDate;
+use coupon_core::context::WithErrorContext;
 use coupon_core::time::KstDateTime;
 use coupon_core::{
     Adapter, Availability, Brand, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, IssueRequest, Issued,
     OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, RedeemedAt, RedemptionReport, Result, Vendor,
-    async_trait, op,
+    async_trait,
 };
 
-use crate::VENDOR;
 use crate::client::{Giftletter, Sent};
 use crate::wire::replies::{EPinUse, GoodsInfo, GoodsItem, GoodsStatus};
 use crate::wire::requests::{ReSendSms, SendEPin};
+use crate::{VENDOR, codes};
 
 /// What the Giftletter adapter implements: everything but `balance` (its PINs are
 /// exchange vouchers, not stored value). `reconcile` re-sends the same `SendEPin`
@@ -42,21 +43,45 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 /// | `products` | `getGoodsInfoList` | [`ProductQuery::brand`] required (numeric brand id); no other filter |
 /// | `product` | `getGoodsInfo` | |
 /// | `redemptions` | `ExchangeDaily.aspx` | |
-#[derive(Clone, Debug)]
+///
+/// Every error names the vendor and the operation (ours, or the endpoint's when a
+/// native call failed) and, for `issue` and `reconcile`, the `co_tid`: the
+/// operations are an inner adapter's, whose errors [`WithErrorContext`] completes.
+#[derive(Clone)]
 pub struct GiftletterAdapter {
-    client: Giftletter,
+    ops: Operations,
 }
 
 impl GiftletterAdapter {
     /// The adapter over a client.
     pub fn new(client: Giftletter) -> Self {
-        Self { client }
+        Self { ops: Operations { client } }
     }
 
     /// The native client, for what the trait does not cover (`brand_image`, `msg` on a resend, …).
     pub fn client(&self) -> &Giftletter {
-        &self.client
+        &self.ops.client
     }
+}
+
+impl WithErrorContext for GiftletterAdapter {
+    type Inner = Operations;
+
+    fn inner(&self) -> &Operations {
+        &self.ops
+    }
+}
+
+impl std::fmt::Debug for GiftletterAdapter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GiftletterAdapter").field("client", &self.ops.client).finish()
+    }
+}
+
+/// The shared operations of [`GiftletterAdapter`], each error as it arose.
+#[derive(Clone, Debug)]
+pub struct Operations {
+    client: Giftletter,
 }
 
 fn required<T: Clone>(value: &Option<T>, field: &str, vendor_field: &str) -> Result<T> {
@@ -175,7 +200,7 @@ fn brand_of(query: &ProductQuery) -> Result<u64> {
 }
 
 #[async_trait]
-impl Adapter for GiftletterAdapter {
+impl Adapter for Operations {
     fn vendor(&self) -> Vendor {
         VENDOR
     }
@@ -194,19 +219,16 @@ impl Adapter for GiftletterAdapter {
     /// nothing); a doubt left is [`coupon_core::ErrorKind::OutcomeUnknown`]:
     /// settle it with [`Adapter::reconcile`].
     fn check_issue(&self, request: &IssueRequest) -> Result<()> {
-        let co_tid = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(co_tid.clone());
-        request.check_text().map_err(in_context)?;
-        let send = send_epin_request(request, co_tid.clone()).map_err(in_context)?;
-        send.validate(self.client.config().query_charset).map_err(in_context)
+        request.check_text()?;
+        let send = send_epin_request(request, request.partner_ref.clone())?;
+        send.validate(self.client.config().query_charset)
     }
 
     async fn issue(&self, request: &IssueRequest) -> Result<Issued> {
         let co_tid = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::ISSUE).with_partner_ref(co_tid.clone());
-        request.check_text().map_err(in_context)?;
-        let send = send_epin_request(request, co_tid.clone()).map_err(in_context)?;
-        let sent = self.client.send_epin(&send).await.map_err(in_context)?;
+        request.check_text()?;
+        let send = send_epin_request(request, co_tid.clone())?;
+        let sent = self.client.send_epin(&send).await?;
         Ok(issued_of(sent, co_tid))
     }
 
@@ -229,23 +251,20 @@ impl Adapter for GiftletterAdapter {
     async fn reconcile(&self, request: &IssueRequest, since: KstDateTime) -> Result<Reconciliation> {
         let _ = since;
         let co_tid = request.partner_ref.clone();
-        let in_context = |e: Error| e.in_context(VENDOR, op::RECONCILE).with_partner_ref(co_tid.clone());
-        request.check_text().map_err(in_context)?;
-        let send = send_epin_request(request, co_tid.clone()).map_err(in_context)?;
+        request.check_text()?;
+        let send = send_epin_request(request, co_tid.clone())?;
         match self.client.send_epin(&send).await {
             Ok(sent) => Ok(Reconciliation::Issued(issued_of(sent, co_tid))),
-            Err(e)
-                if e.kind() == ErrorKind::DuplicateReference
-                    && e.vendor_code().is_some_and(|c| c.primary().eq_ignore_ascii_case("P101")) =>
-            {
+            Err(e) if e.kind() == ErrorKind::DuplicateReference && e.vendor_code().is_some_and(codes::is_duplicate) => {
+                let code = e.vendor_code().map_or("", |c| c.raw());
                 let why = format!(
                     "issued by an earlier attempt with this co_tid: reconciling re-sent it and Giftletter refused \
-                     it as a duplicate (P101), so the order id and PIN are unknown; ask Giftletter for the order of \
-                     co_tid {co_tid}"
+                     it as a duplicate ({code}), so the order id and PIN are unknown; ask Giftletter for the order \
+                     of co_tid {co_tid}"
                 );
                 Ok(Reconciliation::Issued(Issued::with_details_unknown(VENDOR, co_tid, why)))
             }
-            Err(e) => Err(in_context(e)),
+            Err(e) => Err(e),
         }
     }
 
@@ -255,8 +274,7 @@ impl Adapter for GiftletterAdapter {
 
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
         let CouponRef::Order(order) = coupon else {
-            return Err(Error::invalid_field("coupon", "must be an order id: Giftletter looks coupons up by order_id")
-                .in_context(VENDOR, op::STATUS));
+            return Err(Error::invalid_field("coupon", "must be an order id: Giftletter looks coupons up by order_id"));
         };
         let s = self.client.status(order.as_str()).await?;
         Ok(match s.usage {
@@ -276,7 +294,7 @@ impl Adapter for GiftletterAdapter {
     }
 
     async fn products(&self, query: &ProductQuery) -> Result<Page<Product>> {
-        let brand = brand_of(query).map_err(|e| e.in_context(VENDOR, op::PRODUCTS))?;
+        let brand = brand_of(query)?;
         let items = self.client.goods_list(brand).await?;
         let brand = brand.to_string();
         Ok(Page::single(items.into_iter().map(|i| product_of_item(i, &brand)).collect()))

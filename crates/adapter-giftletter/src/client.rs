@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use coupon_core::chrono::NaiveDate;
 use coupon_core::codes::{CodeTable, Refusal, read_answer, refusal_or_status};
+use coupon_core::context::in_context;
 use coupon_core::encoding_rs::{EUC_KR, UTF_8};
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::ExposeSecret;
@@ -61,8 +62,9 @@ impl Sent {
 
 /// The Giftletter client. Cheap to clone; clones share connections.
 ///
-/// Every method validates its input before sending (an
-/// [`ErrorKind::InvalidInput`] naming the field; control characters included),
+/// Every method runs through [`in_context`], so each error names the vendor, the
+/// endpoint and, for `SendEPin`, the `co_tid`. Every method validates its input
+/// before sending (an [`ErrorKind::InvalidInput`] naming the field; control characters included),
 /// signs the query, sends it through the core transport with the endpoint's
 /// safety, and reads the answer with one rule: a 2xx or 4xx body holding a
 /// result code (or a catalog `STATUS` letter) is the vendor's refusal, mapped
@@ -164,10 +166,12 @@ impl Giftletter {
     /// carries the `co_tid` as its partner reference.
     pub async fn send_epin(&self, request: &SendEPin) -> Result<Sent> {
         let op = endpoint::SEND_EPIN;
+        in_context(VENDOR, op, Some(&request.co_tid), self.send_epin_once(op, request)).await
+    }
+
+    async fn send_epin_once(&self, op: &'static str, request: &SendEPin) -> Result<Sent> {
         let co_tid = &request.co_tid;
-        let query = request
-            .query(self.cid(), self.key(), self.inner.config.query_charset)
-            .map_err(|e| e.in_context(VENDOR, op).with_partner_ref(co_tid.clone()))?;
+        let query = request.query(self.cid(), self.key(), self.inner.config.query_charset)?;
         let resp = self.get(op, &query, CallSafety::MoneyMovingDeduplicated, Some(co_tid)).await?;
         let resent = resp.resent_after_doubt();
         let refusal = match Self::answer(&resp, parse_send_epin) {
@@ -178,9 +182,9 @@ impl Giftletter {
             Err(e) if resent => return Err(e.into_outcome_unknown()),
             Err(e) => return Err(e),
         };
-        let is_duplicate = refusal.code.primary().eq_ignore_ascii_case("P101");
+        let is_duplicate = codes::is_duplicate(&refusal.code);
         if resent && is_duplicate {
-            tracing::warn!(partner_ref = %co_tid, "SendEPin re-send answered P101: the first attempt issued the coupon");
+            tracing::warn!(partner_ref = %co_tid, code = %refusal.code, "SendEPin re-send refused as a duplicate: the first attempt issued the coupon");
             return Ok(Sent::ByEarlierAttempt { code: refusal.code });
         }
         if resent {
@@ -213,24 +217,30 @@ impl Giftletter {
     /// re-send means this call's earlier attempt cancelled it: success.
     pub async fn cancel(&self, order_id: &str) -> Result<()> {
         let op = endpoint::CANCEL;
-        let query = requests::order_query(self.cid(), self.key(), order_id).map_err(|e| e.in_context(VENDOR, op))?;
-        let resp = self.get(op, &query, CallSafety::MoneyMovingDeduplicated, None).await?;
-        match Self::answer(&resp, parse_cancel)? {
-            Ok(()) => Ok(()),
-            Err(refusal) if resp.resent_after_doubt() && refusal.code.primary().eq_ignore_ascii_case("E304") => {
-                tracing::info!("CancelSendEPin re-send answered E304: the first attempt cancelled it");
-                Ok(())
+        in_context(VENDOR, op, None, async {
+            let query = requests::order_query(self.cid(), self.key(), order_id)?;
+            let resp = self.get(op, &query, CallSafety::MoneyMovingDeduplicated, None).await?;
+            match Self::answer(&resp, parse_cancel)? {
+                Ok(()) => Ok(()),
+                Err(refusal) if resp.resent_after_doubt() && codes::is_already_cancelled(&refusal.code) => {
+                    tracing::info!(code = %refusal.code, "CancelSendEPin re-send answered already cancelled: the first attempt cancelled it");
+                    Ok(())
+                }
+                Err(refusal) => Err(refused(&resp, refusal)),
             }
-            Err(refusal) => Err(refused(&resp, refusal)),
-        }
+        })
+        .await
     }
 
     /// `StatusSendEPin`: whether a PIN is used, unused or cancelled.
     pub async fn status(&self, order_id: &str) -> Result<EPinStatus> {
         let op = endpoint::STATUS;
-        let query = requests::order_query(self.cid(), self.key(), order_id).map_err(|e| e.in_context(VENDOR, op))?;
-        let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::answer(&resp, parse_status)?.map_err(|r| refused(&resp, r))
+        in_context(VENDOR, op, None, async {
+            let query = requests::order_query(self.cid(), self.key(), order_id)?;
+            let resp = self.get(op, &query, CallSafety::Read, None).await?;
+            Self::answer(&resp, parse_status)?.map_err(|r| refused(&resp, r))
+        })
+        .await
     }
 
     /// `ReSendSMS`: sends the PIN's SMS again. Answers the echoed `reserved`.
@@ -239,37 +249,45 @@ impl Giftletter {
     /// limit of 3 (`P301`), so a doubt is [`ErrorKind::OutcomeUnknown`].
     pub async fn resend_sms(&self, request: &ReSendSms) -> Result<Option<String>> {
         let op = endpoint::RESEND;
-        let query = request
-            .query(self.cid(), self.key(), self.inner.config.query_charset)
-            .map_err(|e| e.in_context(VENDOR, op))?;
-        let resp = self.get(op, &query, CallSafety::MoneyMoving, None).await?;
-        Self::answer(&resp, parse_resend)?.map_err(|r| refused(&resp, r))
+        in_context(VENDOR, op, None, async {
+            let query = request.query(self.cid(), self.key(), self.inner.config.query_charset)?;
+            let resp = self.get(op, &query, CallSafety::MoneyMoving, None).await?;
+            Self::answer(&resp, parse_resend)?.map_err(|r| refused(&resp, r))
+        })
+        .await
     }
 
     /// `getGoodsInfoList`: the goods of one brand, each with its own `STATUS`.
     pub async fn goods_list(&self, brand_id: u64) -> Result<Vec<GoodsItem>> {
         let op = endpoint::GOODS_LIST;
-        let query =
-            requests::goods_list_query(self.cid(), self.key(), brand_id).map_err(|e| e.in_context(VENDOR, op))?;
-        let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::answer(&resp, parse_goods_list)?.map_err(|r| refused_by_status(&resp, r))
+        in_context(VENDOR, op, None, async {
+            let query = requests::goods_list_query(self.cid(), self.key(), brand_id)?;
+            let resp = self.get(op, &query, CallSafety::Read, None).await?;
+            Self::answer(&resp, parse_goods_list)?.map_err(|r| refused_by_status(&resp, r))
+        })
+        .await
     }
 
     /// `getGoodsInfo`: one goods in detail (supply price, message type, validity, notices).
     pub async fn goods_info(&self, goods_id: &str) -> Result<GoodsInfo> {
         let op = endpoint::GOODS_INFO;
-        let query =
-            requests::goods_info_query(self.cid(), self.key(), goods_id).map_err(|e| e.in_context(VENDOR, op))?;
-        let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::answer(&resp, parse_goods_info)?.map_err(|r| refused_by_status(&resp, r))
+        in_context(VENDOR, op, None, async {
+            let query = requests::goods_info_query(self.cid(), self.key(), goods_id)?;
+            let resp = self.get(op, &query, CallSafety::Read, None).await?;
+            Self::answer(&resp, parse_goods_info)?.map_err(|r| refused_by_status(&resp, r))
+        })
+        .await
     }
 
     /// `getBrandImage`: a brand's name and image (not signed).
     pub async fn brand_image(&self, brand_id: u64) -> Result<BrandImage> {
         let op = endpoint::BRAND_IMAGE;
-        let query = requests::brand_image_query(self.cid(), brand_id).map_err(|e| e.in_context(VENDOR, op))?;
-        let resp = self.get(op, &query, CallSafety::Read, None).await?;
-        Self::answer(&resp, parse_brand_image)?.map_err(|r| refused_by_status(&resp, r))
+        in_context(VENDOR, op, None, async {
+            let query = requests::brand_image_query(self.cid(), brand_id)?;
+            let resp = self.get(op, &query, CallSafety::Read, None).await?;
+            Self::answer(&resp, parse_brand_image)?.map_err(|r| refused_by_status(&resp, r))
+        })
+        .await
     }
 
     /// `ExchangeDaily.aspx`: the PINs redeemed on `day` (KST), from the report host.
@@ -279,7 +297,11 @@ impl Giftletter {
     /// number in [`RedemptionReport::errors`] and never hide the good ones.
     pub async fn exchange_daily(&self, day: NaiveDate) -> Result<RedemptionReport> {
         let op = endpoint::EXCHANGE_DAILY;
-        let query = requests::exchange_daily_query(self.cid(), day).map_err(|e| e.in_context(VENDOR, op))?;
+        in_context(VENDOR, op, None, self.exchange_daily_once(op, day)).await
+    }
+
+    async fn exchange_daily_once(&self, op: &'static str, day: NaiveDate) -> Result<RedemptionReport> {
+        let query = requests::exchange_daily_query(self.cid(), day)?;
         let mut url = self.inner.config.exchange_url.clone();
         url.set_query(Some(&query));
         let resp = self.inner.exchange_http.send(Call::get(op, url)).await?;

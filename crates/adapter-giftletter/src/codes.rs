@@ -1,6 +1,8 @@
 //! Giftletter's result codes (document §11) and catalog `STATUS` letters, as
 //! [`CodeTable`]s of the core's adapter kit, and the one rule the document adds
-//! on top (two-part codes).
+//! on top (two-part codes). Every code the client and adapter decide by is read
+//! from these tables ([`SUCCESS`] aside, which no table lists): [`is_duplicate`],
+//! [`is_already_cancelled`], [`table_for`].
 //!
 //! `retryable` is true only for failures on the vendor's side that say nothing
 //! was done (system error, PIN supply failures): for `SendEPin` a repeat with the
@@ -11,6 +13,9 @@
 
 use coupon_core::codes::{CodeRow, CodeTable};
 use coupon_core::{ErrorKind, VendorCode};
+
+/// The `rstCode` of a success (`"0"`); not in [`TABLE`].
+pub const SUCCESS: &str = "0";
 
 /// Every `rstCode` of the document's table (§11 에러코드표), with its meaning as written there.
 pub const TABLE: CodeTable = CodeTable::new(&[
@@ -38,7 +43,7 @@ pub const TABLE: CodeTable = CodeTable::new(&[
     CodeRow::new("S002", ErrorKind::PermissionDenied, false, "등록되지 않은 IP입니다"),
 ]);
 
-/// The two-part rule's rows: `E102` or `E103` followed by `P002` (or `P102`).
+/// The two-part rule's rows: `E102` or `E103` followed by a code of [`NO_SUCH_ORDER`].
 ///
 /// The primary (first) code decides, as the document says ("오류코드가 2개인 경우
 /// 앞 오류코드 참조"), with one refinement: in the document's own examples
@@ -48,6 +53,15 @@ pub const TABLE: CodeTable = CodeTable::new(&[
 pub const UNKNOWN_ORDER: CodeTable = CodeTable::new(&[
     CodeRow::new("E102", ErrorKind::NotFound, false, "EPin 취소 실패 : 존재하지 않는 거래번호입니다."),
     CodeRow::new("E103", ErrorKind::NotFound, false, "EPin 상태 조회 실패 : 존재하지 않는 거래번호입니다."),
+]);
+
+/// The second codes of the two-part rule ([`UNKNOWN_ORDER`]): after `E102` or
+/// `E103`, each says the transaction does not exist, as the document's examples
+/// read them (`P002` there comes with "존재하지 않는 거래번호입니다", whatever its
+/// row in [`TABLE`] says alone).
+pub const NO_SUCH_ORDER: CodeTable = CodeTable::new(&[
+    CodeRow::new("P002", ErrorKind::NotFound, false, "존재하지 않는 거래번호입니다 (as the second of two codes)"),
+    CodeRow::new("P102", ErrorKind::NotFound, false, "존재하지 않는 거래번호 입니다"),
 ]);
 
 /// The catalog answers' `STATUS` letters that are refusals (`getGoodsInfoList`,
@@ -66,13 +80,34 @@ pub const STATUS: CodeTable = CodeTable::new(&[
 /// the two-part rule applies, else [`TABLE`]. Either way the primary code is looked up.
 pub fn table_for(code: &VendorCode) -> &'static CodeTable {
     if let [primary, secondary, ..] = code.codes().as_slice() {
-        let order_failure = UNKNOWN_ORDER.lookup(primary).is_some();
-        let unknown_order = ["P002", "P102"].iter().any(|c| secondary.eq_ignore_ascii_case(c));
-        if order_failure && unknown_order {
+        if UNKNOWN_ORDER.lookup(primary).is_some() && NO_SUCH_ORDER.lookup(secondary).is_some() {
             return &UNKNOWN_ORDER;
         }
     }
     &TABLE
+}
+
+/// Whether the (possibly two-part) `code` means `kind` by the table that decides it.
+fn means(code: &VendorCode, kind: ErrorKind) -> bool {
+    table_for(code).lookup(code.primary()).is_some_and(|row| row.kind == kind)
+}
+
+/// Whether `code` refuses a `co_tid` used before (`P101`): on a re-send after a
+/// doubt, the first attempt issued the coupon.
+///
+/// ```
+/// use adapter_giftletter::codes::is_duplicate;
+/// use coupon_core::VendorCode;
+/// assert!(is_duplicate(&VendorCode::new(" p101 ")) && !is_duplicate(&VendorCode::new("P102")));
+/// ```
+pub fn is_duplicate(code: &VendorCode) -> bool {
+    means(code, ErrorKind::DuplicateReference)
+}
+
+/// Whether `code` says the PIN is already cancelled (`E304`): on a cancel's
+/// re-send after a doubt, the first attempt cancelled it.
+pub fn is_already_cancelled(code: &VendorCode) -> bool {
+    means(code, ErrorKind::AlreadyCancelled)
 }
 
 /// Kind and retryable flag of a (possibly two-part) `rstCode`.
@@ -120,8 +155,23 @@ mod tests {
     }
 
     #[test]
+    fn the_codes_the_client_decides_by_are_the_tables() {
+        let duplicates: Vec<&str> =
+            TABLE.rows().iter().filter(|r| is_duplicate(&VendorCode::new(r.code))).map(|r| r.code).collect();
+        assert_eq!(duplicates, ["P101"]);
+        let cancelled: Vec<&str> =
+            TABLE.rows().iter().filter(|r| is_already_cancelled(&VendorCode::new(r.code))).map(|r| r.code).collect();
+        assert_eq!(cancelled, ["E304"]);
+        assert!(!is_duplicate(&VendorCode::new("E102:P101")), "the primary code decides");
+        assert!(TABLE.lookup(SUCCESS).is_none());
+        for row in NO_SUCH_ORDER.rows() {
+            assert!(TABLE.lookup(row.code).is_some(), "{} is a code of the document", row.code);
+        }
+    }
+
+    #[test]
     fn outcome_unknown_is_never_a_vendor_code_mapping() {
-        for table in [TABLE, UNKNOWN_ORDER, STATUS] {
+        for table in [TABLE, UNKNOWN_ORDER, NO_SUCH_ORDER, STATUS] {
             assert!(table.rows().iter().all(|r| r.kind != ErrorKind::OutcomeUnknown));
         }
     }

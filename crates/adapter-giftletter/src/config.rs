@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use coupon_core::config::{ConfigSection, Redacted, parse_url};
+use coupon_core::config::{ConfigKey, ConfigSection, Redacted, parse_url};
 use coupon_core::http::{HttpConfig, Url};
 use coupon_core::secrecy::SecretString;
 use coupon_core::{Error, Result};
@@ -27,7 +27,7 @@ const SECTION: &str = "giftletter";
 ///
 /// ```
 /// use adapter_giftletter::GiftletterConfig;
-/// use coupon_core::config::{ConfigSection, Redacted, parse_url};
+/// use coupon_core::config::{ConfigKey, ConfigSection, Redacted, parse_url};
 /// let mut s = ConfigSection::new("giftletter");
 /// s.set("base_url", "http://127.0.0.1:8089/giftletter");
 /// s.set("exchange_url", "http://127.0.0.1:8089/giftletter/mn_compare/ExchangeDaily.aspx");
@@ -56,6 +56,22 @@ pub struct GiftletterConfig {
 }
 
 impl GiftletterConfig {
+    /// The keys of the section [`GiftletterConfig::from_section`] reads (the common
+    /// transport keys of [`HttpConfig::from_section`] aside): the factory's
+    /// [`coupon_core::AdapterFactory::config`], which explains a missing or wrong section.
+    pub const KEYS: &'static [ConfigKey] = &[
+        ConfigKey::required("base_url", "\"https://…\"", "the 연동URL; endpoints are {base_url}/SendEPin, …"),
+        ConfigKey::required(
+            "exchange_url",
+            "\"http://…/mn_compare/ExchangeDaily.aspx\"",
+            "the daily report's full URL",
+        ),
+        ConfigKey::required("cid", "\"…\"", "partner id"),
+        ConfigKey::secret("auth_key", "the key mixed into every `enc`"),
+        ConfigKey::optional("exchange_allow_http", "true", "allow plain http for exchange_url only"),
+        ConfigKey::optional("query_charset", "\"utf-8\"", "`utf-8` or `euc-kr` for Korean text in queries"),
+    ];
+
     /// A configuration with default transport settings and UTF-8 queries.
     pub fn new(base_url: &str, exchange_url: &str, cid: &str, auth_key: &str) -> Result<Self> {
         let config = Self {
@@ -88,6 +104,12 @@ impl GiftletterConfig {
         let config = Self { base_url, exchange_url, exchange_allow_http, cid, auth_key, query_charset, http };
         config.check()?;
         Ok(config)
+    }
+
+    /// Replaces the transport settings (both hosts').
+    pub fn with_http(mut self, http: HttpConfig) -> Self {
+        self.http = http;
+        self
     }
 
     fn check(&self) -> Result<()> {
@@ -169,6 +191,9 @@ mod tests {
     fn programmatic_constructor() {
         let c = GiftletterConfig::new("https://a/", "https://b/x.aspx", "cid", "key").unwrap();
         assert_eq!(c.base_url.as_str(), "https://a/");
+        let mut http = HttpConfig::default();
+        http.max_response_bytes = 1024;
+        assert_eq!(c.with_http(http.clone()).http, http);
         assert!(GiftletterConfig::new("nope", "https://b/", "cid", "key").is_err());
     }
 }

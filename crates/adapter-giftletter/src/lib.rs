@@ -9,10 +9,12 @@
 //!   `goods_info`, `brand_image`, `exchange_daily`).
 //! - [`GiftletterAdapter`]: the shared [`coupon_core::Adapter`] operations,
 //!   `reconcile` included.
-//! - [`wire`], [`codes`], [`sign`]: sans-IO request building, answer parsing, the
-//!   code tables and the signature; they build without the `client` feature.
+//! - [`wire`] and [`codes`]: sans-IO request building (the signature in
+//!   [`wire::sign`]), answer parsing and the code tables; they build without the
+//!   `client` feature.
 //!
-//! The crate has the shape of every adapter: `codes.rs` is the vendor's table
+//! The crate has the shape of every adapter (`docs/architecture.md`), and is the one
+//! to copy: `codes.rs` is the vendor's table
 //! ([`codes::TABLE`], a [`coupon_core::codes::CodeTable`]) plus the document's own
 //! rules (two-part codes, catalog `STATUS` letters); refusals are
 //! [`coupon_core::codes::Refusal`]s mapped by [`coupon_core::codes::refusal_or_status`],
@@ -20,6 +22,8 @@
 //! without one is decided by its status); the config reads URLs by
 //! [`coupon_core::config::parse_url`] and shows the key as
 //! [`coupon_core::config::Redacted`]; [`FACTORY`] is registered with `inventory`.
+//! Every error names the vendor and the operation, added in one place
+//! ([`coupon_core::context`]): the endpoint for a native call, ours for the adapter's.
 //! Control characters are refused before anything is sent
 //! ([`coupon_core::IssueRequest::check_text`], and the native requests by field).
 //!
@@ -68,7 +72,6 @@
 //! ```
 
 pub mod codes;
-pub mod sign;
 pub mod wire;
 
 #[cfg(feature = "client")]
@@ -98,37 +101,23 @@ pub const VENDOR: Vendor = Vendor::new("giftletter");
 mod registration {
     use std::sync::Arc;
 
-    use coupon_core::AdapterFactory;
-    use coupon_core::config::{ConfigKey, ConfigSection};
+    use coupon_core::config::ConfigSection;
+    use coupon_core::{Adapter, AdapterFactory, Result};
 
-    use super::{CAPABILITIES, Giftletter, GiftletterAdapter, GiftletterConfig};
+    use crate::{CAPABILITIES, Giftletter, GiftletterAdapter, GiftletterConfig, VENDOR};
 
-    /// The keys of the section.
-    const CONFIG_KEYS: &[ConfigKey] = &[
-        ConfigKey::required("base_url", "\"https://…\"", "the 연동URL; endpoints are {base_url}/SendEPin, …"),
-        ConfigKey::required(
-            "exchange_url",
-            "\"http://…/mn_compare/ExchangeDaily.aspx\"",
-            "the daily report's full URL",
-        ),
-        ConfigKey::required("cid", "\"…\"", "partner id"),
-        ConfigKey::secret("auth_key", "the key mixed into every `enc`"),
-        ConfigKey::optional("exchange_allow_http", "true", "allow plain http for exchange_url only"),
-        ConfigKey::optional("query_charset", "\"utf-8\"", "`utf-8` or `euc-kr` for Korean text in queries"),
-    ];
-
-    fn build(section: &ConfigSection) -> coupon_core::Result<Arc<dyn coupon_core::Adapter>> {
+    fn build(section: &ConfigSection) -> Result<Arc<dyn Adapter>> {
         let config = GiftletterConfig::from_section(section)?;
         Ok(Arc::new(GiftletterAdapter::new(Giftletter::new(config)?)))
     }
 
-    /// The factory, as registered with `inventory` and exported as [`super::FACTORY`].
-    pub(super) const fn factory() -> AdapterFactory {
+    /// The factory, as registered with `inventory` and exported as [`crate::FACTORY`].
+    pub(crate) const fn factory() -> AdapterFactory {
         AdapterFactory {
-            name: super::VENDOR.as_str(),
+            name: VENDOR.as_str(),
             summary: "Giftletter (기프트레터): issue mobile-coupon PINs by SMS, cancel, status, resend, goods, daily redemptions",
             capabilities: CAPABILITIES,
-            config: CONFIG_KEYS,
+            config: GiftletterConfig::KEYS,
             build,
         }
     }

@@ -2,7 +2,7 @@
 //! what comes back. No HTTP here, so fuzz targets and benches use it as is.
 //!
 //! - [`requests`]: validation (CP949 byte limits, phone numbers, charset) and the
-//!   percent-encoded query of each endpoint, `enc` included.
+//!   percent-encoded query of each endpoint, `enc` included ([`sign`]).
 //! - [`replies`]: the JSON answers, read forgivingly (a small JSON reader of our own
 //!   that also takes the vendor's missing commas): keys trimmed, a repeated key's
 //!   first non-empty value kept, integers as numbers or strings, `""` as absent, one
@@ -27,6 +27,7 @@ mod json;
 pub mod replies;
 pub mod report;
 pub mod requests;
+pub mod sign;
 
 /// An answer that could not be understood: the core kit's, its message naming what
 /// was wrong (a field, a byte offset), never a PIN.

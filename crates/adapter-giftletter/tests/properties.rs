@@ -1,13 +1,13 @@
 //! Properties: the signature against an MD5 written here from RFC 1321, validation
 //! of any text, and the report parser on any input and on the sandbox's own lines.
 
-use adapter_giftletter::sign;
 use adapter_giftletter::wire::QueryCharset;
 use adapter_giftletter::wire::replies::{
     parse_brand_image, parse_cancel, parse_goods_info, parse_goods_list, parse_resend, parse_send_epin, parse_status,
 };
 use adapter_giftletter::wire::report::{decode_report, parse_exchange_daily, parse_line};
 use adapter_giftletter::wire::requests::{self, ReSendSms, SendEPin};
+use adapter_giftletter::wire::sign;
 use coupon_core::chrono::NaiveDate;
 use coupon_core::text::{cp949_len, encode_euc_kr};
 use coupon_core::{ErrorKind, PartnerRef, PhoneNumber, RedeemedAt};

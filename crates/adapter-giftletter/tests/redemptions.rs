@@ -72,7 +72,7 @@ fn the_exchange_host_may_use_plain_http_only_when_allowed() {
 #[tokio::test]
 async fn the_sandboxs_p003_answer_reads_as_limit_exceeded() {
     let sandbox = start().await;
-    let enc = adapter_giftletter::sign::send_epin("sandbox-key", "sandbox", "0000000582", "P3");
+    let enc = adapter_giftletter::wire::sign::send_epin("sandbox-key", "sandbox", "0000000582", "P3");
     let url = format!(
         "{}/SendEPin?cid=sandbox&enc={enc}&goods_id=0000000582&count=2&title=a&content=b&mdn=01012345678&receive_tel=15881234&co_tid=P3&reserved=",
         sandbox.vendor_url("giftletter")

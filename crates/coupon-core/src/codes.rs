@@ -6,8 +6,9 @@
 //! - [`Refusal`]: a vendor's "no" as it came (code and message verbatim), turned
 //!   into an [`Error`] through a table.
 //! - [`refusal_or_status`]: the one rule for answers that are not a success, and
-//!   [`read_answer`], the whole rule for an adapter whose parsers read text into an
-//!   [`Answer`] or a [`WireError`].
+//!   [`read_answer`] (or [`read_answer_bytes`]), the whole rule for an adapter whose
+//!   parsers read a body into an [`Answer`] or a [`WireError`]: every adapter reads
+//!   its answers through them.
 //!
 //! An adapter's `codes.rs` is then only its table (plus any rule the vendor's
 //! document adds on top, such as Giftletter's two-part codes).
@@ -192,10 +193,36 @@ pub fn read_answer<T>(
     parse: impl Fn(&str) -> Result<Answer<T>, WireError>,
     table: &CodeTable,
 ) -> crate::Result<Answer<T>> {
-    let read = || {
-        let text = resp.text_sniffed(encodings)?;
-        parse(&text).map_err(|e| resp.protocol_error(e.message()).with_source(e))
-    };
+    the_rule(
+        resp,
+        || {
+            let text = resp.text_sniffed(encodings)?;
+            parse(&text).map_err(|e| resp.protocol_error(e.message()).with_source(e))
+        },
+        table,
+    )
+}
+
+/// [`read_answer`] for a parser that reads the body's bytes itself: one whose
+/// vendor's charset rules are its own (labels that must agree, a default of the
+/// document's), or one that reads UTF-8 JSON as bytes. Everything but the
+/// decoding is the same rule.
+#[cfg(feature = "http")]
+pub fn read_answer_bytes<T>(
+    resp: &crate::http::Response,
+    parse: impl Fn(&[u8]) -> Result<Answer<T>, WireError>,
+    table: &CodeTable,
+) -> crate::Result<Answer<T>> {
+    the_rule(resp, || parse(resp.body()).map_err(|e| resp.protocol_error(e.message()).with_source(e)), table)
+}
+
+/// The rule of [`read_answer`], whatever reads the body.
+#[cfg(feature = "http")]
+fn the_rule<T>(
+    resp: &crate::http::Response,
+    read: impl Fn() -> crate::Result<Answer<T>>,
+    table: &CodeTable,
+) -> crate::Result<Answer<T>> {
     if resp.is_success() {
         return read();
     }

@@ -4,9 +4,14 @@
 //! overrides (`COUPON_<VENDOR>_<KEY>`); adapters read their keys through a
 //! [`SectionReader`], which refuses unknown keys by name. Values never appear in
 //! `Debug` output: some are secrets.
+//!
+//! The section keeps how each key was read ([`ConfigSection::keys_read`]): a
+//! factory's declared [`ConfigKey`]s and what its reader asks for are then
+//! compared by a test instead of trusted to agree.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -47,16 +52,62 @@ impl fmt::Display for Origin {
 /// let _key = r.required_secret("auth_key").unwrap();
 /// r.finish().unwrap();
 /// ```
-#[derive(Clone)]
 pub struct ConfigSection {
     name: String,
     entries: BTreeMap<String, (String, Origin)>,
+    // Written through the shared `&self` every reader holds; each clone keeps its own.
+    read: Arc<Mutex<BTreeMap<&'static str, KeyRead>>>,
+}
+
+impl Clone for ConfigSection {
+    fn clone(&self) -> Self {
+        Self {
+            name: self.name.clone(),
+            entries: self.entries.clone(),
+            read: Arc::new(Mutex::new(self.read_map().clone())),
+        }
+    }
+}
+
+/// How a reader asked for one key of a section (see [`ConfigSection::keys_read`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyRead {
+    /// The key.
+    pub name: &'static str,
+    /// Read as a secret ([`SectionReader::required_secret`]).
+    pub secret: bool,
+    /// Read as required: its absence is an error.
+    pub required: bool,
 }
 
 impl ConfigSection {
     /// An empty section named after a vendor.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), entries: BTreeMap::new() }
+        Self { name: name.into(), entries: BTreeMap::new(), read: Arc::default() }
+    }
+
+    fn read_map(&self) -> std::sync::MutexGuard<'_, BTreeMap<&'static str, KeyRead>> {
+        // A reader that panicked mid-read leaves the record as it was: still the truth.
+        self.read.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every key a [`SectionReader`] of this section (or of the section it was
+    /// cloned from) asked for, present or not, by name; a key read twice keeps
+    /// the first reading. What a factory reads, beside what it declares.
+    ///
+    /// ```
+    /// use coupon_core::config::{ConfigSection, KeyRead};
+    /// let s = ConfigSection::new("acme");
+    /// let mut r = s.reader();
+    /// let _ = r.optional("region");
+    /// let _ = r.required_secret("api_key");
+    /// assert_eq!(s.keys_read(), vec![
+    ///     KeyRead { name: "api_key", secret: true, required: true },
+    ///     KeyRead { name: "region", secret: false, required: false },
+    /// ]);
+    /// ```
+    pub fn keys_read(&self) -> Vec<KeyRead> {
+        self.read_map().values().copied().collect()
     }
 
     /// The section (vendor) name.
@@ -107,9 +158,14 @@ pub struct SectionReader<'a> {
 }
 
 impl SectionReader<'_> {
-    fn raw(&mut self, key: &'static str) -> Option<&(String, Origin)> {
+    fn raw(&mut self, key: &'static str, secret: bool, required: bool) -> Option<&(String, Origin)> {
         self.used.insert(key);
+        self.section.read_map().entry(key).or_insert(KeyRead { name: key, secret, required });
         self.section.entries.get(key).filter(|(v, _)| !v.trim().is_empty())
+    }
+
+    fn plain(&mut self, key: &'static str) -> Option<&(String, Origin)> {
+        self.raw(key, false, false)
     }
 
     fn missing(&self, key: &str) -> Error {
@@ -122,22 +178,24 @@ impl SectionReader<'_> {
 
     /// An optional plain value, trimmed.
     pub fn optional(&mut self, key: &'static str) -> Option<String> {
-        self.raw(key).map(|(v, _)| v.trim().to_string())
+        self.plain(key).map(|(v, _)| v.trim().to_string())
     }
 
     /// A required plain value, trimmed.
     pub fn required(&mut self, key: &'static str) -> Result<String> {
-        self.optional(key).ok_or_else(|| self.missing(key))
+        self.raw(key, false, true).map(|(v, _)| v.trim().to_string()).ok_or_else(|| self.missing(key))
     }
 
     /// A required secret (key, token). Not trimmed of inner content, only of surrounding space.
     pub fn required_secret(&mut self, key: &'static str) -> Result<SecretString> {
-        self.raw(key).map(|(v, _)| SecretString::from(v.trim().to_string())).ok_or_else(|| self.missing(key))
+        self.raw(key, true, true)
+            .map(|(v, _)| SecretString::from(v.trim().to_string()))
+            .ok_or_else(|| self.missing(key))
     }
 
     /// An optional boolean (`true`/`false`).
     pub fn bool(&mut self, key: &'static str) -> Result<Option<bool>> {
-        match self.raw(key).cloned() {
+        match self.plain(key).cloned() {
             None => Ok(None),
             Some((v, origin)) => match v.trim() {
                 "true" => Ok(Some(true)),
@@ -149,7 +207,7 @@ impl SectionReader<'_> {
 
     /// An optional whole number.
     pub fn u64(&mut self, key: &'static str) -> Result<Option<u64>> {
-        match self.raw(key).cloned() {
+        match self.plain(key).cloned() {
             None => Ok(None),
             Some((v, origin)) => v.trim().parse().map(Some).map_err(|_| self.bad(key, &origin, "a whole number")),
         }
@@ -162,7 +220,7 @@ impl SectionReader<'_> {
 
     /// An optional value from a fixed set of choices.
     pub fn choice(&mut self, key: &'static str, choices: &[&'static str]) -> Result<Option<&'static str>> {
-        match self.raw(key).cloned() {
+        match self.plain(key).cloned() {
             None => Ok(None),
             Some((v, origin)) => {
                 let v = v.trim().to_ascii_lowercase();
@@ -365,6 +423,27 @@ mod tests {
         let e = r.millis("read_timeout_ms").unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Config);
         assert!(e.to_string().contains("`read_timeout_ms` (set in code) must be a whole number"), "{e}");
+    }
+
+    #[test]
+    fn the_section_keeps_how_each_key_was_read_present_or_not() {
+        let mut s = ConfigSection::new("acme");
+        s.set("base_url", "https://api.acme/");
+        let mut r = s.reader();
+        r.required("base_url").unwrap();
+        assert!(r.required_secret("api_key").is_err());
+        r.bool("dev_mode").unwrap();
+        r.optional("base_url");
+        r.finish().unwrap();
+        let read = |secret, required| move |name| KeyRead { name, secret, required };
+        assert_eq!(
+            s.keys_read(),
+            vec![read(true, true)("api_key"), read(false, true)("base_url"), read(false, false)("dev_mode")]
+        );
+        let copy = s.clone();
+        copy.reader().optional("extra");
+        assert_eq!(s.keys_read().len(), 3, "a clone keeps its own record");
+        assert_eq!(copy.keys_read().len(), 4);
     }
 
     #[test]

@@ -407,6 +407,15 @@ impl Error {
         self
     }
 
+    /// Sets the caller's reference when the error has none yet: an operation's
+    /// reference completes its errors without replacing one a step inside it set.
+    pub fn or_partner_ref(mut self, partner_ref: Option<&PartnerRef>) -> Self {
+        if self.0.partner_ref.is_none() {
+            self.0.partner_ref = partner_ref.cloned();
+        }
+        self
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind

@@ -4,11 +4,14 @@
 //!   (masked), [`PartnerRef`], [`OrderRef`], [`Product`], [`Page`],
 //!   [`CouponStatus`], [`Balance`], [`Redemption`], [`IssueRequest`], [`Issued`].
 //! - The [`Adapter`] trait and its [`Capabilities`].
-//! - One [`Error`] with an [`ErrorKind`], the vendor's code verbatim and a retryable flag.
+//! - One [`Error`] with an [`ErrorKind`], the vendor's code verbatim and a retryable flag;
+//!   [`context`] adds the vendor, the operation and the caller's reference to every
+//!   error an adapter returns, in one place.
 //! - The [`registry`] of installed adapters, and [`config`] sections.
 //! - [`http`]: the transport with timeouts, size cap, strict decoding and the retry rules
 //!   (behind the default `http` feature, so parsers build without the HTTP stack).
-//! - [`text`]: EUC-KR/CP949 and byte lengths; [`time`]: KST.
+//! - [`text`]: EUC-KR/CP949 and byte lengths; [`time`]: KST; [`json`]: the one rule
+//!   for the keys of a JSON answer.
 //!
 //! The core knows no vendor: adding one means one new adapter crate and one
 //! feature line in the facade.
@@ -18,10 +21,12 @@ mod capabilities;
 mod catalog;
 pub mod codes;
 pub mod config;
+pub mod context;
 mod coupon;
 mod error;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod json;
 mod money;
 pub mod phone;
 mod refs;
@@ -35,6 +40,7 @@ pub use adapter::{Adapter, op};
 pub use async_trait::async_trait;
 pub use capabilities::Capabilities;
 pub use catalog::{Availability, Brand, Category, Page, Product, ProductQuery, Validity};
+pub use context::{ErrorContext, WithErrorContext};
 pub use coupon::{
     Balance, CouponRef, CouponStatus, IssueRequest, Issued, LineError, Reconciliation, RedeemedAt, Redemption,
     RedemptionReport,

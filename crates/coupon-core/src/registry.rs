@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::adapter::Adapter;
 use crate::capabilities::Capabilities;
 use crate::config::{ConfigKey, ConfigSection, section_template};
+use crate::context::ErrorContext;
 use crate::error::{Error, Result};
 
 /// How to build one vendor's adapter.
@@ -130,11 +131,14 @@ impl Registry {
         })
     }
 
-    /// Builds the adapter named by the section. A wrong section is explained
-    /// from the factory: the error carries the section to paste.
+    /// Builds the adapter named by the section, every error of its operations in
+    /// context ([`ErrorContext`]: vendor, operation, the caller's reference). A
+    /// wrong section is explained from the factory: the error carries the section
+    /// to paste.
     pub fn build(&self, section: &ConfigSection) -> Result<Arc<dyn Adapter>> {
         let factory = self.require(section.name())?;
-        (factory.build)(section).map_err(|e| {
+        let built = (factory.build)(section).map(|adapter| Arc::new(ErrorContext::new(adapter)) as Arc<dyn Adapter>);
+        built.map_err(|e| {
             if e.kind() == crate::ErrorKind::Config {
                 let message =
                     format!("{}\n\nThe section, with every key it takes:\n{}", e.message(), factory.config_template());

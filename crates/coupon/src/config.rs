@@ -13,9 +13,10 @@ use std::fmt;
 use std::path::Path;
 
 use coupon_core::config::Origin;
-/// One vendor's section and its reader, re-exported so facade users can name what
-/// [`CouponConfig::section`] returns and hand it to an adapter's `from_section`.
-pub use coupon_core::config::{ConfigSection, SectionReader};
+/// One vendor's section, its reader and how the reader asked for each key,
+/// re-exported so facade users can name what [`CouponConfig::section`] returns and
+/// hand it to an adapter's `from_section`.
+pub use coupon_core::config::{ConfigSection, KeyRead, SectionReader};
 use coupon_core::{Error, Result};
 
 /// Every vendor section of a configuration, with environment overrides applied.

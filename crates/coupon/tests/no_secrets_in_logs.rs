@@ -7,7 +7,8 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use coupon::config::CouponConfig;
-use coupon::giftimbiz::{GiftQuery, Giftimbiz, GiftimbizConfig};
+use coupon::giftimbiz::wire::requests::GiftQuery;
+use coupon::giftimbiz::{Giftimbiz, GiftimbizConfig};
 use coupon::secrecy::ExposeSecret;
 use coupon::{CouponRef, IssueRequest, PartnerRef, PhoneNumber, Won};
 use coupon_sandbox::{FaultKind, FaultSpec, Sandbox};

@@ -1,26 +1,26 @@
 //! The fields of each scope (the root, or one `<ORDER_INFO>`), typed into records.
 
 use coupon_core::chrono::NaiveDate;
-use coupon_core::codes::Refusal;
 use coupon_core::time::{KstDateTime, parse_compact_date, parse_compact_datetime};
 use coupon_core::{Balance, Pin, Won};
 
+use super::replies::{CouponType, ORDER_INFO, OrderRecord, OrderStatus, ROOT, ReceiverMobile, StatusAnswer, clip};
 use super::xml::{Document, Field};
-use super::{CouponType, ORDER_INFO, OrderRecord, OrderStatus, ROOT, ReceiverMobile, StatusAnswer, WireError, clip};
+use super::{Answer, Refusal, WireError};
 
 /// The answer the document holds, or the vendor's refusal.
-pub(super) fn answer(document: &Document<'_>) -> Result<StatusAnswer, WireError> {
+pub(super) fn answer(document: &Document<'_>) -> Result<Answer<StatusAnswer>, WireError> {
     if document.root != ROOT {
-        return Err(WireError::malformed(clip(&format!("the root element is <{}>, not <{ROOT}>", document.root))));
+        return Err(WireError::new(clip(&format!("the root element is <{}>, not <{ROOT}>", document.root))));
     }
     let top = Scope::of(&document.root_fields, ROOT)?;
     let code = top
         .get(Name::ResultCode)
         .filter(|c| !c.is_empty())
-        .ok_or_else(|| WireError::malformed(format!("<RESULT_CODE> is missing or empty in <{ROOT}>")))?;
+        .ok_or_else(|| WireError::new(format!("<RESULT_CODE> is missing or empty in <{ROOT}>")))?;
     let message = top.get(Name::ResultMsg).unwrap_or("").to_string();
     if code != crate::codes::SUCCESS {
-        return Err(WireError::Vendor(Refusal::new(code, Some(message))));
+        return Ok(Err(Refusal::new(code, Some(message))));
     }
     let orders = if document.blocks.is_empty() {
         vec![Fields { own: &top, root: None }.record()?]
@@ -32,7 +32,7 @@ pub(super) fn answer(document: &Document<'_>) -> Result<StatusAnswer, WireError>
         }
         orders
     };
-    Ok(StatusAnswer { message, orders })
+    Ok(Ok(StatusAnswer { message, orders }))
 }
 
 /// The fields the answer is read from: a scope holds each in its own slot.
@@ -110,7 +110,7 @@ impl<'d> Scope<'d> {
                 Err(other) => fields[..i].iter().any(|f| f.name() == other),
             };
             if repeated {
-                return Err(WireError::malformed(clip(&format!("<{}> appears twice in <{name}>", field.name()))));
+                return Err(WireError::new(clip(&format!("<{}> appears twice in <{name}>", field.name()))));
             }
         }
         Ok(Self { name, slots })
@@ -134,15 +134,14 @@ impl<'d> Fields<'_, 'd> {
     }
 
     fn required(&self, field: Name) -> Result<&'d str, WireError> {
-        self.get(field).ok_or_else(|| {
-            WireError::malformed(format!("<{}> is missing or empty in <{}>", field.as_str(), self.own.name))
-        })
+        self.get(field)
+            .ok_or_else(|| WireError::new(format!("<{}> is missing or empty in <{}>", field.as_str(), self.own.name)))
     }
 
     fn date(&self, field: Name) -> Result<NaiveDate, WireError> {
         let value = self.required(field)?;
         parse_compact_date(value).ok_or_else(|| {
-            WireError::malformed(format!(
+            WireError::new(format!(
                 "<{}> is not a date YYYYMMDD ({} characters)",
                 field.as_str(),
                 value.chars().count()
@@ -156,7 +155,7 @@ impl<'d> Fields<'_, 'd> {
             None => Ok(None),
             Some(v) if v.bytes().all(|b| b == b'0') => Ok(None),
             Some(v) => parse_compact_datetime(v).map(Some).ok_or_else(|| {
-                WireError::malformed(format!(
+                WireError::new(format!(
                     "<{}> is not a time YYYYMMDDHHMISS ({} characters)",
                     field.as_str(),
                     v.chars().count()
@@ -167,9 +166,9 @@ impl<'d> Fields<'_, 'd> {
 
     fn won(&self, field: Name, value: &str) -> Result<Won, WireError> {
         if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(WireError::malformed(format!("<{}> is not a whole number of won", field.as_str())));
+            return Err(WireError::new(format!("<{}> is not a whole number of won", field.as_str())));
         }
-        value.parse().map(Won).map_err(|_| WireError::malformed(format!("<{}> is too large", field.as_str())))
+        value.parse().map(Won).map_err(|_| WireError::new(format!("<{}> is too large", field.as_str())))
     }
 
     fn balance(&self, coupon_type: &CouponType) -> Result<Option<Balance>, WireError> {

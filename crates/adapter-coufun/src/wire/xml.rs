@@ -15,8 +15,9 @@ use coupon_core::text::encoding_for_label;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
+use super::WireError;
 use super::fields::Name;
-use super::{MAX_DEPTH, MAX_ELEMENTS, ORDER_INFO, WireError, clip};
+use super::replies::{MAX_DEPTH, MAX_ELEMENTS, ORDER_INFO, clip};
 
 /// A child element of the root or of a block: its name and its own text, trimmed.
 #[derive(Debug)]
@@ -80,19 +81,18 @@ pub(super) fn read<'a>(text: &'a str, encoding: &'static Encoding, non_ascii: bo
     let mut reader = Reader::from_str(text);
     let mut state = State::default();
     loop {
-        let event = reader.read_event().map_err(|e| {
-            WireError::malformed(clip(&format!("malformed XML near byte {}: {e}", reader.error_position())))
-        })?;
+        let event = reader
+            .read_event()
+            .map_err(|e| WireError::new(clip(&format!("malformed XML near byte {}: {e}", reader.error_position()))))?;
         match event {
             Event::Decl(decl) => {
                 if let Some(label) = decl.encoding() {
-                    let label =
-                        label.map_err(|_| WireError::malformed("unreadable encoding in the XML declaration"))?;
+                    let label = label.map_err(|_| WireError::new("unreadable encoding in the XML declaration"))?;
                     let declared = encoding_for_label(&label).ok_or_else(|| {
-                        WireError::malformed(clip(&format!("unknown charset {label:?} in the XML declaration")))
+                        WireError::new(clip(&format!("unknown charset {label:?} in the XML declaration")))
                     })?;
                     if declared != encoding && non_ascii {
-                        return Err(WireError::malformed(format!(
+                        return Err(WireError::new(format!(
                             "the XML declaration says {} but the answer was read as {}",
                             declared.name(),
                             encoding.name()
@@ -101,15 +101,13 @@ pub(super) fn read<'a>(text: &'a str, encoding: &'static Encoding, non_ascii: bo
                 }
             }
             Event::DocType(_) => {
-                return Err(WireError::malformed(
-                    "the answer has a DOCTYPE, which is refused (entities are never expanded)",
-                ));
+                return Err(WireError::new("the answer has a DOCTYPE, which is refused (entities are never expanded)"));
             }
             Event::Start(start) => state.open(start.name().as_ref(), false)?,
             Event::Empty(start) => state.open(start.name().as_ref(), true)?,
             Event::End(_) => {
                 // quick-xml has checked that the name matches the open element.
-                let role = state.stack.pop().ok_or_else(|| WireError::malformed("an end tag without a start tag"))?;
+                let role = state.stack.pop().ok_or_else(|| WireError::new("an end tag without a start tag"))?;
                 state.close(role);
             }
             // `xml10_content` normalises line ends (`\r\n` and `\r` to `\n`).
@@ -119,7 +117,7 @@ pub(super) fn read<'a>(text: &'a str, encoding: &'static Encoding, non_ascii: bo
                 let resolved: Cow<'a, str> = if r.is_char_ref() {
                     match r.resolve_char_ref() {
                         Ok(Some(c)) => Cow::Owned(c.to_string()),
-                        _ => return Err(WireError::malformed("an invalid character reference")),
+                        _ => return Err(WireError::new("an invalid character reference")),
                     }
                 } else {
                     Cow::Borrowed(match &*r {
@@ -129,7 +127,7 @@ pub(super) fn read<'a>(text: &'a str, encoding: &'static Encoding, non_ascii: bo
                         "apos" => "'",
                         "quot" => "\"",
                         other => {
-                            return Err(WireError::malformed(clip(&format!(
+                            return Err(WireError::new(clip(&format!(
                                 "an undeclared entity &{other}; (only the five predefined ones are read)"
                             ))));
                         }
@@ -143,10 +141,10 @@ pub(super) fn read<'a>(text: &'a str, encoding: &'static Encoding, non_ascii: bo
     }
     if !state.stack.is_empty() {
         // The root is open whenever anything is.
-        return Err(WireError::malformed(clip(&format!("the element <{}> is never closed", state.document.root))));
+        return Err(WireError::new(clip(&format!("the element <{}> is never closed", state.document.root))));
     }
     if state.document.root.is_empty() {
-        return Err(WireError::malformed("the answer has no root element"));
+        return Err(WireError::new("the answer has no root element"));
     }
     Ok(state.document)
 }
@@ -156,14 +154,14 @@ impl<'a> State<'a> {
     /// an `empty` one (`<X/>`) is closed at once.
     fn open(&mut self, name: &str, empty: bool) -> Result<(), WireError> {
         if self.root_closed {
-            return Err(WireError::malformed("content after the root element"));
+            return Err(WireError::new("content after the root element"));
         }
         self.elements += 1;
         if self.elements > MAX_ELEMENTS {
-            return Err(WireError::malformed(format!("more than {MAX_ELEMENTS} elements")));
+            return Err(WireError::new(format!("more than {MAX_ELEMENTS} elements")));
         }
         if self.stack.len() >= MAX_DEPTH {
-            return Err(WireError::malformed(format!("elements nested deeper than {MAX_DEPTH}")));
+            return Err(WireError::new(format!("elements nested deeper than {MAX_DEPTH}")));
         }
         let field = || Field { name: Name::of(name).ok_or_else(|| name.to_owned()), text: Cow::Borrowed("") };
         let document = &mut self.document;
@@ -228,7 +226,7 @@ impl<'a> State<'a> {
             return if piece().trim().is_empty() {
                 Ok(())
             } else {
-                Err(WireError::malformed("text outside the root element"))
+                Err(WireError::new("text outside the root element"))
             };
         };
         // Only fields' texts are ever read.

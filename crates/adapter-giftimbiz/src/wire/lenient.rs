@@ -1,103 +1,15 @@
-//! The vendor's drift, read with serde: one normalising pass over the body, then
-//! `#[derive(Deserialize)]` structs whose fields are the small readers below.
+//! The vendor's drift, read with serde: the core's normalising pass over the body
+//! ([`coupon_core::json`], the project's rule for keys), then `#[derive(Deserialize)]`
+//! structs whose fields are the small readers below.
 //!
-//! [`Normalized`] reads the body with serde_json into a `serde_json::Value`, applying
-//! the project's rule for keys as it goes: **keys are matched after trimming
-//! surrounding whitespace; when a key repeats in one object, the first non-empty
-//! value wins (empty: `null`, or a string that is blank after trimming), and if every
-//! value is empty the last one is kept.** The typed structs then read that value with
-//! `serde_json::from_value`; each field is one of [`Text`], [`Int`], [`Flag`], [`Time`],
-//! [`Items`], [`List`] or [`One`], so a number written as a string, a boolean written
-//! `"true"` or `"Y"`, a list sent as one object, all read the same.
+//! Each field is one of [`Text`], [`Int`], [`Flag`], [`Time`], [`Items`], [`List`] or
+//! [`One`], so a number written as a string, a boolean written `"true"` or `"Y"`, a
+//! list sent as one object, all read the same.
 
 use coupon_core::time::{KstDateTime, parse_datetime};
-use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::map::Entry;
-use serde_json::{Map, Number, Value};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer};
+use serde_json::Value;
 use url::Url;
-
-/// A JSON document with every object's keys trimmed and repeated keys merged by the
-/// module's rule. serde_json reads the bytes (strict JSON, its recursion limit).
-pub(super) struct Normalized(pub(super) Value);
-
-impl<'de> Deserialize<'de> for Normalized {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NormalizedVisitor).map(Normalized)
-    }
-}
-
-struct NormalizedVisitor;
-
-impl<'de> Visitor<'de> for NormalizedVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any valid JSON value")
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
-        Ok(Value::Bool(b))
-    }
-
-    fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-
-    fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
-        Ok(Value::Number(n.into()))
-    }
-
-    fn visit_f64<E>(self, f: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(f).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::String(s.to_owned()))
-    }
-
-    fn visit_string<E>(self, s: String) -> Result<Value, E> {
-        Ok(Value::String(s))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Normalized(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let Normalized(value) = map.next_value()?;
-            let key = if key.trim().len() == key.len() { key } else { key.trim().to_owned() };
-            match members.entry(key) {
-                Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                Entry::Occupied(mut slot) if is_empty(slot.get()) => {
-                    slot.insert(value);
-                }
-                Entry::Occupied(_) => {}
-            }
-        }
-        Ok(Value::Object(members))
-    }
-}
-
-/// What a repeated key's later value may replace: `null`, or a blank string.
-fn is_empty(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Bool(_) | Value::Number(_) | Value::Array(_) | Value::Object(_) => false,
-    }
-}
 
 /// A whole number written as a JSON number (`2400`) or a string (`"2400"`, `" 2400 "`).
 ///
@@ -346,34 +258,6 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for One<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn normalized(json: &str) -> Value {
-        serde_json::from_str::<Normalized>(json).unwrap().0
-    }
-
-    #[test]
-    fn keys_are_trimmed_and_a_repeated_key_keeps_its_first_non_empty_value() {
-        let v = normalized(r#"{" brand ": "", "brand": "first", "brand ": "second", "x": {" y": 1}}"#);
-        assert_eq!(v, serde_json::json!({"brand": "first", "x": {"y": 1}}));
-    }
-
-    #[test]
-    fn when_every_value_of_a_repeated_key_is_empty_the_last_is_kept() {
-        let v = normalized(r#"{"a": "", "a": null, "a": " ", "b": null, "b": ""}"#);
-        assert_eq!(v, serde_json::json!({"a": " ", "b": ""}));
-    }
-
-    #[test]
-    fn a_later_value_never_replaces_a_non_empty_one_of_any_type() {
-        let v = normalized(r#"{"a": 0, "a": "1", "b": false, "b": true, "c": [], "c": [1]}"#);
-        assert_eq!(v, serde_json::json!({"a": 0, "b": false, "c": []}));
-    }
-
-    #[test]
-    fn the_recursion_limit_still_holds() {
-        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(serde_json::from_str::<Normalized>(&deep).is_err());
-    }
 
     #[test]
     fn images_keep_absolute_addresses_and_join_relative_paths_below_the_origin() {

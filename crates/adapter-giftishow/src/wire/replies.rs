@@ -12,6 +12,12 @@
 //!   the top level beside `code`;
 //! - `balance` and `totalCount` may sit at the top level instead of inside `result`;
 //! - prices are numbers or strings.
+//!
+//! **Repeated JSON keys** (the rule of every wire module of the project, applied by
+//! [`coupon_core::json`] as the body is read): keys are matched after trimming
+//! surrounding whitespace (`"goodsName "` is `goodsName`); when a key repeats in one
+//! object, the first non-empty value wins (empty: `null`, or a string that is blank
+//! after trimming), and if every value is empty the last one is kept.
 
 use coupon_core::chrono::NaiveDate;
 use coupon_core::time::KstDateTime;
@@ -20,6 +26,7 @@ use serde_json::{Map, Value};
 
 use super::WireError;
 use super::fields::{Fields, int_of, objects_of};
+use crate::codes::SUCCESS;
 
 /// The vendor refused the request: the core's [`coupon_core::codes::Refusal`],
 /// code and message verbatim (the send's inner code, or `resCode` of a coupon
@@ -29,9 +36,6 @@ pub use coupon_core::codes::Refusal;
 /// The vendor's answer: what was asked for, or its refusal (the core kit's).
 pub use coupon_core::codes::Answer;
 
-/// The success code.
-pub const SUCCESS: &str = "0000";
-
 /// The envelope of every answer.
 struct Envelope {
     top: Map<String, Value>,
@@ -40,8 +44,8 @@ struct Envelope {
 impl Envelope {
     fn parse(text: &str) -> Result<Self, WireError> {
         let text = text.trim_start_matches('\u{FEFF}');
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| WireError::new(format!("the answer is not JSON: {e}")))?;
+        let value =
+            coupon_core::json::from_str(text).map_err(|e| WireError::new(format!("the answer is not JSON: {e}")))?;
         match value {
             Value::Object(top) => Ok(Self { top }),
             _ => Err(WireError::new("the answer is not a JSON object")),

@@ -18,6 +18,7 @@ use coupon_core::{Pin, RedeemedAt, Validity, Won};
 
 use super::WireError;
 use super::json::{self, Node, Object};
+use crate::codes;
 
 /// The vendor refused the request: the core's [`coupon_core::codes::Refusal`],
 /// code and message verbatim. A non-zero `rstCode` (up to two codes) with its
@@ -78,7 +79,7 @@ impl<'t> Fields<'t, '_> {
     /// `rstCode` / `rstMsg`: `Ok(())` for `"0"`, the refusal otherwise.
     fn result(&self) -> Result<Answer<()>, WireError> {
         let code = self.str("rstCode").ok_or_else(|| WireError::new("the answer has no `rstCode`"))?;
-        if code == "0" {
+        if code == codes::SUCCESS {
             return Ok(Ok(()));
         }
         Ok(Err(Refusal::new(code.into_owned(), self.text("rstMsg"))))

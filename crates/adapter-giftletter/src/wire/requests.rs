@@ -14,7 +14,7 @@ use coupon_core::encoding_rs::{EUC_KR, Encoding, UTF_8};
 use coupon_core::text::form_urlencode;
 use coupon_core::{Error, PartnerRef, PhoneNumber, Result, validate};
 
-use crate::sign;
+use super::sign;
 
 /// `title`: 40 bytes.
 pub const TITLE_MAX: usize = 40;

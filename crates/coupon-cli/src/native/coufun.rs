@@ -3,7 +3,7 @@
 pub(crate) mod demo;
 
 use clap::Subcommand;
-use coupon::coufun::wire::{CouponType, OrderRecord};
+use coupon::coufun::wire::replies::{CouponType, OrderRecord};
 use coupon::coufun::{Coufun, CoufunConfig};
 use coupon::{Pin, Result, time};
 use serde_json::{Value, json};
@@ -67,7 +67,7 @@ fn record_json(r: &OrderRecord, out: &Output) -> Value {
 }
 
 /// The receiver's number: masked unless revealed; a number that did not parse is only ever shown masked.
-fn receiver(m: &coupon::coufun::wire::ReceiverMobile, out: &Output) -> String {
+fn receiver(m: &coupon::coufun::wire::replies::ReceiverMobile, out: &Output) -> String {
     m.phone().map_or_else(|| m.masked().to_string(), |p| out.phone(p))
 }
 

@@ -7,8 +7,9 @@ mod star;
 
 use clap::{Args, Subcommand, ValueEnum};
 use coupon::Result;
-use coupon::giftimbiz::wire::ListPage;
-use coupon::giftimbiz::{GiftOrder, Giftimbiz, GiftimbizConfig};
+use coupon::giftimbiz::wire::replies::ListPage;
+use coupon::giftimbiz::wire::requests::GiftOrder;
+use coupon::giftimbiz::{Giftimbiz, GiftimbizConfig};
 use futures_util::{Stream, TryStreamExt};
 use serde_json::json;
 

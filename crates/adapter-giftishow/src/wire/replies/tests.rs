@@ -234,3 +234,26 @@ fn refusals_with_a_null_result_read_as_refusals_outer_and_inner() {
     let refused = parse_send(&text(inner)).unwrap().unwrap_err();
     assert_eq!((refused.code.raw(), refused.message.as_deref()), ("ERR0999", Some("쿠폰 발송 오류")));
 }
+
+#[test]
+fn a_repeated_key_keeps_its_first_non_empty_value_and_keys_are_trimmed() {
+    // The rule of every JSON vendor (docs/architecture.md), here over raw text: serde_json's
+    // own map would keep the last `goodsName` and never find `"goodsName "`.
+    let page = parse_goods_list(
+        r#"{"code":"0000","message":null,"result":{"listNum":1,"goodsList":[
+            {"goodsCode":"G00001621744","goodsName ":"","goodsName":"아메리카노 T","goodsName":"카페라떼 T",
+             " salePrice ":"4500","brandName":null,"brandName ":"스타벅스","goodsStateCd":"SALE"}]}}"#,
+    )
+    .unwrap()
+    .unwrap();
+    let goods = &page.items[0];
+    assert_eq!(goods.goods_name, "아메리카노 T", "the first non-empty value wins");
+    assert_eq!(goods.sale_price, Some(Won(4500)), "a key with stray spaces is found");
+    assert_eq!(goods.brand_name.as_deref(), Some("스타벅스"), "a later value replaces an empty one");
+
+    // The outer code too: the first non-empty `code` decides, whatever follows it.
+    let refused = parse_done(r#"{"code ":"ERR0808","code":"0000","message":"이미 취소된 쿠폰"}"#).unwrap().unwrap_err();
+    assert_eq!(refused.code.raw(), "ERR0808");
+    let done = parse_done(r#"{"code":"","code":" 0000 ","message":null}"#).unwrap();
+    assert_eq!(done, Ok(()));
+}

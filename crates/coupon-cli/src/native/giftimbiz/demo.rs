@@ -3,7 +3,8 @@
 //! Starcoupon purchase history holding it, and its QR image.
 
 use coupon::Won;
-use coupon::giftimbiz::{Giftimbiz, GiftimbizConfig, StarPurchaseRequest};
+use coupon::giftimbiz::wire::requests::StarPurchaseRequest;
+use coupon::giftimbiz::{Giftimbiz, GiftimbizConfig};
 use serde_json::Value;
 
 use super::VENDOR;

@@ -1,7 +1,8 @@
 //! Gifticons: categories, listings, detail, buying, purchases, reconciliation.
 
-use coupon::giftimbiz::wire::{GiftDetailItem, GiftListing, GiftPurchase, PriceTier};
-use coupon::giftimbiz::{GiftQuery, Giftimbiz, Reconciliation};
+use coupon::giftimbiz::wire::replies::{GiftDetailItem, GiftListing, GiftPurchase, PriceTier};
+use coupon::giftimbiz::wire::requests::GiftQuery;
+use coupon::giftimbiz::{Giftimbiz, Reconciliation};
 use coupon::time::{self, KstDateTime};
 use coupon::{Error, ErrorKind, PartnerRef, Result, Won};
 use serde_json::{Value, json};

@@ -1,7 +1,8 @@
 //! Starcoupons: categories, listings, detail, buying, purchases, reconciliation, QR, use.
 
-use coupon::giftimbiz::wire::{StarDetailItem, StarListing, StarPurchase};
-use coupon::giftimbiz::{Giftimbiz, Reconciliation, StarPurchaseRequest, StarQuery};
+use coupon::giftimbiz::wire::replies::{StarDetailItem, StarListing, StarPurchase};
+use coupon::giftimbiz::wire::requests::{StarPurchaseRequest, StarQuery};
+use coupon::giftimbiz::{Giftimbiz, Reconciliation};
 use coupon::time::{self, KstDateTime};
 use coupon::{Error, ErrorKind, PartnerRef, Result, Won};
 use serde_json::{Value, json};

@@ -18,7 +18,7 @@ use md5::{Digest, Md5};
 /// more reason the query string (which carries it) is never logged.
 ///
 /// ```
-/// use adapter_giftletter::sign::enc;
+/// use adapter_giftletter::wire::sign::enc;
 /// assert_eq!(enc("sandbox-key", "sandbox", &["10"]), "e4bf6cd095db4884bb13d7540ee818d2");
 /// ```
 pub fn enc(auth_key: &str, cid: &str, parts: &[&str]) -> String {

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use coupon_core::chrono::NaiveDate;
+use coupon_core::phone::mask_text;
 use coupon_core::time::KstDateTime;
 use coupon_core::{Balance, CouponStatus, PhoneNumber, Pin, Won};
 
@@ -75,17 +76,20 @@ impl OrderStatus {
 /// `RECEIVER_MOBILE`: personal data, shown masked only.
 ///
 /// A number that parses is kept as a [`PhoneNumber`]; anything else (already
-/// masked by the vendor, a foreign format) is kept only as a masked text that
-/// never shows more than the first three and last four characters.
+/// masked by the vendor, a foreign format) is kept only as a text masked by the
+/// core's one rule for phone text ([`coupon_core::phone::mask_text`]: the first
+/// three and last four digits of ten or more, no digit of fewer).
 ///
 /// ```
-/// use adapter_coufun::wire::ReceiverMobile;
+/// use adapter_coufun::wire::replies::ReceiverMobile;
 /// let r = ReceiverMobile::from_wire("01012345678");
 /// assert_eq!(r.to_string(), "010-****-5678");
 /// assert_eq!(r.phone().unwrap().expose_digits(), "01012345678");
 /// let odd = ReceiverMobile::from_wire("010-12**-5678");
 /// assert!(odd.phone().is_none());
-/// assert_eq!(odd.masked(), "010******5678");
+/// assert_eq!(odd.masked(), "***-****-****");
+/// let foreign = ReceiverMobile::from_wire("+1 555 010 9999");
+/// assert_eq!(foreign.masked(), "+1 55* *** 9999");
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ReceiverMobile {
@@ -98,7 +102,7 @@ impl ReceiverMobile {
     pub fn from_wire(value: &str) -> Self {
         match PhoneNumber::parse(value) {
             Ok(phone) => Self { masked: phone.masked(), phone: Some(phone) },
-            Err(_) => Self { phone: None, masked: mask_raw(value) },
+            Err(_) => Self { phone: None, masked: mask_text(value) },
         }
     }
 
@@ -111,18 +115,6 @@ impl ReceiverMobile {
     pub fn masked(&self) -> &str {
         &self.masked
     }
-}
-
-/// Keeps the first three and last four characters of at least ten; masks everything of fewer.
-fn mask_raw(value: &str) -> String {
-    let n = value.chars().count();
-    if n < 10 {
-        return "*".repeat(n.max(4));
-    }
-    // Sized once: the mask is never longer than the value.
-    let mut masked = String::with_capacity(value.len());
-    masked.extend(value.chars().enumerate().map(|(i, c)| if i < 3 || i >= n - 4 { c } else { '*' }));
-    masked
 }
 
 impl fmt::Display for ReceiverMobile {
@@ -223,13 +215,13 @@ impl StatusAnswer {
     /// `ORDER_DATE`, the later in the document on a tie.
     ///
     /// ```
-    /// # use adapter_coufun::wire::parse_status;
+    /// # use adapter_coufun::wire::replies::parse_status;
     /// let order = |date: &str, status: &str| format!(
     ///     "<ORDER_INFO><COUPON_TYPE>BARCODE</COUPON_TYPE><ORDER_DATE>{date}</ORDER_DATE><STATUS>{status}</STATUS>\
     ///      <BARCODE_NUM>912603550784</BARCODE_NUM><VALID_END_DATE>20270208</VALID_END_DATE></ORDER_INFO>");
     /// let xml = format!("<COUFUNSEARCH><RESULT_CODE>00</RESULT_CODE>{}{}{}</COUFUNSEARCH>",
     ///     order("20260315", "100"), order("20261110", "000"), order("20260816", "001"));
-    /// let answer = parse_status(xml.as_bytes(), None).unwrap();
+    /// let answer = parse_status(xml.as_bytes(), None).unwrap().unwrap();
     /// assert_eq!(answer.current("912603550784").unwrap().status.as_wire(), "000");
     /// ```
     pub fn current(&self, barcode: &str) -> Option<&OrderRecord> {
