@@ -323,7 +323,7 @@ impl Giftishow {
         match self.send_once(send).await {
             Ok(sent) => Ok(sent),
             Err(e) if e.kind() == ErrorKind::DuplicateReference => {
-                tracing::warn!(partner_ref = %tr_id, "the re-send answered ERR0215: the first attempt issued it");
+                tracing::warn!(partner_ref = %tr_id, code = ?e.vendor_code(), "the re-send was refused as a duplicate: the first attempt issued it");
                 match self.coupons(tr_id.as_str()).await {
                     Ok(mut found) if !found.is_empty() => {
                         found_for(&send.goods_code, &send.tr_id, found.swap_remove(0)).map(Sent::Found)
