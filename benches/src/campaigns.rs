@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use coupon::giftletter::{Giftletter, GiftletterAdapter};
 use coupon::{Adapter, IssueRequest, PhoneNumber};
+use coupon_campaign::{self as campaign, Rate, RunEnd, RunOptions, Runner};
 use coupon_campaign_input::Options;
-use coupon_journal::campaign::{self, Rate, RunEnd, RunOptions, Runner};
 use coupon_journal::{Campaign, CampaignSpec, Journal, RowRequest};
 use coupon_sandbox::RunningSandbox;
 use tokio::runtime::Runtime;

@@ -20,9 +20,10 @@
 //! the URL (`sqlite:PATH`, or `postgres://…` with the `postgres` feature): both run
 //! the same statements, written once. PINs are secrets: see [`pins`].
 //!
-//! See `docs/campaigns.md`.
+//! This crate is the storage only: the engine that runs campaigns on a [`Journal`]
+//! (checking a file, claiming, sending, recording, settling doubts) is the
+//! `coupon-campaign` crate. See `docs/campaigns.md`.
 
-pub mod campaign;
 mod decode;
 pub mod error;
 pub mod model;

@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use coupon::{Error, ErrorKind, PhoneNumber, Won};
+use coupon_campaign::{self as campaign, CampaignError, Plan};
 use coupon_campaign_input::{Defaults, Encoding, LineError, Options};
-use coupon_journal::campaign::{self, Plan};
-use coupon_journal::{CampaignSpec, Journal, JournalError, RowRequest};
+use coupon_journal::{CampaignSpec, Journal, RowRequest};
 use serde_json::{Value, json};
 
-use super::{JournalArg, adapter, command, journal_failure, won};
+use super::{JournalArg, adapter, campaign_failure, command, won};
 use crate::commands::Ctx;
 use crate::exit;
 use crate::failure::{CliResult, Failure};
@@ -133,7 +133,7 @@ impl CreateArgs {
 pub async fn dry_run(args: &CreateArgs, ctx: &Ctx) -> CliResult<u8> {
     let options = args.options()?;
     let adapter = adapter(&args.vendor, ctx)?;
-    let plan = campaign::plan(&*adapter, args.open_csv()?, &options).await.map_err(journal_failure)?;
+    let plan = campaign::plan(&*adapter, args.open_csv()?, &options).await.map_err(campaign_failure)?;
     let mut doc = plan_json(&plan);
     doc["campaign"] = json!(args.name);
     doc["vendor"] = json!(adapter.vendor().as_str());
@@ -157,10 +157,10 @@ pub async fn run(args: &CreateArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
     let opened = campaign::create(&**journal, &*adapter, &spec, || File::open(&args.csv), &options).await;
     let created = match opened {
         Ok(created) => created,
-        Err(JournalError::Refused(plan)) => {
-            return refused(&plan, journal_failure(JournalError::Refused(plan.clone())), ctx);
+        Err(CampaignError::Refused(plan)) => {
+            return refused(&plan, campaign_failure(CampaignError::Refused(plan.clone())), ctx);
         }
-        Err(e) => return Err(journal_failure(e)),
+        Err(e) => return Err(campaign_failure(e)),
     };
     let next = command("run", &created.campaign.name);
     let stored = created.stored;

@@ -155,11 +155,7 @@ fn request_args(r: &Row, delivers: bool) -> RequestArgs {
         callback: q.callback.clone(),
         title: q.title.clone(),
         message: q.content_template.clone(),
-        amount: q
-            .amount
-            .as_deref()
-            .and_then(|a| coupon_journal::campaign::request::parse_won("amount", a).ok())
-            .map(Won::get),
+        amount: q.amount.as_deref().and_then(|a| coupon_campaign::request::parse_won("amount", a).ok()).map(Won::get),
         memo: q.memo.clone(),
     }
 }

@@ -8,18 +8,17 @@ use std::time::Duration;
 
 use coupon_core::chrono::Utc;
 use coupon_core::{Adapter, Error, Issued, Reconciliation};
+use coupon_journal::{Campaign, Claim, Counts, Journal, Row, RowId};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
-use super::outcome::{self, Effect, Verdict};
-use super::rate::{Bucket, Rate};
-use super::recorder::{Outcome, Recorder};
-use super::request::issue_request;
-use super::stop::Stop;
-use crate::error::{JournalError, Result};
-use crate::model::{Campaign, Claim, Counts, Row, RowId};
-use crate::store::Journal;
+use crate::error::{CampaignError, Result};
+use crate::outcome::{self, Effect, Verdict};
+use crate::rate::{Bucket, Rate};
+use crate::recorder::{Outcome, Recorder};
+use crate::request::issue_request;
+use crate::stop::Stop;
 
 /// How a worker sends.
 #[derive(Clone, Debug)]
@@ -196,13 +195,13 @@ impl Runner {
     ) -> Result<Self> {
         let vendor = adapter.vendor();
         if vendor.as_str() != campaign.vendor {
-            return Err(JournalError::Invalid(format!(
+            return Err(CampaignError::Invalid(format!(
                 "campaign `{}` issues through `{}`, not `{vendor}`",
                 campaign.name, campaign.vendor
             )));
         }
         if !adapter.capabilities().issue {
-            return Err(JournalError::Invalid(format!("`{vendor}` cannot issue coupons: no campaign can run on it")));
+            return Err(CampaignError::Invalid(format!("`{vendor}` cannot issue coupons: no campaign can run on it")));
         }
         Ok(Self { journal, adapter, campaign, options })
     }
@@ -242,8 +241,8 @@ impl Runner {
         let c = &self.campaign;
         let o = &self.options;
         match j.stop_reason(c).await? {
-            Some(reason) if reason == super::create::LOADING => {
-                return Err(JournalError::Invalid(format!(
+            Some(reason) if reason == crate::create::LOADING => {
+                return Err(CampaignError::Invalid(format!(
                     "campaign `{}` was not fully loaded (its create did not finish): run the same create again to finish it",
                     c.name
                 )));
@@ -342,7 +341,7 @@ impl Runner {
             if !ready.is_empty()
                 && Utc::now().timestamp_millis().saturating_add(lease_ms / 2) > held_until.load(Ordering::Acquire)
             {
-                outcome = Err(JournalError::LeasesExpiring { worker: o.worker.clone() });
+                outcome = Err(CampaignError::LeasesExpiring { worker: o.worker.clone() });
                 break;
             }
             while tasks.len() < o.concurrency && !(doubts.is_empty() && ready.is_empty()) {
@@ -418,7 +417,7 @@ impl Runner {
             match woke {
                 Woke::Fed(fed) => {
                     feeding = None;
-                    let fed = fed.map_err(|e| JournalError::Invalid(format!("the claiming task failed: {e}")))??;
+                    let fed = fed.map_err(|e| CampaignError::Invalid(format!("the claiming task failed: {e}")))??;
                     if fed.doubts.is_empty() && fed.marked.is_empty() && fed.capped.is_none() {
                         starved = true;
                     } else {
@@ -502,7 +501,7 @@ impl Runner {
         stop: &mut Option<Stop>,
         failures_in_a_row: &mut u32,
     ) -> Result<()> {
-        let done = joined.map_err(|e| JournalError::Invalid(format!("a send task failed: {e}")))??;
+        let done = joined.map_err(|e| CampaignError::Invalid(format!("a send task failed: {e}")))??;
         match done.effect {
             Effect::Carry => *failures_in_a_row = 0,
             Effect::SlowDown => bucket.slow_down().await,

@@ -2,8 +2,7 @@
 //! `create` checks a row and when `run` sends it, so what was checked is what is sent.
 
 use coupon_core::{Capabilities, Error, IssueRequest, PhoneNumber, Won};
-
-use crate::model::RowRequest;
+use coupon_journal::RowRequest;
 
 /// The request for one row: its stored fields, its partner reference, and the
 /// recipient when the vendor delivers to one ([`Capabilities::issue_delivers`]);

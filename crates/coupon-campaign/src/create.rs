@@ -8,12 +8,10 @@ use std::io::Read;
 
 use coupon_campaign_input::{InputRow, LineError, Options, Reader};
 use coupon_core::{Adapter, Capabilities, Error, ErrorKind};
+use coupon_journal::{Campaign, CampaignSpec, InsertReport, Journal, JournalError, NewRow, RowRequest, refs};
 
-use super::request::issue_request;
-use crate::error::{JournalError, Result};
-use crate::model::{Campaign, CampaignSpec, CreatedCampaign, InsertReport, NewRow, RowRequest};
-use crate::refs;
-use crate::store::Journal;
+use crate::error::{CampaignError, Result};
+use crate::request::issue_request;
 
 /// The stop reason a campaign carries while `create` is storing its rows: `run`
 /// refuses it until the load finishes.
@@ -101,7 +99,7 @@ impl Catalog {
                 Err(format!("`{goods}` is not a product of {}'s catalog: {}", adapter.vendor(), e.message()))
             }
             Err(e) => {
-                return Err(JournalError::Invalid(format!(
+                return Err(CampaignError::Invalid(format!(
                     "cannot check product `{goods}` in {}'s catalog, so nothing was stored: {e}",
                     adapter.vendor()
                 )));
@@ -191,15 +189,15 @@ fn check_name(name: &str) -> Result<()> {
     } else {
         return Ok(());
     };
-    Err(JournalError::Invalid(format!("the campaign name {why}")))
+    Err(CampaignError::Invalid(format!("the campaign name {why}")))
 }
 
 /// Checks the whole file (from `open()`), then, if it is accepted, creates the
 /// campaign and stores its rows (from a second `open()`). A refused file stores
-/// nothing: the answer is [`JournalError::Refused`] with the plan listing every bad line.
+/// nothing: the answer is [`CampaignError::Refused`] with the plan listing every bad line.
 /// If the campaign exists (same vendor), the file is imported into it again: rows it
 /// has already (by key, or keyless at the same line) add nothing ([`Created::existed`]).
-/// A name that cannot be a campaign's is [`JournalError::Invalid`], before anything is read.
+/// A name that cannot be a campaign's is [`CampaignError::Invalid`], before anything is read.
 pub async fn create<R: Read>(
     journal: &dyn Journal,
     adapter: &dyn Adapter,
@@ -209,35 +207,35 @@ pub async fn create<R: Read>(
 ) -> Result<Created> {
     check_name(&spec.name)?;
     if adapter.vendor().as_str() != spec.vendor {
-        return Err(JournalError::Invalid(format!(
+        return Err(CampaignError::Invalid(format!(
             "the campaign is for `{}` but the adapter is `{}`",
             spec.vendor,
             adapter.vendor()
         )));
     }
-    let io = |e: std::io::Error| JournalError::Io { path: "the campaign's input".into(), source: e };
+    let io =
+        |e: std::io::Error| CampaignError::from(JournalError::Io { path: "the campaign's input".into(), source: e });
     let mut catalog = Catalog::default();
     let plan = pass(adapter, &mut catalog, open().map_err(io)?, options, None).await?;
     if !plan.accepted {
-        return Err(JournalError::Refused(Box::new(plan)));
+        return Err(CampaignError::Refused(Box::new(plan)));
     }
     // A campaign that exists is imported into again: its known rows add nothing, so a
     // create that died half way, or a file that has grown, is finished by running it again.
-    let (made, existed) = match journal.create_campaign(spec).await {
-        Ok(made) => (made, false),
+    let (campaign, warning, existed) = match journal.create_campaign(spec).await {
+        Ok(made) => (made.campaign, made.warning, false),
         Err(JournalError::CampaignExists(_)) => {
             let campaign = journal.campaign(&spec.name).await?;
             if campaign.vendor != spec.vendor {
-                return Err(JournalError::Invalid(format!(
+                return Err(CampaignError::Invalid(format!(
                     "campaign `{}` exists and issues through `{}`, not `{}`",
                     spec.name, campaign.vendor, spec.vendor
                 )));
             }
-            (CreatedCampaign { campaign, warning: None }, true)
+            (campaign, None, true)
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
-    let campaign = made.campaign.clone();
     // While loading, a new campaign cannot run; one that existed keeps running (and its stop, if any).
     let loading = !existed || campaign.stop_reason.as_deref() == Some(LOADING);
     if loading {
@@ -247,7 +245,7 @@ pub async fn create<R: Read>(
     let second =
         pass(adapter, &mut catalog, open().map_err(io)?, options, Some((journal, &campaign, &mut stored))).await?;
     if second.rows != plan.rows || second.invalid != plan.invalid {
-        return Err(JournalError::Invalid(format!(
+        return Err(CampaignError::Invalid(format!(
             "the input changed while it was being stored ({} valid rows, then {}); campaign `{}` is left unloaded",
             plan.rows, second.rows, campaign.name
         )));
@@ -256,7 +254,7 @@ pub async fn create<R: Read>(
         journal.set_stop(&campaign, None).await?;
     }
     let campaign = journal.campaign(&campaign.name).await?;
-    Ok(Created { campaign, warning: made.warning, plan, stored, existed })
+    Ok(Created { campaign, warning, plan, stored, existed })
 }
 
 /// Where a pass stores the valid rows, if it does.

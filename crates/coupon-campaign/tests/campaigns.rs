@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use coupon::config::CouponConfig;
 use coupon::{Adapter, Adapters};
+use coupon_campaign::{self as campaign, CampaignError, Rate, RunEnd, RunOptions, Runner, Stop};
 use coupon_campaign_input::Options;
-use coupon_journal::campaign::{self, Rate, RunEnd, RunOptions, Runner, Stop};
-use coupon_journal::{CampaignSpec, Journal, JournalError, RowRequest, RowState};
+use coupon_journal::{CampaignSpec, Journal, RowRequest, RowState};
 use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
@@ -84,7 +84,7 @@ fn fast() -> RunOptions {
     RunOptions::new().rate(Rate::per_second(200.0).unwrap()).concurrency(4).lease(Duration::from_secs(30))
 }
 
-async fn run(r: &Runner) -> coupon_journal::campaign::RunReport {
+async fn run(r: &Runner) -> coupon_campaign::RunReport {
     let (_keep, interrupt) = tokio::sync::watch::channel(false);
     r.run(interrupt, &|_| {}).await.unwrap()
 }
@@ -263,7 +263,7 @@ async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
     };
     let adapter = w.adapter("giftletter");
     let e = campaign::create(&*w.journal, &*adapter, &spec, || std::fs::File::open(&path), &options).await.unwrap_err();
-    let JournalError::Refused(plan) = e else { panic!("{e}") };
+    let CampaignError::Refused(plan) = e else { panic!("{e}") };
     assert_eq!(plan.invalid, 1);
     assert_eq!((plan.errors[0].line, plan.errors[0].column.as_deref()), (3, Some("phone")));
     assert!(w.journal.list_campaigns().await.unwrap().is_empty());
@@ -332,7 +332,7 @@ async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read() 
         };
         let never = || -> std::io::Result<std::fs::File> { panic!("the file was read for {name:?}") };
         let e = campaign::create(&*w.journal, &*adapter, &spec, never, &Options::default()).await.expect_err("refused");
-        assert!(matches!(&e, JournalError::Invalid(m) if m.contains(said)), "{name:?}: {e}");
+        assert!(matches!(&e, CampaignError::Invalid(m) if m.contains(said)), "{name:?}: {e}");
     }
     assert!(w.journal.list_campaigns().await.unwrap().is_empty(), "nothing stored");
 }
