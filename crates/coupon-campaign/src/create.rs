@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
+use coupon_campaign_input::RequestFields;
 use coupon_campaign_input::{InputRow, LineError, Options, Reader};
 use coupon_core::{Adapter, Capabilities, Error, ErrorKind};
-use coupon_journal::{Campaign, CampaignSpec, InsertReport, Journal, JournalError, NewRow, RowRequest, refs};
+use coupon_journal::{Campaign, CampaignSpec, InsertReport, Journal, JournalError, NewRow, refs};
 
 use crate::error::{CampaignError, Result};
 use crate::request::issue_request;
@@ -110,32 +111,22 @@ impl Catalog {
     }
 }
 
-/// The column a request field comes from, for error messages.
+/// The column an adapter's field (its error's [`Error::field`]) comes from, for error
+/// messages: the recipient's is `phone`; a request field's is its own.
 fn column_of(field: &str) -> &str {
     match field {
         "recipient" | "mdn" => "phone",
-        "message" | "content" => "content_template",
-        "product_id" | "goods_id" => "goods",
-        other => other,
+        other => RequestFields::field_named(other).map_or(other, |f| f.column),
     }
 }
 
 fn to_new_row(row: InputRow) -> NewRow {
-    let request = RowRequest {
-        product_id: Some(row.goods),
-        product_name: row.product_name,
-        callback: row.callback.map(|p| p.expose_digits().to_owned()),
-        title: row.title,
-        content_template: row.content,
-        amount: row.amount.map(|w| w.0.to_string()),
-        memo: row.memo,
-    };
     NewRow {
         line: row.line,
         key: row.key,
         phone: row.phone.expose_digits().to_owned(),
         name: row.name,
-        request,
+        request: row.request,
         extra: row.extra.into_iter().collect::<BTreeMap<_, _>>(),
         price: None,
     }

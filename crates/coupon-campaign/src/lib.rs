@@ -19,17 +19,17 @@
 //! # async fn example(adapter: std::sync::Arc<dyn coupon_core::Adapter>) -> coupon_campaign::Result<()> {
 //! use std::sync::Arc;
 //! use coupon_campaign::{RunOptions, Runner};
-//! use coupon_journal::{CampaignSpec, RowRequest};
+//! use coupon_journal::{CampaignSpec, RequestFields};
 //!
 //! let journal: Arc<dyn coupon_journal::Journal> = Arc::from(coupon_journal::open("sqlite:campaigns.db").await?);
 //! let spec = CampaignSpec {
 //!     name: "spring-event".into(),
 //!     vendor: adapter.vendor().to_string(),
-//!     defaults: RowRequest::default(),
+//!     defaults: RequestFields::default(),
 //!     store_pins: false,
 //! };
 //! let mut options = coupon_campaign_input::Options::default();
-//! options.defaults.goods = Some("0000000582".into());
+//! options.defaults.product_id = Some("0000000582".into());
 //! let created =
 //!     coupon_campaign::create(&*journal, &*adapter, &spec, || std::fs::File::open("winners.csv"), &options).await?;
 //! let runner = Runner::new(journal, adapter, created.campaign, RunOptions::default())?;

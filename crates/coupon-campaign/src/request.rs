@@ -1,60 +1,21 @@
 //! A journal row as the request the adapter sends: one function, used both when
-//! `create` checks a row and when `run` sends it, so what was checked is what is sent.
+//! `create` checks a row and when `run` sends or settles it, so what was checked is
+//! what is sent.
 
-use coupon_core::{Capabilities, Error, IssueRequest, PhoneNumber, Won};
-use coupon_journal::RowRequest;
+use coupon_campaign_input::RequestFields;
+use coupon_core::{Capabilities, Error, IssueRequest};
 
-/// The request for one row: its stored fields, its partner reference, and the
-/// recipient when the vendor delivers to one ([`Capabilities::issue_delivers`]);
-/// otherwise the phone number stays in the journal for the caller to hand the
-/// coupon out.
+/// The request for one row: its stored fields ([`RequestFields::issue_request`]), its
+/// partner reference, and the recipient when the vendor delivers to one
+/// ([`Capabilities::issue_delivers`]); otherwise the phone number stays in the journal
+/// for the caller to hand the coupon out.
 pub fn issue_request(
     capabilities: &Capabilities,
     phone: &str,
-    request: &RowRequest,
+    request: &RequestFields,
     partner_ref: coupon_core::PartnerRef,
 ) -> Result<IssueRequest, Error> {
-    let product =
-        request.product_id.as_deref().filter(|g| !g.trim().is_empty()).ok_or_else(|| {
-            Error::invalid_field("goods", "is required: give --goods or a `goods` column (none given)")
-        })?;
-    let mut r = IssueRequest::new(product.trim()).partner_ref(partner_ref);
-    if capabilities.issue_delivers {
-        r = r.recipient(PhoneNumber::parse_field("phone", phone)?);
-    }
-    if let Some(v) = non_empty(&request.product_name) {
-        r = r.product_name(v);
-    }
-    if let Some(v) = non_empty(&request.callback) {
-        r = r.callback(PhoneNumber::parse_field("callback", &v)?);
-    }
-    if let Some(v) = non_empty(&request.title) {
-        r = r.title(v);
-    }
-    if let Some(v) = non_empty(&request.content_template) {
-        r = r.message(v);
-    }
-    if let Some(v) = non_empty(&request.amount) {
-        r = r.amount(parse_won("amount", &v)?);
-    }
-    if let Some(v) = non_empty(&request.memo) {
-        r = r.memo(v);
-    }
-    Ok(r)
-}
-
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_ref().filter(|s| !s.trim().is_empty()).cloned()
-}
-
-/// Won from text: digits, optionally with `,` separators and a trailing `원`.
-pub fn parse_won(field: &str, text: &str) -> Result<Won, Error> {
-    let cleaned: String = text.trim().trim_end_matches('원').chars().filter(|c| *c != ',').collect();
-    cleaned
-        .trim()
-        .parse::<u64>()
-        .map(Won)
-        .map_err(|_| Error::invalid_field(field, format!("must be a whole number of won (`{}` given)", text.trim())))
+    request.issue_request(capabilities.issue_delivers.then_some(phone), partner_ref)
 }
 
 #[cfg(test)]
@@ -62,16 +23,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn won_accepts_separators_and_the_unit() {
-        assert_eq!(parse_won("amount", "1,000원").unwrap(), Won(1_000));
-        assert_eq!(parse_won("amount", " 940 ").unwrap(), Won(940));
-        let e = parse_won("amount", "12.5").unwrap_err();
-        assert!(e.to_string().contains("amount") && e.to_string().contains("12.5"), "{e}");
-    }
-
-    #[test]
     fn the_recipient_goes_only_to_a_vendor_that_delivers() {
-        let row = RowRequest { product_id: Some("G1".into()), ..Default::default() };
+        let row = RequestFields { product_id: Some("G1".into()), ..Default::default() };
         let r = coupon_core::PartnerRef::new("CPAB12CD340000001");
         let delivers = Capabilities { issue: true, issue_delivers: true, ..Capabilities::NONE };
         let buys = Capabilities { issue: true, ..Capabilities::NONE };

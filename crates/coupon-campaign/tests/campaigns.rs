@@ -9,7 +9,7 @@ use coupon::config::CouponConfig;
 use coupon::{Adapter, Adapters};
 use coupon_campaign::{self as campaign, CampaignError, Rate, RunEnd, RunOptions, Runner, Stop};
 use coupon_campaign_input::Options;
-use coupon_journal::{CampaignSpec, Journal, RowRequest, RowState};
+use coupon_journal::{CampaignSpec, Journal, RequestFields, RowState};
 use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
@@ -61,14 +61,14 @@ impl World {
         }
         let path = self.csv(&format!("{name}.csv"), &text);
         let mut options = Options::default();
-        options.defaults.goods = Some(s["product_id"].as_str().unwrap().into());
-        options.defaults.callback = Some(coupon::PhoneNumber::parse(s["callback"].as_str().unwrap()).unwrap());
+        options.defaults.product_id = Some(s["product_id"].as_str().unwrap().into());
+        options.defaults.callback = Some(s["callback"].as_str().unwrap().into());
         options.defaults.title = Some("{name}님 선물".into());
         options.defaults.content_template = Some("{name}님, 당첨을 축하드려요!".into());
         let spec = CampaignSpec {
             name: name.into(),
             vendor: "giftletter".into(),
-            defaults: RowRequest::default(),
+            defaults: RequestFields::default(),
             store_pins: false,
         };
         let adapter = self.adapter("giftletter");
@@ -220,7 +220,7 @@ async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_h
     let spec = CampaignSpec {
         name: "gm".into(),
         vendor: "giftimbiz".into(),
-        defaults: RowRequest::default(),
+        defaults: RequestFields::default(),
         store_pins: false,
     };
     let options = Options { allow_duplicate_recipients: true, ..Options::default() };
@@ -251,14 +251,14 @@ async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
     let s = &w.samples["giftletter"]["issue"];
     let path = w.csv("bad.csv", "phone,name\n010-1234-5678,김\n010-12,이\n010-2222-3333,박\n");
     let mut options = Options::default();
-    options.defaults.goods = Some(s["product_id"].as_str().unwrap().into());
-    options.defaults.callback = Some(coupon::PhoneNumber::parse(s["callback"].as_str().unwrap()).unwrap());
+    options.defaults.product_id = Some(s["product_id"].as_str().unwrap().into());
+    options.defaults.callback = Some(s["callback"].as_str().unwrap().into());
     options.defaults.title = Some("선물".into());
     options.defaults.content_template = Some("{name}님 축하".into());
     let spec = CampaignSpec {
         name: "bad".into(),
         vendor: "giftletter".into(),
-        defaults: RowRequest::default(),
+        defaults: RequestFields::default(),
         store_pins: false,
     };
     let adapter = w.adapter("giftletter");
@@ -268,11 +268,11 @@ async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
     assert_eq!((plan.errors[0].line, plan.errors[0].column.as_deref()), (3, Some("phone")));
     assert!(w.journal.list_campaigns().await.unwrap().is_empty());
     // An unknown product is a bad row too, named by its column.
-    options.defaults.goods = Some("9999999999".into());
+    options.defaults.product_id = Some("9999999999".into());
     let e = campaign::plan(&*adapter, std::fs::File::open(&path).unwrap(), &options).await.unwrap();
     assert!(e.errors.iter().any(|l| l.column.as_deref() == Some("goods")), "{:?}", e.errors);
     // A field the vendor needs is asked for by the adapter, not by a list here.
-    options.defaults.goods = Some(s["product_id"].as_str().unwrap().into());
+    options.defaults.product_id = Some(s["product_id"].as_str().unwrap().into());
     options.defaults.callback = None;
     let p = campaign::plan(&*adapter, std::fs::File::open(&path).unwrap(), &options).await.unwrap();
     assert!(p.errors.iter().any(|l| l.line == 2 && l.column.as_deref() == Some("callback")), "{:?}", p.errors);
@@ -310,7 +310,12 @@ async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it() {
 }
 
 fn spec_of(c: &coupon_journal::Campaign) -> CampaignSpec {
-    CampaignSpec { name: c.name.clone(), vendor: c.vendor.clone(), defaults: RowRequest::default(), store_pins: false }
+    CampaignSpec {
+        name: c.name.clone(),
+        vendor: c.vendor.clone(),
+        defaults: RequestFields::default(),
+        store_pins: false,
+    }
 }
 
 #[tokio::test]
@@ -327,7 +332,7 @@ async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read() 
         let spec = CampaignSpec {
             name: name.into(),
             vendor: "giftletter".into(),
-            defaults: RowRequest::default(),
+            defaults: RequestFields::default(),
             store_pins: false,
         };
         let never = || -> std::io::Result<std::fs::File> { panic!("the file was read for {name:?}") };

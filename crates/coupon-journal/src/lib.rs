@@ -35,10 +35,12 @@ mod sql;
 pub mod sqlite;
 pub mod store;
 
+/// The request fields a campaign and its rows store: the reader's type, stored as is.
+pub use coupon_campaign_input::RequestFields;
 pub use error::{JournalError, Result};
 pub use model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport,
-    InvalidTransition, Marked, NewRow, Record, Row, RowId, RowRequest, RowState, Spend, check_transition,
+    InvalidTransition, Marked, NewRow, Record, Row, RowId, RowState, Spend, check_transition,
 };
 pub use pins::PinKey;
 #[cfg(feature = "postgres")]

@@ -233,7 +233,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use coupon_core::{Error, ErrorKind};
-    use coupon_journal::{CampaignSpec, NewRow, RowRequest, RowState};
+    use coupon_journal::{CampaignSpec, NewRow, RequestFields, RowState};
 
     use super::*;
     use crate::rate::Rate;
@@ -254,7 +254,7 @@ mod tests {
         let spec = CampaignSpec {
             name: "feed".into(),
             vendor: "giftletter".into(),
-            defaults: RowRequest::default(),
+            defaults: RequestFields::default(),
             store_pins: false,
         };
         let campaign = journal.create_campaign(&spec).await.unwrap().campaign;
@@ -264,7 +264,7 @@ mod tests {
                 key: None,
                 phone: format!("0102000{line:04}"),
                 name: None,
-                request: RowRequest { product_id: Some("G1".into()), ..RowRequest::default() },
+                request: RequestFields { product_id: Some("G1".into()), ..RequestFields::default() },
                 extra: BTreeMap::new(),
                 price: Some(1_000),
             })

@@ -11,6 +11,7 @@
 
 mod create;
 mod export;
+mod fields;
 mod list;
 mod run;
 mod status;
