@@ -1,5 +1,8 @@
 //! Campaigns through the Rust API, against the sandbox over loopback, on a real
-//! SQLite file: what a run sends, what it records, and when it stops.
+//! journal (a SQLite file; a PostgreSQL schema too with the `postgres` feature, see
+//! `backend`): what a run sends, what it records, and when it stops.
+
+mod backend;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -13,21 +16,43 @@ use coupon_journal::{CampaignSpec, Journal, RequestFields, RowState};
 use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Sandbox};
 use serde_json::{Value, json};
 
+use backend::{Store, on_every_backend};
+
+on_every_backend!(
+    a_giftletter_campaign_issues_every_row_once_with_its_own_reference,
+    a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_reference,
+    an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes,
+    a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes,
+    transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost,
+    a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_history,
+    a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored,
+    a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it,
+    a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read,
+);
+
 struct World {
     sandbox: RunningSandbox,
+    /// The test's CSV files.
     dir: tempfile::TempDir,
+    store: Store,
     journal: Arc<dyn Journal>,
     samples: Value,
 }
 
 impl World {
-    async fn new() -> Self {
+    /// The sandbox, and a fresh journal in `store`.
+    async fn on(store: Store) -> Self {
         let sandbox = Sandbox::start().await.unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("journal.db").display());
-        let journal: Arc<dyn Journal> = Arc::from(coupon_journal::open(&url).await.unwrap());
+        let journal: Arc<dyn Journal> = Arc::from(coupon_journal::open(&store.url).await.unwrap());
         let samples = sandbox.admin().samples().await.unwrap();
-        Self { sandbox, dir, journal, samples }
+        Self { sandbox, dir, store, journal, samples }
+    }
+
+    /// Closes the journal and removes it.
+    async fn finish(self) {
+        self.journal.close().await;
+        self.store.remove().await;
     }
 
     fn adapter_from(&self, config: &str, vendor: &str) -> Arc<dyn Adapter> {
@@ -109,14 +134,12 @@ async fn assert_exactly_once_giftletter(w: &World, c: &coupon_journal::Campaign)
     }
 }
 
-#[tokio::test]
-async fn a_giftletter_campaign_issues_every_row_once_with_its_own_reference() {
-    let w = World::new().await;
+async fn a_giftletter_campaign_issues_every_row_once_with_its_own_reference(w: &World) {
     let c = w.giftletter("spring", 6).await;
     let report = run(&w.runner(&c, "giftletter", fast())).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!((report.counts.issued, report.progress.issued), (6, 6));
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
     let rows = w.journal.rows(&c, None, None, 100).await.unwrap();
     assert!(rows.iter().all(|r| r.pin_masked.is_some() && r.pin_hash.is_some() && r.pin.is_none()));
     // A second run has nothing to do and sends nothing.
@@ -125,9 +148,7 @@ async fn a_giftletter_campaign_issues_every_row_once_with_its_own_reference() {
     assert_eq!(w.sandbox.admin().stats().await.unwrap(), before);
 }
 
-#[tokio::test]
-async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_reference() {
-    let w = World::new().await;
+async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_reference(w: &World) {
     let c = w.giftletter("lost", 4).await;
     // The vendor issues, then the answer is lost, more times than one call retries.
     w.sandbox.admin().inject(FaultSpec::new("/giftletter/", FaultKind::Drop).times(6)).await.unwrap();
@@ -144,7 +165,7 @@ async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_referen
         assert_eq!(report.end, RunEnd::Settled);
     }
     assert_eq!(w.journal.counts(&c).await.unwrap().issued, 4);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
     let unknown_details = w.journal.rows(&c, None, None, 100).await.unwrap();
     assert!(
         unknown_details.iter().any(|r| r.details_unknown.is_some()),
@@ -152,9 +173,7 @@ async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_referen
     );
 }
 
-#[tokio::test]
-async fn an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes() {
-    let w = World::new().await;
+async fn an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes(w: &World) {
     let c = w.giftletter("auth", 5).await;
     let wrong = w
         .sandbox
@@ -171,12 +190,10 @@ async fn an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes() {
     let report = run(&w.runner(&c, "giftletter", fast())).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!(w.journal.stop_reason(&c).await.unwrap(), None);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
 }
 
-#[tokio::test]
-async fn a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes() {
-    let w = World::new().await;
+async fn a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes(w: &World) {
     let c = w.giftletter("capped", 5).await;
     let price = w.journal.rows(&c, None, None, 1).await.unwrap()[0].price.expect("the catalog prices the goods");
     let report = run(&w.runner(&c, "giftletter", fast().max_spend(Some(price * 2 + price / 2)))).await;
@@ -187,12 +204,10 @@ async fn a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes() {
     let report = run(&w.runner(&c, "giftletter", fast().max_spend(Some(price * 5)))).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!(report.counts.issued, 5);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
 }
 
-#[tokio::test]
-async fn transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost() {
-    let w = World::new().await;
+async fn transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost(w: &World) {
     let c = w.giftletter("breaker", 8).await;
     w.sandbox.admin().inject(FaultSpec::new("/giftletter/", FaultKind::DropUnprocessed).times(40)).await.unwrap();
     let report = run(&w.runner(&c, "giftletter", fast().concurrency(1).breaker(3))).await;
@@ -203,12 +218,10 @@ async fn transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost() {
     let report = run(&w.runner(&c, "giftletter", fast())).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!(report.counts.issued, 8);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
 }
 
-#[tokio::test]
-async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_history() {
-    let w = World::new().await;
+async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_history(w: &World) {
     let admin = w.sandbox.admin();
     let added = admin.vendor_post("giftimbiz", "listings", &json!({"count": 5, "price": 1000})).await.unwrap();
     let mut text = String::from("phone,goods,product_name,amount\n");
@@ -245,9 +258,7 @@ async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_h
     }
 }
 
-#[tokio::test]
-async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
-    let w = World::new().await;
+async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored(w: &World) {
     let s = &w.samples["giftletter"]["issue"];
     let path = w.csv("bad.csv", "phone,name\n010-1234-5678,김\n010-12,이\n010-2222-3333,박\n");
     let mut options = Options::default();
@@ -278,9 +289,7 @@ async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
     assert!(p.errors.iter().any(|l| l.line == 2 && l.column.as_deref() == Some("callback")), "{:?}", p.errors);
 }
 
-#[tokio::test]
-async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it() {
-    let w = World::new().await;
+async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it(w: &World) {
     let c = w.giftletter("half", 4).await;
     // As if the create had died after its first batch: the marker and only two rows.
     let half = w.journal.create_campaign(&CampaignSpec { name: "half2".into(), ..spec_of(&c) }).await.unwrap().campaign;
@@ -318,9 +327,7 @@ fn spec_of(c: &coupon_journal::Campaign) -> CampaignSpec {
     }
 }
 
-#[tokio::test]
-async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read() {
-    let w = World::new().await;
+async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read(w: &World) {
     let adapter = w.adapter("giftletter");
     let long = "봄".repeat(campaign::MAX_NAME_CHARS + 1);
     for (name, said) in [
