@@ -3,7 +3,7 @@
 
 use coupon_journal::JournalError;
 
-use crate::create::Plan;
+use crate::plan::Plan;
 
 /// A `Result` with the engine's [`CampaignError`].
 pub type Result<T, E = CampaignError> = std::result::Result<T, E>;

@@ -44,14 +44,16 @@
 pub mod create;
 pub mod error;
 pub mod outcome;
+pub mod plan;
 pub mod rate;
 mod recorder;
 pub mod request;
 pub mod run;
 pub mod stop;
 
-pub use create::{Created, LOADING, MAX_NAME_CHARS, Plan, PlanLine, create, plan};
+pub use create::{Created, LOADING, MAX_NAME_CHARS, create};
 pub use error::{CampaignError, Result};
+pub use plan::{Plan, PlanLine, plan};
 pub use rate::Rate;
 pub use run::{Progress, RunEnd, RunOptions, RunReport, Runner};
 pub use stop::Stop;
