@@ -23,24 +23,13 @@ mod turns;
 use std::sync::Arc;
 
 use coupon_core::Adapter;
-use coupon_core::chrono::Utc;
 use coupon_journal::{Campaign, Journal};
 use tokio::sync::watch;
-use tokio::time::Instant;
 
-use self::calls::Calls;
-use self::dispatch::Dispatcher;
-use self::feed::Feeder;
-use self::idle::Phase;
-use self::judge::Judge;
-use self::lease::LeaseKeeper;
 pub use self::options::RunOptions;
-use self::report::Tally;
 pub use self::report::{Progress, RunEnd, RunReport};
 use self::turns::Run;
 use crate::error::{CampaignError, Result};
-use crate::rate::Bucket;
-use crate::recorder::Recorder;
 
 /// A campaign and what sends it: the journal, the vendor's adapter, the options.
 #[derive(Debug)]
@@ -103,48 +92,7 @@ impl Runner {
         progress: &(dyn Fn(&Progress) + Send + Sync),
         doubts_only_run: bool,
     ) -> Result<RunReport> {
-        let (j, c, o) = (&self.journal, &self.campaign, &self.options);
-        match j.stop_reason(c).await? {
-            Some(reason) if reason == crate::create::LOADING => {
-                return Err(CampaignError::Invalid(format!(
-                    "campaign `{}` was not fully loaded (its create did not finish): run the same create again to finish it",
-                    c.name
-                )));
-            }
-            Some(_) if !doubts_only_run => j.set_stop(c, None).await?,
-            _ => {}
-        }
-        let started = Instant::now();
-        let run_start = Utc::now();
-        let at_start = j.counts(c).await?;
-        let leases = {
-            let (j, c, worker, lease) = (Arc::clone(j), c.clone(), o.worker.clone(), o.lease);
-            LeaseKeeper::start(o.lease, move || {
-                let (j, c, worker) = (Arc::clone(&j), c.clone(), worker.clone());
-                async move { j.renew(&c, &worker, lease).await.is_ok() }
-            })
-        };
-        let (recorder, recording) = Recorder::start(Arc::clone(j));
-        let mut run = Run {
-            runner: self,
-            interrupt,
-            progress,
-            started,
-            todo: at_start.pending + at_start.sending + at_start.unknown + at_start.not_issued,
-            bucket: Bucket::new(o.rate),
-            tally: Arc::new(Tally::default()),
-            calls: Arc::new(Calls { recorder: recorder.clone(), adapter: Arc::clone(&self.adapter) }),
-            leases,
-            recorder,
-            recording,
-            feeder: Feeder::new(Arc::clone(j), c.clone(), o, run_start),
-            dispatcher: Dispatcher::new(o.concurrency),
-            judge: Judge::new(o.breaker),
-            phase: if doubts_only_run { Phase::SettlingOnly } else { Phase::SettlingFirst },
-            starved: false,
-            flushed: false,
-            last_stop_check: Instant::now(),
-        };
+        let mut run = Run::start(self, interrupt, progress, doubts_only_run).await?;
         let ended = run.turn().await?;
         run.shut_down(ended).await
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use coupon_core::Error;
+use coupon_core::chrono::Utc;
 use tokio::sync::watch;
 use tokio::task::{JoinError, JoinHandle};
 use tokio::time::Instant;
@@ -33,27 +34,27 @@ pub(super) enum Ended {
 
 /// One run: its pieces, and what the loop remembers from one turn to the next.
 pub(super) struct Run<'a> {
-    pub(super) runner: &'a Runner,
-    pub(super) interrupt: watch::Receiver<bool>,
-    pub(super) progress: &'a (dyn Fn(&Progress) + Send + Sync),
-    pub(super) started: Instant,
+    runner: &'a Runner,
+    interrupt: watch::Receiver<bool>,
+    progress: &'a (dyn Fn(&Progress) + Send + Sync),
+    started: Instant,
     /// Rows the campaign had left to do when the run began.
-    pub(super) todo: u64,
-    pub(super) bucket: Bucket,
-    pub(super) tally: Arc<Tally>,
-    pub(super) calls: Arc<Calls>,
-    pub(super) leases: LeaseKeeper,
-    pub(super) recorder: Recorder,
-    pub(super) recording: JoinHandle<()>,
-    pub(super) feeder: Feeder,
-    pub(super) dispatcher: Dispatcher<Result<Done>>,
-    pub(super) judge: Judge,
-    pub(super) phase: Phase,
+    todo: u64,
+    bucket: Bucket,
+    tally: Arc<Tally>,
+    calls: Arc<Calls>,
+    leases: LeaseKeeper,
+    recorder: Recorder,
+    recording: JoinHandle<()>,
+    feeder: Feeder,
+    dispatcher: Dispatcher<Result<Done>>,
+    judge: Judge,
+    phase: Phase,
     /// The last claim found nothing: claim again only once something has changed.
-    pub(super) starved: bool,
+    starved: bool,
     /// The outcomes were flushed since the last claim that found rows.
-    pub(super) flushed: bool,
-    pub(super) last_stop_check: Instant,
+    flushed: bool,
+    last_stop_check: Instant,
 }
 
 /// What the loop does after a step.
@@ -73,7 +74,59 @@ enum Woke {
     Interrupt,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// Sets a run of `runner` up: the campaign's stop cleared (a half-loaded campaign
+    /// refused), the lease keeper and the recorder started, the pieces made.
+    pub(super) async fn start(
+        runner: &'a Runner,
+        interrupt: watch::Receiver<bool>,
+        progress: &'a (dyn Fn(&Progress) + Send + Sync),
+        doubts_only_run: bool,
+    ) -> Result<Run<'a>> {
+        let (j, c, o) = (&runner.journal, &runner.campaign, &runner.options);
+        match j.stop_reason(c).await? {
+            Some(reason) if reason == crate::create::LOADING => {
+                return Err(CampaignError::Invalid(format!(
+                    "campaign `{}` was not fully loaded (its create did not finish): run the same create again to finish it",
+                    c.name
+                )));
+            }
+            Some(_) if !doubts_only_run => j.set_stop(c, None).await?,
+            _ => {}
+        }
+        let started = Instant::now();
+        let run_start = Utc::now();
+        let at_start = j.counts(c).await?;
+        let leases = {
+            let (j, c, worker, lease) = (Arc::clone(j), c.clone(), o.worker.clone(), o.lease);
+            LeaseKeeper::start(o.lease, move || {
+                let (j, c, worker) = (Arc::clone(&j), c.clone(), worker.clone());
+                async move { j.renew(&c, &worker, lease).await.is_ok() }
+            })
+        };
+        let (recorder, recording) = Recorder::start(Arc::clone(j));
+        Ok(Run {
+            runner,
+            interrupt,
+            progress,
+            started,
+            todo: at_start.pending + at_start.sending + at_start.unknown + at_start.not_issued,
+            bucket: Bucket::new(o.rate),
+            tally: Arc::new(Tally::default()),
+            calls: Arc::new(Calls { recorder: recorder.clone(), adapter: Arc::clone(&runner.adapter) }),
+            leases,
+            recorder,
+            recording,
+            feeder: Feeder::new(Arc::clone(j), c.clone(), o, run_start),
+            dispatcher: Dispatcher::new(o.concurrency),
+            judge: Judge::new(o.breaker),
+            phase: if doubts_only_run { Phase::SettlingOnly } else { Phase::SettlingFirst },
+            starved: false,
+            flushed: false,
+            last_stop_check: Instant::now(),
+        })
+    }
+
     /// Turns the loop until the run is over. An error is the journal's, and ends the run
     /// at once (rows left `sending` are in doubt, settled by the next run).
     pub(super) async fn turn(&mut self) -> Result<Ended> {
