@@ -107,7 +107,7 @@ fn workers_run(setup: &Setup, journals: &[Arc<dyn Journal>], m: usize) -> Durati
         .iter()
         .enumerate()
         .map(|(i, j)| {
-            coupon_journal::campaign::Runner::new(
+            coupon_campaign::Runner::new(
                 Arc::clone(j),
                 Arc::clone(&setup.adapter),
                 campaign.clone(),

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use coupon::giftletter::{Giftletter, GiftletterAdapter};
 use coupon::{Adapter, IssueRequest, PhoneNumber};
+use coupon_campaign::{self as campaign, Rate, RunEnd, RunOptions, Runner};
 use coupon_campaign_input::Options;
-use coupon_journal::campaign::{self, Rate, RunEnd, RunOptions, Runner};
-use coupon_journal::{Campaign, CampaignSpec, Journal, RowRequest};
+use coupon_journal::{Campaign, CampaignSpec, Journal, RequestFields};
 use coupon_sandbox::RunningSandbox;
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
@@ -57,8 +57,8 @@ impl Setup {
     /// The reading options every campaign here uses: the sample goods and callback, a fixed title and message.
     pub fn options(&self) -> Options {
         let mut options = Options::default();
-        options.defaults.goods = Some(self.goods.clone());
-        options.defaults.callback = Some(self.callback.clone());
+        options.defaults.product_id = Some(self.goods.clone());
+        options.defaults.callback = Some(self.callback.expose_digits().to_owned());
         options.defaults.title = Some(TITLE.into());
         options.defaults.content_template = Some(MESSAGE.into());
         options
@@ -158,7 +158,12 @@ pub fn unlimited(concurrency: usize, worker: &str) -> RunOptions {
 
 /// The campaign spec of a Giftletter campaign named `name`.
 pub fn spec(name: &str) -> CampaignSpec {
-    CampaignSpec { name: name.into(), vendor: "giftletter".into(), defaults: RowRequest::default(), store_pins: false }
+    CampaignSpec {
+        name: name.into(),
+        vendor: "giftletter".into(),
+        defaults: RequestFields::default(),
+        store_pins: false,
+    }
 }
 
 /// Row `i`'s mobile number: `010-2000-0000` onwards, distinct for the first 80,000,000 rows.

@@ -13,7 +13,7 @@
 use std::time::Instant;
 
 use coupon_benches::campaigns::{Setup, peak_rss_kib, reset_peak_rss, rss_kib, spec, write_csv_with};
-use coupon_journal::campaign;
+use coupon_campaign as campaign;
 
 fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(|| "?".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))

@@ -1,6 +1,6 @@
 //! What a caller decides for a whole file: encoding, defaults, limits, policies.
 
-use coupon_core::{PhoneNumber, Won};
+use crate::fields::RequestFields;
 
 /// How the file's bytes are read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -19,25 +19,6 @@ pub enum Encoding {
     Cp949,
 }
 
-/// Campaign-wide values; a row's non-empty column of the same name overrides each.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Defaults {
-    /// The vendor's product id.
-    pub goods: Option<String>,
-    /// The product name, where the vendor wants it repeated.
-    pub product_name: Option<String>,
-    /// The reply number shown as sender.
-    pub callback: Option<PhoneNumber>,
-    /// The message title template.
-    pub title: Option<String>,
-    /// The message body template.
-    pub content_template: Option<String>,
-    /// The expected amount.
-    pub amount: Option<Won>,
-    /// The value the vendor echoes back.
-    pub memo: Option<String>,
-}
-
 /// Byte limits, in CP949, of the rendered texts (the adapter's numbers, from the caller).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
@@ -52,14 +33,16 @@ pub struct Limits {
 pub struct Options {
     /// How the bytes are decoded.
     pub encoding: Encoding,
-    /// Values for the rows that leave a column empty or have none.
-    pub defaults: Defaults,
+    /// The campaign-wide values, for the rows that leave a column empty or have none
+    /// (templates for the title and the body; a phone number and an amount as text,
+    /// checked with each row).
+    pub defaults: RequestFields,
     /// Limits of the rendered title and body.
     pub limits: Limits,
     /// Accept the same phone with the same goods on several rows.
     pub allow_duplicate_recipients: bool,
     /// Refuse phone numbers that are not mobile (01x); by default any Korean
-    /// number [`PhoneNumber::parse`] accepts passes.
+    /// number [`coupon_core::PhoneNumber::parse`] accepts passes.
     pub mobile_only: bool,
     /// [`validate_all`](crate::validate_all): list the bad rows and leave them out instead of
     /// refusing the file.
@@ -73,7 +56,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             encoding: Encoding::Auto,
-            defaults: Defaults::default(),
+            defaults: RequestFields::default(),
             limits: Limits::default(),
             allow_duplicate_recipients: false,
             mobile_only: false,

@@ -8,8 +8,45 @@ use std::io::Read;
 use coupon_core::validate::{max_cp949_bytes, no_control_chars};
 use coupon_core::{PhoneNumber, Won};
 
-use crate::row::Col;
+use crate::fields::{Field, Kind, RequestFields};
+use crate::row::OWN_COLUMNS;
 use crate::{InputRow, LineError, Options, decode, template};
+
+/// A column with a meaning of its own: the row's own ([`OWN_COLUMNS`]), then the
+/// request fields', in [`RequestFields::FIELDS`]' order.
+#[derive(Clone, Copy, Debug)]
+struct Col(usize);
+
+impl Col {
+    const PHONE: Col = Col(0);
+    const NAME: Col = Col(1);
+    const KEY: Col = Col(2);
+
+    fn of(field: &Field) -> Col {
+        Col(OWN_COLUMNS.len() + field.slot())
+    }
+
+    /// Every such column's name, in the order of their indexes.
+    fn names() -> impl Iterator<Item = &'static str> {
+        OWN_COLUMNS.into_iter().chain(RequestFields::FIELDS.iter().map(|f| f.column))
+    }
+}
+
+/// When a field is checked, so that a row with several faults always reports the same
+/// one: required values, then parsed ones, then (after the name) the other texts, and
+/// templates last.
+fn rank(field: &Field) -> u8 {
+    match field.kind {
+        Kind::Text { required: true } => 0,
+        Kind::Phone => 1,
+        Kind::Won => 2,
+        Kind::Text { required: false } => 3,
+        Kind::Template { .. } => 4,
+    }
+}
+
+/// The first rank checked after the name.
+const AFTER_NAME: u8 = 3;
 
 /// A streaming reader of campaign input: it holds the current record only,
 /// plus, to find repeats, a fingerprint of each key and of each
@@ -33,7 +70,10 @@ pub struct Reader<R: Read> {
     csv: csv::Reader<decode::DecodingReader<R>>,
     /// Column names as the header spells them (trimmed; known ones in lower case).
     names: Vec<String>,
-    cols: [Option<usize>; 10],
+    /// Where each [`Col`] is in the header, if it is.
+    cols: Vec<Option<usize>>,
+    /// The request fields in the order they are checked ([`rank`]).
+    checked: Vec<&'static Field>,
     extra: Vec<usize>,
     options: Options,
     record: csv::StringRecord,
@@ -67,7 +107,7 @@ impl<R: Read> Reader<R> {
             return Err(LineError::refusing(1, "the file is empty: a header line is required"));
         }
         let mut names = Vec::with_capacity(header.len());
-        let mut cols = [None; 10];
+        let mut cols = vec![None; Col::names().count()];
         let mut extra = Vec::new();
         for (i, raw) in header.iter().enumerate() {
             let name = raw.trim();
@@ -75,7 +115,7 @@ impl<R: Read> Reader<R> {
                 return Err(LineError::refusing(1, format!("column {} of the header has no name", i + 1)));
             }
             let lower = name.to_ascii_lowercase();
-            let name = match Col::ALL.iter().position(|c| c.name() == lower) {
+            let name = match Col::names().position(|c| c == lower) {
                 Some(c) => {
                     cols[c] = Some(i);
                     lower
@@ -93,13 +133,16 @@ impl<R: Read> Reader<R> {
             }
             names.push(name);
         }
-        if cols[0].is_none() {
+        if cols[Col::PHONE.0].is_none() {
             return Err(LineError::refusing(1, "the header has no `phone` column, which is required"));
         }
+        let mut checked: Vec<&'static Field> = RequestFields::FIELDS.iter().collect();
+        checked.sort_by_key(|f| rank(f));
         Ok(Self {
             csv,
             names,
             cols,
+            checked,
             extra,
             options,
             record: csv::StringRecord::new(),
@@ -150,7 +193,7 @@ impl<R: Read> Reader<R> {
     }
 
     fn cell(&self, col: Col) -> Option<&str> {
-        let i = self.cols[col as usize]?;
+        let i = self.cols[col.0]?;
         let v = self.record.get(i)?;
         (!v.trim().is_empty()).then_some(v)
     }
@@ -163,10 +206,9 @@ impl<R: Read> Reader<R> {
     fn check(&mut self, line: u64) -> Result<InputRow, LineError> {
         let err = |col: &str, message: String| LineError::row(line, Some(col), message);
         let opts = &self.options;
-        let defaults = &opts.defaults;
 
         // The key first: a repeat is found whatever else is wrong with either line.
-        let key = self.cell(Col::Key).map(|k| k.trim().to_string());
+        let key = self.cell(Col::KEY).map(|k| k.trim().to_string());
         if let Some(k) = &key {
             no_control_chars("key", k, false).map_err(|e| err("key", e.message().to_string()))?;
             let fingerprint = Fingerprint::of(&self.fingerprints, k.as_str());
@@ -180,7 +222,7 @@ impl<R: Read> Reader<R> {
         }
 
         let raw_phone =
-            self.cell(Col::Phone).ok_or_else(|| err("phone", "is empty; every row needs a recipient".to_string()))?;
+            self.cell(Col::PHONE).ok_or_else(|| err("phone", "is empty; every row needs a recipient".to_string()))?;
         let phone = PhoneNumber::parse(raw_phone).map_err(|e| {
             err(
                 "phone",
@@ -197,72 +239,21 @@ impl<R: Read> Reader<R> {
             ));
         }
 
-        let goods = match self.cell(Col::Goods) {
-            Some(g) => g.trim().to_string(),
-            None => defaults
-                .goods
-                .clone()
-                .ok_or_else(|| err("goods", "is empty and the campaign has no default goods".to_string()))?,
-        };
-        no_control_chars("goods", &goods, false).map_err(|e| err("goods", e.message().to_string()))?;
-
-        let callback = match self.cell(Col::Callback) {
-            Some(c) => Some(PhoneNumber::parse(c).map_err(|e| {
-                err(
-                    "callback",
-                    format!(
-                        "is not a valid Korean phone number: it {e} ({} characters given)",
-                        c.trim().chars().count()
-                    ),
-                )
-            })?),
-            None => defaults.callback.clone(),
-        };
-
-        let amount = match self.cell(Col::Amount) {
-            Some(a) => Some(parse_won(a).map_err(|m| err("amount", m))?),
-            None => defaults.amount,
-        };
-
-        let text = |col: Col, default: &Option<String>| -> Option<String> {
-            self.cell(col).map(|v| v.trim().to_string()).or_else(|| default.clone())
-        };
-        let name = self.cell(Col::Name).map(|v| v.trim().to_string());
-        let product_name = text(Col::ProductName, &defaults.product_name);
-        let memo = text(Col::Memo, &defaults.memo);
-        for (col, value) in [(Col::Name, &name), (Col::ProductName, &product_name), (Col::Memo, &memo)] {
-            if let Some(v) = value {
-                no_control_chars(col.name(), v, false).map_err(|e| err(col.name(), e.message().to_string()))?;
-            }
+        let mut request = RequestFields::default();
+        for field in self.checked.iter().filter(|f| rank(f) < AFTER_NAME) {
+            request.set(field, self.field(field, line)?);
+        }
+        let name = self.cell(Col::NAME).map(|v| v.trim().to_string());
+        if let Some(v) = &name {
+            no_control_chars("name", v, false).map_err(|e| err("name", e.message().to_string()))?;
+        }
+        for field in self.checked.iter().filter(|f| rank(f) >= AFTER_NAME) {
+            request.set(field, self.field(field, line)?);
         }
 
-        let render = |col: Col, template: Option<&str>, limit: Option<usize>, line_breaks: bool| {
-            let Some(t) = template else { return Ok(None) };
-            let column = col.name();
-            let out = template::render(t, |p| self.lookup(p)).map_err(|e| {
-                err(
-                    column,
-                    format!(
-                        "{} {}",
-                        if self.cell(col).is_some() { "the row's template" } else { "the default template" },
-                        e.describe()
-                    ),
-                )
-            })?;
-            if let Some(limit) = limit {
-                max_cp949_bytes(column, &out, limit).map_err(|e| err(column, format!("rendered {}", e.message())))?;
-            }
-            no_control_chars(column, &out, line_breaks)
-                .map_err(|e| err(column, format!("rendered {}", e.message())))?;
-            Ok::<_, LineError>(Some(out))
-        };
-        let title_t = self.cell(Col::Title).map(str::trim).or(defaults.title.as_deref());
-        let title = render(Col::Title, title_t, opts.limits.title, false)?;
-        let content_t = self.cell(Col::ContentTemplate).or(defaults.content_template.as_deref());
-        let content = render(Col::ContentTemplate, content_t, opts.limits.content, true)?;
-
         if !opts.allow_duplicate_recipients {
-            let fingerprint = Fingerprint::of(&self.fingerprints, (phone_id(&phone), goods.as_str()));
+            let goods = request.product_id.as_deref().unwrap_or_default();
+            let fingerprint = Fingerprint::of(&self.fingerprints, (phone_id(&phone), goods));
             if let Some(&first) = self.recipients.get(&fingerprint) {
                 return Err(err(
                     "phone",
@@ -280,7 +271,56 @@ impl<R: Read> Reader<R> {
             .iter()
             .map(|&i| (self.names[i].clone(), self.record.get(i).unwrap_or_default().to_string()))
             .collect();
-        Ok(InputRow { line, key, phone, name, goods, product_name, callback, title, content, amount, memo, extra })
+        Ok(InputRow { line, key, phone, name, request, extra })
+    }
+
+    /// A request field's value for this row: its cell, else the campaign's default,
+    /// checked as its [`Kind`] says and stored as text.
+    fn field(&self, field: &Field, line: u64) -> Result<Option<String>, LineError> {
+        let column = field.column;
+        let err = |message: String| LineError::row(line, Some(column), message);
+        let cell = self.cell(Col::of(field));
+        let default = self.options.defaults.get(field);
+        // A default is the campaign's, not the row's: its errors say so.
+        let given = cell.map(|c| (c, "")).or_else(|| default.map(|d| (d, "the campaign's default ")));
+        match field.kind {
+            Kind::Text { required } => {
+                let value = cell.map(|v| v.trim().to_string()).or_else(|| default.map(str::to_owned));
+                let Some(value) = value else {
+                    if required {
+                        return Err(err(format!("is empty and the campaign has no default {column}")));
+                    }
+                    return Ok(None);
+                };
+                no_control_chars(column, &value, false).map_err(|e| err(e.message().to_string()))?;
+                Ok(Some(value))
+            }
+            Kind::Phone => {
+                let Some((raw, whose)) = given else { return Ok(None) };
+                let phone = PhoneNumber::parse(raw).map_err(|e| {
+                    let n = raw.trim().chars().count();
+                    err(format!("{whose}is not a valid Korean phone number: it {e} ({n} characters given)"))
+                })?;
+                Ok(Some(phone.expose_digits().to_owned()))
+            }
+            Kind::Won => {
+                let Some((raw, whose)) = given else { return Ok(None) };
+                let won = parse_won(raw).map_err(|m| err(format!("{whose}{m}")))?;
+                Ok(Some(won.0.to_string()))
+            }
+            Kind::Template { multiline, limit } => {
+                let template = if multiline { cell } else { cell.map(str::trim) }.or(default);
+                let Some(template) = template else { return Ok(None) };
+                let whose = if cell.is_some() { "the row's template" } else { "the default template" };
+                let out = template::render(template, |p| self.lookup(p))
+                    .map_err(|e| err(format!("{whose} {}", e.describe())))?;
+                if let Some(limit) = limit(&self.options.limits) {
+                    max_cp949_bytes(column, &out, limit).map_err(|e| err(format!("rendered {}", e.message())))?;
+                }
+                no_control_chars(column, &out, multiline).map_err(|e| err(format!("rendered {}", e.message())))?;
+                Ok(Some(out))
+            }
+        }
     }
 }
 

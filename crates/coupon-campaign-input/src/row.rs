@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use coupon_core::{IssueRequest, PhoneNumber, Won};
+use coupon_core::{Error, IssueRequest, PartnerRef, PhoneNumber};
+
+use crate::fields::RequestFields;
 
 /// What is wrong with one line. It never holds the full phone number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,94 +61,23 @@ pub struct InputRow {
     pub phone: PhoneNumber,
     /// The recipient's name.
     pub name: Option<String>,
-    /// The resolved product id (column or default). Whether the vendor's
-    /// catalog holds it is the caller's check.
-    pub goods: String,
-    /// The product name.
-    pub product_name: Option<String>,
-    /// The reply number.
-    pub callback: Option<PhoneNumber>,
-    /// The rendered title.
-    pub title: Option<String>,
-    /// The rendered message body.
-    pub content: Option<String>,
-    /// The expected amount.
-    pub amount: Option<Won>,
-    /// The echoed memo.
-    pub memo: Option<String>,
+    /// The row's request fields, checked: its columns over the campaign's defaults,
+    /// templates rendered, the reply number and the amount as digits. The product
+    /// ([`RequestFields::product_id`]) is always there; whether the vendor's catalog
+    /// holds it is the caller's check.
+    pub request: RequestFields,
     /// The other columns, in the header's order: (name, value).
     pub extra: Vec<(String, String)>,
 }
 
 impl InputRow {
-    /// The request to issue this row's coupon, with a freshly generated
-    /// partner reference (replace it with [`IssueRequest::partner_ref`] to use
-    /// one derived from [`InputRow::key`](crate::InputRow::key) or a journal).
-    pub fn issue_request(&self) -> IssueRequest {
-        let mut r = IssueRequest::new(self.goods.clone()).recipient(self.phone.clone());
-        if let Some(v) = &self.product_name {
-            r = r.product_name(v.clone());
-        }
-        if let Some(v) = &self.callback {
-            r = r.callback(v.clone());
-        }
-        if let Some(v) = &self.title {
-            r = r.title(v.clone());
-        }
-        if let Some(v) = &self.content {
-            r = r.message(v.clone());
-        }
-        if let Some(v) = self.amount {
-            r = r.amount(v);
-        }
-        if let Some(v) = &self.memo {
-            r = r.memo(v.clone());
-        }
-        r
+    /// The request to issue this row's coupon, to its phone number, with a freshly
+    /// generated partner reference (replace it with [`IssueRequest::partner_ref`] to
+    /// use one derived from [`InputRow::key`](crate::InputRow::key) or a journal).
+    pub fn issue_request(&self) -> Result<IssueRequest, Error> {
+        self.request.issue_request(Some(self.phone.expose_digits()), PartnerRef::generate())
     }
 }
 
-/// The columns with a meaning of their own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Col {
-    Phone,
-    Name,
-    Goods,
-    ProductName,
-    Callback,
-    Title,
-    ContentTemplate,
-    Amount,
-    Memo,
-    Key,
-}
-
-impl Col {
-    pub(crate) const ALL: [Col; 10] = [
-        Col::Phone,
-        Col::Name,
-        Col::Goods,
-        Col::ProductName,
-        Col::Callback,
-        Col::Title,
-        Col::ContentTemplate,
-        Col::Amount,
-        Col::Memo,
-        Col::Key,
-    ];
-
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Col::Phone => "phone",
-            Col::Name => "name",
-            Col::Goods => "goods",
-            Col::ProductName => "product_name",
-            Col::Callback => "callback",
-            Col::Title => "title",
-            Col::ContentTemplate => "content_template",
-            Col::Amount => "amount",
-            Col::Memo => "memo",
-            Col::Key => "key",
-        }
-    }
-}
+/// The columns with a meaning of their own besides the request fields'.
+pub(crate) const OWN_COLUMNS: [&str; 3] = ["phone", "name", "key"];

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use coupon_campaign_input::{
-    Defaults, Encoding, InputRow, Limits, LineError, Options, Reader, validate_all, validate_all_with,
+    Encoding, InputRow, Limits, LineError, Options, Reader, RequestFields, parse_won, validate_all, validate_all_with,
 };
+use coupon_core::Won;
 use coupon_core::encoding_rs::EUC_KR;
-use coupon_core::{PhoneNumber, Won};
 
 /// A file in a fresh temporary directory (kept alive by the returned guard).
 fn file(bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
@@ -27,7 +27,10 @@ fn cp949(text: &str) -> Vec<u8> {
 }
 
 fn options() -> Options {
-    Options { defaults: Defaults { goods: Some("G1".into()), ..Defaults::default() }, ..Options::default() }
+    Options {
+        defaults: RequestFields { product_id: Some("G1".into()), ..RequestFields::default() },
+        ..Options::default()
+    }
 }
 
 /// Every row of the file: the good ones and the errors, in order.
@@ -61,7 +64,10 @@ fn utf8_with_bom() {
     let (rows, errors) = read("\u{FEFF}phone,name\n010-1234-5678,홍길동\n".as_bytes(), options());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].line, rows[0].name.as_deref(), rows[0].goods.as_str()), (2, Some("홍길동"), "G1"));
+    assert_eq!(
+        (rows[0].line, rows[0].name.as_deref(), rows[0].request.product_id.as_deref()),
+        (2, Some("홍길동"), Some("G1"))
+    );
     assert_eq!(rows[0].phone.expose_digits(), "01012345678");
 }
 
@@ -83,7 +89,7 @@ fn cp949_is_detected_and_decoded() {
     o.defaults.title = Some("{name}님 {store}".into());
     let (rows, errors) = read(&cp949(text), o.clone());
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(rows[0].title.as_deref(), Some("홍길동님 강남점"));
+    assert_eq!(rows[0].request.title.as_deref(), Some("홍길동님 강남점"));
     assert_eq!(rows[1].extra, vec![("store".to_string(), "역삼, 2층".to_string())]);
     // Forced CP949 reads it the same.
     o.encoding = Encoding::Cp949;
@@ -164,7 +170,7 @@ fn a_title_over_its_cp949_limit_names_the_limit_and_size() {
     o.defaults.title = Some("{name}님 선물".into());
     o.limits = Limits { title: Some(12), content: Some(2000) };
     let (rows, errors) = read("phone,name\n01012345678,홍길\n01022223333,홍길동\n".as_bytes(), o);
-    assert_eq!(rows[0].title.as_deref(), Some("홍길님 선물"), "11 bytes fit");
+    assert_eq!(rows[0].request.title.as_deref(), Some("홍길님 선물"), "11 bytes fit");
     assert_eq!((errors[0].line, column(&errors[0])), (3, "title"));
     let m = &errors[0].message;
     assert!(m.contains("13 bytes in CP949") && m.contains("limit is 12"), "{m}");
@@ -182,7 +188,7 @@ fn an_unknown_placeholder_is_an_error_naming_it_and_the_line() {
     let (rows, errors) = read("phone,title\n01012345678,{{쿠폰}} {x}\n01022223333,{{쿠폰}}\n".as_bytes(), options());
     assert_eq!((errors[0].line, column(&errors[0])), (2, "title"));
     assert!(errors[0].message.contains("`{x}`"), "{}", errors[0]);
-    assert_eq!(rows[0].title.as_deref(), Some("{쿠폰}"));
+    assert_eq!(rows[0].request.title.as_deref(), Some("{쿠폰}"));
 }
 
 #[test]
@@ -210,13 +216,13 @@ fn a_repeated_key_is_refused_on_the_second_line_naming_the_first() {
 #[test]
 fn columns_override_the_campaign_defaults_row_by_row() {
     let o = Options {
-        defaults: Defaults {
-            goods: Some("G1".into()),
+        defaults: RequestFields {
+            product_id: Some("G1".into()),
             product_name: Some("커피".into()),
-            callback: Some(PhoneNumber::parse("1588-1234").unwrap()),
+            callback: Some("1588-1234".into()),
             title: Some("기본 제목".into()),
             content_template: Some("기본 본문".into()),
-            amount: Some(Won(1_000)),
+            amount: Some("1000".into()),
             memo: Some("m0".into()),
         },
         ..Options::default()
@@ -226,18 +232,20 @@ fn columns_override_the_campaign_defaults_row_by_row() {
                 01022222222,나,G2,케이크,02-123-4567,{name}님 선물,\"첫 줄\n둘째 줄\",\"5,000원\",m2\n";
     let (rows, errors) = read(text.as_bytes(), o);
     assert!(errors.is_empty(), "{errors:?}");
-    let (a, b) = (&rows[0], &rows[1]);
+    let (a, b) = (&rows[0].request, &rows[1].request);
+    let won = |r: &RequestFields| r.amount.as_deref().map(|w| parse_won("amount", w).unwrap());
     assert_eq!(
-        (a.goods.as_str(), a.product_name.as_deref(), a.title.as_deref(), a.content.as_deref(), a.amount),
-        ("G1", Some("커피"), Some("기본 제목"), Some("기본 본문"), Some(Won(1_000)))
+        (a.product_id.as_deref(), a.product_name.as_deref(), a.title.as_deref(), a.content_template.as_deref(), won(a)),
+        (Some("G1"), Some("커피"), Some("기본 제목"), Some("기본 본문"), Some(Won(1_000)))
     );
-    assert_eq!((a.callback.as_ref().unwrap().expose_digits(), a.memo.as_deref()), ("15881234", Some("m0")));
+    assert_eq!((a.callback.as_deref(), a.memo.as_deref()), (Some("15881234"), Some("m0")));
     assert_eq!(
-        (b.goods.as_str(), b.product_name.as_deref(), b.title.as_deref(), b.content.as_deref(), b.amount),
-        ("G2", Some("케이크"), Some("나님 선물"), Some("첫 줄\n둘째 줄"), Some(Won(5_000)))
+        (b.product_id.as_deref(), b.product_name.as_deref(), b.title.as_deref(), b.content_template.as_deref(), won(b)),
+        (Some("G2"), Some("케이크"), Some("나님 선물"), Some("첫 줄\n둘째 줄"), Some(Won(5_000)))
     );
-    assert_eq!((b.callback.as_ref().unwrap().expose_digits(), b.memo.as_deref()), ("021234567", Some("m2")));
-    let req = b.issue_request();
+    assert_eq!((b.callback.as_deref(), b.memo.as_deref()), (Some("021234567"), Some("m2")));
+    let b = &rows[1];
+    let req = b.issue_request().unwrap();
     assert_eq!((req.product_id.as_str(), req.message.as_deref()), ("G2", Some("첫 줄\n둘째 줄")));
     assert_eq!(req.recipient, Some(b.phone.clone()));
     // A bad amount and a missing goods are row errors naming the column.
@@ -245,6 +253,24 @@ fn columns_override_the_campaign_defaults_row_by_row() {
     assert_eq!((errors[0].line, column(&errors[0])), (2, "amount"));
     let (_, errors) = read(b"phone\n01011111111\n", Options::default());
     assert_eq!((errors[0].line, column(&errors[0])), (2, "goods"));
+}
+
+#[test]
+fn a_default_that_does_not_parse_refuses_the_rows_that_take_it_and_says_it_is_the_default() {
+    let mut o = options();
+    o.defaults.callback = Some("1588".into());
+    o.defaults.amount = Some("1.5".into());
+    let (rows, errors) = read(b"phone,callback,amount\n01011111111,02-123-4567,1000\n01022222222,,\n", o.clone());
+    assert_eq!(rows.len(), 1, "the row with its own values passes");
+    assert_eq!((errors[0].line, column(&errors[0])), (3, "callback"));
+    assert!(
+        errors[0].message.starts_with("the campaign's default is not a valid Korean phone number"),
+        "{}",
+        errors[0]
+    );
+    let (_, errors) = read(b"phone,callback\n01022222222,02-123-4567\n", o);
+    assert_eq!((errors[0].line, column(&errors[0])), (2, "amount"));
+    assert!(errors[0].message.starts_with("the campaign's default must be a whole number of won"), "{}", errors[0]);
 }
 
 #[test]
@@ -256,7 +282,7 @@ fn extra_columns_are_kept_in_order_and_usable_in_templates() {
     assert!(errors.is_empty(), "{errors:?}");
     let pairs: Vec<_> = rows[0].extra.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(pairs, [("store", "강남점"), ("coupon no", "x"), ("coupon_no", "C-7")]);
-    assert_eq!(rows[0].title.as_deref(), Some("강남점 C-7"));
+    assert_eq!(rows[0].request.title.as_deref(), Some("강남점 C-7"));
 }
 
 #[test]

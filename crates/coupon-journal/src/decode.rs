@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use coupon_core::{PartnerRef, Pin};
 
 use crate::error::{JournalError, Result};
-use crate::model::{Campaign, CampaignId, Counts, Row, RowId, RowRequest, RowState};
+use coupon_campaign_input::RequestFields;
+
+use crate::model::{Campaign, CampaignId, Counts, Row, RowId, RowState};
 use crate::sql::time;
 
 /// A fetched row's columns, by name, as the journal stores them (text, BIGINT, boolean).
@@ -59,16 +61,9 @@ pub(crate) fn counts_from<C: Columns>(rows: &[C]) -> Result<Counts> {
     Ok(counts)
 }
 
-pub(crate) fn request_from(row: &impl Columns) -> Result<RowRequest> {
-    Ok(RowRequest {
-        product_id: row.opt_text("product_id")?,
-        product_name: row.opt_text("product_name")?,
-        callback: row.opt_text("callback")?,
-        title: row.opt_text("title")?,
-        content_template: row.opt_text("content_template")?,
-        amount: row.opt_text("amount")?,
-        memo: row.opt_text("memo")?,
-    })
+/// The request fields, each from its column (as text: whatever was stored reads back).
+pub(crate) fn request_from(row: &impl Columns) -> Result<RequestFields> {
+    RequestFields::try_from_fn(|field| row.opt_text(field.name))
 }
 
 pub(crate) fn campaign_from(row: &impl Columns) -> Result<Campaign> {

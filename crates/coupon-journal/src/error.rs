@@ -49,16 +49,6 @@ pub enum JournalError {
         /// The row's state.
         state: RowState,
     },
-    /// This worker could not renew its leases in time: it stopped before sending rows
-    /// another worker may take over (they are settled by whoever claims them next).
-    #[error(
-        "worker `{worker}` could not renew its leases in time, so it stopped before sending rows another worker \
-         may take over; run again when the journal answers"
-    )]
-    LeasesExpiring {
-        /// The worker.
-        worker: String,
-    },
     /// A line number is already taken in the campaign by a row with another key (or none).
     #[error("campaign `{campaign}`: line {line} is already in the journal (under another key or none)")]
     LineTaken {
@@ -79,9 +69,6 @@ pub enum JournalError {
         #[source]
         source: std::io::Error,
     },
-    /// The campaign's input was refused: the plan lists every bad line.
-    #[error("the input was refused: {} bad row(s){}; nothing was stored", .0.invalid, .0.fatal.as_ref().map(|e| format!(", and {e}")).unwrap_or_default())]
-    Refused(Box<crate::campaign::Plan>),
     /// The database refused or failed.
     #[error("journal storage: {0}")]
     Storage(#[from] sqlx::Error),

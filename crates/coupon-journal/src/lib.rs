@@ -20,9 +20,10 @@
 //! the URL (`sqlite:PATH`, or `postgres://…` with the `postgres` feature): both run
 //! the same statements, written once. PINs are secrets: see [`pins`].
 //!
-//! See `docs/campaigns.md`.
+//! This crate is the storage only: the engine that runs campaigns on a [`Journal`]
+//! (checking a file, claiming, sending, recording, settling doubts) is the
+//! `coupon-campaign` crate. See `docs/campaigns.md`.
 
-pub mod campaign;
 mod decode;
 pub mod error;
 pub mod model;
@@ -34,10 +35,12 @@ mod sql;
 pub mod sqlite;
 pub mod store;
 
+/// The request fields a campaign and its rows store: the reader's type, stored as is.
+pub use coupon_campaign_input::RequestFields;
 pub use error::{JournalError, Result};
 pub use model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport,
-    InvalidTransition, Marked, NewRow, Record, Row, RowId, RowRequest, RowState, Spend, check_transition,
+    InvalidTransition, Marked, NewRow, Record, Row, RowId, RowState, Spend, check_transition,
 };
 pub use pins::PinKey;
 #[cfg(feature = "postgres")]

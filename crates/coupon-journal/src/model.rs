@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::Duration;
 
+use coupon_campaign_input::RequestFields;
 use coupon_core::chrono::{DateTime, Utc};
 use coupon_core::{PartnerRef, Pin};
 
@@ -29,53 +30,6 @@ impl fmt::Display for RowId {
     }
 }
 
-/// The fields of a [`coupon_core::IssueRequest`], as text: a campaign's defaults
-/// (any field may be missing) or one row's request (the defaults filled in by
-/// [`RowRequest::or`]). The runner turns them into an `IssueRequest`, parsing
-/// phone numbers and amounts there, so that a bad value refuses one row, not the load.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RowRequest {
-    /// The vendor's product id.
-    pub product_id: Option<String>,
-    /// The product name, where the vendor wants it repeated.
-    pub product_name: Option<String>,
-    /// The number shown as sender.
-    pub callback: Option<String>,
-    /// The message title.
-    pub title: Option<String>,
-    /// The message body: in a campaign's defaults, the template as given; in a
-    /// row, rendered for that row (placeholders filled at create).
-    pub content_template: Option<String>,
-    /// The expected amount in won, as text.
-    pub amount: Option<String>,
-    /// A free value the vendor echoes back.
-    pub memo: Option<String>,
-}
-
-impl RowRequest {
-    /// This request with every missing field taken from `defaults`.
-    ///
-    /// ```
-    /// use coupon_journal::RowRequest;
-    /// let defaults = RowRequest { product_id: Some("G1".into()), title: Some("Hi".into()), ..Default::default() };
-    /// let row = RowRequest { title: Some("Hello".into()), ..Default::default() }.or(&defaults);
-    /// assert_eq!(row.product_id.as_deref(), Some("G1"));
-    /// assert_eq!(row.title.as_deref(), Some("Hello"));
-    /// ```
-    pub fn or(self, defaults: &RowRequest) -> RowRequest {
-        let pick = |own: Option<String>, d: &Option<String>| own.or_else(|| d.clone());
-        RowRequest {
-            product_id: pick(self.product_id, &defaults.product_id),
-            product_name: pick(self.product_name, &defaults.product_name),
-            callback: pick(self.callback, &defaults.callback),
-            title: pick(self.title, &defaults.title),
-            content_template: pick(self.content_template, &defaults.content_template),
-            amount: pick(self.amount, &defaults.amount),
-            memo: pick(self.memo, &defaults.memo),
-        }
-    }
-}
-
 /// What a campaign is, before it exists.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CampaignSpec {
@@ -83,8 +37,9 @@ pub struct CampaignSpec {
     pub name: String,
     /// The vendor it issues through (an adapter's name).
     pub vendor: String,
-    /// The request fields every row shares unless it says otherwise.
-    pub defaults: RowRequest,
+    /// The request fields every row shares unless it says otherwise, as given (the
+    /// title and the body as templates).
+    pub defaults: RequestFields,
     /// Keep issued PINs in clear in the journal (otherwise masked + HMAC only).
     pub store_pins: bool,
 }
@@ -102,7 +57,7 @@ pub struct Campaign {
     /// The random 8-character token in each of its rows' partner references.
     pub token: String,
     /// The shared request fields.
-    pub defaults: RowRequest,
+    pub defaults: RequestFields,
     /// Whether PINs are kept in clear.
     pub store_pins: bool,
     /// Why it was stopped, when it is.
@@ -142,8 +97,8 @@ pub struct NewRow {
     pub phone: String,
     /// The recipient's name.
     pub name: Option<String>,
-    /// The row's request, defaults already filled in.
-    pub request: RowRequest,
+    /// The row's request fields, defaults already filled in, templates rendered.
+    pub request: RequestFields,
     /// Other columns of the input, kept for the export.
     pub extra: BTreeMap<String, String>,
     /// What the coupon costs in won, when known (the row's amount, else the
@@ -455,8 +410,8 @@ pub struct Row {
     pub phone: String,
     /// The recipient's name.
     pub name: Option<String>,
-    /// The request, defaults filled in.
-    pub request: RowRequest,
+    /// The request fields, defaults filled in, templates rendered.
+    pub request: RequestFields,
     /// Other input columns.
     pub extra: BTreeMap<String, String>,
     /// What the coupon costs in won, when known.
@@ -579,7 +534,7 @@ mod tests {
             key: None,
             phone: "010-1234-5678".into(),
             name: None,
-            request: RowRequest::default(),
+            request: RequestFields::default(),
             extra: BTreeMap::new(),
             price: None,
         };

@@ -47,7 +47,7 @@ fn claim_sql(lock: &str, mark: bool) -> String {
          state = CASE WHEN state = 'sending' THEN 'unknown' {to_sending}ELSE state END \
          WHERE id IN (SELECT id FROM picked) \
          RETURNING {}",
-        row_cols!()
+        row_cols()
     )
 }
 

@@ -1,31 +1,42 @@
 //! The tables' columns as the statements name them, and how values are stored in
 //! them: times as milliseconds since the epoch (`BIGINT`), states as their names.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
+use coupon_campaign_input::RequestFields;
 use coupon_core::chrono::{DateTime, Utc};
 
 use crate::model::RowState;
 
-/// Every column of `campaign_rows`, as [`crate::decode::row_from`] reads them.
-macro_rules! row_cols {
-    () => {
-        "id, campaign_id, line, row_key, phone, name, product_id, product_name, callback, title, \
-         content_template, amount, memo, extra, partner_ref, state, attempts, lease_owner, lease_until, \
-         first_sent_at, order_id, pin_masked, pin_hash, pin, vendor_code, vendor_message, details_unknown, \
-         error_kind, updated_at, price, reconciled_at"
-    };
+/// The request fields' columns, which `campaigns` (a campaign's defaults) and
+/// `campaign_rows` (a row's values) both have: one per [`RequestFields::FIELDS`], of
+/// the field's name, in that order.
+pub(crate) fn request_cols() -> &'static str {
+    static COLS: LazyLock<String> =
+        LazyLock::new(|| RequestFields::FIELDS.iter().map(|f| f.name).collect::<Vec<_>>().join(", "));
+    &COLS
 }
-pub(crate) use row_cols;
+
+/// Every column of `campaign_rows`, as [`crate::decode::row_from`] reads them.
+pub(crate) fn row_cols() -> &'static str {
+    static COLS: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "id, campaign_id, line, row_key, phone, name, {}, extra, partner_ref, state, attempts, lease_owner, \
+             lease_until, first_sent_at, order_id, pin_masked, pin_hash, pin, vendor_code, vendor_message, \
+             details_unknown, error_kind, updated_at, price, reconciled_at",
+            request_cols()
+        )
+    });
+    &COLS
+}
 
 /// Every column of `campaigns`, as [`crate::decode::campaign_from`] reads them.
-macro_rules! campaign_cols {
-    () => {
-        "id, name, vendor, token, store_pins, product_id, product_name, callback, title, content_template, \
-         amount, memo, stop_reason, created_at"
-    };
+pub(crate) fn campaign_cols() -> &'static str {
+    static COLS: LazyLock<String> =
+        LazyLock::new(|| format!("id, name, vendor, token, store_pins, {}, stop_reason, created_at", request_cols()));
+    &COLS
 }
-pub(crate) use campaign_cols;
 
 pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()

@@ -33,13 +33,13 @@ impl<B: Backend> Journal for B {
     }
 
     async fn campaign(&self, name: &str) -> Result<Campaign> {
-        let sql = concat!("SELECT ", campaign_cols!(), " FROM campaigns WHERE name = $1");
+        let sql = format!("SELECT {} FROM campaigns WHERE name = $1", campaign_cols());
         let found = self.pools().read_optional(Stmt::new(sql).bind(name)).await?;
         found.as_ref().map(campaign_from).transpose()?.ok_or_else(|| JournalError::CampaignNotFound(name.to_owned()))
     }
 
     async fn list_campaigns(&self) -> Result<Vec<CampaignSummary>> {
-        let sql = concat!("SELECT ", campaign_cols!(), " FROM campaigns ORDER BY id");
+        let sql = format!("SELECT {} FROM campaigns ORDER BY id", campaign_cols());
         let rows = self.pools().read(Stmt::new(sql)).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -129,7 +129,7 @@ impl<B: Backend> Journal for B {
     }
 
     async fn row(&self, row: RowId) -> Result<Row> {
-        let sql = concat!("SELECT ", row_cols!(), " FROM campaign_rows WHERE id = $1");
+        let sql = format!("SELECT {} FROM campaign_rows WHERE id = $1", row_cols());
         let found = self.pools().read_optional(Stmt::new(sql).bind(row.0)).await?;
         found.as_ref().map(row_from).transpose()?.ok_or(JournalError::RowNotFound(row))
     }
@@ -160,11 +160,10 @@ impl<B: Backend> Journal for B {
         after_line: Option<u64>,
         limit: usize,
     ) -> Result<Vec<Row>> {
-        let sql = concat!(
-            "SELECT ",
-            row_cols!(),
-            " FROM campaign_rows WHERE campaign_id = $1 AND ($2 IS NULL OR state = $2) AND line > $3 \
-             ORDER BY line LIMIT $4"
+        let sql = format!(
+            "SELECT {} FROM campaign_rows WHERE campaign_id = $1 AND ($2 IS NULL OR state = $2) AND line > $3 \
+             ORDER BY line LIMIT $4",
+            row_cols()
         );
         let stmt = Stmt::new(sql)
             .bind(campaign.id.0)

@@ -1,16 +1,44 @@
 //! Campaigns and rows into the journal.
 
-use super::columns::{campaign_cols, int, now_ms};
-use super::driver::{Driver, Stmt};
+use std::sync::LazyLock;
+
+use coupon_campaign_input::RequestFields;
+
+use super::columns::{campaign_cols, int, now_ms, request_cols};
+use super::driver::{Driver, Stmt, params};
 use super::{Backend, Conn, Dialect};
 use crate::decode::{Columns, campaign_from, same_keyless_row};
 use crate::error::{JournalError, Result};
-use crate::model::{Campaign, CampaignSpec, CreatedCampaign, InsertReport, NewRow, RowRequest};
+use crate::model::{Campaign, CampaignSpec, CreatedCampaign, InsertReport, NewRow};
 use crate::refs;
+
+/// A new campaign. Binds: name, vendor, token, store_pins, the request fields
+/// ([`with_request`]), created_at.
+static INSERT_CAMPAIGN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "INSERT INTO campaigns (name, vendor, token, store_pins, {}, created_at) VALUES ({}) RETURNING id",
+        request_cols(),
+        params(1, 4 + RequestFields::FIELDS.len() + 1)
+    )
+});
+
+/// A new row, unless its key is in the campaign. Binds: campaign_id, line, row_key,
+/// phone, name, the request fields ([`with_request`]), extra, partner_ref, then
+/// updated_at and price.
+static INSERT_ROW: LazyLock<String> = LazyLock::new(|| {
+    let before_state = 5 + RequestFields::FIELDS.len() + 2;
+    format!(
+        "INSERT INTO campaign_rows (campaign_id, line, row_key, phone, name, {}, extra, partner_ref, state, \
+         updated_at, price) VALUES ({}, 'pending', {}) ON CONFLICT (campaign_id, row_key) DO NOTHING RETURNING id",
+        request_cols(),
+        params(1, before_state),
+        params(before_state + 1, 2)
+    )
+});
 
 /// The campaign of id `id` (`shown` names it in the error if there is none).
 pub(crate) async fn campaign_by_id<B: Backend>(conn: &mut Conn<B>, id: i64, shown: &str) -> Result<Campaign> {
-    let sql = concat!("SELECT ", campaign_cols!(), " FROM campaigns WHERE id = $1");
+    let sql = format!("SELECT {} FROM campaigns WHERE id = $1", campaign_cols());
     let found = B::Db::fetch_optional(conn, Stmt::new(sql).bind(id)).await?;
     found.as_ref().map(campaign_from).transpose()?.ok_or_else(|| JournalError::CampaignNotFound(shown.to_owned()))
 }
@@ -20,15 +48,11 @@ pub(crate) async fn create_campaign<B: Backend>(journal: &B, spec: &CampaignSpec
     let mut attempt = 0;
     let id = loop {
         attempt += 1;
-        let insert = Stmt::new(
-            "INSERT INTO campaigns (name, vendor, token, store_pins, product_id, product_name, callback, title, \
-             content_template, amount, memo, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(spec.name.as_str())
-        .bind(spec.vendor.as_str())
-        .bind(refs::new_token()?)
-        .bind(spec.store_pins);
+        let insert = Stmt::new(INSERT_CAMPAIGN.as_str())
+            .bind(spec.name.as_str())
+            .bind(spec.vendor.as_str())
+            .bind(refs::new_token()?)
+            .bind(spec.store_pins);
         let insert = with_request(insert, &spec.defaults).bind(now_ms());
         match B::Db::fetch_optional(&mut conn, insert).await {
             Ok(Some(row)) => break row.int("id")?,
@@ -71,17 +95,12 @@ pub(crate) async fn insert_rows<B: Backend>(journal: &B, campaign: &Campaign, ro
             }
         }
         let extra = serde_json::to_string(&row.extra).map_err(|e| JournalError::Invalid(e.to_string()))?;
-        let insert = Stmt::new(
-            "INSERT INTO campaign_rows (campaign_id, line, row_key, phone, name, product_id, product_name, \
-             callback, title, content_template, amount, memo, extra, partner_ref, state, updated_at, price) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending', $15, $16) \
-             ON CONFLICT (campaign_id, row_key) DO NOTHING RETURNING id",
-        )
-        .bind(campaign.id.0)
-        .bind(int(row.line))
-        .bind(&row.key)
-        .bind(row.phone.as_str())
-        .bind(&row.name);
+        let insert = Stmt::new(INSERT_ROW.as_str())
+            .bind(campaign.id.0)
+            .bind(int(row.line))
+            .bind(&row.key)
+            .bind(row.phone.as_str())
+            .bind(&row.name);
         let insert =
             with_request(insert, &row.request).bind(extra).bind(partner_ref.as_str()).bind(now).bind(row.price);
         match B::Db::fetch_optional(&mut tx, insert).await {
@@ -97,16 +116,10 @@ pub(crate) async fn insert_rows<B: Backend>(journal: &B, campaign: &Campaign, ro
     Ok(report)
 }
 
-/// `stmt` with a request's fields bound next, as the columns `product_id, product_name,
-/// callback, title, content_template, amount, memo` stand in both tables.
-fn with_request(stmt: Stmt, r: &RowRequest) -> Stmt {
-    stmt.bind(&r.product_id)
-        .bind(&r.product_name)
-        .bind(&r.callback)
-        .bind(&r.title)
-        .bind(&r.content_template)
-        .bind(&r.amount)
-        .bind(&r.memo)
+/// `stmt` with the request fields bound next, in the order of their columns
+/// ([`request_cols`]), which both tables have.
+fn with_request(stmt: Stmt, fields: &RequestFields) -> Stmt {
+    fields.iter().fold(stmt, |stmt, (_, value)| stmt.bind(value))
 }
 
 /// For a keyless row: whether its line is in the campaign already with the same

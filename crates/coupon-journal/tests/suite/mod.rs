@@ -12,7 +12,7 @@ use coupon_core::chrono::Utc;
 use coupon_core::{Error, ErrorKind, Issued, OrderRef, PartnerRef, Pin, Reconciliation, Vendor, VendorCode};
 use coupon_journal::refs::{REF_LEN, partner_ref};
 use coupon_journal::{
-    Campaign, CampaignSpec, Claim, Journal, JournalError, NewRow, Record, Row, RowId, RowRequest, RowState,
+    Campaign, CampaignSpec, Claim, Journal, JournalError, NewRow, Record, RequestFields, Row, RowId, RowState,
 };
 
 pub const PIN: &str = "405868134802";
@@ -86,7 +86,7 @@ pub fn spec(name: &str, store_pins: bool) -> CampaignSpec {
     CampaignSpec {
         name: name.into(),
         vendor: "test".into(),
-        defaults: RowRequest { product_id: Some("G0001".into()), title: Some("Hi".into()), ..Default::default() },
+        defaults: RequestFields { product_id: Some("G0001".into()), title: Some("Hi".into()), ..Default::default() },
         store_pins,
     }
 }
@@ -97,7 +97,7 @@ pub fn new_row(line: u64, key: Option<&str>) -> NewRow {
         key: key.map(str::to_owned),
         phone: "010-1234-5678".into(),
         name: Some("Kim".into()),
-        request: RowRequest { product_id: Some("G0001".into()), ..Default::default() },
+        request: RequestFields { product_id: Some("G0001".into()), ..Default::default() },
         extra: BTreeMap::from([("dept".to_owned(), "sales".to_owned())]),
         price: Some(1_000),
     }

@@ -6,13 +6,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
-use coupon::{Error, ErrorKind, PhoneNumber, Won};
-use coupon_campaign_input::{Defaults, Encoding, LineError, Options};
-use coupon_journal::campaign::{self, Plan};
-use coupon_journal::{CampaignSpec, Journal, JournalError, RowRequest};
+use coupon::{Error, ErrorKind};
+use coupon_campaign::{self as campaign, CampaignError, Plan};
+use coupon_campaign_input::{Encoding, LineError, Options};
+use coupon_journal::{CampaignSpec, Journal};
 use serde_json::{Value, json};
 
-use super::{JournalArg, adapter, command, journal_failure, won};
+use super::fields::{FieldArgs, csv_help};
+use super::{JournalArg, adapter, campaign_failure, command, won};
 use crate::commands::Ctx;
 use crate::exit;
 use crate::failure::{CliResult, Failure};
@@ -37,31 +38,12 @@ pub struct CreateArgs {
     /// The vendor: an installed adapter (`coupon adapters` lists them).
     #[arg(long, value_name = "V")]
     vendor: String,
-    /// The CSV file: a header with `phone` (required), and optionally name, goods, product_name,
-    /// callback, title, content_template, amount, memo, key, and columns of your own.
-    #[arg(long, value_name = "FILE")]
+    /// The CSV file: a header with `phone` (required), and optionally name, the request fields'
+    /// columns, key, and columns of your own.
+    #[arg(long, value_name = "FILE", help = csv_help())]
     csv: PathBuf,
-    /// The vendor's product id, for rows without a `goods` column.
-    #[arg(long, value_name = "ID")]
-    goods: Option<String>,
-    /// The product name, where the vendor wants it repeated.
-    #[arg(long, value_name = "S")]
-    product_name: Option<String>,
-    /// The reply number shown to recipients.
-    #[arg(long, value_name = "PHONE")]
-    callback: Option<String>,
-    /// The message title; `{name}` and `{column}` are filled per row.
-    #[arg(long, value_name = "S")]
-    title: Option<String>,
-    /// The message body; `{name}` and `{column}` are filled per row.
-    #[arg(long, value_name = "S")]
-    content_template: Option<String>,
-    /// The amount expected to be paid per coupon, in won, where the vendor checks it.
-    #[arg(long, value_name = "WON")]
-    amount: Option<u64>,
-    /// A free value the vendor echoes back.
-    #[arg(long, value_name = "S")]
-    memo: Option<String>,
+    #[command(flatten)]
+    fields: FieldArgs,
     /// How the file's bytes are read.
     #[arg(long, value_enum, default_value = "auto")]
     encoding: EncodingArg,
@@ -82,41 +64,20 @@ pub struct CreateArgs {
 }
 
 impl CreateArgs {
-    /// The reader's options: the flags as campaign-wide defaults.
+    /// The reader's options: the flags as campaign-wide defaults (which the campaign
+    /// stores too).
     fn options(&self) -> CliResult<Options> {
-        let callback = self.callback.as_deref().map(|c| PhoneNumber::parse_field("callback", c)).transpose()?;
         Ok(Options {
             encoding: match self.encoding {
                 EncodingArg::Auto => Encoding::Auto,
                 EncodingArg::Utf8 => Encoding::Utf8,
                 EncodingArg::Cp949 => Encoding::Cp949,
             },
-            defaults: Defaults {
-                goods: self.goods.clone(),
-                product_name: self.product_name.clone(),
-                callback,
-                title: self.title.clone(),
-                content_template: self.content_template.clone(),
-                amount: self.amount.map(Won),
-                memo: self.memo.clone(),
-            },
+            defaults: self.fields.defaults()?,
             allow_duplicate_recipients: self.allow_duplicate_recipients,
             skip_invalid: self.skip_invalid,
             ..Options::default()
         })
-    }
-
-    /// The same flags as text, for the campaign's record.
-    fn defaults(&self) -> RowRequest {
-        RowRequest {
-            product_id: self.goods.clone(),
-            product_name: self.product_name.clone(),
-            callback: self.callback.clone(),
-            title: self.title.clone(),
-            content_template: self.content_template.clone(),
-            amount: self.amount.map(|a| a.to_string()),
-            memo: self.memo.clone(),
-        }
     }
 
     fn open_csv(&self) -> CliResult<File> {
@@ -133,7 +94,7 @@ impl CreateArgs {
 pub async fn dry_run(args: &CreateArgs, ctx: &Ctx) -> CliResult<u8> {
     let options = args.options()?;
     let adapter = adapter(&args.vendor, ctx)?;
-    let plan = campaign::plan(&*adapter, args.open_csv()?, &options).await.map_err(journal_failure)?;
+    let plan = campaign::plan(&*adapter, args.open_csv()?, &options).await.map_err(campaign_failure)?;
     let mut doc = plan_json(&plan);
     doc["campaign"] = json!(args.name);
     doc["vendor"] = json!(adapter.vendor().as_str());
@@ -150,17 +111,17 @@ pub async fn run(args: &CreateArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
     let spec = CampaignSpec {
         name: args.name.clone(),
         vendor: adapter.vendor().to_string(),
-        defaults: args.defaults(),
+        defaults: options.defaults.clone(),
         store_pins: args.store_pins,
     };
     args.open_csv()?;
     let opened = campaign::create(&**journal, &*adapter, &spec, || File::open(&args.csv), &options).await;
     let created = match opened {
         Ok(created) => created,
-        Err(JournalError::Refused(plan)) => {
-            return refused(&plan, journal_failure(JournalError::Refused(plan.clone())), ctx);
+        Err(CampaignError::Refused(plan)) => {
+            return refused(&plan, campaign_failure(CampaignError::Refused(plan.clone())), ctx);
         }
-        Err(e) => return Err(journal_failure(e)),
+        Err(e) => return Err(campaign_failure(e)),
     };
     let next = command("run", &created.campaign.name);
     let stored = created.stored;

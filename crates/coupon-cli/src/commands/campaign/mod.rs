@@ -1,5 +1,5 @@
 //! `coupon campaign …`: many coupons from one CSV file, each issued exactly once across
-//! crashes, as a thin layer over [`coupon_journal::campaign`]. Every command opens the
+//! crashes, as a thin layer over the engine ([`coupon_campaign`]). Every command opens the
 //! journal (`--journal URL`); the vendor's adapter is built from the configuration as
 //! for the generic commands.
 //!
@@ -11,6 +11,7 @@
 
 mod create;
 mod export;
+mod fields;
 mod list;
 mod run;
 mod status;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 use coupon::{Adapter, Error, ErrorKind, op};
 use coupon_journal::error::redact;
+use coupon_campaign::CampaignError;
 use coupon_journal::{Campaign, Counts, Journal, JournalError, Row, RowState};
 use serde_json::{Value, json};
 
@@ -128,12 +130,26 @@ fn failure_of(e: JournalError, message: String) -> Failure {
         JournalError::UnsupportedUrl(_) => {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field("journal"))
         }
-        JournalError::Refused(_) | JournalError::Invalid(_) => {
+        JournalError::Invalid(_) => {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
         }
         JournalError::LineTaken { .. } => Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
             .hint("importing into an existing campaign adds rows at new lines (a file that has grown at its end); rows that moved need their `key` column"),
         // Storage, I/O, and the journal's own consistency errors: the journal failed.
+        _ => Failure::from(Error::new(ErrorKind::Transport, format!("the campaign journal failed: {message}"))),
+    }
+}
+
+/// An engine error as the CLI reports it: the journal's as [`journal_failure`] says; a
+/// refused input or a campaign that cannot be made or run as asked is about the input
+/// (exit 2, nothing was sent); anything else is the journal's failure (exit 5).
+pub fn campaign_failure(e: CampaignError) -> Failure {
+    let message = e.to_string();
+    match e {
+        CampaignError::Journal(e) => failure_of(e, message),
+        CampaignError::Refused(_) | CampaignError::Invalid(_) => {
+            Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
+        }
         _ => Failure::from(Error::new(ErrorKind::Transport, format!("the campaign journal failed: {message}"))),
     }
 }

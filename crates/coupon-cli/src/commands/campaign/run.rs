@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use clap::Args;
 use coupon::{Error, ErrorKind};
-use coupon_journal::campaign::{Progress, Rate, RunEnd, RunOptions, RunReport, Runner};
-use coupon_journal::{Journal, JournalError};
+use coupon_campaign::{CampaignError, Progress, Rate, RunEnd, RunOptions, RunReport, Runner};
+use coupon_journal::Journal;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use super::{JournalArg, adapter, command, counts_json, counts_text, journal_failure};
+use super::{JournalArg, adapter, campaign_failure, command, counts_json, counts_text, journal_failure};
 use crate::commands::Ctx;
 use crate::exit;
 use crate::failure::{CliResult, Failure};
@@ -167,7 +167,7 @@ async fn drive(
 /// A failure of a run once it started. Rows may have been sent by then, so it is never
 /// "nothing was sent" (exit 2) whatever the journal's error says: what was sent is
 /// recorded, and rows left in flight are settled by the next run.
-fn run_failure(e: JournalError, name: &str) -> Failure {
+fn run_failure(e: CampaignError, name: &str) -> Failure {
     let message = format!("the campaign run ended with an error: {e}");
     Failure::from(Error::new(ErrorKind::Transport, message)).hint(format!(
         "every answer received is recorded; rows left in flight are settled by the next run. See `{}`, then `{}`",
@@ -180,7 +180,7 @@ fn run_failure(e: JournalError, name: &str) -> Failure {
 async fn runner(name: &str, journal: &Arc<dyn Journal>, options: RunOptions, ctx: &Ctx) -> CliResult<Runner> {
     let campaign = journal.campaign(name).await.map_err(journal_failure)?;
     let adapter = adapter(&campaign.vendor, ctx)?;
-    Runner::new(Arc::clone(journal), adapter, campaign, options).map_err(journal_failure)
+    Runner::new(Arc::clone(journal), adapter, campaign, options).map_err(campaign_failure)
 }
 
 /// The next ctrl-c, or SIGTERM when it could be watched.
@@ -375,8 +375,8 @@ mod tests {
 
     #[test]
     fn a_run_that_ends_in_an_error_never_says_nothing_was_sent() {
-        // The journal's "invalid value" means exit 2 before a run; once it ran, rows may have left.
-        let f = run_failure(JournalError::Invalid("a send task failed".into()), "spring");
+        // An "invalid value" means exit 2 before a run; once it ran, rows may have left.
+        let f = run_failure(CampaignError::Invalid("a send task failed".into()), "spring");
         assert_ne!(f.exit_code(), exit::USAGE);
         assert_eq!(f.exit_code(), exit::TRANSPORT);
         assert!(f.hint.as_deref().is_some_and(|h| h.contains("coupon campaign status spring")), "{f:?}");

@@ -4,14 +4,15 @@
 use std::sync::Arc;
 
 use clap::Args;
+use coupon::Registry;
 use coupon::chrono::Utc;
-use coupon::{Registry, Won};
 use coupon_journal::{Journal, Row, RowState};
 use serde_json::{Value, json};
 
+use super::fields::reconcile_args;
 use super::{JournalArg, command, counts_json, counts_text, each_row, journal_failure, won};
 use crate::commands::Ctx;
-use crate::commands::generic::{RequestArgs, reconcile_command};
+use crate::commands::generic::reconcile_command;
 use crate::exit;
 use crate::failure::CliResult;
 use crate::output::{Output, table};
@@ -47,7 +48,7 @@ pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
     let factory = Registry::from_inventory().get(&c.vendor);
     let by_vendor = |r: &Row| {
         factory.filter(|f| f.capabilities.reconcile).map(|f| {
-            reconcile_command(f.name, &request_args(r, f.capabilities.issue_delivers), &r.partner_ref, &since(r), out)
+            reconcile_command(f.name, &reconcile_args(r, f.capabilities.issue_delivers), &r.partner_ref, &since(r), out)
         })
     };
     let settle = command("reconcile", &c.name);
@@ -143,25 +144,6 @@ fn row_json(r: &Row, out: &Output) -> Value {
         "vendor_message": r.vendor_message,
         "error_kind": r.error_kind,
     })
-}
-
-/// The row's request as the flags of `coupon reconcile` (the same fields the runner sends).
-fn request_args(r: &Row, delivers: bool) -> RequestArgs {
-    let q = &r.request;
-    RequestArgs {
-        product: q.product_id.clone().unwrap_or_default(),
-        product_name: q.product_name.clone(),
-        to: delivers.then(|| r.phone.clone()),
-        callback: q.callback.clone(),
-        title: q.title.clone(),
-        message: q.content_template.clone(),
-        amount: q
-            .amount
-            .as_deref()
-            .and_then(|a| coupon_journal::campaign::request::parse_won("amount", a).ok())
-            .map(Won::get),
-        memo: q.memo.clone(),
-    }
 }
 
 /// `--since` for a row: from where the runner's reconciliation of it looks (KST).

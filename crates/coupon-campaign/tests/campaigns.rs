@@ -1,34 +1,58 @@
 //! Campaigns through the Rust API, against the sandbox over loopback, on a real
-//! SQLite file: what a run sends, what it records, and when it stops.
+//! journal (a SQLite file; a PostgreSQL schema too with the `postgres` feature, see
+//! `backend`): what a run sends, what it records, and when it stops.
 
-use std::collections::BTreeMap;
+mod backend;
+
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
 use coupon::config::CouponConfig;
 use coupon::{Adapter, Adapters};
+use coupon_campaign::{self as campaign, CampaignError, Rate, RunEnd, RunOptions, Runner, Stop};
 use coupon_campaign_input::Options;
-use coupon_journal::campaign::{self, Rate, RunEnd, RunOptions, Runner, Stop};
-use coupon_journal::{CampaignSpec, Journal, JournalError, RowRequest, RowState};
+use coupon_journal::{CampaignSpec, Journal, RequestFields, RowState};
 use coupon_sandbox::{FaultKind, FaultSpec, RunningSandbox, Samples, Sandbox};
 use serde_json::json;
 
+use backend::{Store, on_every_backend};
+
+on_every_backend!(
+    a_giftletter_campaign_issues_every_row_once_with_its_own_reference,
+    a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_reference,
+    an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes,
+    a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes,
+    transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost,
+    a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_history,
+    a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored,
+    a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it,
+    a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read,
+);
+
 struct World {
     sandbox: RunningSandbox,
+    /// The test's CSV files.
     dir: tempfile::TempDir,
+    store: Store,
     journal: Arc<dyn Journal>,
-    samples: BTreeMap<String, Samples>,
+    samples: std::collections::BTreeMap<String, Samples>,
 }
 
 impl World {
-    async fn new() -> Self {
+    /// The sandbox, and a fresh journal in `store`.
+    async fn on(store: Store) -> Self {
         let sandbox = Sandbox::start().await.unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("journal.db").display());
-        let journal: Arc<dyn Journal> = Arc::from(coupon_journal::open(&url).await.unwrap());
+        let journal: Arc<dyn Journal> = Arc::from(coupon_journal::open(&store.url).await.unwrap());
         let samples = sandbox.admin().samples().await.unwrap();
-        Self { sandbox, dir, journal, samples }
+        Self { sandbox, dir, store, journal, samples }
+    }
+
+    /// Closes the journal and removes it.
+    async fn finish(self) {
+        self.journal.close().await;
+        self.store.remove().await;
     }
 
     fn adapter_from(&self, config: &str, vendor: &str) -> Arc<dyn Adapter> {
@@ -55,21 +79,21 @@ impl World {
 
     /// `campaign::create` of `n` Giftletter rows (keys `k0`…) under `name`, new or not.
     async fn giftletter_into(&self, name: &str, n: usize) -> campaign::Created {
-        let s = self.samples["giftletter"].issue.as_ref().unwrap();
+        let s = self.samples["giftletter"].issue.as_ref().expect("an issue sample");
         let mut text = String::from("phone,name,key\n");
         for i in 0..n {
             text.push_str(&format!("010-2000-{i:04},고객{i},k{i}\n"));
         }
         let path = self.csv(&format!("{name}.csv"), &text);
         let mut options = Options::default();
-        options.defaults.goods = Some(s.product_id.clone());
-        options.defaults.callback = Some(coupon::PhoneNumber::parse(s.callback.as_deref().unwrap()).unwrap());
+        options.defaults.product_id = Some(s.product_id.clone());
+        options.defaults.callback = s.callback.clone();
         options.defaults.title = Some("{name}님 선물".into());
         options.defaults.content_template = Some("{name}님, 당첨을 축하드려요!".into());
         let spec = CampaignSpec {
             name: name.into(),
             vendor: "giftletter".into(),
-            defaults: RowRequest::default(),
+            defaults: RequestFields::default(),
             store_pins: false,
         };
         let adapter = self.adapter("giftletter");
@@ -85,7 +109,7 @@ fn fast() -> RunOptions {
     RunOptions::new().rate(Rate::per_second(200.0).unwrap()).concurrency(4).lease(Duration::from_secs(30))
 }
 
-async fn run(r: &Runner) -> coupon_journal::campaign::RunReport {
+async fn run(r: &Runner) -> coupon_campaign::RunReport {
     let (_keep, interrupt) = tokio::sync::watch::channel(false);
     r.run(interrupt, &|_| {}).await.unwrap()
 }
@@ -110,14 +134,12 @@ async fn assert_exactly_once_giftletter(w: &World, c: &coupon_journal::Campaign)
     }
 }
 
-#[tokio::test]
-async fn a_giftletter_campaign_issues_every_row_once_with_its_own_reference() {
-    let w = World::new().await;
+async fn a_giftletter_campaign_issues_every_row_once_with_its_own_reference(w: &World) {
     let c = w.giftletter("spring", 6).await;
     let report = run(&w.runner(&c, "giftletter", fast())).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!((report.counts.issued, report.progress.issued), (6, 6));
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
     let rows = w.journal.rows(&c, None, None, 100).await.unwrap();
     assert!(rows.iter().all(|r| r.pin_masked.is_some() && r.pin_hash.is_some() && r.pin.is_none()));
     // A second run has nothing to do and sends nothing.
@@ -126,9 +148,7 @@ async fn a_giftletter_campaign_issues_every_row_once_with_its_own_reference() {
     assert_eq!(w.sandbox.admin().stats().await.unwrap(), before);
 }
 
-#[tokio::test]
-async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_reference() {
-    let w = World::new().await;
+async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_reference(w: &World) {
     let c = w.giftletter("lost", 4).await;
     // The vendor issues, then the answer is lost, more times than one call retries.
     w.sandbox.admin().inject(FaultSpec::new("/giftletter/", FaultKind::Drop).times(6)).await.unwrap();
@@ -145,7 +165,7 @@ async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_referen
         assert_eq!(report.end, RunEnd::Settled);
     }
     assert_eq!(w.journal.counts(&c).await.unwrap().issued, 4);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
     let unknown_details = w.journal.rows(&c, None, None, 100).await.unwrap();
     assert!(
         unknown_details.iter().any(|r| r.details_unknown.is_some()),
@@ -153,9 +173,7 @@ async fn a_lost_answer_is_settled_in_the_same_run_by_re_sending_the_same_referen
     );
 }
 
-#[tokio::test]
-async fn an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes() {
-    let w = World::new().await;
+async fn an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes(w: &World) {
     let c = w.giftletter("auth", 5).await;
     let wrong = w
         .sandbox
@@ -172,12 +190,10 @@ async fn an_authentication_refusal_stops_the_campaign_and_a_new_run_resumes() {
     let report = run(&w.runner(&c, "giftletter", fast())).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!(w.journal.stop_reason(&c).await.unwrap(), None);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
 }
 
-#[tokio::test]
-async fn a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes() {
-    let w = World::new().await;
+async fn a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes(w: &World) {
     let c = w.giftletter("capped", 5).await;
     let price = w.journal.rows(&c, None, None, 1).await.unwrap()[0].price.expect("the catalog prices the goods");
     let report = run(&w.runner(&c, "giftletter", fast().max_spend(Some(price * 2 + price / 2)))).await;
@@ -188,12 +204,10 @@ async fn a_spending_cap_stops_before_it_is_passed_and_a_higher_cap_finishes() {
     let report = run(&w.runner(&c, "giftletter", fast().max_spend(Some(price * 5)))).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!(report.counts.issued, 5);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
 }
 
-#[tokio::test]
-async fn transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost() {
-    let w = World::new().await;
+async fn transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost(w: &World) {
     let c = w.giftletter("breaker", 8).await;
     w.sandbox.admin().inject(FaultSpec::new("/giftletter/", FaultKind::DropUnprocessed).times(40)).await.unwrap();
     let report = run(&w.runner(&c, "giftletter", fast().concurrency(1).breaker(3))).await;
@@ -204,12 +218,10 @@ async fn transport_failures_in_a_row_trip_the_breaker_and_nothing_is_lost() {
     let report = run(&w.runner(&c, "giftletter", fast())).await;
     assert_eq!(report.end, RunEnd::Settled);
     assert_eq!(report.counts.issued, 8);
-    assert_exactly_once_giftletter(&w, &c).await;
+    assert_exactly_once_giftletter(w, &c).await;
 }
 
-#[tokio::test]
-async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_history() {
-    let w = World::new().await;
+async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_history(w: &World) {
     let admin = w.sandbox.admin();
     let added = admin.vendor_post("giftimbiz", "listings", &json!({"count": 5, "price": 1000})).await.unwrap();
     let mut text = String::from("phone,goods,product_name,amount\n");
@@ -221,7 +233,7 @@ async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_h
     let spec = CampaignSpec {
         name: "gm".into(),
         vendor: "giftimbiz".into(),
-        defaults: RowRequest::default(),
+        defaults: RequestFields::default(),
         store_pins: false,
     };
     let options = Options { allow_duplicate_recipients: true, ..Options::default() };
@@ -246,42 +258,38 @@ async fn a_giftimbiz_campaign_buys_each_listing_once_and_settles_doubts_by_its_h
     }
 }
 
-#[tokio::test]
-async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored() {
-    let w = World::new().await;
-    let s = w.samples["giftletter"].issue.as_ref().unwrap();
+async fn a_file_with_a_bad_row_is_refused_whole_and_nothing_is_stored(w: &World) {
+    let s = w.samples["giftletter"].issue.as_ref().expect("an issue sample");
     let path = w.csv("bad.csv", "phone,name\n010-1234-5678,김\n010-12,이\n010-2222-3333,박\n");
     let mut options = Options::default();
-    options.defaults.goods = Some(s.product_id.clone());
-    options.defaults.callback = Some(coupon::PhoneNumber::parse(s.callback.as_deref().unwrap()).unwrap());
+    options.defaults.product_id = Some(s.product_id.clone());
+    options.defaults.callback = s.callback.clone();
     options.defaults.title = Some("선물".into());
     options.defaults.content_template = Some("{name}님 축하".into());
     let spec = CampaignSpec {
         name: "bad".into(),
         vendor: "giftletter".into(),
-        defaults: RowRequest::default(),
+        defaults: RequestFields::default(),
         store_pins: false,
     };
     let adapter = w.adapter("giftletter");
     let e = campaign::create(&*w.journal, &*adapter, &spec, || std::fs::File::open(&path), &options).await.unwrap_err();
-    let JournalError::Refused(plan) = e else { panic!("{e}") };
+    let CampaignError::Refused(plan) = e else { panic!("{e}") };
     assert_eq!(plan.invalid, 1);
     assert_eq!((plan.errors[0].line, plan.errors[0].column.as_deref()), (3, Some("phone")));
     assert!(w.journal.list_campaigns().await.unwrap().is_empty());
     // An unknown product is a bad row too, named by its column.
-    options.defaults.goods = Some("9999999999".into());
+    options.defaults.product_id = Some("9999999999".into());
     let e = campaign::plan(&*adapter, std::fs::File::open(&path).unwrap(), &options).await.unwrap();
     assert!(e.errors.iter().any(|l| l.column.as_deref() == Some("goods")), "{:?}", e.errors);
     // A field the vendor needs is asked for by the adapter, not by a list here.
-    options.defaults.goods = Some(s.product_id.clone());
+    options.defaults.product_id = Some(s.product_id.clone());
     options.defaults.callback = None;
     let p = campaign::plan(&*adapter, std::fs::File::open(&path).unwrap(), &options).await.unwrap();
     assert!(p.errors.iter().any(|l| l.line == 2 && l.column.as_deref() == Some("callback")), "{:?}", p.errors);
 }
 
-#[tokio::test]
-async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it() {
-    let w = World::new().await;
+async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it(w: &World) {
     let c = w.giftletter("half", 4).await;
     // As if the create had died after its first batch: the marker and only two rows.
     let half = w.journal.create_campaign(&CampaignSpec { name: "half2".into(), ..spec_of(&c) }).await.unwrap().campaign;
@@ -311,12 +319,15 @@ async fn a_half_loaded_campaign_cannot_run_and_the_same_create_finishes_it() {
 }
 
 fn spec_of(c: &coupon_journal::Campaign) -> CampaignSpec {
-    CampaignSpec { name: c.name.clone(), vendor: c.vendor.clone(), defaults: RowRequest::default(), store_pins: false }
+    CampaignSpec {
+        name: c.name.clone(),
+        vendor: c.vendor.clone(),
+        defaults: RequestFields::default(),
+        store_pins: false,
+    }
 }
 
-#[tokio::test]
-async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read() {
-    let w = World::new().await;
+async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read(w: &World) {
     let adapter = w.adapter("giftletter");
     let long = "봄".repeat(campaign::MAX_NAME_CHARS + 1);
     for (name, said) in [
@@ -328,12 +339,12 @@ async fn a_name_that_cannot_be_a_campaigns_is_refused_before_the_file_is_read() 
         let spec = CampaignSpec {
             name: name.into(),
             vendor: "giftletter".into(),
-            defaults: RowRequest::default(),
+            defaults: RequestFields::default(),
             store_pins: false,
         };
         let never = || -> std::io::Result<std::fs::File> { panic!("the file was read for {name:?}") };
         let e = campaign::create(&*w.journal, &*adapter, &spec, never, &Options::default()).await.expect_err("refused");
-        assert!(matches!(&e, JournalError::Invalid(m) if m.contains(said)), "{name:?}: {e}");
+        assert!(matches!(&e, CampaignError::Invalid(m) if m.contains(said)), "{name:?}: {e}");
     }
     assert!(w.journal.list_campaigns().await.unwrap().is_empty(), "nothing stored");
 }

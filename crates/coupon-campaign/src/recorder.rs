@@ -7,12 +7,11 @@
 use std::sync::{Arc, Mutex};
 
 use coupon_core::{Error, Issued, Reconciliation};
+use coupon_journal::{Journal, JournalError, Record, RowId};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::error::{JournalError, Result};
-use crate::model::{Record, RowId};
-use crate::store::Journal;
+use crate::error::Result;
 
 /// The most outcomes in one transaction.
 const GROUP: usize = 256;
@@ -114,7 +113,7 @@ impl Recorder {
     /// The first failure to record, if any (taken).
     pub(crate) fn failure(&self) -> Result<()> {
         match self.failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            Some(e) => Err(e),
+            Some(e) => Err(e.into()),
             None => Ok(()),
         }
     }

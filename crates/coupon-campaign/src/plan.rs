@@ -1,23 +1,17 @@
-//! Loading a campaign from its CSV: every row checked (the file's own rules, the
-//! adapter's [`Adapter::check_issue`], the vendor catalog where the adapter has
-//! one) before anything is stored; then stored in batches. Streaming: two passes
-//! over the file, never the whole of it in memory.
+//! Checking a campaign's CSV: every row through the file's own rules, the adapter's
+//! [`Adapter::check_issue`] and the vendor catalog where the adapter has one, in one
+//! streaming pass that never holds the whole file. The dry run is one pass; `create`
+//! makes a second one that stores the rows as it goes.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
-use coupon_campaign_input::{InputRow, LineError, Options, Reader};
+use coupon_campaign_input::{InputRow, LineError, Options, Reader, RequestFields};
 use coupon_core::{Adapter, Capabilities, Error, ErrorKind};
+use coupon_journal::{Campaign, InsertReport, Journal, NewRow, refs};
 
-use super::request::issue_request;
-use crate::error::{JournalError, Result};
-use crate::model::{Campaign, CampaignSpec, CreatedCampaign, InsertReport, NewRow, RowRequest};
-use crate::refs;
-use crate::store::Journal;
-
-/// The stop reason a campaign carries while `create` is storing its rows: `run`
-/// refuses it until the load finishes.
-pub const LOADING: &str = "loading: the campaign's create has not finished";
+use crate::error::{CampaignError, Result};
+use crate::request::issue_request;
 
 /// Rows stored per transaction.
 const BATCH: usize = 1_000;
@@ -60,29 +54,12 @@ pub struct Plan {
     pub accepted: bool,
 }
 
-/// What [`create`] stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Created {
-    /// The campaign.
-    pub campaign: Campaign,
-    /// A warning to print (PINs kept in clear).
-    pub warning: Option<String>,
-    /// The checked file.
-    pub plan: Plan,
-    /// Rows stored, and rows skipped as already in the campaign.
-    pub stored: InsertReport,
-    /// Whether the campaign existed: the file was imported into it again, adding
-    /// only the rows it did not have (by key; keyless rows by line).
-    pub existed: bool,
-}
-
 /// A product's name and price from the catalog, or why the product cannot be used.
 type Found = std::result::Result<(Option<String>, Option<i64>), String>;
 
 /// Prices and names from the vendor's catalog, each product asked once.
 #[derive(Debug, Default)]
-struct Catalog {
+pub(crate) struct Catalog {
     known: HashMap<String, Found>,
 }
 
@@ -101,7 +78,7 @@ impl Catalog {
                 Err(format!("`{goods}` is not a product of {}'s catalog: {}", adapter.vendor(), e.message()))
             }
             Err(e) => {
-                return Err(JournalError::Invalid(format!(
+                return Err(CampaignError::Invalid(format!(
                     "cannot check product `{goods}` in {}'s catalog, so nothing was stored: {e}",
                     adapter.vendor()
                 )));
@@ -112,32 +89,22 @@ impl Catalog {
     }
 }
 
-/// The column a request field comes from, for error messages.
+/// The column an adapter's field (its error's [`Error::field`]) comes from, for error
+/// messages: the recipient's is `phone`; a request field's is its own.
 fn column_of(field: &str) -> &str {
     match field {
         "recipient" | "mdn" => "phone",
-        "message" | "content" => "content_template",
-        "product_id" | "goods_id" => "goods",
-        other => other,
+        other => RequestFields::field_named(other).map_or(other, |f| f.column),
     }
 }
 
 fn to_new_row(row: InputRow) -> NewRow {
-    let request = RowRequest {
-        product_id: Some(row.goods),
-        product_name: row.product_name,
-        callback: row.callback.map(|p| p.expose_digits().to_owned()),
-        title: row.title,
-        content_template: row.content,
-        amount: row.amount.map(|w| w.0.to_string()),
-        memo: row.memo,
-    };
     NewRow {
         line: row.line,
         key: row.key,
         phone: row.phone.expose_digits().to_owned(),
         name: row.name,
-        request,
+        request: row.request,
         extra: row.extra.into_iter().collect::<BTreeMap<_, _>>(),
         price: None,
     }
@@ -175,95 +142,11 @@ pub async fn plan<R: Read>(adapter: &dyn Adapter, input: R, options: &Options) -
     pass(adapter, &mut catalog, input, options, None).await
 }
 
-/// The longest campaign name, in characters.
-pub const MAX_NAME_CHARS: usize = 100;
-
-/// A campaign's name is typed on command lines and shown in tables: 1 to
-/// [`MAX_NAME_CHARS`] characters, not only spaces, no control characters.
-fn check_name(name: &str) -> Result<()> {
-    let n = name.chars().count();
-    let why = if name.trim().is_empty() {
-        "is empty".to_owned()
-    } else if n > MAX_NAME_CHARS {
-        format!("is {n} characters; the limit is {MAX_NAME_CHARS}")
-    } else if let Some(i) = name.chars().position(char::is_control) {
-        format!("has a control character (character {})", i + 1)
-    } else {
-        return Ok(());
-    };
-    Err(JournalError::Invalid(format!("the campaign name {why}")))
-}
-
-/// Checks the whole file (from `open()`), then, if it is accepted, creates the
-/// campaign and stores its rows (from a second `open()`). A refused file stores
-/// nothing: the answer is [`JournalError::Refused`] with the plan listing every bad line.
-/// If the campaign exists (same vendor), the file is imported into it again: rows it
-/// has already (by key, or keyless at the same line) add nothing ([`Created::existed`]).
-/// A name that cannot be a campaign's is [`JournalError::Invalid`], before anything is read.
-pub async fn create<R: Read>(
-    journal: &dyn Journal,
-    adapter: &dyn Adapter,
-    spec: &CampaignSpec,
-    mut open: impl FnMut() -> std::io::Result<R>,
-    options: &Options,
-) -> Result<Created> {
-    check_name(&spec.name)?;
-    if adapter.vendor().as_str() != spec.vendor {
-        return Err(JournalError::Invalid(format!(
-            "the campaign is for `{}` but the adapter is `{}`",
-            spec.vendor,
-            adapter.vendor()
-        )));
-    }
-    let io = |e: std::io::Error| JournalError::Io { path: "the campaign's input".into(), source: e };
-    let mut catalog = Catalog::default();
-    let plan = pass(adapter, &mut catalog, open().map_err(io)?, options, None).await?;
-    if !plan.accepted {
-        return Err(JournalError::Refused(Box::new(plan)));
-    }
-    // A campaign that exists is imported into again: its known rows add nothing, so a
-    // create that died half way, or a file that has grown, is finished by running it again.
-    let (made, existed) = match journal.create_campaign(spec).await {
-        Ok(made) => (made, false),
-        Err(JournalError::CampaignExists(_)) => {
-            let campaign = journal.campaign(&spec.name).await?;
-            if campaign.vendor != spec.vendor {
-                return Err(JournalError::Invalid(format!(
-                    "campaign `{}` exists and issues through `{}`, not `{}`",
-                    spec.name, campaign.vendor, spec.vendor
-                )));
-            }
-            (CreatedCampaign { campaign, warning: None }, true)
-        }
-        Err(e) => return Err(e),
-    };
-    let campaign = made.campaign.clone();
-    // While loading, a new campaign cannot run; one that existed keeps running (and its stop, if any).
-    let loading = !existed || campaign.stop_reason.as_deref() == Some(LOADING);
-    if loading {
-        journal.set_stop(&campaign, Some(LOADING.to_owned())).await?;
-    }
-    let mut stored = InsertReport::default();
-    let second =
-        pass(adapter, &mut catalog, open().map_err(io)?, options, Some((journal, &campaign, &mut stored))).await?;
-    if second.rows != plan.rows || second.invalid != plan.invalid {
-        return Err(JournalError::Invalid(format!(
-            "the input changed while it was being stored ({} valid rows, then {}); campaign `{}` is left unloaded",
-            plan.rows, second.rows, campaign.name
-        )));
-    }
-    if loading {
-        journal.set_stop(&campaign, None).await?;
-    }
-    let campaign = journal.campaign(&campaign.name).await?;
-    Ok(Created { campaign, warning: made.warning, plan, stored, existed })
-}
-
 /// Where a pass stores the valid rows, if it does.
-type Sink<'a> = Option<(&'a dyn Journal, &'a Campaign, &'a mut InsertReport)>;
+pub(crate) type Sink<'a> = Option<(&'a dyn Journal, &'a Campaign, &'a mut InsertReport)>;
 
 /// One pass over the file: every row checked, each valid one stored in batches when there is a sink.
-async fn pass<R: Read>(
+pub(crate) async fn pass<R: Read>(
     adapter: &dyn Adapter,
     catalog: &mut Catalog,
     input: R,
