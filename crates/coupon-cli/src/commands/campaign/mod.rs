@@ -20,8 +20,8 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use coupon::{Adapter, Error, ErrorKind, op};
-use coupon_journal::error::redact;
 use coupon_campaign::CampaignError;
+use coupon_journal::error::redact;
 use coupon_journal::{Campaign, Counts, Journal, JournalError, Row, RowState};
 use serde_json::{Value, json};
 
