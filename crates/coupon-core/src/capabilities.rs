@@ -78,7 +78,7 @@ impl Capabilities {
     /// [`Capabilities::OPERATIONS`]); false for any other name.
     ///
     /// The one place that pairs an operation with its flag, so that whatever refuses an
-    /// operation before sending it (the CLI, a service) and whatever checks that refusal
+    /// operation before sending it (a command line, a service) and whatever checks that refusal
     /// (the conformance suite) cannot disagree.
     pub fn offers(&self, operation: &str) -> bool {
         match operation {

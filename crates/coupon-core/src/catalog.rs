@@ -98,13 +98,13 @@ pub enum Validity {
 /// assert!(p.is_available());
 /// ```
 ///
-/// Serialized flat, as `coupon products --json` prints it: `id`, `name`, `brand` (its name),
+/// Serialized flat, the one JSON form of a product for whoever prints it: `id`, `name`, `brand` (its name),
 /// `brand_id`, `category` (its name), `category_id`, `price` and `sale_price` (whole won),
 /// `image_url`, `available` (a boolean), `availability` ([`Availability::as_str`]),
 /// `validity` (`{"days": N}`, `{"until": "YYYY-MM-DD"}` or `{"until_time": RFC 3339}`),
 /// `sale_until` (`YYYY-MM-DD`), `notice` and `vendor_status`, each `null` when unknown.
 /// The vendor is not repeated on each product: a listing comes from one vendor, which
-/// the caller knows (the CLI prints it once, beside the items).
+/// the caller knows (and may print once, beside the items).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Product {
@@ -266,7 +266,7 @@ pub struct Page<T> {
     /// The page number, from 1.
     pub page: u32,
     /// The total number of items, when the vendor says.
-    // The name `coupon products --json` has always printed.
+    // The name printed listings have always used.
     #[serde(rename = "total_count")]
     pub total: Option<u64>,
     /// Whether another page follows.

@@ -37,7 +37,7 @@ impl CouponRef {
 
 /// The state of an issued coupon.
 ///
-/// Serialized flat, as `coupon status --json` prints it: `status` ([`CouponStatus::as_str`]),
+/// Serialized flat, the same keys whatever the state: `status` ([`CouponStatus::as_str`]),
 /// `used_at`, `place`, `cancelled_at` (RFC 3339 in KST) and `vendor_status` (the text of an
 /// unknown status), each `null` where the state has none.
 ///
