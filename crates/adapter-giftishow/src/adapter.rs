@@ -24,6 +24,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     issue_deduplicated: true,
     issue_delivers: true,
     cancel: true,
+    cancel_repeatable: true,
     status: true,
     resend: true,
     products: true,

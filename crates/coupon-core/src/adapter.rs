@@ -7,9 +7,11 @@ use chrono::NaiveDate;
 
 use crate::capabilities::Capabilities;
 use crate::catalog::{Page, Product, ProductQuery};
-use crate::coupon::{Balance, CouponRef, CouponStatus, IssueRequest, Issued, Reconciliation, RedemptionReport};
+use crate::coupon::{
+    Balance, CouponCheck, CouponRef, CouponStatus, IssueRequest, Issued, Reconciliation, RedemptionReport,
+};
 use crate::error::{Error, Result};
-use crate::refs::OrderRef;
+use crate::refs::{OrderRef, PartnerRef};
 use crate::time::KstDateTime;
 use crate::vendor::Vendor;
 
@@ -105,6 +107,22 @@ pub trait Adapter: Send + Sync + Debug {
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
         let _ = coupon;
         Err(Error::unsupported(self.vendor(), op::STATUS))
+    }
+
+    /// Reads a coupon's state with whatever else the vendor says beside it: the last day
+    /// it can be used, whether its message was delivered, and its order id and PIN where
+    /// the answer carries them. Offered with [`Capabilities::status`]; the default is
+    /// [`Adapter::status`] alone, for a vendor whose answer says nothing more.
+    async fn check(&self, coupon: &CouponRef) -> Result<CouponCheck> {
+        self.status(coupon).await.map(CouponCheck::from)
+    }
+
+    /// How [`Adapter::check`] names the coupon issued for `partner_ref`, where the vendor
+    /// looks coupons up by the caller's reference (Giftishow's `tr_id`); `None` where it
+    /// cannot (then a coupon whose order id was never learnt cannot be looked up).
+    fn coupon_of_partner_ref(&self, partner_ref: &PartnerRef) -> Option<CouponRef> {
+        let _ = partner_ref;
+        None
     }
 
     /// Sends the coupon message again.

@@ -24,6 +24,10 @@ pub struct Capabilities {
     pub issue_delivers: bool,
     /// `cancel`: cancel an issued coupon.
     pub cancel: bool,
+    /// A repeated `cancel` is harmless: the vendor refuses a second cancel of one coupon
+    /// ([`crate::ErrorKind::AlreadyCancelled`]) and refunds once, so a cancel in doubt may be
+    /// sent again to settle it.
+    pub cancel_repeatable: bool,
     /// `status`: read a coupon's state.
     pub status: bool,
     /// `resend`: send the coupon message again.
@@ -47,6 +51,7 @@ impl Capabilities {
         issue_deduplicated: false,
         issue_delivers: false,
         cancel: false,
+        cancel_repeatable: false,
         status: false,
         resend: false,
         products: false,
@@ -61,7 +66,8 @@ impl Capabilities {
     /// cancel → balance → redemptions → reconcile), which is also the order errors list
     /// them in.
     ///
-    /// `issue_deduplicated` and `issue_delivers` are no operations: they say how `issue` behaves.
+    /// `issue_deduplicated`, `issue_delivers` and `cancel_repeatable` are no operations: they say
+    /// how `issue` and `cancel` behave.
     pub const OPERATIONS: [&'static str; 9] = [
         op::PRODUCTS,
         op::PRODUCT,
@@ -101,12 +107,13 @@ impl Capabilities {
     }
 
     /// Every flag with its name, in a fixed order (for tables).
-    pub fn entries(&self) -> [(&'static str, bool); 11] {
+    pub fn entries(&self) -> [(&'static str, bool); 12] {
         let Capabilities {
             issue,
             issue_deduplicated,
             issue_delivers,
             cancel,
+            cancel_repeatable,
             status,
             resend,
             products,
@@ -120,6 +127,7 @@ impl Capabilities {
             ("issue_deduplicated", issue_deduplicated),
             ("issue_delivers", issue_delivers),
             ("cancel", cancel),
+            ("cancel_repeatable", cancel_repeatable),
             ("status", status),
             ("resend", resend),
             ("products", products),
@@ -142,6 +150,7 @@ mod tests {
             issue_deduplicated: true,
             issue_delivers: true,
             cancel: true,
+            cancel_repeatable: true,
             status: true,
             resend: true,
             products: true,
@@ -169,6 +178,7 @@ mod tests {
                 &mut c.issue_deduplicated,
                 &mut c.issue_delivers,
                 &mut c.cancel,
+                &mut c.cancel_repeatable,
                 &mut c.status,
                 &mut c.resend,
                 &mut c.products,

@@ -38,8 +38,9 @@ impl CouponRef {
 /// The state of an issued coupon.
 ///
 /// Serialized flat, the same keys whatever the state: `status` ([`CouponStatus::as_str`]),
-/// `used_at`, `place`, `cancelled_at` (RFC 3339 in KST) and `vendor_status` (the text of an
-/// unknown status), each `null` where the state has none.
+/// `used_at`, `place`, `cancelled_at` (RFC 3339 in KST), `remaining` (won left on a partly used
+/// stored-value coupon) and `vendor_status` (the text of an unknown status), each `null` where
+/// the state has none.
 ///
 /// ```
 /// use coupon_core::CouponStatus;
@@ -60,6 +61,13 @@ pub enum CouponStatus {
         /// Where (branch name).
         place: Option<String>,
     },
+    /// A stored-value coupon used in part: some value is left and it can still be used.
+    PartlyUsed {
+        /// The value left.
+        remaining: Won,
+        /// When it was last used, where the vendor says.
+        at: Option<KstDateTime>,
+    },
     /// Cancelled.
     Cancelled {
         /// When, where the vendor says.
@@ -72,11 +80,12 @@ pub enum CouponStatus {
 }
 
 impl CouponStatus {
-    /// `unused`, `used`, `cancelled`, `expired` or `unknown`.
+    /// `unused`, `used`, `partly_used`, `cancelled`, `expired` or `unknown`.
     pub fn as_str(&self) -> &'static str {
         match self {
             CouponStatus::Unused => "unused",
             CouponStatus::Used { .. } => "used",
+            CouponStatus::PartlyUsed { .. } => "partly_used",
             CouponStatus::Cancelled { .. } => "cancelled",
             CouponStatus::Expired => "expired",
             CouponStatus::Unknown(_) => "unknown",
@@ -95,17 +104,112 @@ impl serde::Serialize for CouponStatus {
             place: Option<&'a str>,
             #[serde(serialize_with = "crate::time::serialize_kst")]
             cancelled_at: Option<&'a KstDateTime>,
+            remaining: Option<Won>,
             vendor_status: Option<&'a str>,
         }
-        let mut flat =
-            Flat { status: self.as_str(), used_at: None, place: None, cancelled_at: None, vendor_status: None };
+        let mut flat = Flat {
+            status: self.as_str(),
+            used_at: None,
+            place: None,
+            cancelled_at: None,
+            remaining: None,
+            vendor_status: None,
+        };
         match self {
             CouponStatus::Used { at, place } => (flat.used_at, flat.place) = (at.as_ref(), place.as_deref()),
+            CouponStatus::PartlyUsed { remaining, at } => {
+                (flat.remaining, flat.used_at) = (Some(*remaining), at.as_ref())
+            }
             CouponStatus::Cancelled { at } => flat.cancelled_at = at.as_ref(),
             CouponStatus::Unknown(raw) => flat.vendor_status = Some(raw),
             CouponStatus::Unused | CouponStatus::Expired => {}
         }
         flat.serialize(serializer)
+    }
+}
+
+impl CouponStatus {
+    /// Whether the state is final: a used, cancelled or expired coupon does not change
+    /// again, so nothing need ask about it again.
+    pub fn is_final(&self) -> bool {
+        matches!(self, CouponStatus::Used { .. } | CouponStatus::Cancelled { .. } | CouponStatus::Expired)
+    }
+}
+
+/// Whether the coupon's message reached the recipient, where the vendor reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Delivery {
+    /// Delivered.
+    Delivered,
+    /// Not delivered yet; the vendor is still trying.
+    Pending,
+    /// Not delivered: the vendor gave up. Its code (or text) kept verbatim, where it gives one.
+    Failed(Option<String>),
+}
+
+impl Delivery {
+    /// `delivered`, `pending` or `failed`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Delivery::Delivered => "delivered",
+            Delivery::Pending => "pending",
+            Delivery::Failed(_) => "failed",
+        }
+    }
+}
+
+impl serde::Serialize for Delivery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// What a look-up of one coupon found ([`crate::Adapter::check`]): its state, and whatever
+/// else the vendor said with it. A field the vendor does not give is `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CouponCheck {
+    /// The state.
+    pub status: CouponStatus,
+    /// The last day it can be used (KST).
+    pub valid_until: Option<NaiveDate>,
+    /// Whether its message reached the recipient.
+    pub delivery: Option<Delivery>,
+    /// Its order id, where the answer names it (a coupon looked up by the partner reference).
+    pub order: Option<OrderRef>,
+    /// Its PIN, where the answer carries it.
+    pub pin: Option<Pin>,
+}
+
+impl CouponCheck {
+    /// A check that found only a state.
+    pub fn new(status: CouponStatus) -> Self {
+        Self { status, valid_until: None, delivery: None, order: None, pin: None }
+    }
+
+    /// With the last day of validity.
+    pub fn valid_until(mut self, day: Option<NaiveDate>) -> Self {
+        self.valid_until = day;
+        self
+    }
+
+    /// With the delivery.
+    pub fn delivery(mut self, delivery: Option<Delivery>) -> Self {
+        self.delivery = delivery;
+        self
+    }
+
+    /// With the order id and PIN the answer carried.
+    pub fn found(mut self, order: Option<OrderRef>, pin: Option<Pin>) -> Self {
+        (self.order, self.pin) = (order, pin);
+        self
+    }
+}
+
+impl From<CouponStatus> for CouponCheck {
+    fn from(status: CouponStatus) -> Self {
+        Self::new(status)
     }
 }
 
@@ -420,16 +524,18 @@ mod tests {
         let utc = at.with_timezone(&chrono::FixedOffset::east_opt(0).unwrap());
         let shown = |s: CouponStatus| serde_json::to_value(s).unwrap();
         let none = json!({"status": "unused", "used_at": null, "place": null, "cancelled_at": null,
-                          "vendor_status": null});
+                          "remaining": null, "vendor_status": null});
         assert_eq!(shown(CouponStatus::Unused), none);
         assert_eq!(
             shown(CouponStatus::Used { at: Some(utc), place: Some("강남점".into()) }),
             json!({"status": "used", "used_at": "2026-11-02T14:03:22+09:00", "place": "강남점", "cancelled_at": null,
-                   "vendor_status": null})
+                   "remaining": null, "vendor_status": null})
         );
         assert_eq!(shown(CouponStatus::Cancelled { at: Some(at) })["cancelled_at"], "2026-11-02T14:03:22+09:00");
         assert_eq!(shown(CouponStatus::Cancelled { at: None })["cancelled_at"], json!(null));
         assert_eq!(shown(CouponStatus::Expired)["status"], "expired");
+        let partly = shown(CouponStatus::PartlyUsed { remaining: Won(3000), at: None });
+        assert_eq!((partly["status"].as_str(), partly["remaining"].as_i64()), (Some("partly_used"), Some(3000)));
         assert_eq!(shown(CouponStatus::Unknown("Z".into()))["vendor_status"], "Z");
     }
 }

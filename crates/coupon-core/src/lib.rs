@@ -42,8 +42,8 @@ pub use capabilities::Capabilities;
 pub use catalog::{Availability, Brand, Category, Page, Product, ProductQuery, Validity};
 pub use context::{ErrorContext, WithErrorContext};
 pub use coupon::{
-    Balance, CouponRef, CouponStatus, IssueRequest, Issued, LineError, Reconciliation, RedeemedAt, Redemption,
-    RedemptionReport,
+    Balance, CouponCheck, CouponRef, CouponStatus, Delivery, IssueRequest, Issued, LineError, Reconciliation,
+    RedeemedAt, Redemption, RedemptionReport,
 };
 pub use error::{Error, ErrorKind, Result, VendorCode};
 pub use money::Won;
