@@ -3,14 +3,13 @@
 use coupon_core::context::WithErrorContext;
 use coupon_core::time::{KstDateTime, today_kst};
 use coupon_core::{
-    Adapter, Availability, Balance, Brand, Capabilities, Category, CouponRef, CouponStatus, Error, ErrorKind,
-    IssueRequest, Issued, OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, Result, Validity, Vendor,
-    async_trait,
+    Adapter, Availability, Balance, Brand, Capabilities, Category, CouponCheck, CouponRef, CouponStatus, Error,
+    ErrorKind, IssueRequest, Issued, OrderRef, Page, PartnerRef, Product, ProductQuery, Reconciliation, Result,
+    Validity, Vendor, async_trait,
 };
 
 use crate::VENDOR;
 use crate::client::{Giftishow, Sent, found_for, is_no_such_coupon};
-use crate::codes;
 use crate::wire::replies::{CouponInfo, Goods};
 use crate::wire::requests::Send;
 
@@ -49,7 +48,7 @@ const DEFAULT_PAGE_SIZE: u32 = 20;
 /// | `issue` | `0204` send | `product_id`→`goods_code`, `recipient`→`phone_no`, `callback`→`callback_no` (else the configured one), `title`→`mms_title`, `message`→`mms_msg`, `partner_ref`→`tr_id`; a lost answer is settled by `0201` before any re-send |
 /// | `reconcile` | `0201` coupon detail | by `tr_id`: a coupon → issued; `ERR0204`/`ERR0212` → not issued; any other vendor code → still unknown; `since` unused |
 /// | `cancel` | `0202` | by `tr_id` |
-/// | `status` | `0201` | [`CouponRef::Order`] with the `tr_id`; `pinStatusCd` by [`codes::PIN_STATUS`] |
+/// | `status`, `check` | `0201` | [`CouponRef::Order`] with the `tr_id` ([`Adapter::coupon_of_partner_ref`] names it); `pinStatusCd` by [`crate::codes::PIN_STATUS`], `remainAmt` for partly used, `validPrdEndDt` |
 /// | `resend` | `0203` | by MMS (`sms_flag=N`) |
 /// | `products` | `0101` | pages of [`ProductQuery::limit`] (default 20); no filter |
 /// | `product` | `0111` (or `0102`) | |
@@ -208,6 +207,12 @@ fn the_coupon(mut found: Vec<CouponInfo>) -> Result<CouponInfo> {
     Ok(found.swap_remove(0))
 }
 
+/// What the coupon detail says of the coupon sent with `tr_id`.
+fn check_of(tr_id: &str, info: CouponInfo) -> Result<CouponCheck> {
+    let status = info.coupon_status().ok_or_else(|| Error::protocol("the coupon detail has no `pinStatusCd`"))?;
+    Ok(CouponCheck::new(status).valid_until(info.valid_until).found(Some(OrderRef::new(tr_id)), info.pin))
+}
+
 fn tr_id_of(coupon: &CouponRef) -> Result<&str> {
     let CouponRef::Order(order) = coupon else {
         return Err(Error::invalid_field(
@@ -274,7 +279,7 @@ impl Adapter for Operations {
     /// Settles an issue in doubt by reading the coupon detail for its `tr_id`
     /// (`0201`); nothing is sent. A coupon there: [`Reconciliation::Issued`] (with
     /// its PIN when the detail carries one), whatever its state now. `ERR0204` or
-    /// `ERR0212` ([`codes::proves_no_coupon`]): [`Reconciliation::NotIssued`], so
+    /// `ERR0212` ([`crate::codes::proves_no_coupon`]): [`Reconciliation::NotIssued`], so
     /// the same request may be sent again with the same `tr_id` (a send landing
     /// late is still refused as a duplicate). An empty list, or any other code of
     /// the vendor's that is no proof (`ERR0208`, `ERR0999`, a database error, a
@@ -310,12 +315,23 @@ impl Adapter for Operations {
     }
 
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
+        self.check(coupon).await.map(|found| found.status)
+    }
+
+    /// The coupon detail (`0201`) by `tr_id`: the state ([`CouponInfo::coupon_status`]:
+    /// `pinStatusCd`, and `remainAmt` for a stored-value coupon), `validPrdEndDt` as
+    /// `valid_until`, the `tr_id` as the order (as `issue` names it) and `pinNo` as the
+    /// PIN where the answer carries it. Delivery is not read: the reading names
+    /// `sendStatusCd` and `sendRstCd` but none of their values.
+    async fn check(&self, coupon: &CouponRef) -> Result<CouponCheck> {
         let tr_id = tr_id_of(coupon)?;
         let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?)?;
-        match info.pin_status.as_deref() {
-            Some(code) => Ok(codes::coupon_status(code, info.changed_at)),
-            None => Err(Error::protocol("the coupon detail has no `pinStatusCd`")),
-        }
+        check_of(tr_id, info)
+    }
+
+    /// The `tr_id` is the request's `partner_ref`, and the coupon detail looks it up.
+    fn coupon_of_partner_ref(&self, partner_ref: &PartnerRef) -> Option<CouponRef> {
+        Some(CouponRef::Order(OrderRef::new(partner_ref.as_str())))
     }
 
     async fn resend(&self, order: &OrderRef) -> Result<()> {
@@ -337,14 +353,12 @@ impl Adapter for Operations {
     async fn balance(&self, coupon: &CouponRef) -> Result<Balance> {
         let tr_id = tr_id_of(coupon)?;
         let info = the_coupon(self.client.operation(self.client.coupons(tr_id)).await?)?;
-        let Some(remaining) = info.remain_amount else {
-            return Err(Error::new(
+        info.balance().ok_or_else(|| {
+            Error::new(
                 ErrorKind::Unsupported,
                 "this coupon has no remaining amount (`remainAmt`): it is not a stored-value coupon",
-            ));
-        };
-        let total = info.consumer_price.or(info.sell_price).unwrap_or(remaining);
-        Ok(Balance::new(total, remaining))
+            )
+        })
     }
 }
 
@@ -425,9 +439,31 @@ mod tests {
     }
 
     #[test]
+    fn a_check_names_the_tr_id_as_order_and_carries_the_pin_and_last_day() {
+        let body = r#"{"code":"0000","result":[{"couponInfoList":[{"pinStatusCd":"02","orderNo":"20261201000123",
+            "pinNo":"912345678901","validPrdEndDt":"20261231","correcDtm":"20261201103000"}],"resCode":"0000"}]}"#;
+        let info = crate::wire::replies::parse_coupon_detail(body).unwrap().unwrap().remove(0);
+        let found = check_of("CP1", info).unwrap();
+        assert!(matches!(found.status, CouponStatus::Used { at: Some(_), place: None }), "{found:?}");
+        assert_eq!(found.order, Some(OrderRef::new("CP1")), "the tr_id, as `issue` names it, not the orderNo");
+        assert_eq!(found.pin.as_ref().map(coupon_core::Pin::expose), Some("912345678901"));
+        assert_eq!(found.valid_until, coupon_core::chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(found.delivery, None);
+        let no_state = crate::wire::replies::parse_coupon_detail(
+            r#"{"code":"0000","result":[{"couponInfoList":[{"goodsCd":"G1"}],"resCode":"0000"}]}"#,
+        )
+        .unwrap()
+        .unwrap()
+        .remove(0);
+        assert_eq!(check_of("CP1", no_state).unwrap_err().kind(), ErrorKind::Protocol);
+    }
+
+    #[test]
     fn coupons_are_named_by_order_that_is_the_tr_id() {
         assert_eq!(tr_id_of(&CouponRef::order("CP1")).unwrap(), "CP1");
         assert_eq!(tr_id_of(&CouponRef::barcode("G1", "1234")).unwrap_err().field(), Some("coupon"));
+        let a = adapter(|_| {});
+        assert_eq!(a.coupon_of_partner_ref(&PartnerRef::new("CP1")), Some(CouponRef::order("CP1")));
         let issued =
             issued_of(Sent::ByEarlierAttempt { code: coupon_core::VendorCode::new("ERR0215") }, PartnerRef::new("CP1"));
         assert!(!issued.details_known() && issued.order.is_none());

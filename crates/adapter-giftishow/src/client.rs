@@ -9,7 +9,7 @@ use coupon_core::encoding_rs::{EUC_KR, UTF_8};
 use coupon_core::http::{Call, CallSafety, HttpClient, Response, Url};
 use coupon_core::secrecy::ExposeSecret;
 use coupon_core::text::form_urlencode;
-use coupon_core::{Error, ErrorKind, PartnerRef, Result, VendorCode, Won};
+use coupon_core::{CouponStatus, Error, ErrorKind, PartnerRef, Result, VendorCode, Won};
 
 use crate::VENDOR;
 use crate::codes;
@@ -377,7 +377,11 @@ impl Giftishow {
     /// checked against the coupon's state in the coupon detail: cancelled is
     /// `Ok` (or [`ErrorKind::AlreadyCancelled`] when nothing says this call did
     /// it), any other state keeps the refusal, and a state that cannot be read
-    /// after a refusal that may have acted is [`ErrorKind::OutcomeUnknown`].
+    /// after a refusal that may have acted is [`ErrorKind::OutcomeUnknown`]. A
+    /// refusal for a business reason ([`codes::means_not_cancellable`]: `ERR0805`, a
+    /// code no table names) is read against the state as well, since no code says
+    /// why: a used or partly spent coupon is [`ErrorKind::AlreadyUsed`], an expired
+    /// one [`ErrorKind::Rejected`]; the vendor's code and message stay on the error.
     pub async fn cancel(&self, tr_id: &str) -> Result<()> {
         // Not the tr_id as the reference here: an input refused before sending never repeats itself.
         in_context(VENDOR, CANCEL.name, None, self.cancel_once(tr_id)).await
@@ -399,7 +403,9 @@ impl Giftishow {
             }
             Err(refusal) if codes::means(&refusal.code, ErrorKind::AlreadyCancelled) => Err(refused(&resp, refusal)),
             Err(refusal)
-                if codes::may_mean_already_cancelled(&refusal.code) || codes::may_have_acted(&refusal.code) =>
+                if codes::may_mean_already_cancelled(&refusal.code)
+                    || codes::may_have_acted(&refusal.code)
+                    || codes::means_not_cancellable(&refusal.code) =>
             {
                 self.cancel_by_state(tr_id.as_str(), resp.resent_after_doubt(), refused(&resp, refusal)).await
             }
@@ -407,24 +413,44 @@ impl Giftishow {
         }
     }
 
-    /// A cancel refused with a code that does not say what happened: the coupon's
-    /// state decides.
+    /// A cancel refused with a code that does not say what happened, or why: the
+    /// coupon's state decides. The table has no code for a coupon used or expired,
+    /// so a refusal for a business reason ([`codes::means_not_cancellable`]) is read
+    /// against the state too: used (or partly spent) is [`ErrorKind::AlreadyUsed`],
+    /// cancelled [`ErrorKind::AlreadyCancelled`], expired [`ErrorKind::Rejected`],
+    /// each with the vendor's code and message kept.
     async fn cancel_by_state(&self, tr_id: &str, resent: bool, refusal: Error) -> Result<()> {
         // `ERR0208` may have acted (v1.04) or found it cancelled (one integration):
         // a cancelled state then says the latter, as a second cancel would.
         let acted =
             refusal.vendor_code().is_some_and(|c| codes::may_have_acted(c) && !codes::may_mean_already_cancelled(c));
-        let state = self.coupons(tr_id).await.map(|found| {
-            found.first().and_then(|c| c.pin_status.as_deref()).and_then(codes::pin_status).map(|row| row.state)
-        });
+        let state = self.coupons(tr_id).await.map(|found| found.first().and_then(CouponInfo::coupon_status));
         match state {
-            Ok(Some(codes::PinState::Cancelled)) if acted || resent => {
+            Ok(Some(CouponStatus::Cancelled { .. })) if acted || resent => {
                 tracing::info!(partner_ref = %tr_id, error = %refusal, "the coupon detail shows the coupon cancelled");
                 Ok(())
             }
-            Ok(Some(codes::PinState::Cancelled)) => {
+            Ok(Some(CouponStatus::Cancelled { .. })) => {
                 Err(settled_as(&refusal, ErrorKind::AlreadyCancelled, "the coupon detail shows it cancelled", tr_id))
             }
+            Ok(Some(CouponStatus::Used { .. })) => Err(settled_as(
+                &refusal,
+                ErrorKind::AlreadyUsed,
+                "the coupon detail shows it used: nothing was refunded",
+                tr_id,
+            )),
+            Ok(Some(CouponStatus::PartlyUsed { .. })) => Err(settled_as(
+                &refusal,
+                ErrorKind::AlreadyUsed,
+                "the coupon detail shows part of its value spent: nothing was refunded",
+                tr_id,
+            )),
+            Ok(Some(CouponStatus::Expired)) => Err(settled_as(
+                &refusal,
+                ErrorKind::Rejected,
+                "the coupon detail shows it expired: nothing was refunded",
+                tr_id,
+            )),
             Ok(_) => Err(settled_as(
                 &refusal,
                 ErrorKind::Rejected,

@@ -27,6 +27,14 @@
 //! - [`may_mean_already_cancelled`]: `ERR0808` (v1.04) and the earlier reading's
 //!   `ERR0208`/`ERR0210`; for the ambiguous `ERR0208`, the cancel reads the
 //!   coupon's state before believing it.
+//! - [`means_not_cancellable`]: a cancel refused for a business reason (`ERR0805`,
+//!   or a code no row names) reads the coupon's state to say why, since no code
+//!   says "already used" or "expired": used is [`ErrorKind::AlreadyUsed`].
+//!
+//! Coupon states are read from `pinStatusCd` ([`PIN_STATUS`], [`coupon_status`]).
+//! The coupon detail's delivery fields (`sendStatusCd`, `sendRstCd`) have no table:
+//! the reading names the fields but none of their values, so no delivery is read
+//! from them.
 
 use coupon_core::codes::{CodeRow, CodeTable};
 use coupon_core::{CouponStatus, ErrorKind};
@@ -156,6 +164,14 @@ pub fn may_have_acted(code: &coupon_core::VendorCode) -> bool {
 pub fn may_mean_already_cancelled(code: &coupon_core::VendorCode) -> bool {
     means(code, ErrorKind::AlreadyCancelled)
         || CANCELLED_IN_ONE_READING.iter().any(|c| c.eq_ignore_ascii_case(code.primary().trim()))
+}
+
+/// Whether a cancel refused with `code` was refused for a business reason (a row of
+/// kind [`ErrorKind::Rejected`], such as `ERR0805` "쿠폰 취소 실패", or a code no row
+/// names): neither table has a code for a coupon already used or expired, so such a
+/// refusal says only that the cancel did not happen, and the coupon's state says why.
+pub fn means_not_cancellable(code: &coupon_core::VendorCode) -> bool {
+    TABLE.classify(code.primary()).0 == ErrorKind::Rejected
 }
 
 /// What a `pinStatusCd` means for the coupon.
@@ -311,6 +327,16 @@ mod tests {
         }
         assert!(!means(&code("ERR0208"), ErrorKind::AlreadyCancelled) && may_mean_already_cancelled(&code("err0208")));
         assert!(!may_mean_already_cancelled(&code("ERR0805")));
+    }
+
+    #[test]
+    fn a_cancel_refused_for_a_business_reason_is_read_against_the_state_and_no_other_refusal_is() {
+        for c in ["ERR0805", "ERR0217", "ERR9011", " err9012 ", ""] {
+            assert!(means_not_cancellable(&code(c)), "{c}: says the cancel did not happen, not why");
+        }
+        for c in ["ERR0808", "ERR0212", "ERR0204", "E0008", "ERR0201", "ERR0999", "E0010"] {
+            assert!(!means_not_cancellable(&code(c)), "{c}: says why on its own");
+        }
     }
 
     #[test]

@@ -227,13 +227,14 @@ async fn a_cancel_refused_midway_is_read_from_the_coupons_state() {
     adapter.cancel(&order).await.unwrap();
     assert_eq!(bizmoney(&sandbox).await, before);
 
-    // A used coupon the vendor refuses with a code that proves nothing: the state says it stands.
+    // A used coupon the vendor refuses with a code that proves nothing: the state says it
+    // stands, and why (used), with the vendor's code kept.
     let order = adapter.issue(&issue_request(&goods, "CPCMID2")).await.unwrap().order.unwrap();
     redeem(&sandbox, "CPCMID2").await;
     sandbox.admin().inject(FaultSpec::new(CANCEL, answer("ERR0208", "상품 주문 오류"))).await.unwrap();
     let e = adapter.cancel(&order).await.unwrap_err();
-    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::Rejected, "ERR0208"), "{e}");
-    assert!(e.message().contains("not cancelled"), "{e}");
+    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::AlreadyUsed, "ERR0208"), "{e}");
+    assert!(e.message().contains("shows it used"), "{e}");
 
     // And when the state cannot be read after a refusal that may have acted, it is a doubt.
     let order = adapter.issue(&issue_request(&goods, "CPCMID3")).await.unwrap().order.unwrap();

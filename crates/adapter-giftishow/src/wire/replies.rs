@@ -21,7 +21,7 @@
 
 use coupon_core::chrono::NaiveDate;
 use coupon_core::time::KstDateTime;
-use coupon_core::{Pin, Won};
+use coupon_core::{Balance, CouponStatus, Pin, Won};
 use serde_json::{Map, Value};
 
 use super::WireError;
@@ -251,6 +251,44 @@ pub struct CouponInfo {
 
 fn won(f: &Fields<'_>, key: &str) -> Result<Option<Won>, WireError> {
     Ok(f.int(key)?.map(Won))
+}
+
+impl CouponInfo {
+    /// What a stored-value coupon has left: `remainAmt` against the face value
+    /// (`cnsmPriceAmt`, else `sellPriceAmt`, else the remainder itself); `None` for a
+    /// coupon without `remainAmt` (an exchange voucher).
+    pub fn balance(&self) -> Option<Balance> {
+        let remaining = self.remain_amount?;
+        Some(Balance::new(self.consumer_price.or(self.sell_price).unwrap_or(remaining), remaining))
+    }
+
+    /// The coupon's state: its `pinStatusCd` by [`crate::codes::coupon_status`] (unknown
+    /// codes verbatim), `correcDtm` as the time of a use or cancellation; a usable
+    /// stored-value coupon ([`CouponInfo::balance`]) with part of its value spent is
+    /// [`CouponStatus::PartlyUsed`], and with nothing left [`CouponStatus::Used`]: the
+    /// pin status stays "issued" until the last won is spent. `None` without a
+    /// `pinStatusCd`.
+    ///
+    /// ```
+    /// use adapter_giftishow::wire::replies::parse_coupon_detail;
+    /// use coupon_core::{CouponStatus, Won};
+    /// let text = r#"{"code":"0000","result":[{"couponInfoList":[{"pinStatusCd":"01","remainAmt":"3000",
+    ///     "cnsmPriceAmt":"10000","correcDtm":"20261201103000"}],"resCode":"0000"}]}"#;
+    /// let info = &parse_coupon_detail(text).unwrap().unwrap()[0];
+    /// assert!(matches!(info.coupon_status(), Some(CouponStatus::PartlyUsed { remaining: Won(3000), at: Some(_) })));
+    /// ```
+    pub fn coupon_status(&self) -> Option<CouponStatus> {
+        let status = crate::codes::coupon_status(self.pin_status.as_deref()?, self.changed_at);
+        Some(match (status, self.balance()) {
+            (CouponStatus::Unused, Some(b)) if b.remaining == Won(0) => {
+                CouponStatus::Used { at: self.changed_at, place: None }
+            }
+            (CouponStatus::Unused, Some(b)) if b.remaining < b.total => {
+                CouponStatus::PartlyUsed { remaining: b.remaining, at: self.changed_at }
+            }
+            (status, _) => status,
+        })
+    }
 }
 
 impl CouponInfo {

@@ -122,3 +122,27 @@ pub async fn set_variant(sandbox: &RunningSandbox, variant: Value) {
 pub async fn issued(sandbox: &RunningSandbox) -> Vec<Value> {
     get(sandbox, "/_sandbox/giftishow/issued").await["items"].as_array().cloned().unwrap_or_default()
 }
+
+/// Redeems the coupon sent with `tr_id` through the sandbox's admin route (its PIN
+/// from the emulator's list); `amount` spends part of a stored-value coupon.
+pub async fn redeem(sandbox: &RunningSandbox, tr_id: &str, amount: Option<u64>) {
+    let pin = issued(sandbox).await.into_iter().find(|i| i["partner_ref"] == tr_id).expect("an issued coupon")["pin"]
+        .as_str()
+        .expect("the emulator lists the PIN")
+        .to_owned();
+    let mut body = json!({"vendor": "giftishow", "id": pin, "branch": "강남점"});
+    if let Some(a) = amount {
+        body["amount"] = json!(a);
+    }
+    post(sandbox, "/_sandbox/redeem", body).await;
+}
+
+/// The goods code of a stored-value (금액권) goods of the fixtures.
+pub async fn stored_value_goods(sandbox: &RunningSandbox) -> String {
+    let goods = fixture_goods(sandbox).await;
+    let found = goods
+        .iter()
+        .find(|g| g.get("remainAmt").is_some() || g["goodsTypeNm"].as_str().is_some_and(|t| t.contains("금액")))
+        .expect("a stored-value goods in the fixtures");
+    found["goodsCode"].as_str().expect("a goods code").to_owned()
+}

@@ -91,6 +91,56 @@ fn the_coupon_detail_is_read_in_every_shape_seen() {
     assert!(parse_coupon_detail(r#"{"code":"0000","result":"x"}"#).is_err());
 }
 
+/// The one coupon of a coupon detail holding `info`.
+fn coupon(info: Value) -> CouponInfo {
+    let body = json!({"code": "0000", "result": [{"couponInfoList": [info], "resCode": "0000", "resMsg": "정상"}]});
+    parse_coupon_detail(&text(body)).unwrap().unwrap().remove(0)
+}
+
+#[test]
+fn a_coupons_state_is_its_pin_status_and_what_a_stored_value_coupon_has_left() {
+    let at = coupon_core::time::parse_compact_datetime("20261201103000");
+    let stored = |status: &str, remain: &str| {
+        coupon(json!({"pinStatusCd": status, "sellPriceAmt": "9500", "cnsmPriceAmt": "10000", "remainAmt": remain,
+            "correcDtm": "20261201103000", "validPrdEndDt": "20261231"}))
+        .coupon_status()
+    };
+    assert_eq!(stored("01", "10000"), Some(CouponStatus::Unused), "nothing spent");
+    assert_eq!(stored("01", "3000"), Some(CouponStatus::PartlyUsed { remaining: Won(3000), at }));
+    assert_eq!(
+        stored("01", "9500"),
+        Some(CouponStatus::PartlyUsed { remaining: Won(9500), at }),
+        "the face value counts, not the price paid"
+    );
+    assert_eq!(stored("01", "0"), Some(CouponStatus::Used { at, place: None }), "nothing left: used up");
+    assert_eq!(stored("02", "0"), Some(CouponStatus::Used { at, place: None }));
+    assert_eq!(stored("08", "3000"), Some(CouponStatus::Expired), "the pin status wins over what is left");
+    assert_eq!(stored("07", "3000"), Some(CouponStatus::Cancelled { at }));
+    assert_eq!(stored("23", "3000"), Some(CouponStatus::Unknown("23".into())), "unknown stays verbatim");
+    assert_eq!(stored("99", "3000"), Some(CouponStatus::Unknown("99".into())));
+
+    let without_face = coupon(json!({"pinStatusCd": "01", "sellPriceAmt": "5000", "remainAmt": "2000"}));
+    assert_eq!(without_face.balance(), Some(Balance::new(Won(5000), Won(2000))), "the price paid when no face value");
+    assert!(matches!(without_face.coupon_status(), Some(CouponStatus::PartlyUsed { remaining: Won(2000), at: None })));
+    let voucher = coupon(json!({"pinStatusCd": "01", "cnsmPriceAmt": "4500", "sellPriceAmt": "4275"}));
+    assert_eq!((voucher.balance(), voucher.coupon_status()), (None, Some(CouponStatus::Unused)));
+    assert_eq!(coupon(json!({"goodsCd": "G1"})).coupon_status(), None, "no pinStatusCd: no state");
+}
+
+#[test]
+fn the_delivery_fields_and_the_last_day_are_read_as_they_come() {
+    // A production answer's shape as the integrations record it (the seed `spec_coupons_ok_iso_dates.json`).
+    let c = coupon(json!({"goodsCd": "G00001621744", "pinStatusCd": "01", "sendBasicCd": "N", "sendStatusCd": "02",
+        "sendRstCd": "0000", "sendRstMsg": "발송완료", "validPrdEndDt": "2026-12-30T15:00:00.000+0000",
+        "orderNo": "20261201000123", "pinNo": "912345678901"}));
+    assert_eq!(c.valid_until, NaiveDate::from_ymd_opt(2026, 12, 31), "the KST day");
+    assert_eq!((c.send_status_code.as_deref(), c.send_result_code.as_deref()), (Some("02"), Some("0000")));
+    assert_eq!(
+        (c.order_no.as_deref(), c.pin.as_ref().map(Pin::expose)),
+        (Some("20261201000123"), Some("912345678901"))
+    );
+}
+
 #[test]
 fn phone_numbers_in_a_coupon_detail_are_masked_in_debug() {
     let coupons = parse_coupon_detail(&text(json!({"code": "0000", "result": [{"couponInfoList":
