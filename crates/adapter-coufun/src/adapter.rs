@@ -1,9 +1,11 @@
 //! The shared [`Adapter`] operations over COUFUN: `status` and `balance`.
 
+use coupon_core::chrono::NaiveDate;
 use coupon_core::context::WithErrorContext;
 use coupon_core::time::today_kst;
 use coupon_core::{
-    Adapter, Balance, Capabilities, CouponRef, CouponStatus, Error, ErrorKind, Pin, Result, Vendor, async_trait,
+    Adapter, Balance, Capabilities, CouponCheck, CouponRef, CouponStatus, Error, ErrorKind, Pin, Result, Vendor,
+    async_trait,
 };
 
 use crate::VENDOR;
@@ -21,8 +23,10 @@ pub const CAPABILITIES: Capabilities = Capabilities { status: true, balance: tru
 /// [`crate::wire::replies::StatusAnswer::current`]).
 ///
 /// - `status`: `000` unused (expired past its valid-until day; used when a
-///   stored-value coupon has nothing left), `001` used at `EXCHANGE_DATE`,
-///   `100` cancelled at `CANCEL_DATE`, anything else unknown and verbatim.
+///   stored-value coupon has nothing left, partly used when it has some but not
+///   all of its total), `001` used at `EXCHANGE_DATE`, `100` cancelled at
+///   `CANCEL_DATE`, anything else unknown and verbatim.
+/// - `check`: the state with `VALID_END_DATE` as the last day it can be used.
 /// - `balance`: total and remaining won of a stored-value (`AMOUNT`) coupon; an
 ///   exchange voucher (`BARCODE`) has none: [`ErrorKind::Unsupported`].
 ///
@@ -87,6 +91,11 @@ fn barcode_ref(coupon: &CouponRef) -> Result<(&str, &Pin)> {
     }
 }
 
+/// What the record says of the coupon on `today` (KST).
+fn check_of(record: &OrderRecord, today: NaiveDate) -> CouponCheck {
+    CouponCheck::new(record.coupon_status(today)).valid_until(Some(record.valid_until))
+}
+
 /// The balance of a stored-value coupon's record.
 fn balance_of(record: &OrderRecord) -> Result<Balance> {
     match (&record.coupon_type, record.balance) {
@@ -113,8 +122,14 @@ impl Adapter for Operations {
     }
 
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
+        self.check(coupon).await.map(|found| found.status)
+    }
+
+    /// The current order's state and `VALID_END_DATE`; the answer says nothing of
+    /// delivery, and the coupon is named by its number already.
+    async fn check(&self, coupon: &CouponRef) -> Result<CouponCheck> {
         let record = self.current(coupon).await?;
-        Ok(record.coupon_status(today_kst()))
+        Ok(check_of(&record, today_kst()))
     }
 
     async fn balance(&self, coupon: &CouponRef) -> Result<Balance> {

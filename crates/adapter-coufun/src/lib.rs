@@ -27,7 +27,7 @@
 //! # async fn demo() -> coupon_core::Result<()> {
 //! let adapter = CoufunAdapter::new(Coufun::new(CoufunConfig::new("test", "MYSHOP")?)?);
 //! let coupon = CouponRef::barcode("CF20001000", "ABC1234567890");
-//! if let CouponStatus::Unused = adapter.status(&coupon).await? {
+//! if let CouponStatus::Unused | CouponStatus::PartlyUsed { .. } = adapter.status(&coupon).await? {
 //!     let balance = adapter.balance(&coupon).await?;
 //!     println!("{} of {} left", balance.remaining, balance.total);
 //! }

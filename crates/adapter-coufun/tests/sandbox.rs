@@ -47,6 +47,7 @@ fn expected_status(order: &Value, coupon_type: &str) -> &'static str {
     match order["status"].as_str().unwrap() {
         "000" if valid < today_kst() => "expired",
         "000" if coupon_type == "AMOUNT" && order["remain_amount"] == 0 => "used",
+        "000" if coupon_type == "AMOUNT" && order["remain_amount"] != order["total_amount"] => "partly_used",
         "000" => "unused",
         "001" => "used",
         "100" => "cancelled",
@@ -114,7 +115,8 @@ async fn the_documents_example_coupon_has_2500_of_10000_left() {
     let (_sandbox, adapter) = start().await;
     let coupon = CouponRef::barcode("CF20001000", "ABC1234567890");
     assert_eq!(adapter.balance(&coupon).await.unwrap(), Balance::new(Won(10_000), Won(2_500)));
-    assert_eq!(adapter.status(&coupon).await.unwrap(), CouponStatus::Unused, "partly spent is still unused");
+    let status = adapter.status(&coupon).await.unwrap();
+    assert!(matches!(status, CouponStatus::PartlyUsed { remaining: Won(2_500), .. }), "partly spent: {status:?}");
 }
 
 #[tokio::test]
@@ -125,7 +127,10 @@ async fn a_redeemed_stored_value_coupon_shows_the_lower_balance_then_is_used() {
     let admin = sandbox.admin();
     admin.redeem_with(&RedeemRequest::new("coufun", "AMT2611020000187").amount(12_000)).await.unwrap();
     assert_eq!(adapter.balance(&coupon).await.unwrap(), Balance::new(Won(30_000), Won(18_000)));
-    assert_eq!(adapter.status(&coupon).await.unwrap(), CouponStatus::Unused);
+    assert!(matches!(
+        adapter.status(&coupon).await.unwrap(),
+        CouponStatus::PartlyUsed { remaining: Won(18_000), at: Some(_) }
+    ));
     admin.redeem_with(&RedeemRequest::new("coufun", "AMT2611020000187").at("2026-11-21 18:30:00")).await.unwrap();
     assert_eq!(adapter.balance(&coupon).await.unwrap(), Balance::new(Won(30_000), Won(0)));
     let CouponStatus::Used { at: Some(at), place: None } = adapter.status(&coupon).await.unwrap() else {
@@ -226,4 +231,41 @@ async fn the_registered_factory_builds_from_the_sandbox_section() {
     assert!(matches!(status, CouponStatus::Cancelled { at: Some(_) }));
     assert_eq!(sandbox.config_toml().matches("poc_id = \"").count(), 1);
     assert!(sandbox.config_toml().contains(COUFUN_POC_ID));
+}
+
+#[tokio::test]
+async fn check_reads_the_state_with_the_last_day_of_an_unused_a_used_and_a_partly_used_coupon() {
+    let (sandbox, adapter) = start().await;
+    let fixtures = sandbox.admin().fixtures().await.expect("fixtures")["coufun"].clone();
+    let last_day = |barcode: &str| {
+        let coupon = fixtures["coupons"].as_array().unwrap().iter().find(|c| c["barcode_num"] == barcode).unwrap();
+        let orders = coupon["orders"].as_array().unwrap();
+        let current = orders.iter().max_by_key(|o| o["order_date"].as_str().unwrap().to_string()).unwrap();
+        parse_compact_date(current["valid_end_date"].as_str().unwrap())
+    };
+    let check = |goods: &'static str, barcode: &'static str| {
+        let adapter = adapter.clone();
+        async move {
+            let coupon = CouponRef::barcode(goods, barcode);
+            let found = adapter.check(&coupon).await.unwrap();
+            assert_eq!(found.status, adapter.status(&coupon).await.unwrap(), "check and status agree");
+            assert!(
+                found.delivery.is_none() && found.order.is_none() && found.pin.is_none(),
+                "none in COUFUN's answer"
+            );
+            found
+        }
+    };
+    let unused = check("CF10000123", "912605117340").await;
+    assert_eq!((unused.status, unused.valid_until), (CouponStatus::Unused, last_day("912605117340")));
+    sandbox.admin().redeem("coufun", "912605117340", None).await.unwrap();
+    let used = check("CF10000123", "912605117340").await;
+    assert!(matches!(used.status, CouponStatus::Used { at: Some(_), .. }), "{used:?}");
+    assert_eq!(used.valid_until, last_day("912605117340"));
+
+    let partly = check("CF20001000", "ABC1234567890").await;
+    assert!(matches!(partly.status, CouponStatus::PartlyUsed { remaining: Won(2_500), .. }), "{partly:?}");
+    assert_eq!(partly.valid_until, last_day("ABC1234567890"));
+    let cancelled = check("CF10000456", "912605339562").await;
+    assert!(matches!(cancelled.status, CouponStatus::Cancelled { at: Some(_) }), "{cancelled:?}");
 }

@@ -245,8 +245,24 @@ fn records_and_errors_mask_the_receiver_and_the_barcode() {
 #[test]
 fn status_meanings_with_expiry_and_a_spent_stored_value_coupon() {
     let order = parse_status(DOC_SUCCESS.as_bytes(), None).unwrap().unwrap().orders.remove(0);
-    assert_eq!(order.coupon_status(date(2023, 12, 31)), CouponStatus::Unused, "valid through its last day");
-    assert_eq!(order.coupon_status(date(2024, 1, 1)), CouponStatus::Expired);
+    let partly = |today| order.coupon_status(today);
+    let CouponStatus::PartlyUsed { remaining: Won(2500), at: Some(at) } = partly(date(2023, 12, 31)) else {
+        panic!(
+            "the document's example has 2,500 of 10,000 left, valid through its last day: {:?}",
+            partly(date(2023, 12, 31))
+        )
+    };
+    assert_eq!(at.to_rfc3339(), "2023-09-15T12:30:00+09:00", "EXCHANGE_DATE: when it was last spent from");
+    assert_eq!(order.coupon_status(date(2024, 1, 1)), CouponStatus::Expired, "expiry wins over what is left");
+    let whole = parse_status(DOC_SUCCESS.replace(">2500<", ">10000<").as_bytes(), None).unwrap().unwrap();
+    assert_eq!(whole.orders[0].coupon_status(date(2023, 10, 1)), CouponStatus::Unused, "nothing spent");
+    let voucher = DOC_SUCCESS.replace(">AMOUNT<", ">BARCODE<");
+    let voucher = parse_status(voucher.as_bytes(), None).unwrap().unwrap().orders.remove(0);
+    assert_eq!(
+        voucher.coupon_status(date(2023, 10, 1)),
+        CouponStatus::Unused,
+        "only a stored-value coupon is spent in part"
+    );
     let spent = parse_status(DOC_SUCCESS.replace(">2500<", ">0<").as_bytes(), None).unwrap().unwrap().orders.remove(0);
     assert!(matches!(spent.coupon_status(date(2023, 10, 1)), CouponStatus::Used { at: Some(_), place: None }));
     let used = parse_status(DOC_SUCCESS.replace(">000<", ">001<").as_bytes(), None).unwrap().unwrap().orders.remove(0);

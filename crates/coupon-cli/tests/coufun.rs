@@ -35,7 +35,7 @@ fn status_of_a_stored_value_coupon_has_its_balance_and_masks_barcode_and_receive
     ] {
         assert!(r.get(key).is_some(), "{key} in {r}");
     }
-    assert_eq!((r["type"].as_str(), r["status"].as_str()), (Some("amount"), Some("unused")));
+    assert_eq!((r["type"].as_str(), r["status"].as_str()), (Some("amount"), Some("partly_used")));
     assert_eq!((r["total"].as_u64(), r["remaining"].as_u64()), (Some(10_000), Some(2_500)));
     assert_eq!(r["barcode"], "*********7890");
     assert!(r["receiver"].as_str().unwrap().contains("****"), "{r}");

@@ -159,14 +159,19 @@ impl OrderRecord {
     /// The record's state in the SDK's terms, on `today` (KST).
     ///
     /// `000` is [`CouponStatus::Unused`], except past its valid-until day
-    /// ([`CouponStatus::Expired`]) and for a stored-value coupon with nothing left
-    /// (used, at its last exchange). `001` is used at `EXCHANGE_DATE`, `100`
-    /// cancelled at `CANCEL_DATE`; any other status is kept verbatim.
+    /// ([`CouponStatus::Expired`]) and for a stored-value coupon that was spent from:
+    /// with nothing left it is used (at its last exchange), with some but not all of
+    /// `TOTAL_AMOUNT` left [`CouponStatus::PartlyUsed`] (`REMAIN_AMOUNT`, last spent
+    /// at `EXCHANGE_DATE`). `001` is used at `EXCHANGE_DATE`, `100` cancelled at
+    /// `CANCEL_DATE`; any other status is kept verbatim.
     pub fn coupon_status(&self, today: NaiveDate) -> CouponStatus {
         match &self.status {
             OrderStatus::Unused if self.valid_until < today => CouponStatus::Expired,
             OrderStatus::Unused if self.is_spent() => CouponStatus::Used { at: self.exchanged_at, place: None },
-            OrderStatus::Unused => CouponStatus::Unused,
+            OrderStatus::Unused => match self.partly_spent() {
+                Some(remaining) => CouponStatus::PartlyUsed { remaining, at: self.exchanged_at },
+                None => CouponStatus::Unused,
+            },
             OrderStatus::Used => CouponStatus::Used { at: self.exchanged_at, place: None },
             OrderStatus::Cancelled => CouponStatus::Cancelled { at: self.cancelled_at },
             OrderStatus::Other(s) => CouponStatus::Unknown(s.clone()),
@@ -175,6 +180,12 @@ impl OrderRecord {
 
     fn is_spent(&self) -> bool {
         self.coupon_type == CouponType::Amount && self.balance.is_some_and(|b| b.remaining == Won(0))
+    }
+
+    /// What a stored-value coupon has left when some, but not all, of it was spent.
+    fn partly_spent(&self) -> Option<Won> {
+        let b = self.balance.filter(|_| self.coupon_type == CouponType::Amount)?;
+        (Won(0) < b.remaining && b.remaining < b.total).then_some(b.remaining)
     }
 }
 
