@@ -165,6 +165,29 @@ fn cancel_examples_keep_both_codes() {
 }
 
 #[test]
+fn cancel_refusals_say_used_cancelled_or_nothing_to_cancel_and_any_other_keeps_its_code() {
+    // Section 11's cancel failures, as `CancelSendEPin` answers them.
+    let cases = [
+        ("E201", "이미 사용된 EPIN 입니다", ErrorKind::AlreadyUsed),
+        ("E304", "EPIN 취소 실패(이미 취소 된 거래 건)", ErrorKind::AlreadyCancelled),
+        ("E305", "EPIN 취소 실패(취소 할 거래 건이 없음)", ErrorKind::NotFound),
+        // The document has no code for an expired PIN: whatever the vendor answers is a
+        // refusal that keeps its code (`E102` alone is the generic cancel failure).
+        ("E102", "EPIN 취소 실패", ErrorKind::Rejected),
+        ("E999", "유효기간 만료", ErrorKind::Rejected),
+    ];
+    for (code, message, kind) in cases {
+        let text = format!(r#"{{"rstCode":"{code}","rstMsg":"{message}"}}"#);
+        let refused = parse_cancel(&text).unwrap().unwrap_err();
+        let table = codes::table_for(code_of(&refused));
+        let e = refused.into_error(table);
+        assert_eq!((e.kind(), e.vendor_code().map(VendorCode::raw)), (kind, Some(code)), "{code}");
+        assert_eq!(e.vendor_message(), Some(message), "{code}");
+        assert!(!e.is_retryable(), "{code}: a cancel refusal is final");
+    }
+}
+
+#[test]
 fn status_examples() {
     let ok = parse_status(DOC_STATUS_OK).unwrap().unwrap();
     assert_eq!(ok, EPinStatus { usage: EPinUse::Unused, use_date: None, used_at: None, branch: None });
