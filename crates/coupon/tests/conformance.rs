@@ -19,6 +19,7 @@
 //! | `bad_answers_are_clear_errors` | an answer over the size cap names the limit; an HTML page with 200 is `Protocol`; a redirect is an error, sent once |
 //! | `no_secrets_in_logs_or_debug_output` | no secret config value, PIN or recipient number in TRACE logs, `Debug` of adapter, request and errors, or error text |
 //! | `reconcile_answers_or_fails_clearly` | `reconcile` answers one of its three outcomes or a clear error, and never panics |
+//! | `check_agrees_with_status_on_the_state` | `check` and `status` answer the same state for the coupon samples and for a coupon just issued (by its order, and by its reference where `coupon_of_partner_ref` names it): unused, then cancelled where the adapter cancels; an order a check names is the one `issue` named |
 
 #[path = "conformance/support.rs"]
 mod support;
@@ -28,8 +29,8 @@ use std::sync::Arc;
 use coupon::chrono::Duration;
 use coupon::time::now_kst;
 use coupon::{
-    Capabilities, CouponRef, Error, ErrorKind, IssueRequest, Issued, OrderRef, ProductQuery, Reconciliation, Registry,
-    op,
+    Adapter, Capabilities, CouponCheck, CouponRef, Error, ErrorKind, IssueRequest, Issued, OrderRef, ProductQuery,
+    Reconciliation, Registry, op, sandbox_samples,
 };
 use coupon_sandbox::FaultKind;
 
@@ -503,6 +504,106 @@ async fn reconcile_answers_or_fails_clearly() {
 }
 
 // ---------------------------------------------------------------------------------
+// 9. check agrees with status
+
+/// `status` and `check` of `coupon`: the same state, or the same refusal.
+async fn agree(adapter: &dyn Adapter, what: &str, coupon: &CouponRef, seen: &mut Seen) -> Result<CouponCheck, String> {
+    let status = adapter.status(coupon).await;
+    let check = adapter.check(coupon).await;
+    seen.result(&status);
+    seen.result(&check);
+    if let Ok(found) = &check {
+        seen.texts.push(("Debug of a check".into(), format!("{found:?}")));
+        seen.pins.extend(found.pin.as_ref().map(|p| p.expose().to_string()));
+    }
+    match (status, check) {
+        (Ok(status), Ok(found)) if status == found.status => Ok(found),
+        (Ok(status), Ok(found)) => Err(format!("{what}: status answered {status:?}, check {:?}", found.status)),
+        (Err(a), Err(b)) if a.kind() == b.kind() && a.vendor_code() == b.vendor_code() => {
+            Err(format!("{what}: both refused alike, so nothing was compared: {}", show(&a)))
+        }
+        (status, check) => Err(format!(
+            "{what}: status answered {}, check {}",
+            status.map_or_else(|e| show(&e), |s| format!("{s:?}")),
+            check.map_or_else(|e| show(&e), |c| format!("{:?}", c.status))
+        )),
+    }
+}
+
+async fn check_agrees(suite: &Suite, s: &Subject, seen: &mut Seen) -> Result<Outcome, String> {
+    let c = s.factory.capabilities;
+    if !c.status {
+        return Ok(Outcome::NotApplicable("no status".into()));
+    }
+    suite.reset().await?;
+    let adapter = s.build()?;
+    let mut wrong = Vec::new();
+    let samples =
+        [("the `coupon` sample", &s.samples.coupon), ("the `balance_coupon` sample", &s.samples.balance_coupon)];
+    let mut compared = 0;
+    for (what, sample) in samples {
+        let Some(sample) = sample else { continue };
+        compared += 1;
+        if let Err(e) = agree(adapter.as_ref(), what, &sandbox_samples::coupon(sample), seen).await {
+            wrong.push(e);
+        }
+    }
+    if c.issue {
+        let request = s.issue_request()?;
+        seen.request(&request);
+        let result = adapter.issue(&request).await;
+        seen.result(&result);
+        let issued = result.map_err(|e| format!("the sample issue failed: {}", show(&e)))?;
+        seen.issued(&issued);
+        let order = issued.order.clone().ok_or("a plain successful issue has no order id")?;
+        let mut ways = vec![("the coupon just issued, by its order", CouponRef::Order(order.clone()))];
+        ways.extend(
+            adapter
+                .coupon_of_partner_ref(&request.partner_ref)
+                .map(|r| ("the coupon just issued, by its reference", r)),
+        );
+        for (what, coupon) in &ways {
+            compared += 1;
+            match agree(adapter.as_ref(), what, coupon, seen).await {
+                Ok(found) if found.status.as_str() != "unused" => {
+                    wrong.push(format!("{what}: a coupon just issued reads {:?}", found.status));
+                }
+                Ok(found) if found.order.as_ref().is_some_and(|o| *o != order) => {
+                    wrong.push(format!("{what}: check names order {:?}, issue named {order}", found.order));
+                }
+                Ok(_) => {}
+                Err(e) => wrong.push(e),
+            }
+        }
+        if c.cancel {
+            let result = adapter.cancel(&order).await;
+            seen.result(&result);
+            result.map_err(|e| format!("cancelling the coupon just issued failed: {}", show(&e)))?;
+            for (what, coupon) in &ways {
+                match agree(adapter.as_ref(), &format!("{what}, cancelled"), coupon, seen).await {
+                    Ok(found) if found.status.as_str() != "cancelled" => {
+                        wrong.push(format!("{what}: a coupon just cancelled reads {:?}", found.status));
+                    }
+                    Ok(_) => {}
+                    Err(e) => wrong.push(e),
+                }
+            }
+        }
+    }
+    if compared == 0 {
+        return Err(
+            "the adapter offers status, but neither an issue nor a `coupon` sample gives a coupon to read".into()
+        );
+    }
+    if wrong.is_empty() { Ok(Outcome::Passed) } else { Err(wrong.join("; ")) }
+}
+
+#[tokio::test]
+async fn check_agrees_with_status_on_the_state() {
+    over_every_adapter!("check agrees with status", any(|c| c.status), check_agrees);
+}
+
+// ---------------------------------------------------------------------------------
 // 7. No secrets in logs or Debug output
 
 #[tokio::test]
@@ -520,6 +621,7 @@ async fn no_secrets_in_logs_or_debug_output() {
         let _ = unknown_code(&suite, s, &mut seen).await;
         let _ = reconcile_smoke(&suite, s, &mut seen).await;
         let _ = bad_answers(&suite, s, &mut seen).await;
+        let _ = check_agrees(&suite, s, &mut seen).await;
         let _ = unsupported(&suite, s, &mut seen).await;
         let adapter = match s.build() {
             Ok(a) => a,
