@@ -12,6 +12,8 @@ fuzz_target!(|data: &[u8]| {
             for order in &answer.orders {
                 let _ = order.to_string();
                 let _ = format!("{order:?}");
+                // Its state on its own last day, where a partly spent coupon is still valid.
+                let _ = order.coupon_status(order.valid_until);
             }
             if let Some(first) = answer.orders.first() {
                 let _ = answer.current(first.barcode.expose());

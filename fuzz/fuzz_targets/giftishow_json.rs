@@ -12,6 +12,11 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(Ok(coupons)) = replies::parse_coupon_detail(&text) {
         let _ = format!("{coupons:?}");
+        // What `status` and `check` make of each coupon: its state, partly used by what is left.
+        for coupon in &coupons {
+            let _ = coupon.coupon_status();
+            let _ = coupon.balance();
+        }
     }
     let _ = replies::parse_goods_list(&text);
     let _ = replies::parse_goods_detail(&text);
