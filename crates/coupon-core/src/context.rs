@@ -63,7 +63,9 @@ use chrono::NaiveDate;
 use crate::adapter::{Adapter, op};
 use crate::capabilities::Capabilities;
 use crate::catalog::{Page, Product, ProductQuery};
-use crate::coupon::{Balance, CouponRef, CouponStatus, IssueRequest, Issued, Reconciliation, RedemptionReport};
+use crate::coupon::{
+    Balance, CouponCheck, CouponRef, CouponStatus, IssueRequest, Issued, Reconciliation, RedemptionReport,
+};
 use crate::error::{Error, Result};
 use crate::refs::{OrderRef, PartnerRef};
 use crate::time::KstDateTime;
@@ -156,6 +158,15 @@ impl<T: WithErrorContext> Adapter for T {
     async fn status(&self, coupon: &CouponRef) -> Result<CouponStatus> {
         let inner = self.inner();
         inner.status(coupon).await.map_err(complete(inner, op::STATUS, None))
+    }
+
+    async fn check(&self, coupon: &CouponRef) -> Result<CouponCheck> {
+        let inner = self.inner();
+        inner.check(coupon).await.map_err(complete(inner, op::STATUS, None))
+    }
+
+    fn coupon_of_partner_ref(&self, partner_ref: &PartnerRef) -> Option<CouponRef> {
+        self.inner().coupon_of_partner_ref(partner_ref)
     }
 
     async fn resend(&self, order: &OrderRef) -> Result<()> {
