@@ -103,12 +103,14 @@
 //! under `/{name}` with the same counting and faults.
 
 mod admin;
+mod aging;
 mod client;
 mod config;
 mod emulator;
 mod error;
 mod faults;
 mod fixtures;
+mod records;
 mod samples;
 mod server;
 mod state;
@@ -117,10 +119,14 @@ mod state;
 // list of built-in emulators: written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/vendors.rs"));
 
+pub use aging::{
+    AgeDeliveryFailed, AgeExpire, AgePartlyUse, AgeRedeem, AgeReport, AgeRequest, AgeValidUntil, Pick, Spread,
+};
 pub use client::{IssuedItem, SandboxAdmin};
 pub use emulator::{Emulator, KST, RedeemRequest, emulators, now_kst, parse_kst};
 pub use error::{AdminError, SandboxError};
 pub use faults::{FaultKind, FaultSpec, MALFORMED_BODY, MAX_LATENCY_MS};
+pub use records::{CouponRecord, RecordDelivery, RecordState};
 pub use samples::{CouponSample, IssueSample, ProductsSample, RefusalSample, Samples};
 pub use server::{RunningSandbox, Sandbox};
 pub use state::{SandboxState, Stats};
