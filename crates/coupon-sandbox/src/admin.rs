@@ -105,9 +105,9 @@ async fn redeem(
 
 async fn age(
     State(state): State<Arc<SandboxState>>,
-    AdminJson(req): AdminJson<AgeRequest>,
+    AdminJson(body): AdminJson<Value>,
 ) -> Result<Json<AgeReport>, AdminError> {
-    state.age(&req).map(Json)
+    state.age(&AgeRequest::read(&body)?).map(Json)
 }
 
 async fn records(

@@ -15,8 +15,11 @@
 mod apply;
 mod pick;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
+use crate::error::AdminError;
 use crate::records::CouponRecord;
 
 pub(crate) use apply::{Ageable, Section, age};
@@ -91,7 +94,9 @@ macro_rules! section {
             /// The section acting on `pick`, with every other member at its default.
             pub fn new(pick: Pick) -> Self {
                 let wire = PickWire::from(pick);
-                Self { fraction: wire.fraction, count: wire.count, coupons: wire.coupons, ..Self::default() }
+                let mut section = Self::default();
+                (section.fraction, section.count, section.coupons) = (wire.fraction, wire.count, wire.coupons);
+                section
             }
 
             fn pick_wire(&self) -> PickWire {
@@ -175,7 +180,8 @@ section! {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgeRequest {
-    /// Emulator name (`giftletter`, `giftishow`, `giftimbiz`).
+    /// Emulator name (`giftletter`, `giftishow`, `giftimbiz`); required.
+    #[serde(default)]
     pub vendor: String,
     /// Seeds every choice (which coupons, which shop, which times): the same request on
     /// the same coupons does the same thing.
@@ -239,6 +245,53 @@ impl AgeRequest {
         self.delivery_failed = Some(section);
         self
     }
+}
+
+impl AgeRequest {
+    /// Reads a request body, naming the member at fault when it does not fit:
+    /// `` `redeem.over_days`: invalid type: string "x", expected u32 ``.
+    pub(crate) fn read(body: &Value) -> Result<Self, AdminError> {
+        if !body.is_object() {
+            // serde would also read a struct from an array, by position.
+            return Err(AdminError::BadRequest(format!("the body must be a JSON object, got {body}")));
+        }
+        let req = Self::deserialize(body).map_err(|e| AdminError::BadRequest(explain(body, &e)))?;
+        if req.vendor.trim().is_empty() {
+            return Err(AdminError::BadRequest(
+                "`vendor` is required: the emulator's name (giftletter, giftishow, giftimbiz)".into(),
+            ));
+        }
+        Ok(req)
+    }
+}
+
+/// `error` prefixed with the path of the member it comes from: every member is optional
+/// (or defaulted), so the member that fails alone is the one at fault.
+fn explain(body: &Value, error: &serde_json::Error) -> String {
+    let Some(members) = body.as_object() else { return format!("the body must be a JSON object: {error}") };
+    let alone = |k: &str, v: &Value| json!({ k: v });
+    for (k, v) in members {
+        if AgeRequest::deserialize(alone(k, v)).is_ok() {
+            continue;
+        }
+        let inner = match k.as_str() {
+            "redeem" => culprit::<AgeRedeem>(v),
+            "partly_use" => culprit::<AgePartlyUse>(v),
+            "expire" => culprit::<AgeExpire>(v),
+            "valid_until" => culprit::<AgeValidUntil>(v),
+            "delivery_failed" => culprit::<AgeDeliveryFailed>(v),
+            _ => None,
+        };
+        let path = inner.map_or_else(|| k.clone(), |m| format!("{k}.{m}"));
+        return format!("`{path}`: {error}");
+    }
+    error.to_string()
+}
+
+/// The member of section `v` that fails alone.
+fn culprit<T: DeserializeOwned>(v: &Value) -> Option<String> {
+    let members = v.as_object()?;
+    members.iter().find(|(k, m)| T::deserialize(json!({ k.as_str(): m })).is_err()).map(|(k, _)| k.clone())
 }
 
 impl AgeRedeem {

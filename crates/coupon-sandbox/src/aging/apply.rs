@@ -169,9 +169,8 @@ fn label(r: &CouponRecord) -> String {
 /// `valid_until`'s new last day: exactly one of `day` and `in_days`.
 fn new_last_day(day: Option<&str>, in_days: Option<i64>, today: NaiveDate) -> Result<NaiveDate, AdminError> {
     match (day, in_days) {
-        (Some(text), None) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-            AdminError::BadRequest(format!("`valid_until.day` must be a day YYYY-MM-DD, got {text:?}"))
-        }),
+        (Some(text), None) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| AdminError::BadRequest(format!("`valid_until.day` must be a day YYYY-MM-DD, got {text:?}"))),
         (None, Some(n)) => {
             let shifted = if n >= 0 {
                 today.checked_add_days(Days::new(n.unsigned_abs()))
@@ -183,9 +182,9 @@ fn new_last_day(day: Option<&str>, in_days: Option<i64>, today: NaiveDate) -> Re
         (None, None) => {
             Err(AdminError::BadRequest("`valid_until` needs `valid_until.day` or `valid_until.in_days`".into()))
         }
-        (Some(_), Some(_)) => Err(AdminError::BadRequest(
-            "`valid_until` gives both `day` and `in_days`: give exactly one".into(),
-        )),
+        (Some(_), Some(_)) => {
+            Err(AdminError::BadRequest("`valid_until` gives both `day` and `in_days`: give exactly one".into()))
+        }
     }
 }
 
@@ -226,7 +225,10 @@ impl<A: Ageable> Ager<'_, A> {
                     for i in found {
                         let r = self.target.record(i, today);
                         fits(&r, true).map_err(|why| {
-                            AdminError::Conflict(format!("`{name}.coupons`: coupon {} cannot be aged so: {why}", label(&r)))
+                            AdminError::Conflict(format!(
+                                "`{name}.coupons`: coupon {} cannot be aged so: {why}",
+                                label(&r)
+                            ))
                         })?;
                         chosen.push(i);
                     }
@@ -236,7 +238,8 @@ impl<A: Ageable> Ager<'_, A> {
                 return Ok(chosen);
             }
         };
-        let eligible: Vec<usize> = (0..issued).filter(|&i| fits(&self.target.record(i, today), false).is_ok()).collect();
+        let eligible: Vec<usize> =
+            (0..issued).filter(|&i| fits(&self.target.record(i, today), false).is_ok()).collect();
         if n > eligible.len() {
             return Err(AdminError::Conflict(format!(
                 "`{name}`: {n} coupons asked, but only {} of the {issued} issued can be aged so",

@@ -331,9 +331,7 @@ mod codes {
                 // v1.04's "coupon cancel failed", the reason in the message: the table has
                 // no code for a used or an expired coupon.
                 Self::CancelUsed => (("ERR0805", "쿠폰 취소 실패 : 이미 사용된 쿠폰입니다."), USED_LEGACY),
-                Self::CancelExpired => {
-                    (("ERR0805", "쿠폰 취소 실패 : 유효기간이 만료된 쿠폰입니다."), EXPIRED_LEGACY)
-                }
+                Self::CancelExpired => (("ERR0805", "쿠폰 취소 실패 : 유효기간이 만료된 쿠폰입니다."), EXPIRED_LEGACY),
                 Self::ResendCancelled => same(("ERR9013", "취소된 쿠폰은 재발송할 수 없습니다.")),
                 Self::NoFailure => same(("ERR9014", "환불할 발송실패 건이 없습니다.")),
             }

@@ -62,8 +62,8 @@ use crate::fixtures;
 use crate::records::CouponRecord;
 use crate::samples::Samples;
 use crate::state::lock;
-use catalog::Catalog;
 use aging::Aging;
+use catalog::Catalog;
 use store::{PinState, Store};
 
 /// Route prefix and admin name.

@@ -51,9 +51,7 @@ impl Ageable for Aging<'_> {
     fn supports(&self, section: Section) -> Result<(), String> {
         match section {
             Section::PartlyUse => Err("GiftiMbiz has no stored value".into()),
-            Section::DeliveryFailed => {
-                Err("GiftiMbiz delivers nothing: purchases go to the partner's account".into())
-            }
+            Section::DeliveryFailed => Err("GiftiMbiz delivers nothing: purchases go to the partner's account".into()),
             Section::Redeem | Section::Expire | Section::ValidUntil => Ok(()),
         }
     }

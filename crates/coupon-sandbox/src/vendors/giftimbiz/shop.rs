@@ -39,7 +39,8 @@ impl GiftRecord {
             None if today > self.last_day() => RecordState::Expired,
             None => RecordState::Unused,
         };
-        let record = purchase_record(&self.tid, self.md_idx.to_string(), state, self.bought_at, self.used_at, &self.branch);
+        let record =
+            purchase_record(&self.tid, self.md_idx.to_string(), state, self.bought_at, self.used_at, &self.branch);
         CouponRecord { valid_until: Some(self.last_day()), ..record }
     }
 }

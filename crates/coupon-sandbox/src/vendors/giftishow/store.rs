@@ -267,10 +267,8 @@ impl Store {
         };
         let charged = if new.test { 0 } else { new.goods.discount_price };
         self.balance = self.balance.saturating_sub(charged);
-        let valid_end = now
-            .date_naive()
-            .checked_add_days(Days::new(u64::from(new.goods.limit_day)))
-            .unwrap_or(NaiveDate::MAX);
+        let valid_end =
+            now.date_naive().checked_add_days(Days::new(u64::from(new.goods.limit_day))).unwrap_or(NaiveDate::MAX);
         let index = self.coupons.len();
         self.by_tr_id.insert(new.tr_id.to_owned(), index);
         self.by_pin.insert(pin_no.clone(), index);

@@ -7,11 +7,11 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use md5::{Digest, Md5};
 
+use super::Giftletter;
 use super::answers::{self, Obj, euc_kr_text, report_line, result, status_only};
+use super::credentials::{AUTH_KEY, CID};
 use super::query::{Params, cp949_bytes};
 use super::store::{NewOrder, PinState};
-use super::Giftletter;
-use super::credentials::{AUTH_KEY, CID};
 use crate::emulator::now_kst;
 use crate::state::lock;
 
