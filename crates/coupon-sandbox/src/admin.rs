@@ -1,9 +1,9 @@
-//! The admin API under `/_sandbox/`: fixtures, samples, reset, redemption at a shop, fault
-//! injection and request statistics. JSON in, JSON out; errors are `{"error": "..."}`.
+//! The admin API under `/_sandbox/`: fixtures, samples, reset, redemption at a shop, ageing
+//! and the coupon records, fault injection and request statistics. JSON in, JSON out; errors are `{"error": "..."}`.
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{Method, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -11,9 +11,11 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::aging::{AgeReport, AgeRequest};
 use crate::emulator::RedeemRequest;
 use crate::error::AdminError;
 use crate::faults::FaultSpec;
+use crate::records::CouponRecord;
 use crate::state::{SandboxState, Stats};
 
 /// Route prefix of the admin API.
@@ -21,7 +23,7 @@ pub(crate) const PREFIX: &str = "/_sandbox";
 
 /// Admin route names, which no emulator may take as its name since vendor admin routes
 /// are nested beside them.
-pub(crate) const RESERVED: &[&str] = &["fixtures", "samples", "reset", "redeem", "faults", "stats"];
+pub(crate) const RESERVED: &[&str] = &["fixtures", "samples", "reset", "redeem", "faults", "stats", "age", "records"];
 
 /// Whether `path` belongs to the admin API (never counted, never faulted).
 pub(crate) fn is_admin_path(path: &str) -> bool {
@@ -35,6 +37,8 @@ pub(crate) fn router(state: Arc<SandboxState>) -> Router {
         .route("/samples", get(samples))
         .route("/reset", post(reset))
         .route("/redeem", post(redeem))
+        .route("/age", post(age))
+        .route("/records/{vendor}", get(records))
         .route("/faults", get(list_faults).post(inject_fault).delete(clear_faults))
         .route("/stats", get(stats))
         .method_not_allowed_fallback(method_not_allowed)
@@ -97,6 +101,26 @@ async fn redeem(
     AdminJson(req): AdminJson<RedeemRequest>,
 ) -> Result<Json<Value>, AdminError> {
     state.redeem(&req).map(Json)
+}
+
+async fn age(
+    State(state): State<Arc<SandboxState>>,
+    AdminJson(body): AdminJson<Value>,
+) -> Result<Json<AgeReport>, AdminError> {
+    state.age(&AgeRequest::read(&body)?).map(Json)
+}
+
+async fn records(
+    State(state): State<Arc<SandboxState>>,
+    Path(vendor): Path<String>,
+) -> Result<Json<Records>, AdminError> {
+    state.records(&vendor).map(|items| Json(Records { items }))
+}
+
+/// Body of `GET /_sandbox/records/{vendor}`.
+#[derive(serde::Serialize)]
+struct Records {
+    items: Vec<CouponRecord>,
 }
 
 #[derive(serde::Serialize)]

@@ -8,9 +8,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::aging::{AgeDeliveryFailed, AgeExpire, AgePartlyUse, AgeRedeem, AgeReport, AgeRequest, AgeValidUntil};
 use crate::emulator::RedeemRequest;
 use crate::error::SandboxError;
 use crate::faults::FaultSpec;
+use crate::records::CouponRecord;
 use crate::samples::Samples;
 use crate::state::Stats;
 
@@ -52,6 +54,11 @@ pub struct IssuedItem {
     /// Everything else the emulator says about it (product, time, state, ...).
     #[serde(flatten)]
     pub details: serde_json::Map<String, Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct Records {
+    items: Vec<CouponRecord>,
 }
 
 #[derive(serde::Deserialize)]
@@ -190,6 +197,101 @@ impl SandboxAdmin {
     pub async fn issued(&self, vendor: &str) -> Result<Vec<IssuedItem>, SandboxError> {
         let issued: Issued = self.call(self.request(Method::GET, &format!("{vendor}/issued"))).await?;
         Ok(issued.items)
+    }
+
+    /// Ages `req.vendor`'s coupons (`POST /_sandbox/age`): every section of `req`, in
+    /// order, all or nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures); a malformed section is [`SandboxError::Admin`]
+    /// with status 400 naming the member, an unknown vendor or coupon 404, a coupon whose
+    /// state forbids it (or too few to pick from) 409.
+    pub async fn age(&self, req: &AgeRequest) -> Result<AgeReport, SandboxError> {
+        self.call(self.json(Method::POST, "age", req)).await
+    }
+
+    /// Redeems coupons of `vendor` as `section` says, with `seed` (an [`age`](Self::age)
+    /// of this one section); the coupons redeemed.
+    ///
+    /// # Errors
+    ///
+    /// As [`age`](Self::age).
+    pub async fn age_redeem(
+        &self,
+        vendor: &str,
+        seed: u64,
+        section: AgeRedeem,
+    ) -> Result<Vec<CouponRecord>, SandboxError> {
+        Ok(self.age(&AgeRequest::new(vendor).seed(seed).redeem(section)).await?.redeemed)
+    }
+
+    /// Spends stored-value coupons of `vendor` down to a balance; the coupons used in part.
+    ///
+    /// # Errors
+    ///
+    /// As [`age`](Self::age).
+    pub async fn age_partly_use(
+        &self,
+        vendor: &str,
+        seed: u64,
+        section: AgePartlyUse,
+    ) -> Result<Vec<CouponRecord>, SandboxError> {
+        Ok(self.age(&AgeRequest::new(vendor).seed(seed).partly_use(section)).await?.partly_used)
+    }
+
+    /// Expires coupons of `vendor` (their last day becomes yesterday); the coupons expired.
+    ///
+    /// # Errors
+    ///
+    /// As [`age`](Self::age).
+    pub async fn age_expire(
+        &self,
+        vendor: &str,
+        seed: u64,
+        section: AgeExpire,
+    ) -> Result<Vec<CouponRecord>, SandboxError> {
+        Ok(self.age(&AgeRequest::new(vendor).seed(seed).expire(section)).await?.expired)
+    }
+
+    /// Sets the last day of coupons of `vendor`; the coupons changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`age`](Self::age).
+    pub async fn age_valid_until(
+        &self,
+        vendor: &str,
+        seed: u64,
+        section: AgeValidUntil,
+    ) -> Result<Vec<CouponRecord>, SandboxError> {
+        Ok(self.age(&AgeRequest::new(vendor).seed(seed).valid_until(section)).await?.valid_until)
+    }
+
+    /// Marks the delivery of coupons of `vendor` failed; the coupons changed.
+    ///
+    /// # Errors
+    ///
+    /// As [`age`](Self::age).
+    pub async fn age_delivery_failed(
+        &self,
+        vendor: &str,
+        seed: u64,
+        section: AgeDeliveryFailed,
+    ) -> Result<Vec<CouponRecord>, SandboxError> {
+        Ok(self.age(&AgeRequest::new(vendor).seed(seed).delivery_failed(section)).await?.delivery_failed)
+    }
+
+    /// Every coupon `vendor` issued since the last reset, oldest first, with its state,
+    /// cancels and the rest (`GET /_sandbox/records/{vendor}`).
+    ///
+    /// # Errors
+    ///
+    /// As [`fixtures`](Self::fixtures); an unknown vendor, or one that issues nothing, is
+    /// [`SandboxError::Admin`] with status 404.
+    pub async fn records(&self, vendor: &str) -> Result<Vec<CouponRecord>, SandboxError> {
+        let records: Records = self.call(self.request(Method::GET, &format!("records/{vendor}"))).await?;
+        Ok(records.items)
     }
 
     /// `GET /_sandbox/{vendor}/{route}`: one of an emulator's own admin routes.

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::aging::{AgeReport, AgeRequest};
 use crate::error::AdminError;
+use crate::records::CouponRecord;
 use crate::samples::Samples;
 
 /// One emulated vendor API.
@@ -19,7 +21,7 @@ pub trait Emulator: Send + Sync + 'static {
     /// Vendor name and route prefix: `"giftletter"` serves under `/giftletter`.
     ///
     /// Lowercase ASCII letters, digits, `-` and `_`; it must not clash with an admin
-    /// route (`fixtures`, `samples`, `reset`, `redeem`, `faults`, `stats`).
+    /// route (`fixtures`, `samples`, `reset`, `redeem`, `faults`, `stats`, `age`, `records`).
     fn name(&self) -> &'static str;
 
     /// The vendor's endpoints, with paths relative to the prefix (`/SendEPin`, not
@@ -74,6 +76,24 @@ pub trait Emulator: Send + Sync + 'static {
 
     /// Vendor-specific admin routes, nested under `/_sandbox/{name}`. None by default.
     fn admin_router(self: Arc<Self>) -> Option<axum::Router> {
+        None
+    }
+
+    /// Ages the coupons this emulator issued as `req` says (`POST /_sandbox/age`), all or
+    /// nothing. By default 501: the emulator issues nothing to age.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::BadRequest`] for a malformed section or one the vendor has nothing
+    /// for, [`AdminError::NotFound`] for an unknown coupon, [`AdminError::Conflict`] when
+    /// a coupon's state forbids it or too few coupons can be aged so.
+    fn age(&self, req: &AgeRequest) -> Result<AgeReport, AdminError> {
+        Err(AdminError::NotImplemented(format!("{} issues no coupons to age", req.vendor)))
+    }
+
+    /// Every coupon this emulator issued, oldest first, as it is now
+    /// (`GET /_sandbox/records/{name}`); `None` (the default) when it issues none.
+    fn records(&self) -> Option<Vec<CouponRecord>> {
         None
     }
 }

@@ -43,6 +43,8 @@
 //! | `GET /_sandbox/faults` | | `{"faults": [pending...]}`, oldest first, with remaining counts |
 //! | `DELETE /_sandbox/faults` | | `{"faults": []}` |
 //! | `GET /_sandbox/stats` | | [`Stats`]: `{"requests": {"/giftletter/SendEPin": 2, ...}}` |
+//! | `POST /_sandbox/age` | [`AgeRequest`]: `{"vendor", "seed"?, "redeem"?, "partly_use"?, "expire"?, "valid_until"?, "delivery_failed"?}` | [`AgeReport`]: per section the [`CouponRecord`]s it changed (see the crate README, "Ageing a campaign") |
+//! | `GET /_sandbox/records/{vendor}` | | `{"items": [CouponRecord...]}`: every coupon the vendor issued, oldest first, with its state, last day, delivery, resends and cancel counts |
 //! | `GET /_sandbox/{vendor}/issued` | | `{"items": [{"partner_ref", "order", "cancelled", ...}]}`: what the emulator issued or sold, oldest first ([`IssuedItem`]), where it keeps such a list |
 //! | `/_sandbox/{vendor}/...` | | vendor-specific routes, when the emulator has some |
 //!
@@ -71,7 +73,8 @@
 //! # Request counting
 //!
 //! Every request outside `/_sandbox/` is counted per path, those hit by a fault
-//! included, so a test can assert "exactly one token request":
+//! included (status, detail and report calls as well), so a test can assert "exactly
+//! one token request":
 //! `GET /_sandbox/stats`, [`SandboxAdmin::request_count`], or in-process
 //! [`RunningSandbox::request_count`].
 //!
@@ -90,7 +93,8 @@
 //!   `include_str!("<name>/fixtures.json")`), `reset()`, `redeem()`,
 //!   [`config_section`](Emulator::config_section) the SDK configuration section with
 //!   the credentials it accepts, [`samples`](Emulator::samples) what a tour passes to
-//!   the SDK's shared operations, and optionally `admin_router()`;
+//!   the SDK's shared operations, and optionally `admin_router()`, and for an
+//!   issuing vendor [`age`](Emulator::age) and [`records`](Emulator::records);
 //! - exposes its credentials as `pub mod credentials { pub const ...: &str }`, for
 //!   tests.
 //!
@@ -103,12 +107,14 @@
 //! under `/{name}` with the same counting and faults.
 
 mod admin;
+mod aging;
 mod client;
 mod config;
 mod emulator;
 mod error;
 mod faults;
 mod fixtures;
+mod records;
 mod samples;
 mod server;
 mod state;
@@ -117,10 +123,14 @@ mod state;
 // list of built-in emulators: written by build.rs.
 include!(concat!(env!("OUT_DIR"), "/vendors.rs"));
 
+pub use aging::{
+    AgeDeliveryFailed, AgeExpire, AgePartlyUse, AgeRedeem, AgeReport, AgeRequest, AgeValidUntil, Pick, Spread,
+};
 pub use client::{IssuedItem, SandboxAdmin};
 pub use emulator::{Emulator, KST, RedeemRequest, emulators, now_kst, parse_kst};
 pub use error::{AdminError, SandboxError};
 pub use faults::{FaultKind, FaultSpec, MALFORMED_BODY, MAX_LATENCY_MS};
+pub use records::{CouponRecord, RecordDelivery, RecordState};
 pub use samples::{CouponSample, IssueSample, ProductsSample, RefusalSample, Samples};
 pub use server::{RunningSandbox, Sandbox};
 pub use state::{SandboxState, Stats};

@@ -6,9 +6,11 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
+use crate::aging::{AgeReport, AgeRequest};
 use crate::emulator::{Emulator, RedeemRequest};
 use crate::error::AdminError;
 use crate::faults::{FaultKind, FaultQueue, FaultSpec};
+use crate::records::CouponRecord;
 use crate::samples::Samples;
 
 /// Request counts per path: body of `GET /_sandbox/stats`.
@@ -94,13 +96,39 @@ impl SandboxState {
     /// [`AdminError::NotFound`] for an unknown vendor, [`AdminError::BadRequest`] for a
     /// malformed `at`, otherwise whatever the emulator answers.
     pub fn redeem(&self, req: &RedeemRequest) -> Result<serde_json::Value, AdminError> {
-        let emulator = self.emulator(&req.vendor).ok_or_else(|| {
-            let known: Vec<_> = self.emulators.iter().map(|e| e.name()).collect();
-            AdminError::NotFound(format!("unknown vendor {:?} (known: {})", req.vendor, known.join(", ")))
-        })?;
+        let emulator = self.known(&req.vendor)?;
         // Checked here so every emulator can rely on a well-formed time.
         req.at_kst()?;
         emulator.redeem(req)
+    }
+
+    /// Ages the coupons of the emulator `req.vendor`.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::NotFound`] for an unknown vendor, otherwise whatever the emulator
+    /// answers ([`Emulator::age`]).
+    pub fn age(&self, req: &AgeRequest) -> Result<AgeReport, AdminError> {
+        self.known(&req.vendor)?.age(req)
+    }
+
+    /// Every coupon the emulator `vendor` issued, oldest first.
+    ///
+    /// # Errors
+    ///
+    /// [`AdminError::NotFound`] for an unknown vendor or one that keeps no records.
+    pub fn records(&self, vendor: &str) -> Result<Vec<CouponRecord>, AdminError> {
+        self.known(vendor)?
+            .records()
+            .ok_or_else(|| AdminError::NotFound(format!("{vendor} issues no coupons: it keeps no records")))
+    }
+
+    /// The emulator `name`, or a 404 naming the known ones.
+    fn known(&self, name: &str) -> Result<&Arc<dyn Emulator>, AdminError> {
+        self.emulator(name).ok_or_else(|| {
+            let known: Vec<_> = self.emulators.iter().map(|e| e.name()).collect();
+            AdminError::NotFound(format!("unknown vendor {name:?} (known: {})", known.join(", ")))
+        })
     }
 
     /// Queues a fault after the ones already pending.

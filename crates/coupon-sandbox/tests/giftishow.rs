@@ -452,7 +452,10 @@ async fn a_used_coupon_cannot_be_cancelled_nor_resent() {
     let gs = Gs::start().await;
     let pin = pin_of(&gs.send("TR-USED", &[]).await);
     gs.sandbox.admin().redeem_with(&RedeemRequest::new("giftishow", &pin)).await.unwrap();
-    is_refusal(&gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-USED")]).await, "ERR9011");
+    // v1.04 has no "used" code: its "coupon cancel failed", the reason in the message.
+    let refused = gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-USED")]).await;
+    is_refusal(&refused, "ERR0805");
+    assert_eq!(refused["message"], "쿠폰 취소 실패 : 이미 사용된 쿠폰입니다.");
     is_refusal(&gs.call("/bizApi/resend", "0203", &[("tr_id", "TR-USED"), ("sms_flag", "Y")]).await, "ERR9011");
     assert_eq!(gs.balance().await, START - AMERICANO_PRICE, "not refunded after use");
 }
@@ -566,7 +569,7 @@ async fn a_stored_value_coupon_is_spent_in_parts_and_02_only_when_empty() {
     let c = gs.coupon("TR-CU").await["result"][0]["couponInfoList"][0].clone();
     assert_eq!((&c["remainAmt"], &c["pinStatusCd"]), (&json!("7000"), &json!("01")));
     assert!(admin.redeem_with(&RedeemRequest::new("giftishow", &pin).amount(7001)).await.is_err());
-    is_refusal(&gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-CU")]).await, "ERR9011");
+    is_refusal(&gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-CU")]).await, "ERR0805");
     admin.redeem_with(&RedeemRequest::new("giftishow", &pin)).await.unwrap();
     let c = gs.coupon("TR-CU").await["result"][0]["couponInfoList"][0].clone();
     assert_eq!((&c["remainAmt"], &c["pinStatusCd"]), (&json!("0"), &json!("02")));
@@ -579,8 +582,22 @@ async fn an_expired_coupon_reads_08_and_is_neither_cancelled_nor_resent() {
     gs.admin_post("expire", json!({"tr_id": "TR-OLD"})).await;
     let c = &gs.coupon("TR-OLD").await["result"][0]["couponInfoList"][0];
     assert_eq!((&c["pinStatusCd"], &c["pinStatusNm"]), (&json!("08"), &json!("기간만료")));
-    is_refusal(&gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-OLD")]).await, "ERR9012");
+    let refused = gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-OLD")]).await;
+    is_refusal(&refused, "ERR0805");
+    assert_eq!(refused["message"], "쿠폰 취소 실패 : 유효기간이 만료된 쿠폰입니다.");
     is_refusal(&gs.call("/bizApi/resend", "0203", &[("tr_id", "TR-OLD"), ("sms_flag", "Y")]).await, "ERR9012");
+}
+
+#[tokio::test]
+async fn legacy_codes_refuse_the_cancel_of_a_used_or_expired_coupon_apart() {
+    let gs = Gs::start().await;
+    gs.variant(json!({"codes": "legacy"})).await;
+    let pin = pin_of(&gs.send("TR-L-USED", &[]).await);
+    gs.sandbox.admin().redeem_with(&RedeemRequest::new("giftishow", &pin)).await.unwrap();
+    is_refusal(&gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-L-USED")]).await, "ERR9011");
+    gs.send("TR-L-OLD", &[]).await;
+    gs.admin_post("expire", json!({"tr_id": "TR-L-OLD"})).await;
+    is_refusal(&gs.call("/bizApi/cancel", "0202", &[("tr_id", "TR-L-OLD")]).await, "ERR9012");
 }
 
 #[tokio::test]

@@ -45,11 +45,19 @@
 //! `n` fresh sales, copies of the catalog's in turn with new `md_idx`, at today's price
 //! `p` when given; answers `{"md_idx": [...], "listings": [listAll items]}`; a reset
 //! removes them). `POST /_sandbox/redeem` takes the purchase's `tid` (gifticon or Starcoupon)
-//! and marks it used.
+//! and marks it used; a gifticon past its `endtime` is refused (409).
+//!
+//! A gifticon bought keeps its sale's `endtime` of that day: buyGifticonList writes it,
+//! and the item is expired once it has passed (its last usable day is the day before).
+//! `POST /_sandbox/age` redeems items, and expires or moves the `endtime` of gifticons
+//! (Starcoupons carry no validity; no stored value, no delivery); every item of a `tid`
+//! is named by it. `GET /_sandbox/records/giftimbiz` lists every item bought (order =
+//! `tid`, goods = `md_idx`), in purchase order.
 //!
 //! The partner credentials it accepts are [`credentials`]; the catalog is
 //! `giftimbiz/fixtures.json`.
 
+mod aging;
 mod auth;
 mod catalog;
 #[cfg(test)]
@@ -71,12 +79,15 @@ use http::{HeaderMap, StatusCode, Uri, header};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use self::aging::Aging;
 use self::auth::{TEST_PARTNER, Tokens};
 use self::catalog::{Catalog, Gifticon};
 use self::shop::{GiftRecord, Shop, StarRecord};
+use crate::aging::{AgeReport, AgeRequest};
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::records::CouponRecord;
 use crate::samples::Samples;
 use crate::state::lock;
 
@@ -280,7 +291,7 @@ impl Giftimbiz {
             Ep::GiftDetail => self.gift_detail(req, &state.shop),
             Ep::BuyGift => self.buy_gift(req, &partner, &mut state.shop),
             Ep::GiftList => {
-                let list = state.shop.gift_list(&partner, &self.catalog, Self::today());
+                let list = state.shop.gift_list(&partner, &self.catalog);
                 Ok(ok(json!({ "total_count": list.len(), "isNext": "false", "list": list })))
             }
             Ep::CateStar => Ok(self.cate_star(req)),
@@ -394,12 +405,12 @@ impl Giftimbiz {
         let cash = number::<u64>(Some(required(req.body("cash"))?))?.ok_or(MISSING)?;
         let md_list = required(req.body("md_idx"))?;
         required(req.body("product"))?;
-        // (md_idx, price now) of each sale bought.
-        let mut sales: Vec<(u32, u64)> = Vec::new();
+        // (md_idx, price now, endtime's day) of each sale bought.
+        let mut sales: Vec<(u32, u64, NaiveDate)> = Vec::new();
         for item in md_list.split('|') {
             let g =
                 item.trim().parse::<u32>().ok().and_then(|md| self.gifticon(shop, md)).ok_or(("PD", "상품검증실패"))?;
-            if sales.iter().any(|(md, _)| *md == g.md_idx) {
+            if sales.iter().any(|(md, _, _)| *md == g.md_idx) {
                 return Err(("PD", "상품검증실패"));
             }
             match shop.sold.get(&g.md_idx) {
@@ -407,15 +418,15 @@ impl Giftimbiz {
                 Some(_) => return Err(("PD", "이미 판매된 상품입니다.")),
                 None => {}
             }
-            sales.push((g.md_idx, g.disprice()));
+            sales.push((g.md_idx, g.disprice(), g.end_date(Self::today())));
         }
-        if sales.iter().map(|(_, price)| price).sum::<u64>() != cash {
+        if sales.iter().map(|(_, price, _)| price).sum::<u64>() != cash {
             return Err(("PL", "잘못된 상품금액결제"));
         }
         let now = now_kst();
         let tid = shop.next_tid(&now);
         if partner != TEST_PARTNER {
-            for (md_idx, price) in sales {
+            for (md_idx, price, endtime) in sales {
                 shop.sold.insert(md_idx, partner.to_owned());
                 shop.gifts.push(GiftRecord {
                     tid: tid.clone(),
@@ -424,6 +435,8 @@ impl Giftimbiz {
                     cash: price,
                     bought_at: now,
                     used_at: None,
+                    branch: None,
+                    endtime,
                 });
             }
         }
@@ -524,6 +537,7 @@ impl Giftimbiz {
                 cash,
                 bought_at: now,
                 used_at: None,
+                branch: None,
             });
         }
         Ok(ok(json!({ "message": "구매가 완료되었습니다.", "tid": tid })))
@@ -647,9 +661,19 @@ refresh_token = "{REFRESH_TOKEN}"
             if gifts.iter().all(|r| r.used_at.is_some()) {
                 return Err(AdminError::Conflict(format!("gifticon order {} is already used", req.id)));
             }
+            if let Some(r) = gifts.iter().find(|r| r.used_at.is_none() && at.date_naive() > r.last_day()) {
+                return Err(AdminError::Conflict(format!(
+                    "gifticon order {} was valid until {} (KST), before the redemption time",
+                    req.id,
+                    r.last_day()
+                )));
+            }
             let mut md = Vec::new();
             for r in gifts {
-                r.used_at.get_or_insert(at);
+                if r.used_at.is_none() {
+                    r.used_at = Some(at);
+                    r.branch.clone_from(&req.branch);
+                }
                 md.push(r.md_idx);
             }
             return Ok(json!({
@@ -666,10 +690,26 @@ refresh_token = "{REFRESH_TOKEN}"
             return Err(AdminError::Conflict(format!("Starcoupon order {} is already used", req.id)));
         }
         star.used_at = Some(at);
+        star.branch.clone_from(&req.branch);
         Ok(json!({
             "vendor": NAME, "kind": "starcoupon", "tid": req.id, "msc_idx": star.msc_idx.to_string(),
             "branch": req.branch, "used_at": at.format("%Y-%m-%d %H:%M:%S").to_string(),
         }))
+    }
+
+    fn age(&self, req: &AgeRequest) -> Result<AgeReport, AdminError> {
+        let mut state = lock(&self.state);
+        let mut draft = state.shop.clone();
+        let report = crate::aging::age(&mut Aging::new(&mut draft, &self.catalog), req, now_kst())?;
+        state.shop = draft;
+        Ok(report)
+    }
+
+    fn records(&self) -> Option<Vec<CouponRecord>> {
+        let today = Self::today();
+        let state = lock(&self.state);
+        let shop = &state.shop;
+        Some(shop.items().into_iter().filter_map(|item| shop.record(item, &self.catalog, today)).collect())
     }
 
     fn admin_router(self: Arc<Self>) -> Option<Router> {

@@ -37,7 +37,7 @@
 //! | `POST /bizApi/brands/{brand_code}` | `0112` | `{"brandDetail"}`; `ERR9009`*; 404 in the 0103/0104 variant |
 //! | `POST /bizApi/send` (or `/coupon/send`, variant) | `0204` | nested twice: `{"code":"0000",…,"result":{"code":"0000",…,"result":{"orderNo","pinNo","couponImgUrl"}}}`; the other send path is 404 |
 //! | `POST /bizApi/coupons` | `0201` (`tr_id`; `user_id` optional) | `[{"couponInfoList":[CouponInfo],"resCode":"0000","resMsg":"정상"}]`; `ERR0204` unknown `tr_id` |
-//! | `POST /bizApi/cancel` | `0202` (`tr_id`) | `null`, the charge refunded; `ERR0212` unknown, `ERR0808`/`ERR0208` already cancelled, `ERR9011`* used (or a stored-value coupon partly spent), `ERR9012`* expired |
+//! | `POST /bizApi/cancel` | `0202` (`tr_id`) | `null`, the charge refunded; `ERR0212` unknown, `ERR0808`/`ERR0208` already cancelled, `ERR0805`/`ERR9011`* used (or a stored-value coupon partly spent), `ERR0805`/`ERR9012`* expired (v1.04's "coupon cancel failed", the reason in the message) |
 //! | `POST /bizApi/resend` | `0203` (`tr_id`, `sms_flag` Y/N) | `null`; `ERR0212` unknown, `ERR9013`* cancelled, `ERR9011`* used, `ERR9012`* expired |
 //! | `POST /bizApi/sendFail/cancel` | `0205` (`tr_id`) | `null`, a charged failure's bizmoney refunded once; `ERR9014`* no unrefunded charged failure for `tr_id` |
 //! | `POST /bizApi/bizmoney` | `0301` | `{"balance": "10000000"}` (text) |
@@ -74,9 +74,16 @@
 //! (`goodsTypeNm` 금액권) carries `remainAmt`: a redemption of an `amount` lowers it and
 //! the coupon stays `01` until the whole balance is spent, then `02`. In CouponInfo,
 //! `sellPriceAmt` is what the partner paid (`discountPrice`), `cnsmPriceAmt` the
-//! consumer price (`salePrice`), `sendBasicCd` the send's `gubun`, `sendStatusCd`
-//! `02` 발송완료 for a production MMS and `01` 미발송 otherwise, `correcDtm` the last
-//! change (issue, cancel or redemption). Phone numbers are kept as given.
+//! consumer price (`salePrice`), `sendBasicCd` the send's `gubun`, `sendStatusCd`,
+//! `sendRstCd` and `sendRstMsg` `02`/`0000`/발송완료 for a production MMS, `01`/`0000`/미발송
+//! otherwise, and `03`*/`ERR0999`/쿠폰 발송 오류 for an MMS marked failed by
+//! `POST /_sandbox/age` (the reading names these fields but no values; a successful
+//! 0203 delivers it again), `correcDtm` the last change (issue, cancel or redemption).
+//! Phone numbers are kept as given.
+//!
+//! `POST /_sandbox/age` redeems, spends in part, expires, moves the last day of and
+//! fails the MMS of coupons; `GET /_sandbox/records/giftishow` lists every coupon with
+//! its state, `validPrdEndDt`, delivery, resends and cancel counts.
 //!
 //! Dates, as the variant's `dates` says. `compact` (default): the days `endDate` (goods
 //! list and detail) and `validPrdEndDt` (CouponInfo) are `YYYYMMDD`, the moment
@@ -105,6 +112,7 @@
 //! The partner credentials it accepts are [`credentials`]; the catalog is
 //! `giftishow/fixtures.json`.
 
+mod aging;
 mod catalog;
 mod dates;
 mod endpoints;
@@ -125,11 +133,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::admin::AdminJson;
+use crate::aging::{AgeReport, AgeRequest};
 use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::records::CouponRecord;
 use crate::samples::Samples;
 use crate::state::lock;
+use aging::Aging;
 use catalog::Catalog;
 use endpoints::Route;
 use store::{PinState, Store};
@@ -215,10 +226,14 @@ mod codes {
         NoTrId,
         /// 0202 of a cancelled coupon.
         AlreadyCancelled,
-        /// 0202/0203 of a used (or partly spent) coupon.
+        /// 0203 of a used coupon.
         Used,
-        /// 0202/0203 of an expired coupon.
+        /// 0203 of an expired coupon.
         Expired,
+        /// 0202 of a used (or partly spent) coupon.
+        CancelUsed,
+        /// 0202 of an expired coupon.
+        CancelExpired,
         /// 0203 of a cancelled coupon.
         ResendCancelled,
         /// 0205 with no unrefunded charged failure for the `tr_id`.
@@ -228,11 +243,13 @@ mod codes {
     const AUTH_LEGACY: Refusal = ("E0006", "인증키 정보가 올바르지 않습니다.");
     const MISSING_LEGACY: Refusal = ("ERR9002", "필수 파라미터가 누락되었거나 형식이 올바르지 않습니다.");
     const MISSING: Refusal = ("ERR0201", "필수 파라미터가 누락되었습니다.");
+    const USED_LEGACY: Refusal = ("ERR9011", "이미 사용된 쿠폰입니다.");
+    const EXPIRED_LEGACY: Refusal = ("ERR9012", "유효기간이 만료된 쿠폰입니다.");
 
     impl Rejection {
         /// Every refusal, for the tests of the table.
         #[cfg(test)]
-        pub(crate) const ALL: [Self; 28] = [
+        pub(crate) const ALL: [Self; 30] = [
             Self::AuthCodeMissing,
             Self::AuthTokenMissing,
             Self::AuthCodeWrong,
@@ -259,6 +276,8 @@ mod codes {
             Self::AlreadyCancelled,
             Self::Used,
             Self::Expired,
+            Self::CancelUsed,
+            Self::CancelExpired,
             Self::ResendCancelled,
             Self::NoFailure,
         ];
@@ -307,8 +326,12 @@ mod codes {
                 Self::AlreadyCancelled => {
                     (("ERR0808", "이미 취소된 쿠폰입니다."), ("ERR0208", "이미 취소된 쿠폰입니다."))
                 }
-                Self::Used => same(("ERR9011", "이미 사용된 쿠폰입니다.")),
-                Self::Expired => same(("ERR9012", "유효기간이 만료된 쿠폰입니다.")),
+                Self::Used => same(USED_LEGACY),
+                Self::Expired => same(EXPIRED_LEGACY),
+                // v1.04's "coupon cancel failed", the reason in the message: the table has
+                // no code for a used or an expired coupon.
+                Self::CancelUsed => (("ERR0805", "쿠폰 취소 실패 : 이미 사용된 쿠폰입니다."), USED_LEGACY),
+                Self::CancelExpired => (("ERR0805", "쿠폰 취소 실패 : 유효기간이 만료된 쿠폰입니다."), EXPIRED_LEGACY),
                 Self::ResendCancelled => same(("ERR9013", "취소된 쿠폰은 재발송할 수 없습니다.")),
                 Self::NoFailure => same(("ERR9014", "환불할 발송실패 건이 없습니다.")),
             }
@@ -528,6 +551,8 @@ callback_no = "{CALLBACK_NO}"
         c.changed_at = at;
         if remain.is_none_or(|r| r == 0) {
             c.state = PinState::Used { at, branch: branch.clone() };
+        } else {
+            c.spent = Some((at, branch.clone()));
         }
         Ok(json!({
             "vendor": NAME,
@@ -539,6 +564,19 @@ callback_no = "{CALLBACK_NO}"
             "pinStatusCd": c.status(today).0,
             "redeemed_at": at.format("%Y-%m-%d %H:%M:%S").to_string(),
         }))
+    }
+
+    fn age(&self, req: &AgeRequest) -> Result<AgeReport, AdminError> {
+        let mut store = lock(&self.store);
+        let mut draft = store.clone();
+        let report = crate::aging::age(&mut Aging { store: &mut draft, catalog: &self.catalog }, req, now_kst())?;
+        *store = draft;
+        Ok(report)
+    }
+
+    fn records(&self) -> Option<Vec<CouponRecord>> {
+        let today = now_kst().date_naive();
+        Some(lock(&self.store).coupons().iter().map(|c| c.record(today)).collect())
     }
 
     fn admin_router(self: Arc<Self>) -> Option<Router> {
@@ -614,7 +652,7 @@ callback_no = "15880000"
     fn the_code_table_answers_v104_by_default_and_the_old_codes_as_legacy() {
         use codes::Rejection::{self, *};
         use variant::Codes;
-        let expected: [(Rejection, &str, &str); 28] = [
+        let expected: [(Rejection, &str, &str); 30] = [
             (AuthCodeMissing, "E0011", "E0006"),
             (AuthTokenMissing, "E0012", "E0006"),
             (AuthCodeWrong, "E0008", "E0006"),
@@ -641,6 +679,8 @@ callback_no = "15880000"
             (AlreadyCancelled, "ERR0808", "ERR0208"),
             (Used, "ERR9011", "ERR9011"),
             (Expired, "ERR9012", "ERR9012"),
+            (CancelUsed, "ERR0805", "ERR9011"),
+            (CancelExpired, "ERR0805", "ERR9012"),
             (ResendCancelled, "ERR9013", "ERR9013"),
             (NoFailure, "ERR9014", "ERR9014"),
         ];

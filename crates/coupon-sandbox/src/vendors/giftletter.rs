@@ -10,7 +10,7 @@
 //! | route | answers |
 //! |---|---|
 //! | `GET /SendEPin` | issues a 12-digit PIN and an order id; `A001` bad `enc`, `A101` unknown or unusable goods, `P101` repeated `co_tid`, `P002` bad phone, `P003` count ≠ 1, `P001` missing/too long |
-//! | `GET /CancelSendEPin` | `E102:P002` unknown order, `E201` used, `E304` already cancelled |
+//! | `GET /CancelSendEPin` | `E102:P002` unknown order, `E201` used, `E304` already cancelled, `E102` expired (the document's "cancel failed": it has no code of its own) |
 //! | `GET /StatusSendEPin` | `use` Y/N/C, `use_date`, `branchname`; `E103 : P002` unknown order, `P201` goods without status |
 //! | `GET /ReSendSMS` | `P102` unknown order, `P301` after 3 resends |
 //! | `GET /getGoodsInfoList` | the brand's goods, or `{"STATUS":"E"}` / `C` / `I` |
@@ -26,9 +26,18 @@
 //! "state", "issued_at"}]}`), oldest first. `POST /_sandbox/redeem` takes the 12-digit
 //! PIN as `id`.
 //!
+//! A PIN is valid until the issue day plus the goods' `EXDATE` days (or until its
+//! `EXDATE` day); no answer carries that day, and `StatusSendEPin` has no word for an
+//! expired PIN: it answers `use` `N`, and only its cancel tells (`E102`). A redemption
+//! after that day is refused (409). `POST /_sandbox/age` redeems, expires and moves the
+//! last day of PINs (Giftletter has no stored value and reports no delivery);
+//! `GET /_sandbox/records/giftletter` lists every PIN with its state, last day and cancel
+//! counts.
+//!
 //! The partner credentials it accepts are [`credentials`]; the catalog is
 //! `giftletter/fixtures.json`.
 
+mod aging;
 mod answers;
 mod catalog;
 mod endpoints;
@@ -46,11 +55,14 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use crate::emulator::{Emulator, RedeemRequest};
+use crate::aging::{AgeReport, AgeRequest};
+use crate::emulator::{Emulator, RedeemRequest, now_kst};
 use crate::error::AdminError;
 use crate::fixtures;
+use crate::records::CouponRecord;
 use crate::samples::Samples;
 use crate::state::lock;
+use aging::Aging;
 use catalog::Catalog;
 use store::{PinState, Store};
 
@@ -201,6 +213,12 @@ auth_key = "{auth_key}"
         match &order.state {
             PinState::Used { .. } => return Err(AdminError::Conflict("this PIN is already used".into())),
             PinState::Cancelled { .. } => return Err(AdminError::Conflict("this PIN was cancelled".into())),
+            PinState::Unused if at.date_naive() > order.valid_end => {
+                return Err(AdminError::Conflict(format!(
+                    "this PIN was valid until {} (KST), before the redemption time",
+                    order.valid_end
+                )));
+            }
             PinState::Unused => {}
         }
         let branch = match &req.branch {
@@ -218,6 +236,19 @@ auth_key = "{auth_key}"
             "branch": branch,
             "exchanged_at": at.format("%Y-%m-%d %H:%M:%S").to_string(),
         }))
+    }
+
+    fn age(&self, req: &AgeRequest) -> Result<AgeReport, AdminError> {
+        let mut store = lock(&self.store);
+        let mut draft = store.clone();
+        let report = crate::aging::age(&mut Aging { store: &mut draft, catalog: &self.catalog }, req, now_kst())?;
+        *store = draft;
+        Ok(report)
+    }
+
+    fn records(&self) -> Option<Vec<CouponRecord>> {
+        let today = now_kst().date_naive();
+        Some(lock(&self.store).orders().iter().map(|o| o.record(today)).collect())
     }
 
     fn admin_router(self: Arc<Self>) -> Option<Router> {

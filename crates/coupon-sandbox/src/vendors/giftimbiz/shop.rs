@@ -3,13 +3,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use serde_json::{Value, json};
 
 use super::Refusal;
 use super::catalog::{Catalog, Gifticon, StarCoupon};
+use crate::records::{CouponRecord, RecordState};
 
 /// One gifticon bought (a buy of several `md_idx` records one per sale, sharing the `tid`).
+#[derive(Clone)]
 pub(super) struct GiftRecord {
     pub(super) tid: String,
     pub(super) partner: String,
@@ -17,9 +19,63 @@ pub(super) struct GiftRecord {
     pub(super) cash: u64,
     pub(super) bought_at: DateTime<FixedOffset>,
     pub(super) used_at: Option<DateTime<FixedOffset>>,
+    /// Where it was used, when the redemption named a shop.
+    pub(super) branch: Option<String>,
+    /// The day of its `endtime` (`YYYY-MM-DD 00:00:00`), the moment it ends: the sale's
+    /// when bought. Its last usable day is the day before.
+    pub(super) endtime: NaiveDate,
+}
+
+impl GiftRecord {
+    /// The last day it can be used.
+    pub(super) fn last_day(&self) -> NaiveDate {
+        self.endtime.checked_sub_days(Days::new(1)).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The sandbox's record: `use_yn` is the vendor's word, `endtime` past means expired.
+    pub(super) fn record(&self, today: NaiveDate) -> CouponRecord {
+        let state = match self.used_at {
+            Some(_) => RecordState::Used,
+            None if today > self.last_day() => RecordState::Expired,
+            None => RecordState::Unused,
+        };
+        let record =
+            purchase_record(&self.tid, self.md_idx.to_string(), state, self.bought_at, self.used_at, &self.branch);
+        CouponRecord { valid_until: Some(self.last_day()), ..record }
+    }
+}
+
+/// A purchase's record: no partner reference, PIN, delivery or cancel on this API.
+fn purchase_record(
+    tid: &str,
+    goods: String,
+    state: RecordState,
+    bought_at: DateTime<FixedOffset>,
+    used_at: Option<DateTime<FixedOffset>>,
+    branch: &Option<String>,
+) -> CouponRecord {
+    CouponRecord {
+        partner_ref: None,
+        order: tid.to_owned(),
+        pin: None,
+        goods,
+        state,
+        vendor_status: if used_at.is_some() { "Y" } else { "N" }.to_owned(),
+        issued_at: bought_at,
+        used_at,
+        branch: branch.clone(),
+        remaining: None,
+        valid_until: None,
+        delivery: None,
+        resends: 0,
+        cancels: 0,
+        cancel_requests: 0,
+        cancelled_at: None,
+    }
 }
 
 /// One Starcoupon bought.
+#[derive(Clone)]
 pub(super) struct StarRecord {
     pub(super) tid: String,
     pub(super) partner: String,
@@ -30,10 +86,28 @@ pub(super) struct StarRecord {
     pub(super) cash: u64,
     pub(super) bought_at: DateTime<FixedOffset>,
     pub(super) used_at: Option<DateTime<FixedOffset>>,
+    /// Where it was used, when the redemption named a shop.
+    pub(super) branch: Option<String>,
+}
+
+impl StarRecord {
+    /// The sandbox's record: its purchase list carries no last day.
+    pub(super) fn record(&self, catalog: &Catalog) -> CouponRecord {
+        let state = if self.used_at.is_some() { RecordState::Used } else { RecordState::Unused };
+        let goods = catalog.star_coupons.get(self.coupon).map(|c| c.md_idx.to_string()).unwrap_or_default();
+        purchase_record(&self.tid, goods, state, self.bought_at, self.used_at, &self.branch)
+    }
+}
+
+/// One purchased item, gifticon or Starcoupon, by its index in its list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Item {
+    Gift(usize),
+    Star(usize),
 }
 
 /// Every purchase since the last reset.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(super) struct Shop {
     seq: u64,
     pub(super) gifts: Vec<GiftRecord>,
@@ -66,6 +140,23 @@ impl Shop {
     pub(super) fn next_msc(&mut self) -> u64 {
         self.seq += 1;
         500_000 + self.seq
+    }
+
+    /// Every purchased item in purchase order (order numbers grow with every purchase).
+    pub(super) fn items(&self) -> Vec<Item> {
+        let gifts = self.gifts.iter().enumerate().map(|(i, r)| (&r.tid, Item::Gift(i)));
+        let stars = self.stars.iter().enumerate().map(|(i, r)| (&r.tid, Item::Star(i)));
+        let mut items: Vec<_> = gifts.chain(stars).collect();
+        items.sort_by(|(a, _), (b, _)| (a.len(), a).cmp(&(b.len(), b)));
+        items.into_iter().map(|(_, item)| item).collect()
+    }
+
+    /// Item's record on `today`.
+    pub(super) fn record(&self, item: Item, catalog: &Catalog, today: NaiveDate) -> Option<CouponRecord> {
+        match item {
+            Item::Gift(i) => self.gifts.get(i).map(|r| r.record(today)),
+            Item::Star(i) => self.stars.get(i).map(|r| r.record(catalog)),
+        }
     }
 
     /// `GET /_sandbox/giftimbiz/issued`: every purchase (gifticon orders, one item per
@@ -119,7 +210,7 @@ impl Shop {
     }
 
     /// buyGifticonList: the partner's gifticons, newest first.
-    pub(super) fn gift_list(&self, partner: &str, catalog: &Catalog, today: NaiveDate) -> Vec<Value> {
+    pub(super) fn gift_list(&self, partner: &str, catalog: &Catalog) -> Vec<Value> {
         self.gifts
             .iter()
             .rev()
@@ -134,7 +225,7 @@ impl Shop {
                     "product": g.map(|g| g.product.clone()).unwrap_or_default(),
                     "cash": r.cash.to_string(),
                     "buy_date": time(&r.bought_at),
-                    "endtime": g.map(|g| g.endtime(today)).unwrap_or_default(),
+                    "endtime": format!("{} 00:00:00", r.endtime.format("%Y-%m-%d")),
                     "use_yn": use_yn,
                     "use_date": use_date,
                 })

@@ -372,10 +372,7 @@ impl Giftishow {
         let goods = self.catalog.goods(&c.goods_code);
         let brand = goods.and_then(|g| self.catalog.brand(&g.brand_code));
         let (status_cd, status_nm) = c.status(today);
-        let (send_status, send_msg) = match (c.gubun.as_str(), c.test) {
-            ("N", false) => ("02", "발송완료"),
-            _ => ("01", "미발송"),
-        };
+        let (send_status, send_result, send_msg) = c.send_status();
         let mut info = json!({
             "goodsCd": c.goods_code,
             "goodsNm": goods.map_or("", |g| g.name.as_str()),
@@ -388,7 +385,7 @@ impl Giftishow {
             "recverTelNo": c.phone_no,
             "sendBasicCd": c.gubun,
             "sendStatusCd": send_status,
-            "sendRstCd": "0000",
+            "sendRstCd": send_result,
             "sendRstMsg": send_msg,
             "validPrdEndDt": dates::day(c.valid_end, variant.dates),
             "correcDtm": dates::moment(c.changed_at, variant.dates),
@@ -462,17 +459,19 @@ fn gate(form: &Form, route: &Route, variant: &Variant) -> Result<Op, Rejection> 
 fn cancel(store: &mut Store, form: &Form, today: NaiveDate, goods: &[Goods]) -> Result<Response, Rejection> {
     let tr_id = form.get("tr_id").ok_or(Rejection::Missing)?;
     let c = store.by_tr_id_mut(tr_id).ok_or(Rejection::NoTrId)?;
+    c.cancel_requests += 1;
     let face = goods.iter().find(|g| g.code == c.goods_code).map_or(0, |g| g.sale_price);
     match c.state {
         PinState::Cancelled { .. } => return Err(Rejection::AlreadyCancelled),
-        PinState::Used { .. } => return Err(Rejection::Used),
-        PinState::Issued if c.partly_spent(face) => return Err(Rejection::Used),
-        PinState::Issued if today > c.valid_end => return Err(Rejection::Expired),
+        PinState::Used { .. } => return Err(Rejection::CancelUsed),
+        PinState::Issued if c.partly_spent(face) => return Err(Rejection::CancelUsed),
+        PinState::Issued if today > c.valid_end => return Err(Rejection::CancelExpired),
         PinState::Issued => {}
     }
     let now = now_kst();
     c.state = PinState::Cancelled { at: now };
     c.changed_at = now;
+    c.cancels += 1;
     let refund = c.charged;
     store.balance = store.balance.saturating_add(refund);
     Ok(ok(Value::Null, Map::new()))
@@ -491,6 +490,8 @@ fn resend(store: &mut Store, form: &Form, today: NaiveDate) -> Result<Response, 
         PinState::Issued => {}
     }
     c.resends += 1;
+    // The message went out again: a failed delivery is a delivered one now.
+    c.delivery_failed = false;
     Ok(ok(Value::Null, Map::new()))
 }
 

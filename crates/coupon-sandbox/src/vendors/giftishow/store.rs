@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::catalog::Goods;
 use super::variant::Variant;
+use crate::records::{CouponRecord, RecordDelivery, RecordState};
 
 /// The bizmoney a fresh (or reset) account holds, in won.
 pub(crate) const START_BALANCE: u64 = 10_000_000;
@@ -25,6 +26,13 @@ pub(crate) const ISSUED: (&str, &str) = ("01", "발행");
 pub(crate) const USED: (&str, &str) = ("02", "교환");
 pub(crate) const CANCELLED: (&str, &str) = ("07", "구매취소(폐기)");
 pub(crate) const EXPIRED: (&str, &str) = ("08", "기간만료");
+
+/// `sendStatusCd`, `sendRstCd`, `sendRstMsg` of a coupon: the reading names the fields
+/// but none of their values, so these are the emulator's own, except `ERR0999` (the
+/// v1.04 table's "coupon send error") for a failed message.
+pub(crate) const SENT: (&str, &str, &str) = ("02", "0000", "발송완료");
+pub(crate) const NOT_SENT: (&str, &str, &str) = ("01", "0000", "미발송");
+pub(crate) const SEND_FAILED: (&str, &str, &str) = ("03", "ERR0999", "쿠폰 발송 오류");
 
 /// One send (0204) that issued a PIN.
 #[derive(Debug, Clone)]
@@ -56,7 +64,17 @@ pub(crate) struct Coupon {
     pub(crate) state: PinState,
     /// Stored-value goods only: what is left to spend.
     pub(crate) remain: Option<u64>,
+    /// Stored-value goods only: the value it was sent with.
+    pub(crate) face: Option<u64>,
+    /// When and where it was last spent in part.
+    pub(crate) spent: Option<(DateTime<FixedOffset>, String)>,
     pub(crate) resends: u32,
+    /// Its MMS failed (admin route); a successful resend delivers it.
+    pub(crate) delivery_failed: bool,
+    /// 0202 requests answered with success.
+    pub(crate) cancels: u32,
+    /// 0202 requests that reached this coupon, whatever the answer.
+    pub(crate) cancel_requests: u32,
 }
 
 impl Coupon {
@@ -67,6 +85,56 @@ impl Coupon {
             PinState::Used { .. } => USED,
             PinState::Issued if today > self.valid_end => EXPIRED,
             PinState::Issued => ISSUED,
+        }
+    }
+
+    /// Sent by MMS in production: the only coupons whose message the vendor reports on.
+    pub(crate) fn by_message(&self) -> bool {
+        self.gubun == "N" && !self.test
+    }
+
+    /// `sendStatusCd`, `sendRstCd`, `sendRstMsg`.
+    pub(crate) fn send_status(&self) -> (&'static str, &'static str, &'static str) {
+        match (self.by_message(), self.delivery_failed) {
+            (true, true) => SEND_FAILED,
+            (true, false) => SENT,
+            (false, _) => NOT_SENT,
+        }
+    }
+
+    /// The sandbox's record (`GET /_sandbox/records/giftishow`).
+    pub(crate) fn record(&self, today: NaiveDate) -> CouponRecord {
+        let partly = self.remain.zip(self.face).is_some_and(|(left, face)| left < face);
+        let (state, used, cancelled_at) = match &self.state {
+            PinState::Cancelled { at } => (RecordState::Cancelled, None, Some(*at)),
+            PinState::Used { at, branch } => (RecordState::Used, Some((*at, branch.clone())), None),
+            PinState::Issued if today > self.valid_end => (RecordState::Expired, self.spent.clone(), None),
+            PinState::Issued if partly => (RecordState::PartlyUsed, self.spent.clone(), None),
+            PinState::Issued => (RecordState::Unused, None, None),
+        };
+        let delivery = self.by_message().then_some(if self.delivery_failed {
+            RecordDelivery::Failed
+        } else {
+            RecordDelivery::Delivered
+        });
+        let (used_at, branch) = used.map_or((None, None), |(at, b)| (Some(at), Some(b)));
+        CouponRecord {
+            partner_ref: Some(self.tr_id.clone()),
+            order: self.order_no.clone(),
+            pin: Some(self.pin_no.clone()),
+            goods: self.goods_code.clone(),
+            state,
+            vendor_status: self.status(today).0.to_owned(),
+            issued_at: self.issued_at,
+            used_at,
+            branch,
+            remaining: self.remain,
+            valid_until: Some(self.valid_end),
+            delivery,
+            resends: self.resends,
+            cancels: self.cancels,
+            cancel_requests: self.cancel_requests,
+            cancelled_at,
         }
     }
 
@@ -109,8 +177,9 @@ pub(crate) struct Failure {
     pub(crate) refunded: bool,
 }
 
-/// Everything requests change; `reset` puts back `Store::default()`.
-#[derive(Debug)]
+/// Everything requests change; `reset` puts back `Store::default()`. Cloned to age a
+/// copy that replaces it only when the whole request succeeds.
+#[derive(Debug, Clone)]
 pub(crate) struct Store {
     /// Oldest first, never removed: a coupon's position is its order number's sequence.
     coupons: Vec<Coupon>,
@@ -174,6 +243,16 @@ impl Store {
         &self.coupons
     }
 
+    pub(crate) fn coupon_at_mut(&mut self, index: usize) -> Option<&mut Coupon> {
+        self.coupons.get_mut(index)
+    }
+
+    /// The coupon named by its `tr_id`, PIN or order number.
+    pub(crate) fn find(&self, id: &str) -> Option<usize> {
+        let indexed = self.by_tr_id.get(id).or_else(|| self.by_pin.get(id)).copied();
+        indexed.or_else(|| self.coupons.iter().position(|c| c.order_no == id))
+    }
+
     /// Records a send that issued a PIN: a fresh order number (KST date + 8-digit
     /// sequence, the coupon's count from 1, 16 digits) and a fresh 12-digit PIN; charges
     /// it unless a test send.
@@ -188,10 +267,8 @@ impl Store {
         };
         let charged = if new.test { 0 } else { new.goods.discount_price };
         self.balance = self.balance.saturating_sub(charged);
-        let valid_end = now
-            .date_naive()
-            .checked_add_days(Days::new(u64::from(new.goods.limit_day)))
-            .unwrap_or(NaiveDate::MAX);
+        let valid_end =
+            now.date_naive().checked_add_days(Days::new(u64::from(new.goods.limit_day))).unwrap_or(NaiveDate::MAX);
         let index = self.coupons.len();
         self.by_tr_id.insert(new.tr_id.to_owned(), index);
         self.by_pin.insert(pin_no.clone(), index);
@@ -216,7 +293,12 @@ impl Store {
             changed_at: now,
             state: PinState::Issued,
             remain: new.goods.stored_value.then_some(new.goods.sale_price),
+            face: new.goods.stored_value.then_some(new.goods.sale_price),
+            spent: None,
             resends: 0,
+            delivery_failed: false,
+            cancels: 0,
+            cancel_requests: 0,
         });
         &self.coupons[index]
     }

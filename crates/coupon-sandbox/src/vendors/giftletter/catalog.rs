@@ -1,5 +1,6 @@
 //! The Giftletter catalog (`giftletter/fixtures.json`), typed for the handlers.
 
+use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -34,6 +35,18 @@ pub(crate) struct Goods {
     pub(crate) status_supported: bool,
     /// The daily report gives only the day for these ("교환일시 항목은 상품에 따라 일자만 제공").
     pub(crate) exchange_day_only: bool,
+}
+
+impl Goods {
+    /// The last day a PIN issued on `issued` can be used: `EXDATE` days later, or the
+    /// `EXDATE` day itself; never, when `EXDATE` is neither (`0000-00-00`).
+    pub(crate) fn valid_end(&self, issued: NaiveDate) -> NaiveDate {
+        let exdate = self.exdate.trim();
+        match exdate.parse::<u64>() {
+            Ok(days) => issued.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX),
+            Err(_) => NaiveDate::parse_from_str(exdate, "%Y-%m-%d").unwrap_or(NaiveDate::MAX),
+        }
+    }
 }
 
 /// The whole catalog.

@@ -7,11 +7,11 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use md5::{Digest, Md5};
 
+use super::Giftletter;
 use super::answers::{self, Obj, euc_kr_text, report_line, result, status_only};
+use super::credentials::{AUTH_KEY, CID};
 use super::query::{Params, cp949_bytes};
 use super::store::{NewOrder, PinState};
-use super::Giftletter;
-use super::credentials::{AUTH_KEY, CID};
 use crate::emulator::now_kst;
 use crate::state::lock;
 
@@ -90,14 +90,17 @@ pub(crate) fn send_epin(gl: &Giftletter, raw: Option<&str>) -> Response {
         return fail("P101", "이미 존재하는 거래번호 입니다");
     }
     let reserved = p.get("reserved").unwrap_or("");
+    let now = now_kst();
+    let valid_end = gl.catalog.goods(goods_id).map_or(NaiveDate::MAX, |g| g.valid_end(now.date_naive()));
     let new = NewOrder {
         co_tid,
         goods_id,
         title: p.get("title").unwrap_or(""),
         content: p.get("content").unwrap_or(""),
         reserved,
+        valid_end,
     };
-    let order = store.issue(&new, now_kst());
+    let order = store.issue(&new, now);
     result("0", "", &[("epin", &order.epin), ("order_id", &order.order_id), ("reserved", reserved)])
 }
 
@@ -120,11 +123,19 @@ pub(crate) fn cancel(gl: &Giftletter, raw: Option<&str>) -> Response {
         // The document's own example for an unknown order.
         return fail("E102:P002", "EPin 취소 실패 : 존재하지 않는 거래번호입니다.");
     };
+    order.cancel_requests += 1;
+    let now = now_kst();
     match order.state {
         PinState::Used { .. } => fail("E201", "이미 사용된 EPIN 입니다"),
         PinState::Cancelled { .. } => fail("E304", "EPIN 취소 실패(이미 취소 된 거래 건)"),
+        // The document has no code of its own for an expired PIN: E102 is its "cancel
+        // failed", with the reason in the message.
+        PinState::Unused if order.expired(now.date_naive()) => {
+            fail("E102", "EPIN 취소 실패 : 유효기간이 만료된 EPIN 입니다.")
+        }
         PinState::Unused => {
-            order.state = PinState::Cancelled { at: now_kst() };
+            order.state = PinState::Cancelled { at: now };
+            order.cancels += 1;
             result("0", "", &[])
         }
     }

@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::{Value, json};
+
+use crate::records::{CouponRecord, RecordState};
 
 /// Where an issued PIN is in its life.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +29,13 @@ pub(crate) struct Order {
     pub(crate) issued_at: DateTime<FixedOffset>,
     pub(crate) state: PinState,
     pub(crate) resends: u32,
+    /// The last day the PIN can be used: the issue day plus the goods' `EXDATE` days,
+    /// or its `EXDATE` day. The vendor's answers never carry it.
+    pub(crate) valid_end: NaiveDate,
+    /// `CancelSendEPin` requests answered with success.
+    pub(crate) cancels: u32,
+    /// `CancelSendEPin` requests that reached this order, whatever the answer.
+    pub(crate) cancel_requests: u32,
 }
 
 impl Order {
@@ -56,6 +65,40 @@ impl Order {
 }
 
 impl Order {
+    /// Unused and past its last day on `today`. The document's status has no word for
+    /// it (`use` is only `Y`, `N` or `C`): it still answers `N`.
+    pub(crate) fn expired(&self, today: NaiveDate) -> bool {
+        self.state == PinState::Unused && today > self.valid_end
+    }
+
+    /// The sandbox's record (`GET /_sandbox/records/giftletter`).
+    pub(crate) fn record(&self, today: NaiveDate) -> CouponRecord {
+        let (state, vendor_status, used_at, branch, cancelled_at) = match &self.state {
+            PinState::Unused if self.expired(today) => (RecordState::Expired, "N", None, None, None),
+            PinState::Unused => (RecordState::Unused, "N", None, None, None),
+            PinState::Used { at, branch } => (RecordState::Used, "Y", Some(*at), Some(branch.clone()), None),
+            PinState::Cancelled { at } => (RecordState::Cancelled, "C", None, None, Some(*at)),
+        };
+        CouponRecord {
+            partner_ref: Some(self.co_tid.clone()),
+            order: self.order_id.clone(),
+            pin: Some(self.epin.clone()),
+            goods: self.goods_id.clone(),
+            state,
+            vendor_status: vendor_status.to_owned(),
+            issued_at: self.issued_at,
+            used_at,
+            branch,
+            remaining: None,
+            valid_until: Some(self.valid_end),
+            delivery: None,
+            resends: self.resends,
+            cancels: self.cancels,
+            cancel_requests: self.cancel_requests,
+            cancelled_at,
+        }
+    }
+
     /// An item of `GET /_sandbox/giftletter/issued`: by partner reference (`co_tid`).
     pub(crate) fn issued(&self) -> Value {
         let state = match &self.state {
@@ -75,8 +118,9 @@ impl Order {
     }
 }
 
-/// Everything requests change; `reset` puts back `Store::default()`.
-#[derive(Debug, Default)]
+/// Everything requests change; `reset` puts back `Store::default()`. Cloned to age a
+/// copy that replaces it only when the whole request succeeds.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
     orders: Vec<Order>,
     by_order_id: HashMap<String, usize>,
@@ -94,6 +138,7 @@ pub(crate) struct NewOrder<'a> {
     pub(crate) title: &'a str,
     pub(crate) content: &'a str,
     pub(crate) reserved: &'a str,
+    pub(crate) valid_end: NaiveDate,
 }
 
 impl Store {
@@ -127,6 +172,9 @@ impl Store {
             issued_at: now,
             state: PinState::Unused,
             resends: 0,
+            valid_end: new.valid_end,
+            cancels: 0,
+            cancel_requests: 0,
         });
         &self.orders[index]
     }
@@ -143,5 +191,14 @@ impl Store {
 
     pub(crate) fn orders(&self) -> &[Order] {
         &self.orders
+    }
+
+    pub(crate) fn order_at_mut(&mut self, index: usize) -> Option<&mut Order> {
+        self.orders.get_mut(index)
+    }
+
+    /// The order named by its `co_tid`, `order_id` or PIN.
+    pub(crate) fn find(&self, id: &str) -> Option<usize> {
+        [&self.by_co_tid, &self.by_order_id, &self.by_epin].into_iter().find_map(|map| map.get(id).copied())
     }
 }
