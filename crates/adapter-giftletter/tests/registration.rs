@@ -24,6 +24,7 @@ fn the_factory_registers_explicitly_and_through_inventory() {
             "issue_deduplicated",
             "issue_delivers",
             "cancel",
+            "cancel_repeatable",
             "status",
             "resend",
             "products",
