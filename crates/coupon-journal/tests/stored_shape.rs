@@ -1,7 +1,7 @@
 //! What is stored keeps its shape: a journal written by the release before
 //! `RequestFields` (schema version 2, a request field per column in `campaigns` and
-//! `campaign_rows`) opens and reads back as it was written, and what is written now
-//! lands in the same columns, as the same text.
+//! `campaign_rows`) opens, migrates and reads back as it was written, and what is written
+//! now lands in the same columns, as the same text.
 
 use std::path::{Path, PathBuf};
 
@@ -139,7 +139,7 @@ async fn a_journal_written_before_reads_back_as_it_was_written() {
     pool.close().await;
 
     let journal = coupon_journal::open_existing(&file.url()).await.unwrap();
-    assert_eq!(journal.schema_version().await.unwrap(), 2, "nothing to migrate");
+    assert_eq!(journal.schema_version().await.unwrap(), 3, "migrated: the coupon's life beside what was written");
     let campaign = journal.campaign("spring").await.unwrap();
     assert_eq!(campaign.defaults, fields_written_before(false));
     let rows = journal.rows(&campaign, None, None, 10).await.unwrap();
@@ -151,6 +151,7 @@ async fn a_journal_written_before_reads_back_as_it_was_written() {
         (2, RowState::Pending, Some(1000), "CPAB12CD340000002")
     );
     assert_eq!(row.extra.get("store").map(String::as_str), Some("강남점"));
+    assert_eq!(row.life, coupon_journal::CouponLife::default());
     journal.close().await;
 }
 
@@ -182,6 +183,6 @@ async fn what_is_written_now_lands_in_the_same_columns_as_the_same_text() {
     assert_eq!(stored(&pool, "campaigns", campaign.id.0).await, as_columns(&fields_written_before(false)));
     assert_eq!(stored(&pool, "campaign_rows", row_id.0).await, as_columns(&fields_written_before(true)));
     let (versions,): (i64,) = sqlx::query_as("SELECT MAX(version) FROM schema_version").fetch_one(&pool).await.unwrap();
-    assert_eq!(versions, 2, "the same schema");
+    assert_eq!(versions, 3, "this release's schema: its request columns are the release before's");
     pool.close().await;
 }

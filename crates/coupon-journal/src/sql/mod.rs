@@ -26,9 +26,10 @@ use std::fmt;
 
 use sqlx::{Database, Pool};
 
-pub(crate) use columns::time;
+pub(crate) use columns::{parse_day, time};
 use driver::Driver;
 pub(crate) use driver::Stmt;
+pub(crate) use schema::LATEST as LATEST_SCHEMA;
 
 use crate::error::Result;
 use crate::pins::PinKey;

@@ -136,20 +136,20 @@ pub fn ids(rows: &[Row]) -> Vec<RowId> {
 
 pub async fn migrations_are_applied_once_and_reopening_is_idempotent<F: Fixture>(f: &F) {
     let j = f.open().await;
-    assert_eq!(j.schema_version().await.unwrap(), 2);
+    assert_eq!(j.schema_version().await.unwrap(), 3);
     let c = campaign_with(&*j, "spring", 3).await;
     let hash = j.pin_key().hash(PIN);
     j.close().await;
 
     for _ in 0..2 {
         let j = f.open().await;
-        assert_eq!(j.schema_version().await.unwrap(), 2);
+        assert_eq!(j.schema_version().await.unwrap(), 3);
         assert_eq!(j.campaign("spring").await.unwrap(), c);
         assert_eq!(j.counts(&c).await.unwrap().pending, 3);
         assert_eq!(j.pin_key().hash(PIN), hash, "the PIN key is generated once per journal");
         j.close().await;
     }
-    assert_eq!(f.schema_versions().await, vec![1, 2]);
+    assert_eq!(f.schema_versions().await, vec![1, 2, 3]);
     let meta = f.meta().await;
     assert_eq!(meta.len(), 1);
     assert_eq!(meta[0].0, "pin_hmac_key");
