@@ -76,6 +76,9 @@ async fn a_journal_of_the_release_before_migrates_and_keeps_every_row() {
         (12, 2, 1, 1, 4, 20)
     );
     assert!(spring.stop_reason.as_deref().is_some_and(|r| r.contains("--max-spend")));
+    let figures = j.figures(&spring).await.unwrap();
+    assert_eq!(figures.coupons.unchecked, 12, "every issued coupon waits for its first sync");
+    assert_eq!(figures.coupons.details_unknown, 1);
     j.close().await;
 
     // The journal goes on where the release left it: the row killed in flight is in doubt.

@@ -61,6 +61,11 @@ pub(crate) fn int(n: impl TryInto<i64>) -> i64 {
     n.try_into().unwrap_or(i64::MAX)
 }
 
+/// A day as stored (`YYYY-MM-DD`, which sorts as the days do).
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
 /// A stored day back.
 pub(crate) fn parse_day(s: &str) -> crate::error::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
