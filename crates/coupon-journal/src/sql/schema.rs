@@ -100,6 +100,13 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             "ALTER TABLE campaign_rows ADD COLUMN resent_at BIGINT",
             "ALTER TABLE campaign_rows ADD COLUMN resend_code TEXT",
             "CREATE INDEX campaign_rows_pin_hash ON campaign_rows (campaign_id, pin_hash)",
+            // The figures' own, over issued rows only (a row enters it once issued): their
+            // counts and sums per goods, coupon state and delivery, and their days, read from
+            // the index alone (it covers them), in its order, on a million rows.
+            "CREATE INDEX campaign_rows_issued ON campaign_rows (campaign_id, product_id, product_name, coupon_state, \
+             delivery, price, checked_at, first_sent_at, used_at, state) WHERE state = 'issued'",
+            "CREATE INDEX campaign_rows_no_order ON campaign_rows (campaign_id, product_id, product_name) \
+             WHERE state = 'issued' AND order_id IS NULL",
             // With the line: a claim of cancels walks it in line order.
             "CREATE INDEX campaign_rows_cancel ON campaign_rows (campaign_id, cancel_state, line)",
             "CREATE TABLE coupon_history (
