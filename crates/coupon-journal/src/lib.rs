@@ -14,7 +14,11 @@
 //!   forgotten;
 //! - rows are handed out under leases ([`Journal::claim`]), so two workers never
 //!   send the same row;
-//! - the rows' states follow one table ([`model::check_transition`]).
+//! - the rows' states follow one table ([`model::check_transition`]);
+//! - once issued, a coupon's own life is kept apart ([`lifecycle`], `Row::life`): what
+//!   syncs found (with a history of changes), its cancel (selected, leased, its intent
+//!   committed before the request leaves, like an issue's) and its resends; and a
+//!   campaign's figures come from SQL aggregates ([`Journal::figures`]).
 //!
 //! The storage is behind the [`Journal`] trait; [`open`] picks the backend from
 //! the URL (`sqlite:PATH`, or `postgres://…` with the `postgres` feature): both run
