@@ -8,8 +8,9 @@ use coupon_core::{PartnerRef, Pin};
 use crate::error::{JournalError, Result};
 use coupon_campaign_input::RequestFields;
 
+use crate::lifecycle::CouponLife;
 use crate::model::{Campaign, CampaignId, Counts, Row, RowId, RowState};
-use crate::sql::time;
+use crate::sql::{parse_day, time};
 
 /// A fetched row's columns, by name, as the journal stores them (text, BIGINT, boolean).
 pub(crate) trait Columns {
@@ -112,5 +113,34 @@ pub(crate) fn row_from(row: &impl Columns) -> Result<Row> {
         details_unknown: row.opt_text("details_unknown")?,
         error_kind: row.opt_text("error_kind")?,
         updated_at: time(row.int("updated_at")?),
+        life: life_from(row)?,
+    })
+}
+
+/// A count as stored (BIGINT, never negative) as the model's `u32`.
+fn count32(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// A coupon's life, from the columns of migration 3 (`sql::columns::LIFE_COLS`).
+pub(crate) fn life_from(row: &impl Columns) -> Result<CouponLife> {
+    Ok(CouponLife {
+        state: row.opt_text("coupon_state")?.map(|s| s.parse()).transpose()?,
+        vendor_status: row.opt_text("coupon_vendor_status")?,
+        used_at: row.opt_int("used_at")?.map(time),
+        used_place: row.opt_text("used_place")?,
+        remaining: row.opt_int("remaining")?,
+        valid_until: row.opt_text("valid_until")?.map(|d| parse_day(&d)).transpose()?,
+        delivery: row.opt_text("delivery")?,
+        delivery_code: row.opt_text("delivery_code")?,
+        checked_at: row.opt_int("checked_at")?.map(time),
+        cancel_state: row.opt_text("cancel_state")?.map(|s| s.parse()).transpose()?,
+        cancel_attempts: count32(row.int("cancel_attempts")?),
+        cancel_code: row.opt_text("cancel_code")?,
+        cancel_message: row.opt_text("cancel_message")?,
+        cancelled_at: row.opt_int("cancelled_at")?.map(time),
+        resend_count: count32(row.int("resend_count")?),
+        resent_at: row.opt_int("resent_at")?.map(time),
+        resend_code: row.opt_text("resend_code")?,
     })
 }

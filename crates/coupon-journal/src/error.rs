@@ -69,6 +69,18 @@ pub enum JournalError {
         #[source]
         source: std::io::Error,
     },
+    /// The journal was written by a newer release: its schema is beyond the migrations this
+    /// release knows. Refused on open, before anything is written.
+    #[error(
+        "this journal was written by a newer release of coupon (schema {found}; this release knows up to {known}); \
+         upgrade coupon"
+    )]
+    NewerSchema {
+        /// The journal's schema version.
+        found: i64,
+        /// The highest this release knows.
+        known: i64,
+    },
     /// The database refused or failed.
     #[error("journal storage: {0}")]
     Storage(#[from] sqlx::Error),

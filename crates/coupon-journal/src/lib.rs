@@ -14,7 +14,11 @@
 //!   forgotten;
 //! - rows are handed out under leases ([`Journal::claim`]), so two workers never
 //!   send the same row;
-//! - the rows' states follow one table ([`model::check_transition`]).
+//! - the rows' states follow one table ([`model::check_transition`]);
+//! - once issued, a coupon's own life is kept apart ([`lifecycle`], `Row::life`): what
+//!   syncs found (with a history of changes), its cancel (selected, leased, its intent
+//!   committed before the request leaves, like an issue's) and its resends; and a
+//!   campaign's figures come from SQL aggregates ([`Journal::figures`]).
 //!
 //! The storage is behind the [`Journal`] trait; [`open`] picks the backend from
 //! the URL (`sqlite:PATH`, or `postgres://…` with the `postgres` feature): both run
@@ -26,6 +30,7 @@
 
 mod decode;
 pub mod error;
+pub mod lifecycle;
 pub mod model;
 pub mod pins;
 #[cfg(feature = "postgres")]
@@ -38,6 +43,10 @@ pub mod store;
 /// The request fields a campaign and its rows store: the reader's type, stored as is.
 pub use coupon_campaign_input::RequestFields;
 pub use error::{JournalError, Result};
+pub use lifecycle::{
+    CancelClaim, CancelCounts, CancelFilter, CancelRecord, CancelState, CouponCounts, CouponLife, CouponState,
+    Expiring, Figures, GoodsFigures, HistoryEntry, StateSource,
+};
 pub use model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport,
     InvalidTransition, Marked, NewRow, Record, Row, RowId, RowState, Spend, check_transition,
@@ -47,3 +56,7 @@ pub use pins::PinKey;
 pub use postgres::PostgresJournal;
 pub use sqlite::SqliteJournal;
 pub use store::{Journal, open, open_existing};
+
+/// The schema version this release writes (its highest migration). A journal of a
+/// higher version is refused on open ([`JournalError::NewerSchema`]).
+pub const SCHEMA_VERSION: i64 = sql::LATEST_SCHEMA;

@@ -448,6 +448,8 @@ pub struct Row {
     pub error_kind: Option<String>,
     /// When the row last changed.
     pub updated_at: DateTime<Utc>,
+    /// What became of its coupon once issued: checks, cancel, resends.
+    pub life: crate::lifecycle::CouponLife,
 }
 
 impl Row {
@@ -519,6 +521,7 @@ impl fmt::Debug for Row {
             .field("details_unknown", &self.details_unknown)
             .field("error_kind", &self.error_kind)
             .field("updated_at", &self.updated_at)
+            .field("life", &self.life)
             .finish()
     }
 }

@@ -1,12 +1,15 @@
 //! The storage trait, and opening a journal by URL.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Duration;
 
-use coupon_core::async_trait;
+use coupon_core::chrono::{DateTime, NaiveDate, Utc};
+use coupon_core::{CouponCheck, async_trait};
 use coupon_core::{Issued, Reconciliation};
 
 use crate::error::{JournalError, Result};
+use crate::lifecycle::{CancelClaim, CancelFilter, CancelRecord, Expiring, Figures, HistoryEntry, StateSource};
 use crate::model::{
     Campaign, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Record, Row,
     RowId, RowState, Spend,
@@ -228,6 +231,97 @@ pub trait Journal: Send + Sync + fmt::Debug {
         after_line: Option<u64>,
         limit: usize,
     ) -> Result<Vec<Row>>;
+
+    /// Issued rows a sync asks about: coupon state none yet, `unused`, `partly_used` or
+    /// `unknown` (never a final one), not checked since `checked_before` (checked_at NULL or
+    /// earlier); in line order after `after_line`, at most `limit`.
+    async fn rows_to_check(
+        &self,
+        campaign: &Campaign,
+        checked_before: DateTime<Utc>,
+        after_line: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<Row>>;
+
+    /// Records what a look-up found on an `issued` row (any other is refused,
+    /// [`JournalError::Invalid`]): its coupon state, vendor status, time and place of use,
+    /// value left, last day and delivery (the last two only when the check has them), and
+    /// checked_at = now. A row without an order id gets the check's order id and PIN (masked
+    /// and hashed; in clear too when the campaign stores PINs), and is no longer "details
+    /// unknown". A final state (used, cancelled, expired) is never replaced by one that is
+    /// not final: such a check only sets checked_at. A change of state appends a history
+    /// entry from `source`.
+    async fn record_check(&self, row: RowId, check: &CouponCheck, source: StateSource) -> Result<()>;
+
+    /// [`Journal::record_check`] for many rows, in one transaction. If one is refused, the
+    /// others are still recorded one by one and the first refusal is the answer.
+    async fn record_checks(&self, batch: &[(RowId, CouponCheck, StateSource)]) -> Result<()>;
+
+    /// Issued rows of the campaign whose PIN hash (hex, [`PinKey::hash`]) is one of `hashes`, in line order.
+    async fn rows_by_pin_hash(&self, campaign: &Campaign, hashes: &[String]) -> Result<Vec<Row>>;
+
+    /// Days whose redemption report was read and remembered (the caller remembers only
+    /// days that had ended when read).
+    async fn report_days(&self, campaign: &Campaign) -> Result<BTreeSet<NaiveDate>>;
+
+    /// Remembers that the report of `day` was read, with `items` redemptions (read again:
+    /// the new count and time).
+    async fn remember_report_day(&self, campaign: &Campaign, day: NaiveDate, items: u64) -> Result<()>;
+
+    /// Marks the rows matching `filter` (see [`CancelFilter`] for the rows never selected)
+    /// `selected`, in one transaction; answers how many were selected now.
+    async fn select_for_cancel(&self, campaign: &Campaign, filter: &CancelFilter) -> Result<u64>;
+
+    /// The rows [`Journal::select_for_cancel`] would select now, without selecting them
+    /// (a dry run): how many, their prices' sum and how many have no price.
+    async fn preview_cancel(&self, campaign: &Campaign, filter: &CancelFilter) -> Result<Expiring>;
+
+    /// Leases up to `claim.max` rows of the campaign to `claim.worker` for `claim.lease`,
+    /// lowest lines first: rows whose cancel is `selected` or `unknown` with a free lease,
+    /// and `cancelling` rows whose lease expired, which the claim moves to `unknown` (in
+    /// doubt: settle them with the vendor, never send a blind second cancel).
+    async fn claim_cancels(&self, claim: &CancelClaim) -> Result<Vec<Row>>;
+
+    /// Moves rows leased to `worker` (unexpired lease) from `selected` to `cancelling`,
+    /// cancel_attempts + 1, in ONE committed (durable) transaction: when it returns, the
+    /// requests may leave. Answers the rows marked, in the order given; the others (lease
+    /// lost, not `selected`) are left as they are.
+    async fn mark_cancelling(&self, rows: &[RowId], worker: &str) -> Result<Vec<RowId>>;
+
+    /// Records a cancel's outcome on a `cancelling` or `unknown` row (any other is refused,
+    /// [`JournalError::Invalid`]), and releases its lease.
+    async fn record_cancel(&self, row: RowId, record: CancelRecord<'_>) -> Result<()>;
+
+    /// Extends every cancel lease `worker` holds in the campaign to `lease` from now;
+    /// answers how many rows it holds.
+    async fn renew_cancels(&self, campaign: &Campaign, worker: &str, lease: Duration) -> Result<u64>;
+
+    /// Gives back `worker`'s cancel leases on these rows where they are still `selected` or
+    /// `unknown` (a row `cancelling` keeps its lease until its outcome is recorded).
+    async fn release_cancels(&self, rows: &[RowId], worker: &str) -> Result<()>;
+
+    /// Takes a resend of an `issued` row with an order id (any other is refused,
+    /// [`JournalError::Invalid`]), atomically and durably, unless one was taken after
+    /// `not_since`: sets resent_at = now, resend_count + 1 and answers true; answers false
+    /// when a resend was taken since (a crash and a rerun never resend one row twice
+    /// within the window).
+    async fn take_resend(&self, row: RowId, not_since: DateTime<Utc>) -> Result<bool>;
+
+    /// Records the resend's refusal code (None: it was done).
+    async fn record_resend(&self, row: RowId, code: Option<&str>) -> Result<()>;
+
+    /// The campaign's figures for status and report, from SQL aggregates (a few scans of
+    /// the campaign's rows, never loading them).
+    async fn figures(&self, campaign: &Campaign) -> Result<Figures>;
+
+    /// Issued rows whose coupon is `unused` and whose last day is in `[from, to]` (KST
+    /// days): how many, their prices' sum and how many have no price.
+    async fn expiring(&self, campaign: &Campaign, from: NaiveDate, to: NaiveDate) -> Result<Expiring>;
+
+    /// A page of the campaign's coupon history in (row line, entry) order, after the entry
+    /// `after` = (line, id) of the last one read (exclusive), at most `limit`: an empty
+    /// page is the end.
+    async fn history(&self, campaign: &Campaign, after: Option<(u64, i64)>, limit: usize) -> Result<Vec<HistoryEntry>>;
 
     /// Closes the connections (pending writes are already committed).
     async fn close(&self);

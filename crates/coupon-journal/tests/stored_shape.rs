@@ -1,7 +1,7 @@
 //! What is stored keeps its shape: a journal written by the release before
 //! `RequestFields` (schema version 2, a request field per column in `campaigns` and
-//! `campaign_rows`) opens and reads back as it was written, and what is written now
-//! lands in the same columns, as the same text.
+//! `campaign_rows`) opens, migrates and reads back as it was written, and what is written
+//! now lands in the same columns, as the same text.
 
 use std::path::{Path, PathBuf};
 
@@ -139,7 +139,7 @@ async fn a_journal_written_before_reads_back_as_it_was_written() {
     pool.close().await;
 
     let journal = coupon_journal::open_existing(&file.url()).await.unwrap();
-    assert_eq!(journal.schema_version().await.unwrap(), 2, "nothing to migrate");
+    assert_eq!(journal.schema_version().await.unwrap(), 3, "migrated: the coupon's life beside what was written");
     let campaign = journal.campaign("spring").await.unwrap();
     assert_eq!(campaign.defaults, fields_written_before(false));
     let rows = journal.rows(&campaign, None, None, 10).await.unwrap();
@@ -151,6 +151,7 @@ async fn a_journal_written_before_reads_back_as_it_was_written() {
         (2, RowState::Pending, Some(1000), "CPAB12CD340000002")
     );
     assert_eq!(row.extra.get("store").map(String::as_str), Some("강남점"));
+    assert_eq!(row.life, coupon_journal::CouponLife::default());
     journal.close().await;
 }
 
@@ -182,6 +183,70 @@ async fn what_is_written_now_lands_in_the_same_columns_as_the_same_text() {
     assert_eq!(stored(&pool, "campaigns", campaign.id.0).await, as_columns(&fields_written_before(false)));
     assert_eq!(stored(&pool, "campaign_rows", row_id.0).await, as_columns(&fields_written_before(true)));
     let (versions,): (i64,) = sqlx::query_as("SELECT MAX(version) FROM schema_version").fetch_one(&pool).await.unwrap();
-    assert_eq!(versions, 2, "the same schema");
+    assert_eq!(versions, 3, "this release's schema: its request columns are the release before's");
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn a_coupons_life_is_stored_as_text_days_and_milliseconds() {
+    use coupon_core::chrono::{NaiveDate, TimeZone};
+    use coupon_core::{CouponCheck, CouponStatus, Delivery, Issued, OrderRef, Vendor};
+    use coupon_journal::{Claim, StateSource};
+
+    let file = File::new();
+    let journal = coupon_journal::open(&file.url()).await.unwrap();
+    let spec = CampaignSpec {
+        name: "spring".into(),
+        vendor: "giftletter".into(),
+        defaults: fields_written_before(false),
+        store_pins: false,
+    };
+    let campaign = journal.create_campaign(&spec).await.unwrap().campaign;
+    let row = NewRow {
+        line: 2,
+        key: Some("k1".into()),
+        phone: "01012345678".into(),
+        name: None,
+        request: fields_written_before(true),
+        extra: Default::default(),
+        price: Some(1000),
+    };
+    journal.insert_rows(&campaign, &[row]).await.unwrap();
+    let row =
+        journal.claim(&Claim::new(&campaign, "w", 1, std::time::Duration::from_secs(60))).await.unwrap().remove(0);
+    journal.mark_sending(&[row.id], "w", None).await.unwrap();
+    let issued = Issued::new(Vendor::new("giftletter"), OrderRef::new("O1"), None, row.partner_ref.clone());
+    journal.record_issued(row.id, &issued).await.unwrap();
+    let used_at = coupon_core::time::kst().with_ymd_and_hms(2026, 11, 2, 14, 3, 0).unwrap();
+    let check = CouponCheck::new(CouponStatus::Used { at: Some(used_at), place: Some("강남점".into()) })
+        .valid_until(NaiveDate::from_ymd_opt(2026, 12, 31))
+        .delivery(Some(Delivery::Failed(Some("F01".into()))));
+    journal.record_check(row.id, &check, StateSource::Report).await.unwrap();
+    journal.close().await;
+
+    let pool = raw(&file.path).await;
+    type Life = (String, i64, String, String, String, String, i64, i64);
+    let sql = "SELECT coupon_state, used_at, used_place, valid_until, delivery, delivery_code, cancel_attempts, \
+               resend_count FROM campaign_rows WHERE id = $1";
+    let life: Life = sqlx::query_as(sql).bind(row.id.0).fetch_one(&pool).await.unwrap();
+    assert_eq!(
+        life,
+        (
+            "used".into(),
+            used_at.timestamp_millis(),
+            "강남점".into(),
+            "2026-12-31".into(),
+            "failed".into(),
+            "F01".into(),
+            0,
+            0
+        )
+    );
+    let history: (i64, i64, Option<String>, String, String) =
+        sqlx::query_as("SELECT row_id, campaign_id, from_state, to_state, source FROM coupon_history")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(history, (row.id.0, campaign.id.0, None, "used".into(), "report".into()));
     pool.close().await;
 }

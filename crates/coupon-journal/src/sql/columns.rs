@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use coupon_campaign_input::RequestFields;
-use coupon_core::chrono::{DateTime, Utc};
+use coupon_core::chrono::{DateTime, NaiveDate, Utc};
 
 use crate::model::RowState;
 
@@ -24,12 +24,18 @@ pub(crate) fn row_cols() -> &'static str {
         format!(
             "id, campaign_id, line, row_key, phone, name, {}, extra, partner_ref, state, attempts, lease_owner, \
              lease_until, first_sent_at, order_id, pin_masked, pin_hash, pin, vendor_code, vendor_message, \
-             details_unknown, error_kind, updated_at, price, reconciled_at",
-            request_cols()
+             details_unknown, error_kind, updated_at, price, reconciled_at, {}",
+            request_cols(),
+            LIFE_COLS
         )
     });
     &COLS
 }
+
+/// The columns of a coupon's life (migration 3), as [`crate::decode::life_from`] reads them.
+pub(crate) const LIFE_COLS: &str = "coupon_state, coupon_vendor_status, used_at, used_place, remaining, valid_until, \
+     delivery, delivery_code, checked_at, cancel_state, cancel_attempts, cancel_code, cancel_message, cancelled_at, \
+     resend_count, resent_at, resend_code";
 
 /// Every column of `campaigns`, as [`crate::decode::campaign_from`] reads them.
 pub(crate) fn campaign_cols() -> &'static str {
@@ -53,6 +59,17 @@ pub(crate) fn duration_ms(d: Duration) -> i64 {
 /// A count or line as stored (BIGINT).
 pub(crate) fn int(n: impl TryInto<i64>) -> i64 {
     n.try_into().unwrap_or(i64::MAX)
+}
+
+/// A day as stored (`YYYY-MM-DD`, which sorts as the days do).
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A stored day back.
+pub(crate) fn parse_day(s: &str) -> crate::error::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| crate::error::JournalError::Invalid(format!("stored day `{s}`")))
 }
 
 /// `'a', 'b'` for an SQL `IN` list, from the state machine.

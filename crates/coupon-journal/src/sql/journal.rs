@@ -1,16 +1,19 @@
 //! [`Journal`] for every [`Backend`]: each method on the connections it belongs to
 //! (reads and loading on the reader, leases, intents and outcomes on the writer).
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
-use coupon_core::async_trait;
+use coupon_core::chrono::{DateTime, NaiveDate, Utc};
+use coupon_core::{CouponCheck, async_trait};
 use coupon_core::{Issued, Reconciliation};
 
 use super::columns::{campaign_cols, duration_ms, int, now_ms, row_cols};
 use super::driver::{Driver, Stmt};
-use super::{Backend, Dialect, claim, load, mark, record, schema};
+use super::{Backend, Dialect, cancel, claim, coupon, figures, load, mark, record, resend, schema};
 use crate::decode::{campaign_from, counts_from, row_from};
 use crate::error::{JournalError, Result};
+use crate::lifecycle::{CancelClaim, CancelFilter, CancelRecord, Expiring, Figures, HistoryEntry, StateSource};
 use crate::model::{
     Campaign, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Record, Row,
     RowId, RowState, Spend,
@@ -172,6 +175,85 @@ impl<B: Backend> Journal for B {
             .bind(int(limit));
         let rows = self.pools().read(stmt).await?;
         rows.iter().map(row_from).collect()
+    }
+
+    async fn rows_to_check(
+        &self,
+        campaign: &Campaign,
+        checked_before: DateTime<Utc>,
+        after_line: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<Row>> {
+        coupon::rows_to_check(self, campaign, checked_before, after_line, limit).await
+    }
+
+    async fn record_check(&self, row: RowId, check: &CouponCheck, source: StateSource) -> Result<()> {
+        coupon::record_check(self, row, check, source).await
+    }
+
+    async fn record_checks(&self, batch: &[(RowId, CouponCheck, StateSource)]) -> Result<()> {
+        let batch: Vec<_> = batch.iter().map(|(row, check, source)| (*row, check, *source)).collect();
+        coupon::record_checks(self, &batch).await
+    }
+
+    async fn rows_by_pin_hash(&self, campaign: &Campaign, hashes: &[String]) -> Result<Vec<Row>> {
+        coupon::rows_by_pin_hash(self, campaign, hashes).await
+    }
+
+    async fn report_days(&self, campaign: &Campaign) -> Result<BTreeSet<NaiveDate>> {
+        coupon::report_days(self, campaign).await
+    }
+
+    async fn remember_report_day(&self, campaign: &Campaign, day: NaiveDate, items: u64) -> Result<()> {
+        coupon::remember_report_day(self, campaign, day, items).await
+    }
+
+    async fn select_for_cancel(&self, campaign: &Campaign, filter: &CancelFilter) -> Result<u64> {
+        cancel::select(self, campaign, filter).await
+    }
+
+    async fn preview_cancel(&self, campaign: &Campaign, filter: &CancelFilter) -> Result<Expiring> {
+        cancel::preview(self, campaign, filter).await
+    }
+
+    async fn claim_cancels(&self, claim: &CancelClaim) -> Result<Vec<Row>> {
+        cancel::claim(self, claim).await
+    }
+
+    async fn mark_cancelling(&self, rows: &[RowId], worker: &str) -> Result<Vec<RowId>> {
+        cancel::mark(self, rows, worker).await
+    }
+
+    async fn record_cancel(&self, row: RowId, record: CancelRecord<'_>) -> Result<()> {
+        cancel::record(self, row, record).await
+    }
+
+    async fn renew_cancels(&self, campaign: &Campaign, worker: &str, lease: Duration) -> Result<u64> {
+        cancel::renew(self, campaign, worker, lease).await
+    }
+
+    async fn release_cancels(&self, rows: &[RowId], worker: &str) -> Result<()> {
+        cancel::release(self, rows, worker).await
+    }
+
+    async fn take_resend(&self, row: RowId, not_since: DateTime<Utc>) -> Result<bool> {
+        resend::take(self, row, not_since).await
+    }
+
+    async fn record_resend(&self, row: RowId, code: Option<&str>) -> Result<()> {
+        resend::record(self, row, code).await
+    }
+
+    async fn figures(&self, campaign: &Campaign) -> Result<Figures> {
+        figures::figures(self, campaign).await
+    }
+
+    async fn expiring(&self, campaign: &Campaign, from: NaiveDate, to: NaiveDate) -> Result<Expiring> {
+        figures::expiring(self, campaign, from, to).await
+    }
+
+    async fn history(&self, campaign: &Campaign, after: Option<(u64, i64)>, limit: usize) -> Result<Vec<HistoryEntry>> {
+        coupon::history(self, campaign, after, limit).await
     }
 
     async fn close(&self) {

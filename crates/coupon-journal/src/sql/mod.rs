@@ -11,24 +11,32 @@
 //! - [`schema`]: the migrations and the PIN key;
 //! - [`load`]: campaigns and rows in;
 //! - [`claim`], [`mark`], [`record`]: a row's way from `pending` to its outcome;
+//! - [`coupon`]: the coupon's state after its issue (checks, history, report days);
+//! - [`cancel`], [`resend`]: a coupon's cancel and resends;
+//! - [`figures`]: a campaign's aggregates;
 //! - [`journal`]: the trait's methods, each on the right connection.
 
+mod cancel;
 mod claim;
 mod columns;
+mod coupon;
 mod driver;
+mod figures;
 mod journal;
 mod load;
 mod mark;
 mod record;
+mod resend;
 mod schema;
 
 use std::fmt;
 
 use sqlx::{Database, Pool};
 
-pub(crate) use columns::time;
+pub(crate) use columns::{parse_day, time};
 use driver::Driver;
 pub(crate) use driver::Stmt;
+pub(crate) use schema::LATEST as LATEST_SCHEMA;
 
 use crate::error::Result;
 use crate::pins::PinKey;
@@ -99,6 +107,11 @@ impl<DB: Driver> Pools<DB> {
     /// `stmt`'s first row, if any, read on a reader connection.
     async fn read_optional(&self, stmt: Stmt) -> Result<Option<DB::Row>> {
         DB::fetch_optional(&mut *self.reader.acquire().await?, stmt).await
+    }
+
+    /// Runs `stmt` on the writer; answers its rows.
+    async fn write_fetch(&self, stmt: Stmt) -> Result<Vec<DB::Row>> {
+        DB::fetch_all(&mut *self.writer.acquire().await?, stmt).await
     }
 
     /// Runs `stmt` on the writer; answers how many rows it changed.

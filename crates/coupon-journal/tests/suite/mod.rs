@@ -5,6 +5,9 @@
 
 #![allow(dead_code)]
 
+mod lifecycle;
+pub use lifecycle::*;
+
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
@@ -66,6 +69,17 @@ macro_rules! behaviour_tests {
             an_answer_proving_nothing_was_issued_sends_the_row_again_with_its_reference,
             outcomes_recorded_together_are_all_kept_even_when_one_is_refused,
             claiming_for_sending_commits_the_intents_and_hands_doubts_back_as_doubts,
+            a_check_records_every_coupon_status,
+            a_change_of_state_is_kept_in_the_history,
+            a_check_fills_the_order_and_pin_of_a_row_issued_with_details_unknown,
+            rows_are_found_by_the_hash_of_their_pin,
+            a_sync_asks_about_rows_not_final_and_not_checked_recently,
+            report_days_are_remembered_per_campaign,
+            a_cancel_selects_only_what_it_may_refund,
+            cancels_are_leased_and_a_cancel_in_flight_of_a_dead_worker_is_in_doubt,
+            each_cancel_outcome_is_recorded,
+            a_resend_is_taken_once_within_its_window,
+            figures_and_expiring_coupons_of_a_small_campaign,
         );
     };
     (@each $fixture:ty; $($name:ident),* $(,)?) => {
@@ -136,20 +150,20 @@ pub fn ids(rows: &[Row]) -> Vec<RowId> {
 
 pub async fn migrations_are_applied_once_and_reopening_is_idempotent<F: Fixture>(f: &F) {
     let j = f.open().await;
-    assert_eq!(j.schema_version().await.unwrap(), 2);
+    assert_eq!(j.schema_version().await.unwrap(), 3);
     let c = campaign_with(&*j, "spring", 3).await;
     let hash = j.pin_key().hash(PIN);
     j.close().await;
 
     for _ in 0..2 {
         let j = f.open().await;
-        assert_eq!(j.schema_version().await.unwrap(), 2);
+        assert_eq!(j.schema_version().await.unwrap(), 3);
         assert_eq!(j.campaign("spring").await.unwrap(), c);
         assert_eq!(j.counts(&c).await.unwrap().pending, 3);
         assert_eq!(j.pin_key().hash(PIN), hash, "the PIN key is generated once per journal");
         j.close().await;
     }
-    assert_eq!(f.schema_versions().await, vec![1, 2]);
+    assert_eq!(f.schema_versions().await, vec![1, 2, 3]);
     let meta = f.meta().await;
     assert_eq!(meta.len(), 1);
     assert_eq!(meta[0].0, "pin_hmac_key");
