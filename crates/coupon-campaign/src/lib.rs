@@ -43,6 +43,7 @@
 
 pub mod create;
 pub mod error;
+pub mod life;
 pub mod outcome;
 pub mod plan;
 pub mod rate;
@@ -53,6 +54,11 @@ pub mod stop;
 
 pub use create::{Created, LOADING, MAX_NAME_CHARS, create};
 pub use error::{CampaignError, Result};
+pub use life::{
+    CancelOptions, CancelPreview, CancelProgress, CancelReport, CancelSelection, Lifecycle, ResendOptions,
+    ResendReport, ResendSelection, SyncOptions, SyncProgress, SyncReport, cancel, lifecycle, preview_cancel, resend,
+    sync,
+};
 pub use plan::{Plan, PlanLine, plan};
 pub use rate::Rate;
 pub use run::{Progress, RunEnd, RunOptions, RunReport, Runner};

@@ -20,7 +20,7 @@ use crate::failure::{CliResult, Failure};
 use crate::output::Output;
 
 /// The fixed columns, in order; the rows' extra columns follow (sorted by name).
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 22] = [
     "line",
     "key",
     "phone",
@@ -37,6 +37,12 @@ const COLUMNS: [&str; 16] = [
     "vendor_message",
     "details_unknown",
     "error_kind",
+    "coupon_state",
+    "used_at",
+    "valid_until",
+    "delivery",
+    "cancel_state",
+    "checked_at",
 ];
 
 /// The export's format.
@@ -59,6 +65,10 @@ pub struct ExportArgs {
     /// Only the rows in this state.
     #[arg(long, value_name = "S", value_parser = PossibleValuesParser::new(RowState::ALL.map(|s| s.as_str())))]
     state: Option<String>,
+    /// Instead of the rows: every change of a coupon's state (line, from, to, at, source:
+    /// status, report or cancel), in line order.
+    #[arg(long, conflicts_with = "state")]
+    history: bool,
     #[command(flatten)]
     pub(super) journal: JournalArg,
 }
@@ -80,6 +90,7 @@ pub async fn run(args: &ExportArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     let written = match format {
+        _ if args.history => history(&**journal, &c, format, &mut w).await,
         Format::Csv => csv(&**journal, &c, state, out, &mut w).await,
         Format::Json => json_array(&**journal, &c, state, out, &mut w).await,
     };
@@ -103,7 +114,7 @@ fn write_failure(e: std::io::Error) -> Failure {
 }
 
 /// The fixed fields of a row as text (`""` for none), in [`COLUMNS`] order.
-fn fields(r: &Row, out: &Output) -> [String; 16] {
+fn fields(r: &Row, out: &Output) -> [String; 22] {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let pin = match (&r.pin, out.reveals()) {
         (Some(pin), true) => pin.expose().to_string(),
@@ -126,7 +137,18 @@ fn fields(r: &Row, out: &Output) -> [String; 16] {
         o(&r.vendor_message),
         o(&r.details_unknown),
         o(&r.error_kind),
+        r.life.state.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        r.life.used_at.map(|t| kst(&t)).unwrap_or_default(),
+        r.life.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+        o(&r.life.delivery),
+        r.life.cancel_state.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        r.life.checked_at.map(|t| kst(&t)).unwrap_or_default(),
     ]
+}
+
+/// A moment as RFC 3339 in KST, as every time the CLI prints.
+fn kst(t: &coupon::chrono::DateTime<coupon::chrono::Utc>) -> String {
+    t.with_timezone(&coupon::time::kst()).to_rfc3339()
 }
 
 /// CSV: two passes, the first for the union of the extra columns' names.
@@ -198,6 +220,46 @@ fn row_json(r: &Row, out: &Output) -> Value {
         "vendor_message": text(13),
         "details_unknown": text(14),
         "error_kind": text(15),
+        "coupon_state": text(16),
+        "used_at": text(17),
+        "valid_until": text(18),
+        "delivery": text(19),
+        "cancel_state": text(20),
+        "checked_at": text(21),
         "extra": r.extra,
     })
+}
+
+/// `--history`: every change of a coupon's state, in line order, as CSV or JSON.
+async fn history(journal: &dyn Journal, c: &Campaign, format: Format, w: &mut impl Write) -> CliResult {
+    const PAGE: usize = 1000;
+    let mut after = None;
+    let mut first = true;
+    if format == Format::Csv {
+        w.write_all(b"line,from,to,at,source\n").map_err(write_failure)?;
+    } else {
+        w.write_all(b"[").map_err(write_failure)?;
+    }
+    loop {
+        let page = journal.history(c, after, PAGE).await.map_err(super::journal_failure)?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.line, last.id));
+        for h in &page {
+            let from = h.from.map(|s| s.as_str()).unwrap_or("");
+            let line = match format {
+                Format::Csv => format!("{},{from},{},{},{}\n", h.line, h.to.as_str(), kst(&h.at), h.source.as_str()),
+                Format::Json => {
+                    let doc = json!({"line": h.line, "from": h.from.map(|s| s.as_str()), "to": h.to.as_str(),
+                                     "at": kst(&h.at), "source": h.source.as_str()});
+                    format!("{}{doc}", if first { "\n" } else { ",\n" })
+                }
+            };
+            first = false;
+            w.write_all(line.as_bytes()).map_err(write_failure)?;
+        }
+    }
+    if format == Format::Json {
+        w.write_all(b"\n]\n").map_err(write_failure)?;
+    }
+    Ok(())
 }

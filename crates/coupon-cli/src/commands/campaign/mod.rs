@@ -12,6 +12,7 @@
 mod create;
 mod export;
 mod fields;
+mod life;
 mod list;
 mod run;
 mod status;
@@ -31,6 +32,7 @@ use crate::failure::{CliResult, Failure};
 
 pub use create::CreateArgs;
 pub use export::ExportArgs;
+pub use life::{CancelArgs, ResendArgs, SyncArgs};
 pub use run::{ReconcileArgs, RunArgs};
 pub use status::StatusArgs;
 
@@ -56,6 +58,16 @@ pub enum CampaignCommand {
     Export(ExportArgs),
     /// Every campaign in the journal, with its vendor, creation time, counts and stop reason.
     List(JournalArg),
+    /// Ask the vendor what became of each issued coupon (used, unused, expired, cancelled); reads
+    /// the daily redemption reports first where the vendor has them. Only reads: safe to kill and
+    /// run again.
+    Sync(SyncArgs),
+    /// Cancel issued coupons for a refund (--unused, --expiring-within, --rows), each exactly once
+    /// across crashes; --dry-run prints the count and the refund. Asks on a terminal unless --yes.
+    Cancel(CancelArgs),
+    /// Send coupon messages again (--rows KEYS or --undelivered), never twice for a row within
+    /// --not-within.
+    Resend(ResendArgs),
 }
 
 /// `--journal`: where campaigns are recorded.
@@ -93,6 +105,9 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
         CampaignCommand::Reconcile(a) => &a.journal,
         CampaignCommand::Export(a) => &a.journal,
         CampaignCommand::List(a) => a,
+        CampaignCommand::Sync(a) => &a.journal,
+        CampaignCommand::Cancel(a) => &a.journal,
+        CampaignCommand::Resend(a) => &a.journal,
     };
     let journal = journal_arg.open(matches!(command, CampaignCommand::Create(_))).await?;
     let done = match command {
@@ -102,6 +117,9 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
         CampaignCommand::Reconcile(a) => run::reconcile(a, &journal, ctx).await,
         CampaignCommand::Export(a) => export::run(a, &journal, ctx).await,
         CampaignCommand::List(_) => list::run(&journal, ctx).await,
+        CampaignCommand::Sync(a) => life::sync(a, &journal, ctx).await,
+        CampaignCommand::Cancel(a) => life::cancel(a, &journal, ctx).await,
+        CampaignCommand::Resend(a) => life::resend(a, &journal, ctx).await,
     };
     journal.close().await;
     done

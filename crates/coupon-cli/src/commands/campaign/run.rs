@@ -67,7 +67,7 @@ pub struct ReconcileArgs {
 }
 
 impl PaceArgs {
-    fn options(&self) -> CliResult<RunOptions> {
+    pub(super) fn options(&self) -> CliResult<RunOptions> {
         let rate: Rate = self.rate.parse().map_err(|e: String| usage("rate", e))?;
         at_least_one("concurrency", self.concurrency)?;
         Ok(RunOptions::new().rate(rate).concurrency(self.concurrency))
@@ -75,19 +75,19 @@ impl PaceArgs {
 }
 
 /// `--FIELD` must be 1 or more: the runner would otherwise raise it silently.
-fn at_least_one(field: &str, n: usize) -> CliResult<()> {
+pub(super) fn at_least_one(field: &str, n: usize) -> CliResult<()> {
     if n == 0 {
         return Err(usage(field, format!("--{} must be 1 or more; 0 given", field.replace('_', "-"))));
     }
     Ok(())
 }
 
-fn usage(field: &str, message: String) -> Failure {
+pub(super) fn usage(field: &str, message: String) -> Failure {
     Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field(field.to_string()))
 }
 
 /// `60s`, `2m`, `1h`, `500ms`, or a bare number of seconds.
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(super) fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
     let (n, unit) = t.split_at(split);
@@ -97,7 +97,8 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "ms" => n / 1000.0,
         "m" | "min" => n * 60.0,
         "h" => n * 3600.0,
-        other => return Err(format!("`{s}`: unknown unit `{other}` (use ms, s, m or h)")),
+        "d" => n * 86400.0,
+        other => return Err(format!("`{s}`: unknown unit `{other}` (use ms, s, m, h or d)")),
     };
     match Duration::try_from_secs_f64(seconds) {
         Ok(d) if !d.is_zero() => Ok(d),
@@ -202,7 +203,7 @@ async fn next_signal(term: &mut Option<tokio::signal::unix::Signal>) {
 /// The interrupt the runner watches: the first ctrl-c (or SIGTERM) turns it true, so calls
 /// in flight finish and are recorded; a second signal exits at once with 130 (the rows
 /// then in flight are settled by the next run). The flag says whether a signal came.
-fn on_signals() -> (watch::Receiver<bool>, Arc<AtomicBool>) {
+pub(super) fn on_signals() -> (watch::Receiver<bool>, Arc<AtomicBool>) {
     let (tx, rx) = watch::channel(false);
     let by_signal = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&by_signal);
@@ -370,7 +371,9 @@ mod tests {
         assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
         assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
         assert!(parse_duration("0s").is_err());
-        assert!(parse_duration("5d").unwrap_err().contains("unknown unit"));
+        assert_eq!(parse_duration("7d").unwrap(), Duration::from_secs(7 * 86400));
+        assert!(parse_duration("5w").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration("soon").unwrap_err().contains("expected a duration"));
     }
 
     #[test]

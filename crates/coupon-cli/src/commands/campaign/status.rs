@@ -22,6 +22,9 @@ use crate::output::{Output, table};
 pub struct StatusArgs {
     /// The campaign.
     name: String,
+    /// The window of "expiring soon": unused coupons whose validity ends within it (whole days).
+    #[arg(long, value_name = "DURATION", default_value = "7d")]
+    expiring_within: String,
     #[command(flatten)]
     pub(super) journal: JournalArg,
 }
@@ -30,7 +33,9 @@ pub struct StatusArgs {
 /// `sending` under an expired lease).
 pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
     let out = &ctx.out;
+    let within = super::life::whole_days(&args.expiring_within)?;
     let c = journal.campaign(&args.name).await.map_err(journal_failure)?;
+    let life = coupon_campaign::lifecycle(&**journal, &c, within).await.map_err(super::campaign_failure)?;
     let counts = journal.counts(&c).await.map_err(journal_failure)?;
     let stop = journal.stop_reason(&c).await.map_err(journal_failure)?;
     let spent = journal.spent(&c).await.map_err(journal_failure)?;
@@ -61,6 +66,10 @@ pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
         "counts": counts_json(&counts),
         "stop_reason": stop,
         "spent": {"won": spent.won, "unpriced": spent.unpriced},
+        "coupons": life.coupons,
+        "expiring": life.expiring,
+        "refunded_won": life.refunded_won,
+        "checked_oldest": life.checked_oldest,
         "unknown": unknown.iter().map(|r| {
             let mut d = row_json(r, out);
             d["reconcile"] = json!(settle);
@@ -91,6 +100,7 @@ pub async fn run(args: &StatusArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> Cl
         if let Some(reason) = &stop {
             text.push_str(&format!("\nstop reason: {reason}"));
         }
+        text.push_str(&coupons_text(&life, counts.issued));
         if !unknown.is_empty() || !expired.is_empty() {
             let mut t = table(&["line", "partner ref", "phone", "state", "vendor message"]);
             for r in &unknown {
@@ -149,4 +159,40 @@ fn row_json(r: &Row, out: &Output) -> Value {
 /// `--since` for a row: from where the runner's reconciliation of it looks (KST).
 fn since(r: &Row) -> String {
     r.reconcile_since().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// The coupons after the send, for people: `used 812 (41.0 %) · unused 1,100, of which 230
+/// expire within 7 days (2,300,000원) · …`; nothing before the first sync.
+fn coupons_text(life: &coupon_campaign::Lifecycle, issued: u64) -> String {
+    let c = &life.coupons;
+    if issued == 0 || c.unchecked == issued {
+        return String::new();
+    }
+    let pct = |n: u64| n as f64 * 100.0 / issued as f64;
+    let e = &life.expiring;
+    let mut text = format!(
+        "\ncoupons: used {} ({:.1} %) · unused {}, of which {} expire within {} days ({})",
+        c.used,
+        pct(c.used),
+        c.unused,
+        e.count,
+        e.within_days,
+        won(Some(e.won))
+    );
+    for (label, n) in [
+        ("partly used", c.partly_used),
+        ("cancelled", c.cancelled),
+        ("expired", c.expired),
+        ("unknown state", c.unknown),
+        ("never checked", c.unchecked),
+        ("without order id", c.details_unknown),
+    ] {
+        if n > 0 {
+            text.push_str(&format!(" · {label} {n}"));
+        }
+    }
+    if life.refunded_won > 0 {
+        text.push_str(&format!("\nrefunded by cancels: {}", won(Some(life.refunded_won))));
+    }
+    text
 }
