@@ -67,6 +67,7 @@ fn masthead(d: &ReportData, out: &mut dyn Write) -> io::Result<()> {
 fn headline(d: &ReportData, out: &mut dyn Write) -> io::Result<()> {
     let h = &d.headline;
     out.write_all("<section class=\"kpis\" aria-label=\"핵심 수치\">\n".as_bytes())?;
+    // `note` is markup of the page's own (never input text), so it is written as is.
     let card = |out: &mut dyn Write, class: &str, label: &str, id: &str, value: &dyn std::fmt::Display, note: &str| {
         writeln!(
             out,
