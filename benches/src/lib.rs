@@ -5,6 +5,7 @@
 //! - [`parsers`]: groups 1–5 and 8 as [`pair::Pair`]s (ours, the limit, the bytes).
 //! - [`calls`]: groups 6–7 against the sandbox on loopback.
 //! - [`campaigns`]: campaigns (bare issues vs the journal's runner, several workers, a large file).
+//! - [`report`]: the campaign report's page of a 1,000,000-row campaign beside its JSON.
 //! - [`measure`]: the quick interleaved timing the `ratios` program prints.
 //! - [`sandbox`]: the sandbox and its Giftletter configuration the calls and campaigns use.
 //!
@@ -17,4 +18,5 @@ pub mod inputs;
 pub mod measure;
 pub mod pair;
 pub mod parsers;
+pub mod report;
 pub mod sandbox;

@@ -48,6 +48,7 @@ pub mod outcome;
 pub mod plan;
 pub mod rate;
 mod recorder;
+pub mod report;
 pub mod request;
 pub mod run;
 pub mod stop;
