@@ -57,8 +57,8 @@ pub use create::{Created, LOADING, MAX_NAME_CHARS, create};
 pub use error::{CampaignError, Result};
 pub use life::{
     CancelOptions, CancelPreview, CancelProgress, CancelReport, CancelSelection, Lifecycle, ResendOptions,
-    ResendReport, ResendSelection, SyncOptions, SyncProgress, SyncReport, cancel, lifecycle, preview_cancel, resend,
-    sync,
+    ResendReport, ResendSelection, SyncOptions, SyncProgress, SyncReport, build_report, cancel, lifecycle,
+    preview_cancel, resend, sync,
 };
 pub use plan::{Plan, PlanLine, plan};
 pub use rate::Rate;

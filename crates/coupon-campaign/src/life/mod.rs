@@ -11,6 +11,7 @@
 
 mod cancel;
 mod pace;
+mod report;
 mod resend;
 mod summary;
 mod sync;
@@ -21,6 +22,7 @@ use coupon_journal::{Campaign, Journal, Row};
 pub use self::cancel::{
     CancelOptions, CancelPreview, CancelProgress, CancelReport, CancelSelection, cancel, preview_cancel,
 };
+pub use self::report::build_report;
 pub use self::resend::{ResendOptions, ResendReport, ResendSelection, resend};
 pub use self::summary::{CouponSummary, ExpiringSummary, Lifecycle, lifecycle};
 pub use self::sync::{SyncOptions, SyncProgress, SyncReport, sync};

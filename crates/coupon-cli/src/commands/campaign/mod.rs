@@ -14,6 +14,7 @@ mod export;
 mod fields;
 mod life;
 mod list;
+mod report;
 mod run;
 mod status;
 
@@ -33,6 +34,7 @@ use crate::failure::{CliResult, Failure};
 pub use create::CreateArgs;
 pub use export::ExportArgs;
 pub use life::{CancelArgs, ResendArgs, SyncArgs};
+pub use report::ReportArgs;
 pub use run::{ReconcileArgs, RunArgs};
 pub use status::StatusArgs;
 
@@ -68,6 +70,10 @@ pub enum CampaignCommand {
     /// Send coupon messages again (--rows KEYS or --undelivered), never twice for a row within
     /// --not-within.
     Resend(ResendArgs),
+    /// A report people open in a browser (--html FILE: one self-contained page that prints on A4),
+    /// or its data as JSON: headline numbers, the funnel, redemptions by day, spend against
+    /// refunds, goods by state, the rows in doubt. Its numbers are `status --json`'s.
+    Report(ReportArgs),
 }
 
 /// `--journal`: where campaigns are recorded.
@@ -108,6 +114,7 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
         CampaignCommand::Sync(a) => &a.journal,
         CampaignCommand::Cancel(a) => &a.journal,
         CampaignCommand::Resend(a) => &a.journal,
+        CampaignCommand::Report(a) => &a.journal,
     };
     let journal = journal_arg.open(matches!(command, CampaignCommand::Create(_))).await?;
     let done = match command {
@@ -120,6 +127,7 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
         CampaignCommand::Sync(a) => life::sync(a, &journal, ctx).await,
         CampaignCommand::Cancel(a) => life::cancel(a, &journal, ctx).await,
         CampaignCommand::Resend(a) => life::resend(a, &journal, ctx).await,
+        CampaignCommand::Report(a) => report::run(a, &journal, ctx).await,
     };
     journal.close().await;
     done
