@@ -123,3 +123,23 @@ fn the_demo_as_json_is_one_document_with_every_step_passed_and_every_offered_ope
         assert!(last_generic < first_own, "{vendor}: its own steps come after its generic tour: {doc}");
     }
 }
+
+#[test]
+fn the_campaign_demo_issues_ages_syncs_cancels_what_expires_and_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("demo.html");
+    let run = common::run_in(
+        dir.path(),
+        None,
+        &["campaign", "demo", "--rows", "60", "--html", page.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    let doc = run.doc();
+    let headline = &doc["report"]["headline"];
+    assert_eq!(headline["issued"], 60, "{doc}");
+    assert!(headline["used"].as_u64().unwrap() > 0, "two weeks of use: {doc}");
+    assert!(headline["refunded_won"].as_i64().unwrap() > 0, "what expires is cancelled: {doc}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<svg") && !html.contains("<script"), "one self-contained page");
+    assert!(html.contains(&format!("{}", headline["issued"])), "the headline is on the page");
+}

@@ -10,6 +10,7 @@
 //! interrupted by a signal.
 
 mod create;
+mod demo;
 mod export;
 mod fields;
 mod life;
@@ -32,6 +33,7 @@ use super::generic::{build, quote, target};
 use crate::failure::{CliResult, Failure};
 
 pub use create::CreateArgs;
+pub use demo::DemoArgs;
 pub use export::ExportArgs;
 pub use life::{CancelArgs, ResendArgs, SyncArgs};
 pub use report::ReportArgs;
@@ -74,6 +76,10 @@ pub enum CampaignCommand {
     /// or its data as JSON: headline numbers, the funnel, redemptions by day, spend against
     /// refunds, goods by state, the rows in doubt. Its numbers are `status --json`'s.
     Report(ReportArgs),
+    /// A campaign's whole life on the embedded sandbox: a few hundred rows issued, two weeks
+    /// played forward, synced, what expires cancelled, and the report written (--html FILE,
+    /// default coupon-campaign-demo.html) to open in a browser.
+    Demo(DemoArgs),
 }
 
 /// `--journal`: where campaigns are recorded.
@@ -105,6 +111,8 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
     // A dry run stores nothing, so it opens no journal; only `create` makes one.
     let journal_arg = match command {
         CampaignCommand::Create(a) if a.dry_run => return create::dry_run(a, ctx).await,
+        // The demo keeps its journal in a temporary folder of its own.
+        CampaignCommand::Demo(a) => return demo::run(a, ctx).await,
         CampaignCommand::Create(a) => &a.journal,
         CampaignCommand::Run(a) => &a.journal,
         CampaignCommand::Status(a) => &a.journal,
@@ -128,6 +136,7 @@ pub async fn run(command: &CampaignCommand, ctx: &Ctx) -> CliResult<u8> {
         CampaignCommand::Cancel(a) => life::cancel(a, &journal, ctx).await,
         CampaignCommand::Resend(a) => life::resend(a, &journal, ctx).await,
         CampaignCommand::Report(a) => report::run(a, &journal, ctx).await,
+        CampaignCommand::Demo(a) => demo::run(a, ctx).await,
     };
     journal.close().await;
     done
