@@ -72,7 +72,7 @@ pub async fn run(args: &DemoArgs, ctx: &Ctx) -> CliResult<u8> {
     };
     let toml = emulator.config_section(&sandbox.vendor_url(vendor));
     let config = coupon::config::CouponConfig::parse(&toml, "the sandbox configuration", Vec::new())?;
-    let adapter: Arc<dyn Adapter> = Arc::from(Registry::from_inventory().build(config.require(vendor)?)?);
+    let adapter: Arc<dyn Adapter> = Registry::from_inventory().build(config.require(vendor)?)?;
     let sample = state.samples().get(vendor).and_then(|s| s.issue.clone());
     let Some(sample) = sample else {
         return Err(Failure::from(Error::config(format!("the sandbox has no issue sample for `{vendor}`"))));
@@ -87,14 +87,14 @@ pub async fn run(args: &DemoArgs, ctx: &Ctx) -> CliResult<u8> {
         let csv = dir.path().join("winners.csv");
         std::fs::write(&csv, winners(args.rows))
             .map_err(|e| Failure::from(Error::config(format!("writing the demo's CSV: {e}"))))?;
-        let mut options = coupon_campaign_input::Options::default();
-        options.defaults = RequestFields {
+        let defaults = RequestFields {
             product_id: Some(sample.product_id.clone()),
             callback: sample.callback.clone(),
             title: sample.title.clone().or_else(|| Some("봄 이벤트 당첨".into())),
             content_template: Some("{name}님, 당첨을 축하드려요!".into()),
             ..RequestFields::default()
         };
+        let options = coupon_campaign_input::Options { defaults, ..coupon_campaign_input::Options::default() };
         let spec = CampaignSpec {
             name: "demo".into(),
             vendor: vendor.to_string(),
