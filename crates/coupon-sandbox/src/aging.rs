@@ -258,7 +258,9 @@ impl AgeRequest {
         let req = Self::deserialize(body).map_err(|e| AdminError::BadRequest(explain(body, &e)))?;
         if req.vendor.trim().is_empty() {
             return Err(AdminError::BadRequest(
-                "`vendor` is required: the emulator's name (giftletter, giftishow, giftimbiz)".into(),
+                "`vendor` is required: the name of an emulator that issues (`GET /_sandbox/records/{vendor}` lists its \
+                 coupons)"
+                    .into(),
             ));
         }
         Ok(req)
