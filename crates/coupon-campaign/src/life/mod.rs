@@ -1,12 +1,12 @@
 //! After the send: every issued coupon followed to its end. See `docs/campaigns.md`,
-//! "The lifecycle".
+//! "After the send".
 //!
 //! - [`sync()`] reads what became of each coupon (reports first, then one look-up per
 //!   row the reports leave open). It never moves money.
 //! - [`cancel()`] cancels unused coupons for a refund, each exactly once across crashes
 //!   and workers; [`preview_cancel`] is its dry run.
 //! - [`resend()`] sends messages again, never twice for one row within a window.
-//! - [`summary`] and [`report`](crate::report) read the journal's figures: what
+//! - [`lifecycle()`] and [`build_report`] read the journal's figures: what
 //!   `status` and the HTML report show, the same numbers.
 
 mod cancel;
