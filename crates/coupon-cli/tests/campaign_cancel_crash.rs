@@ -375,8 +375,10 @@ fn three_cancel_workers_sharing_postgresql_killed_at_random_cancel_each_unused_c
     let Some(journal) = postgres_url() else { return };
     let env = Env::start();
     let mut rng = fastrand::Rng::with_seed(seed());
-    // One journal for many test runs: a fresh campaign name each time.
-    let name = format!("cancel-crash-{:016x}", rng.u64(..));
+    // One journal for many test runs: a fresh campaign name each time, replays too (so
+    // it is not drawn from the seed).
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let name = format!("cancel-crash-{nanos:x}");
     issue_campaign(&env, &journal, &name, "giftletter", common::GOODS);
     let used = redeem_some(&env, &mut rng, &GIFTLETTER);
     kill_at_random(&env, &mut rng, &journal, &name, &GIFTLETTER, 3);
