@@ -13,6 +13,10 @@
 //!   Never a blind second request where it is not: the row stays in doubt.
 //! - A coupon used between the sync and the cancel is refused by the vendor and recorded
 //!   `used`; a used coupon is never selected.
+//! - Workers sharing PostgreSQL write the same rows at once (one's sync, another's
+//!   selection or marking), and the database may abort one of them to break a
+//!   deadlock. Those steps are idempotent and nothing of an aborted one was committed,
+//!   so they are tried again ([`again_on_conflict`]) instead of ending the command.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -22,7 +26,8 @@ use coupon_core::chrono::{TimeDelta, Utc};
 use coupon_core::time::today_kst;
 use coupon_core::{Adapter, CouponStatus, Error, ErrorKind, OrderRef};
 use coupon_journal::{
-    Campaign, CancelClaim, CancelFilter, CancelRecord, CancelState, CouponState, Expiring, Journal, Row, RowId,
+    Campaign, CancelClaim, CancelFilter, CancelRecord, CancelState, CouponState, Expiring, Journal, JournalError, Row,
+    RowId,
 };
 use tokio::sync::watch;
 
@@ -250,8 +255,11 @@ pub async fn cancel(
         return Err(CampaignError::Invalid(format!("`{}` cannot cancel coupons", campaign.vendor)));
     }
     check_selection(&*journal, campaign, selection).await?;
-    let synced = fresh_state(&*journal, &adapter, campaign, selection, options, &interrupt).await?;
-    journal.select_for_cancel(campaign, &selection.filter()).await?;
+    let synced =
+        again_on_conflict(async || fresh_state(&*journal, &adapter, campaign, selection, options, &interrupt).await)
+            .await?;
+    let filter = selection.filter();
+    again_on_conflict(async || Ok(journal.select_for_cancel(campaign, &filter).await?)).await?;
     let c = journal.figures(campaign).await?.cancel;
     let mut work = Work {
         journal: Arc::clone(&journal),
@@ -279,6 +287,36 @@ pub async fn cancel(
         stopped: pace.stop().cloned(),
         interrupted: pace.interrupted(),
     })
+}
+
+/// How many times an idempotent journal step is tried when the database aborts it for a
+/// conflict with another worker.
+const CONFLICT_TRIES: u32 = 5;
+
+/// Whether the journal's database aborted a step to break a deadlock or a serialization
+/// conflict with another worker (PostgreSQL `40P01`, `40001`). The database raises these
+/// before a commit, so nothing of the step was written, and the same step again passes
+/// once the other transaction is through.
+fn conflict(e: &CampaignError) -> bool {
+    let CampaignError::Journal(JournalError::Storage(e)) = e else { return false };
+    e.as_database_error().and_then(|d| d.code()).is_some_and(|code| matches!(&*code, "40P01" | "40001"))
+}
+
+/// Runs `step`, again after a short pause each time the database aborted it for a
+/// [`conflict`], at most [`CONFLICT_TRIES`] times in all. Only for steps that may run
+/// twice: syncing (read only at the vendor), selecting, marking intents, releasing
+/// leases. (A step on one row alone takes one lock and cannot be part of a deadlock.)
+async fn again_on_conflict<T>(mut step: impl AsyncFnMut() -> Result<T>) -> Result<T> {
+    let mut tries = 1;
+    loop {
+        match step().await {
+            Err(e) if conflict(&e) && tries < CONFLICT_TRIES => {
+                tokio::time::sleep(Duration::from_millis(50) * tries).await;
+                tries += 1;
+            }
+            done => return done,
+        }
+    }
 }
 
 /// A cancel's state while it runs.
@@ -342,7 +380,7 @@ impl Work {
             let (skip, rows): (Vec<Row>, Vec<Row>) = claimed.into_iter().partition(|r| self.done_here.contains(&r.id));
             let skipped: Vec<RowId> = skip.iter().map(|r| r.id).collect();
             if !skipped.is_empty() {
-                self.journal.release_cancels(&skipped, &self.worker).await?;
+                again_on_conflict(async || Ok(self.journal.release_cancels(&skipped, &self.worker).await?)).await?;
             }
             if rows.is_empty() {
                 // Rows another worker holds are finished by it, or come back as doubts when
@@ -361,7 +399,11 @@ impl Work {
                 HashSet::new()
             } else {
                 let ids: Vec<RowId> = selected.iter().map(|r| r.id).collect();
-                self.journal.mark_cancelling(&ids, &self.worker).await?.into_iter().collect()
+                // An aborted marking committed nothing: no request has left for these rows.
+                again_on_conflict(async || Ok(self.journal.mark_cancelling(&ids, &self.worker).await?))
+                    .await?
+                    .into_iter()
+                    .collect()
             };
             let mut calls = Vec::new();
             for row in selected.into_iter().filter(|r| marked.contains(&r.id)) {
@@ -584,6 +626,76 @@ mod tests {
         assert!(matches!(used, Some(CancelRecord::Refused { state: Some(CouponState::Used), .. })));
         assert!(matches!(of_state(&CouponStatus::Expired), Some(CancelRecord::Refused { .. })));
         assert!(of_state(&CouponStatus::Unknown("Z".into())).is_none());
+    }
+
+    /// A database error with this SQLSTATE, as the journal's PostgreSQL backend hands it on.
+    fn storage_error(code: &'static str) -> CampaignError {
+        #[derive(Debug)]
+        struct Db(&'static str);
+        impl std::fmt::Display for Db {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "database error {}", self.0)
+            }
+        }
+        impl std::error::Error for Db {}
+        impl sqlx::error::DatabaseError for Db {
+            fn message(&self) -> &str {
+                self.0
+            }
+            fn code(&self) -> Option<std::borrow::Cow<'_, str>> {
+                Some(self.0.into())
+            }
+            fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+                self
+            }
+            fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+                self
+            }
+            fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+                self
+            }
+            fn kind(&self) -> sqlx::error::ErrorKind {
+                sqlx::error::ErrorKind::Other
+            }
+        }
+        CampaignError::Journal(JournalError::Storage(sqlx::Error::Database(Box::new(Db(code)))))
+    }
+
+    #[test]
+    fn only_a_deadlock_or_a_serialization_failure_is_a_conflict_to_try_again() {
+        assert!(conflict(&storage_error("40P01")));
+        assert!(conflict(&storage_error("40001")));
+        assert!(!conflict(&storage_error("23505")), "a unique violation is no conflict");
+        assert!(!conflict(&CampaignError::Journal(JournalError::Storage(sqlx::Error::PoolTimedOut))));
+        assert!(!conflict(&CampaignError::Invalid("x".into())));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_step_aborted_by_a_deadlock_runs_again_and_any_other_error_ends_it() {
+        let mut calls = 0;
+        let done = again_on_conflict(async || {
+            calls += 1;
+            if calls < 3 { Err(storage_error("40P01")) } else { Ok(calls) }
+        })
+        .await;
+        assert_eq!(done.unwrap(), 3, "two deadlocks, then through");
+
+        let mut calls = 0;
+        let failed: Result<()> = again_on_conflict(async || {
+            calls += 1;
+            Err(storage_error("23505"))
+        })
+        .await;
+        assert!(failed.is_err() && calls == 1, "not a conflict: not tried again");
+
+        let mut calls = 0;
+        let failed: Result<()> = again_on_conflict(async || {
+            calls += 1;
+            Err(storage_error("40P01"))
+        })
+        .await;
+        assert!(conflict(&failed.unwrap_err()));
+        assert_eq!(calls, CONFLICT_TRIES, "a conflict that never clears ends the command, after a few tries");
     }
 
     #[test]
