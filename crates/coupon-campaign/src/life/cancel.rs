@@ -159,6 +159,9 @@ pub struct CancelProgress {
     pub in_doubt: u64,
     /// Doubts settled.
     pub settled: u64,
+    /// Answers that came after another worker had already recorded the row (its lease had
+    /// run out in flight): that worker's record stands.
+    pub recorded_by_another: u64,
 }
 
 /// How a cancel ended.
@@ -171,6 +174,9 @@ pub struct CancelReport {
     pub synced: Option<SyncReport>,
     /// Cancels left in doubt in the campaign: settle them with another `cancel`.
     pub doubts_left: u64,
+    /// Coupons still selected and not sent: the vendor turned them away for now (a refusal
+    /// it may lift), or the command stopped. Another `cancel` sends them.
+    pub left: u64,
     /// The campaign's refunds so far, in won.
     pub refunded_won: i64,
     /// The refusals' codes, as shown (the first few).
@@ -282,6 +288,7 @@ pub async fn cancel(
         progress: work.progress,
         synced,
         doubts_left: figures.cancel.unknown + figures.cancel.cancelling,
+        left: figures.cancel.selected,
         refunded_won: figures.refunded_won,
         refusals: work.refusals,
         stopped: pace.stop().cloned(),
@@ -449,7 +456,7 @@ impl Work {
                         }
                     }
                 }
-                self.journal.record_cancel(id, record).await?;
+                self.record(id, record).await?;
                 pace.judge(effect, result.as_ref().err()).await;
             }
             Answer::Looked(id, looked) => {
@@ -467,11 +474,11 @@ impl Work {
                             CancelRecord::Refused { .. } => self.progress.refused += 1,
                             _ => {}
                         }
-                        self.journal.record_cancel(id, record).await?;
+                        self.record(id, record).await?;
                     }
                     // The vendor's state cannot tell: a repeat is harmless here, so the
                     // cancel goes again (the row back to `selected`, its attempts kept).
-                    None if repeatable => self.journal.record_cancel(id, CancelRecord::NotCancelled).await?,
+                    None if repeatable => self.record(id, CancelRecord::NotCancelled).await?,
                     None => {
                         self.done_here.insert(id);
                         self.journal.release_cancels(&[id], &self.worker).await?;
@@ -483,6 +490,20 @@ impl Work {
             }
         }
         Ok(())
+    }
+
+    /// Records a row's outcome. A row whose lease ran out while its request was in flight
+    /// may have been taken over (as a doubt) and settled by another worker first: the
+    /// journal then refuses this late record, and the other worker's stands (it read the
+    /// vendor after this request), so the command goes on.
+    async fn record(&mut self, id: RowId, record: CancelRecord<'_>) -> Result<()> {
+        match self.journal.record_cancel(id, record).await {
+            Err(JournalError::Invalid(_)) => {
+                self.progress.recorded_by_another += 1;
+                Ok(())
+            }
+            other => Ok(other?),
+        }
     }
 
     fn keep_refusal(&mut self, error: &Error) {

@@ -192,7 +192,11 @@ impl<B: Backend> Journal for B {
     }
 
     async fn record_checks(&self, batch: &[(RowId, CouponCheck, StateSource)]) -> Result<()> {
-        let batch: Vec<_> = batch.iter().map(|(row, check, source)| (*row, check, *source)).collect();
+        let mut batch: Vec<_> = batch.iter().map(|(row, check, source)| (*row, check, *source)).collect();
+        // Rows locked in one order (their ids) by every writer: two batches that share rows
+        // (two syncs, a sync and a cancel's selection) then wait for each other instead of
+        // deadlocking. A row given twice keeps its order (the later check is applied last).
+        batch.sort_by_key(|(row, _, _)| *row);
         coupon::record_checks(self, &batch).await
     }
 

@@ -203,7 +203,7 @@ pub(super) fn whole_days(given: &str) -> CliResult<u32> {
         .map_err(|_| usage("expiring_within", format!("--expiring-within `{given}` is too far away")))
 }
 
-/// Runs `coupon campaign cancel`: exit 0 done, 4 doubts left, 3 stopped, 2 input, 130
+/// Runs `coupon campaign cancel`: exit 0 done, 4 doubts left, 3 stopped or coupons left to send, 2 input, 130
 /// interrupted.
 pub async fn cancel(args: &CancelArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) -> CliResult<u8> {
     let selection = CancelSelection::new()
@@ -269,7 +269,13 @@ pub async fn cancel(args: &CancelArgs, journal: &Arc<dyn Journal>, ctx: &Ctx) ->
     let code = ended(
         &report.stopped,
         by_signal.load(Ordering::SeqCst),
-        if report.doubts_left > 0 { exit::OUTCOME_UNKNOWN } else { 0 },
+        if report.doubts_left > 0 {
+            exit::OUTCOME_UNKNOWN
+        } else if report.left > 0 {
+            exit::REFUSED
+        } else {
+            0
+        },
     );
     let doc = json!({"campaign": campaign.name, "cancel": report});
     ctx.out.emit(&doc, || cancel_text(&campaign.name, &report));
@@ -303,6 +309,13 @@ fn cancel_text(name: &str, r: &CancelReport) -> String {
         text.push_str(&format!(
             "\n{} cancel(s) in doubt: settle them with `{}` (it asks the vendor first)",
             r.doubts_left,
+            command("cancel", name)
+        ));
+    }
+    if r.left > 0 {
+        text.push_str(&format!(
+            "\n{} coupon(s) selected and not cancelled yet (the vendor turned them away for now): run `{}` again",
+            r.left,
             command("cancel", name)
         ));
     }
