@@ -128,14 +128,15 @@ async fn a_cancel_of_a_used_coupon_is_already_used_and_of_an_expired_one_rejecte
     redeem(&sandbox, "CPNOPART", Some(1000)).await;
     let before = bizmoney(&sandbox).await;
 
-    // The emulator's own codes for these (the reading has none): kept verbatim, the state says why.
+    // v1.04's one "쿠폰 취소 실패" code for all of these (the reading has no "used" or "expired"
+    // code): kept verbatim, and the coupon's state says why.
     let e = adapter.cancel(&OrderRef::new("CPNOUSED")).await.unwrap_err();
-    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::AlreadyUsed, "ERR9011"), "{e}");
+    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::AlreadyUsed, "ERR0805"), "{e}");
     let e = adapter.cancel(&OrderRef::new("CPNOPART")).await.unwrap_err();
-    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::AlreadyUsed, "ERR9011"), "{e}");
+    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::AlreadyUsed, "ERR0805"), "{e}");
     assert!(e.message().contains("part of its value spent"), "{e}");
     let e = adapter.cancel(&OrderRef::new("CPNOOLD")).await.unwrap_err();
-    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::Rejected, "ERR9012"), "{e}");
+    assert_eq!((e.kind(), e.vendor_code().unwrap().raw()), (ErrorKind::Rejected, "ERR0805"), "{e}");
     assert!(e.message().contains("expired"), "{e}");
     assert!(e.vendor_message().is_some(), "the vendor's message is kept");
     assert_eq!(bizmoney(&sandbox).await, before, "nothing refunded");
