@@ -6,6 +6,8 @@
 //! - [`calls`]: groups 6–7 against the sandbox on loopback.
 //! - [`campaigns`]: campaigns (bare issues vs the journal's runner, several workers, a large file).
 //! - [`report`]: the campaign report's page of a 1,000,000-row campaign beside its JSON.
+//! - [`sync`]: `sync` by status beside bare look-ups of the same coupons.
+//! - [`million`]: a 1,000,000-row campaign's journal after its send, built once and cached, and its report.
 //! - [`measure`]: the quick interleaved timing the `ratios` program prints.
 //! - [`sandbox`]: the sandbox and its Giftletter configuration the calls and campaigns use.
 //!
@@ -16,7 +18,9 @@ pub mod calls;
 pub mod campaigns;
 pub mod inputs;
 pub mod measure;
+pub mod million;
 pub mod pair;
 pub mod parsers;
 pub mod report;
 pub mod sandbox;
+pub mod sync;

@@ -45,7 +45,7 @@ pub use coupon_campaign_input::RequestFields;
 pub use error::{JournalError, Result};
 pub use lifecycle::{
     CancelClaim, CancelCounts, CancelFilter, CancelRecord, CancelState, CouponCounts, CouponLife, CouponState,
-    Expiring, Figures, GoodsFigures, HistoryEntry, StateSource,
+    CouponToCheck, Expiring, Figures, GoodsFigures, HistoryEntry, StateSource,
 };
 pub use model::{
     Campaign, CampaignId, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport,

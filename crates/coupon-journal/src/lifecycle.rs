@@ -171,6 +171,19 @@ pub struct CouponLife {
     pub resend_code: Option<String>,
 }
 
+/// An issued row's coupon, as a sync names it to the vendor ([`crate::Journal::coupons_to_check`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CouponToCheck {
+    /// The row.
+    pub id: RowId,
+    /// Its line.
+    pub line: u64,
+    /// Its partner reference (where the vendor looks coupons up by it).
+    pub partner_ref: coupon_core::PartnerRef,
+    /// The vendor's order id, if it was learnt.
+    pub order_id: Option<String>,
+}
+
 /// One change of a coupon's state ([`crate::Journal::history`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {

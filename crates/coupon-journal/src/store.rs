@@ -9,7 +9,9 @@ use coupon_core::{CouponCheck, async_trait};
 use coupon_core::{Issued, Reconciliation};
 
 use crate::error::{JournalError, Result};
-use crate::lifecycle::{CancelClaim, CancelFilter, CancelRecord, Expiring, Figures, HistoryEntry, StateSource};
+use crate::lifecycle::{
+    CancelClaim, CancelFilter, CancelRecord, CouponToCheck, Expiring, Figures, HistoryEntry, StateSource,
+};
 use crate::model::{
     Campaign, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Record, Row,
     RowId, RowState, Spend,
@@ -232,16 +234,18 @@ pub trait Journal: Send + Sync + fmt::Debug {
         limit: usize,
     ) -> Result<Vec<Row>>;
 
-    /// Issued rows a sync asks about: coupon state none yet, `unused`, `partly_used` or
-    /// `unknown` (never a final one), not checked since `checked_before` (checked_at NULL or
-    /// earlier); in line order after `after_line`, at most `limit`.
-    async fn rows_to_check(
+    /// The coupons of the issued rows a sync asks about: coupon state none yet, `unused`,
+    /// `partly_used` or `unknown` (never a final one), not checked since `checked_before`
+    /// (checked_at NULL or earlier); in line order after `after_line`, at most `limit`.
+    /// Only what names each coupon is read (a sync walks every row, and a whole [`Row`]
+    /// cost more to read than its look-up).
+    async fn coupons_to_check(
         &self,
         campaign: &Campaign,
         checked_before: DateTime<Utc>,
         after_line: Option<u64>,
         limit: usize,
-    ) -> Result<Vec<Row>>;
+    ) -> Result<Vec<CouponToCheck>>;
 
     /// Records what a look-up found on an `issued` row (any other is refused,
     /// [`JournalError::Invalid`]): its coupon state, vendor status, time and place of use,

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use coupon_core::chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use coupon_core::time::{kst, today_kst};
-use coupon_core::{Adapter, CouponCheck, CouponRef, CouponStatus, Error, ErrorKind, RedeemedAt};
-use coupon_journal::{Campaign, Journal, Row, StateSource};
-use tokio::sync::watch;
+use coupon_core::{Adapter, CouponCheck, CouponRef, CouponStatus, Error, ErrorKind, PartnerRef, RedeemedAt};
+use coupon_journal::{Campaign, Journal, Row, RowId, StateSource};
+use tokio::sync::{mpsc, watch};
 
 use super::pace::Pace;
 use crate::error::{CampaignError, Result};
@@ -97,6 +97,8 @@ pub struct SyncReport {
 
 /// How many rows a sync reads from the journal at a time.
 const PAGE: usize = 500;
+/// How many pages of answers may wait for the recorder before the look-ups wait.
+const PAGES_UNRECORDED: usize = 4;
 /// How many PIN hashes are matched in one journal query.
 const HASHES_PER_QUERY: usize = 500;
 /// The failures kept in a report.
@@ -234,13 +236,22 @@ async fn match_report(journal: &dyn Journal, campaign: &Campaign, items: &[coupo
 /// How the vendor names a row's coupon: its order id, else the partner reference where
 /// the vendor looks coupons up by it.
 pub(crate) fn coupon_of(adapter: &dyn Adapter, row: &Row) -> Option<CouponRef> {
-    match &row.order_id {
-        Some(order) => Some(CouponRef::order(order.clone())),
-        None => adapter.coupon_of_partner_ref(&row.partner_ref),
+    named(adapter, row.order_id.as_deref(), &row.partner_ref)
+}
+
+/// [`coupon_of`] from the order id and the partner reference.
+fn named(adapter: &dyn Adapter, order_id: Option<&str>, partner_ref: &PartnerRef) -> Option<CouponRef> {
+    match order_id {
+        Some(order) => Some(CouponRef::order(order.to_owned())),
+        None => adapter.coupon_of_partner_ref(partner_ref),
     }
 }
 
-/// Looks up, page by page, every row not final and not checked since `before`.
+/// Looks up, page by page, every row not final and not checked since `before`. The
+/// journal's work overlaps the calls: while a page's look-ups are in flight, the next
+/// page is read, and the answers are recorded by a recorder of their own, a few pages
+/// behind at most, so the vendor is not kept waiting on the journal (a sync killed
+/// before they are recorded asks those rows again next time).
 async fn check_rows(
     journal: &dyn Journal,
     adapter: &Arc<dyn Adapter>,
@@ -250,49 +261,61 @@ async fn check_rows(
     report: &mut SyncReport,
     progress: &(dyn Fn(&SyncProgress) + Send + Sync),
 ) -> Result<()> {
-    let mut after = None;
-    while !pace.halted() {
-        let rows = journal.rows_to_check(campaign, before, after, PAGE).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.line);
-        let mut asks = Vec::with_capacity(rows.len());
-        for row in rows {
-            match coupon_of(&**adapter, &row) {
-                Some(coupon) => asks.push((row.id, coupon)),
-                None => report.not_lookable += 1,
-            }
-        }
-        let mut batch = Vec::with_capacity(asks.len());
-        let adapter = Arc::clone(adapter);
-        pace.each(
-            asks,
-            |(id, coupon)| {
-                let adapter = Arc::clone(&adapter);
-                async move { (id, adapter.check(&coupon).await) }
-            },
-            async |pace: &mut Pace, (id, answer): (coupon_journal::RowId, coupon_core::Result<CouponCheck>)| {
-                match answer {
-                    Ok(check) => {
-                        pace.judge(Effect::Carry, None).await;
-                        report.progress.checked += 1;
-                        batch.push((id, check, StateSource::Status));
-                    }
-                    Err(e) => {
-                        pace.judge(outcome::of_reconcile_error(&e), Some(&e)).await;
-                        report.progress.failed += 1;
-                        keep(report, failure(&e));
-                    }
-                }
-                progress(&report.progress);
-                Ok(())
-            },
-        )
-        .await?;
-        if !batch.is_empty() {
+    let (answered, mut to_record) = mpsc::channel::<Vec<(RowId, CouponCheck, StateSource)>>(PAGES_UNRECORDED);
+    let recorder = async move {
+        while let Some(batch) = to_record.recv().await {
             journal.record_checks(&batch).await?;
         }
-    }
-    Ok(())
+        Ok::<(), CampaignError>(())
+    };
+    let asker = async move {
+        let mut page = journal.coupons_to_check(campaign, before, None, PAGE).await?;
+        while !page.is_empty() && !pace.halted() {
+            let after = page.last().map(|r| r.line);
+            let mut asks = Vec::with_capacity(page.len());
+            for to_check in page {
+                match named(&**adapter, to_check.order_id.as_deref(), &to_check.partner_ref) {
+                    Some(coupon) => asks.push((to_check.id, coupon)),
+                    None => report.not_lookable += 1,
+                }
+            }
+            let mut batch = Vec::with_capacity(asks.len());
+            let next = journal.coupons_to_check(campaign, before, after, PAGE);
+            let calls = pace.each(
+                asks,
+                |(id, coupon)| {
+                    let adapter = Arc::clone(adapter);
+                    async move { (id, adapter.check(&coupon).await) }
+                },
+                async |pace: &mut Pace, (id, answer): (RowId, coupon_core::Result<CouponCheck>)| {
+                    match answer {
+                        Ok(check) => {
+                            pace.judge(Effect::Carry, None).await;
+                            report.progress.checked += 1;
+                            batch.push((id, check, StateSource::Status));
+                        }
+                        Err(e) => {
+                            pace.judge(outcome::of_reconcile_error(&e), Some(&e)).await;
+                            report.progress.failed += 1;
+                            keep(report, failure(&e));
+                        }
+                    }
+                    progress(&report.progress);
+                    Ok(())
+                },
+            );
+            let (next, called) = tokio::join!(next, calls);
+            called?;
+            // The recorder stopped on an error of its own: it is the answer.
+            if answered.send(batch).await.is_err() {
+                break;
+            }
+            page = next?;
+        }
+        Ok::<(), CampaignError>(())
+    };
+    let (recorded, asked) = tokio::join!(recorder, asker);
+    recorded.and(asked)
 }
 
 /// A failure as kept in the report: the error, without the row (the journal has it).

@@ -1,22 +1,26 @@
 //! A coupon's state after its issue: what checks and reports found, its history, the
 //! rows a sync asks about, and the report days already read.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use coupon_core::chrono::{DateTime, NaiveDate, Utc};
-use coupon_core::{CouponCheck, CouponStatus, Pin};
+use coupon_core::{CouponCheck, CouponStatus, PartnerRef, Pin};
 
 use super::columns::{day, int, now_ms, row_cols};
-use super::driver::{Driver, Stmt, params};
+use super::driver::{Driver, Stmt, params, tuples};
 use super::{Backend, Conn, Dialect, parse_day, time};
 use crate::decode::{Columns, row_from};
 use crate::error::{JournalError, Result};
-use crate::lifecycle::{CouponState, HistoryEntry, StateSource};
+use crate::lifecycle::{CouponState, CouponToCheck, HistoryEntry, StateSource};
 use crate::model::{Campaign, Row, RowId};
 use crate::store::Journal;
 
 /// Rows per statement where a list of values is bound (well under every database's limit).
 const CHUNK: usize = 500;
+/// Checks per grouped statement: ten values each. SQLite looks a `$n` parameter's name
+/// up in a list, so a statement's cost grows with the square of its parameters (5,000
+/// made one statement 40 ms, 500 about a millisecond).
+const CHECKS_PER_STATEMENT: usize = 50;
 
 /// The coupon states a sync still asks about, as an SQL `IN` list: those not final.
 pub(crate) fn open_states() -> String {
@@ -95,18 +99,17 @@ pub(crate) async fn lock_row<B: Backend>(
         .transpose()
 }
 
-pub(crate) async fn rows_to_check<B: Backend>(
+pub(crate) async fn coupons_to_check<B: Backend>(
     journal: &B,
     campaign: &Campaign,
     checked_before: DateTime<Utc>,
     after_line: Option<u64>,
     limit: usize,
-) -> Result<Vec<Row>> {
+) -> Result<Vec<CouponToCheck>> {
     let sql = format!(
-        "SELECT {} FROM campaign_rows WHERE campaign_id = $1 AND state = 'issued' \
+        "SELECT id, line, partner_ref, order_id FROM campaign_rows WHERE campaign_id = $1 AND state = 'issued' \
          AND (coupon_state IS NULL OR coupon_state IN ({})) AND (checked_at IS NULL OR checked_at < $2) \
          AND line > $3 ORDER BY line LIMIT $4",
-        row_cols(),
         open_states()
     );
     let stmt = Stmt::new(sql)
@@ -114,7 +117,18 @@ pub(crate) async fn rows_to_check<B: Backend>(
         .bind(checked_before.timestamp_millis())
         .bind(after_line.map_or(-1, int))
         .bind(int(limit));
-    journal.pools().read(stmt).await?.iter().map(row_from).collect()
+    let rows = journal.pools().read(stmt).await?;
+    rows.iter()
+        .map(|r| {
+            let line = r.int("line")?;
+            Ok(CouponToCheck {
+                id: RowId(r.int("id")?),
+                line: u64::try_from(line).map_err(|_| JournalError::Invalid(format!("stored line {line}")))?,
+                partner_ref: PartnerRef::new(r.text("partner_ref")?),
+                order_id: r.opt_text("order_id")?,
+            })
+        })
+        .collect()
 }
 
 /// Records `batch` in one transaction; if one is refused, records the others one by one
@@ -122,14 +136,7 @@ pub(crate) async fn rows_to_check<B: Backend>(
 pub(crate) async fn record_checks<B: Backend>(journal: &B, batch: &[(RowId, &CouponCheck, StateSource)]) -> Result<()> {
     let now = now_ms();
     let mut tx = journal.pools().writer.begin_with(B::Db::BEGIN).await?;
-    let mut all = true;
-    for (id, check, source) in batch {
-        if !apply_check(journal, &mut tx, *id, check, *source, now).await? {
-            all = false;
-            break;
-        }
-    }
-    if all {
+    if apply_checks(journal, &mut tx, batch, now).await? {
         tx.commit().await?;
         return Ok(());
     }
@@ -139,6 +146,190 @@ pub(crate) async fn record_checks<B: Backend>(journal: &B, batch: &[(RowId, &Cou
         first = first.and(record_check(journal, *id, check, *source).await);
     }
     first
+}
+
+/// Applies `batch` on `conn` (in a transaction) in a few statements per
+/// [`CHECKS_PER_STATEMENT`] rows (a sync records hundreds of checks at a time, and a
+/// statement per row made the journal, not the vendor, a sync's limit): the rows locked
+/// and read in one, those whose coupon the check changes written in one (a sync mostly
+/// finds what it found before: those rows are not written again), their history in one.
+/// The same effect on the coupon and its history as [`apply_check`] on each in turn,
+/// which a batch naming a row twice takes instead. Answers false when a row is not
+/// `issued` (the caller rolls back).
+async fn apply_checks<B: Backend>(
+    journal: &B,
+    conn: &mut Conn<B>,
+    batch: &[(RowId, &CouponCheck, StateSource)],
+    now: i64,
+) -> Result<bool> {
+    let distinct: HashSet<RowId> = batch.iter().map(|(id, _, _)| *id).collect();
+    if distinct.len() < batch.len() {
+        for (id, check, source) in batch {
+            if !apply_check(journal, conn, *id, check, *source, now).await? {
+                return Ok(false);
+            }
+        }
+        return Ok(true);
+    }
+    for chunk in batch.chunks(CHECKS_PER_STATEMENT) {
+        let Some(mut stored) = lock_rows::<B>(conn, chunk, now).await? else { return Ok(false) };
+        let mut changes = Vec::new();
+        for (id, check, source) in chunk {
+            let Some(old) = stored.remove(id) else { return Ok(false) };
+            let state = CouponState::of(&check.status);
+            if !may_replace(old.life.state, state) {
+                continue;
+            }
+            let life = old.life.after(check, state);
+            let fill = old.order_id.is_none() && check.order.is_some();
+            if life != old.life || fill {
+                changes.push((*id, *check, *source, old, life));
+            }
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        let sql = format!(
+            "UPDATE campaign_rows SET coupon_state = v.column2, coupon_vendor_status = v.column3, \
+             used_at = v.column4, used_place = v.column5, remaining = v.column6, cancelled_at = v.column7, \
+             valid_until = v.column8, delivery = v.column9, delivery_code = v.column10, updated_at = $1 \
+             FROM (VALUES {}) AS v WHERE campaign_rows.id = v.column1",
+            tuples(2, StoredLife::COLUMNS + 1, changes.len())
+        );
+        let stmt = changes.iter().fold(Stmt::new(sql).bind(now), |q, (id, _, _, _, life)| life.bind(q.bind(id.0)));
+        B::Db::execute(conn, stmt).await?;
+        for (id, check, _, old, _) in &changes {
+            if let (None, Some(order)) = (&old.order_id, &check.order) {
+                fill_order::<B>(journal, conn, *id, order.as_str(), check.pin.as_ref()).await?;
+            }
+        }
+        let entries: Vec<_> = changes.iter().filter(|(_, _, _, old, life)| old.life.state != life.state).collect();
+        if !entries.is_empty() {
+            let sql = format!(
+                "INSERT INTO coupon_history (row_id, campaign_id, from_state, to_state, at, source) VALUES {}",
+                tuples(1, 6, entries.len())
+            );
+            let stmt = entries.iter().fold(Stmt::new(sql), |q, (id, _, source, old, life)| {
+                q.bind(id.0)
+                    .bind(old.campaign)
+                    .bind(old.life.state.map(CouponState::as_str))
+                    .bind(life.state.map(CouponState::as_str))
+                    .bind(now)
+                    .bind(source.as_str())
+            });
+            B::Db::execute(conn, stmt).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// A row as [`lock_rows`] found it.
+struct Stored {
+    campaign: i64,
+    order_id: Option<String>,
+    life: StoredLife,
+}
+
+/// The columns a check writes, as stored (times in ms, the day as text).
+#[derive(PartialEq)]
+struct StoredLife {
+    state: Option<CouponState>,
+    vendor_status: Option<String>,
+    used_at: Option<i64>,
+    used_place: Option<String>,
+    remaining: Option<i64>,
+    cancelled_at: Option<i64>,
+    valid_until: Option<String>,
+    delivery: Option<String>,
+    delivery_code: Option<String>,
+}
+
+impl StoredLife {
+    /// How many columns [`StoredLife::bind`] binds.
+    const COLUMNS: usize = 9;
+
+    fn read(row: &impl Columns) -> Result<Self> {
+        Ok(Self {
+            state: row.opt_text("coupon_state")?.map(|s| s.parse()).transpose()?,
+            vendor_status: row.opt_text("coupon_vendor_status")?,
+            used_at: row.opt_int("used_at")?,
+            used_place: row.opt_text("used_place")?,
+            remaining: row.opt_int("remaining")?,
+            cancelled_at: row.opt_int("cancelled_at")?,
+            valid_until: row.opt_text("valid_until")?,
+            delivery: row.opt_text("delivery")?,
+            delivery_code: row.opt_text("delivery_code")?,
+        })
+    }
+
+    /// What `check` (of coupon state `state`) makes of these columns: [`apply_check`]'s
+    /// rule, where a time, place, value, last day or delivery the vendor did not give
+    /// this time is kept from before.
+    fn after(&self, check: &CouponCheck, state: CouponState) -> Self {
+        let found = Found::of(&check.status);
+        Self {
+            state: Some(state),
+            vendor_status: found.vendor_status,
+            used_at: found.used_at.or(self.used_at),
+            used_place: found.used_place.or_else(|| self.used_place.clone()),
+            remaining: found.remaining.or(self.remaining),
+            cancelled_at: found.cancelled_at.or(self.cancelled_at),
+            valid_until: check.valid_until.map(day).or_else(|| self.valid_until.clone()),
+            delivery: check.delivery.as_ref().map(|d| d.as_str().to_owned()).or_else(|| self.delivery.clone()),
+            delivery_code: if check.delivery.is_some() { delivery_code(check) } else { self.delivery_code.clone() },
+        }
+    }
+
+    /// Binds the columns, in the order of [`StoredLife::read`].
+    fn bind(&self, stmt: Stmt) -> Stmt {
+        stmt.bind(self.state.map(CouponState::as_str))
+            .bind(&self.vendor_status)
+            .bind(self.used_at)
+            .bind(&self.used_place)
+            .bind(self.remaining)
+            .bind(self.cancelled_at)
+            .bind(&self.valid_until)
+            .bind(&self.delivery)
+            .bind(&self.delivery_code)
+    }
+}
+
+/// Sets `checked_at` on the rows of `chunk` that are `issued`, locking them, and answers
+/// each one as it was; None when one is not `issued`.
+async fn lock_rows<B: Backend>(
+    conn: &mut Conn<B>,
+    chunk: &[(RowId, &CouponCheck, StateSource)],
+    now: i64,
+) -> Result<Option<HashMap<RowId, Stored>>> {
+    let sql = format!(
+        "UPDATE campaign_rows SET checked_at = $1 WHERE state = 'issued' AND id IN ({}) \
+         RETURNING id, campaign_id, order_id, coupon_state, coupon_vendor_status, used_at, used_place, remaining, \
+         cancelled_at, valid_until, delivery, delivery_code",
+        params(2, chunk.len())
+    );
+    let stmt = chunk.iter().fold(Stmt::new(sql).bind(now), |q, (id, _, _)| q.bind(id.0));
+    let rows = B::Db::fetch_all(conn, stmt).await?;
+    if rows.len() < chunk.len() {
+        return Ok(None);
+    }
+    let mut stored = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let found = Stored {
+            campaign: row.int("campaign_id")?,
+            order_id: row.opt_text("order_id")?,
+            life: StoredLife::read(&row)?,
+        };
+        stored.insert(RowId(row.int("id")?), found);
+    }
+    Ok(Some(stored))
+}
+
+/// The vendor's code of a failed delivery the check reports.
+fn delivery_code(check: &CouponCheck) -> Option<String> {
+    match &check.delivery {
+        Some(coupon_core::Delivery::Failed(code)) => code.clone(),
+        _ => None,
+    }
 }
 
 /// One check, in its own transaction.
@@ -212,10 +403,6 @@ async fn apply_check<B: Backend>(
                delivery = COALESCE($8, delivery), \
                delivery_code = CASE WHEN $8 IS NULL THEN delivery_code ELSE $9 END, \
                updated_at = $10 WHERE id = $11";
-    let delivery_code = match &check.delivery {
-        Some(coupon_core::Delivery::Failed(code)) => code.clone(),
-        _ => None,
-    };
     let stmt = Stmt::new(sql)
         .bind(state.as_str())
         .bind(found.vendor_status)
@@ -225,7 +412,7 @@ async fn apply_check<B: Backend>(
         .bind(found.cancelled_at)
         .bind(check.valid_until.map(day))
         .bind(check.delivery.as_ref().map(coupon_core::Delivery::as_str))
-        .bind(delivery_code)
+        .bind(delivery_code(check))
         .bind(now)
         .bind(id.0);
     B::Db::execute(conn, stmt).await?;

@@ -13,7 +13,9 @@ use super::driver::{Driver, Stmt};
 use super::{Backend, Dialect, cancel, claim, coupon, figures, load, mark, record, resend, schema};
 use crate::decode::{campaign_from, counts_from, row_from};
 use crate::error::{JournalError, Result};
-use crate::lifecycle::{CancelClaim, CancelFilter, CancelRecord, Expiring, Figures, HistoryEntry, StateSource};
+use crate::lifecycle::{
+    CancelClaim, CancelFilter, CancelRecord, CouponToCheck, Expiring, Figures, HistoryEntry, StateSource,
+};
 use crate::model::{
     Campaign, CampaignSpec, CampaignSummary, Claim, Counts, CreatedCampaign, InsertReport, Marked, NewRow, Record, Row,
     RowId, RowState, Spend,
@@ -177,14 +179,14 @@ impl<B: Backend> Journal for B {
         rows.iter().map(row_from).collect()
     }
 
-    async fn rows_to_check(
+    async fn coupons_to_check(
         &self,
         campaign: &Campaign,
         checked_before: DateTime<Utc>,
         after_line: Option<u64>,
         limit: usize,
-    ) -> Result<Vec<Row>> {
-        coupon::rows_to_check(self, campaign, checked_before, after_line, limit).await
+    ) -> Result<Vec<CouponToCheck>> {
+        coupon::coupons_to_check(self, campaign, checked_before, after_line, limit).await
     }
 
     async fn record_check(&self, row: RowId, check: &CouponCheck, source: StateSource) -> Result<()> {

@@ -68,6 +68,10 @@ fn lines(rows: &[Row]) -> Vec<u64> {
     rows.iter().map(|r| r.line).collect()
 }
 
+fn to_check_lines(coupons: &[coupon_journal::CouponToCheck]) -> Vec<u64> {
+    coupons.iter().map(|c| c.line).collect()
+}
+
 pub async fn a_check_records_every_coupon_status<F: Fixture>(f: &F) {
     let j = f.open().await;
     let (c, rows) = issued_rows(&*j, "checks", 7).await;
@@ -155,6 +159,100 @@ pub async fn a_check_records_every_coupon_status<F: Fixture>(f: &F) {
     j.record_checks(&batch).await.unwrap();
     assert_eq!(life(5).await.state, Some(CouponState::Expired));
     assert_eq!(j.figures(&c).await.unwrap().coupons.unchecked, 0);
+}
+
+/// The checks a sync might record on line `line` (every kind, each row its own), the
+/// second of two rounds when `again`.
+fn varied_check(line: u64, again: bool) -> CouponCheck {
+    let at = kst_time(2026, 11, 2, 14, (line % 60) as u32);
+    let day = date(2026, 12, 1 + (line % 28) as u32);
+    match (line + u64::from(again)) % 8 {
+        0 => unused_until(day).delivery(Some(Delivery::Delivered)),
+        1 => check(CouponStatus::Used { at: Some(at), place: Some(format!("지점 {line}")) }),
+        2 => check(CouponStatus::PartlyUsed { remaining: Won(line), at: Some(at) }).valid_until(Some(day)),
+        3 => check(CouponStatus::Cancelled { at: Some(at) }),
+        4 => check(CouponStatus::Expired),
+        5 => check(CouponStatus::Unknown(format!("Z{}", line % 3))),
+        6 => check(CouponStatus::Unused).delivery(Some(Delivery::Failed(Some(format!("F{line}"))))),
+        _ => check(CouponStatus::Used { at: None, place: None }),
+    }
+}
+
+/// `n` issued rows; line 1 issued with details unknown (no order, no PIN).
+async fn issued_with_one_unknown(j: &dyn Journal, name: &str, n: u64) -> (Campaign, Vec<Row>) {
+    let c = j.create_campaign(&spec(name, false)).await.unwrap().campaign;
+    j.insert_rows(&c, &super::rows(1..=n)).await.unwrap();
+    let claimed = j.claim(&Claim::new(&c, "w", n as usize, LONG)).await.unwrap();
+    j.mark_sending(&ids(&claimed), "w", None).await.unwrap();
+    for r in &claimed {
+        if r.line == 1 {
+            j.record_unknown(r.id, &doubt(&r.partner_ref)).await.unwrap();
+            let found = Issued::with_details_unknown(Vendor::new("test"), r.partner_ref.clone(), "duplicate");
+            j.record_reconciled(r.id, &Reconciliation::Issued(found)).await.unwrap();
+        } else {
+            j.record_issued(r.id, &issued_for(r, Some(&pin_of(r.line)))).await.unwrap();
+        }
+    }
+    (c.clone(), j.rows(&c, None, None, 10_000).await.unwrap())
+}
+
+pub async fn checks_recorded_together_leave_what_the_same_checks_one_by_one_leave<F: Fixture>(f: &F) {
+    let j = f.open().await;
+    // More rows than one grouped statement holds, and two rounds, so that final states
+    // meet later checks that may not replace them (and every fifth row is told the same
+    // thing twice: no change, no entry).
+    let n = 600;
+    let (one, one_rows) = issued_with_one_unknown(&*j, "one-by-one", n).await;
+    let (all, all_rows) = issued_with_one_unknown(&*j, "together", n).await;
+    let found = |line: u64, again: bool| {
+        let c = varied_check(line, again && line % 5 != 0);
+        if line == 1 { c.found(Some(OrderRef::new("G-1")), Some(Pin::new("123456789012"))) } else { c }
+    };
+    for again in [false, true] {
+        let source = if again { StateSource::Report } else { StateSource::Status };
+        for r in &one_rows {
+            j.record_check(r.id, &found(r.line, again), source).await.unwrap();
+        }
+        let batch: Vec<_> = all_rows.iter().map(|r| (r.id, found(r.line, again), source)).collect();
+        j.record_checks(&batch).await.unwrap();
+    }
+    let (one_rows, all_rows) =
+        (j.rows(&one, None, None, 10_000).await.unwrap(), j.rows(&all, None, None, 10_000).await.unwrap());
+    for (a, b) in one_rows.iter().zip(&all_rows) {
+        let life = |r: &Row| coupon_journal::CouponLife { checked_at: None, ..r.life.clone() };
+        assert_eq!(life(a), life(b), "line {}", a.line);
+        assert!(b.life.checked_at.is_some(), "line {}", b.line);
+        assert_eq!((&a.order_id, &a.pin_masked, &a.details_unknown), (&b.order_id, &b.pin_masked, &b.details_unknown));
+    }
+    assert_eq!(all_rows[0].order_id.as_deref(), Some("G-1"), "the row of unknown details filled in");
+    let changes = |h: Vec<coupon_journal::HistoryEntry>| -> Vec<_> {
+        h.into_iter().map(|e| (e.line, e.from, e.to, e.source)).collect()
+    };
+    let history = changes(j.history(&all, None, 100_000).await.unwrap());
+    assert_eq!(changes(j.history(&one, None, 100_000).await.unwrap()), history);
+    assert!(history.len() > n as usize, "the second round changed some: {}", history.len());
+
+    // A batch naming a row twice: each check in turn, as one by one.
+    let (c, rows) = issued_rows(&*j, "twice", 2).await;
+    let unused = check(CouponStatus::Unused);
+    let used = check(CouponStatus::Used { at: None, place: None });
+    let batch = [
+        (rows[0].id, unused.clone(), StateSource::Status),
+        (rows[0].id, used, StateSource::Report),
+        (rows[1].id, unused, StateSource::Status),
+    ];
+    j.record_checks(&batch).await.unwrap();
+    assert_eq!(j.row(rows[0].id).await.unwrap().life.state, Some(CouponState::Used));
+    let history = changes(j.history(&c, None, 100).await.unwrap());
+    assert_eq!(
+        history,
+        [
+            (1, None, CouponState::Unused, StateSource::Status),
+            (1, Some(CouponState::Unused), CouponState::Used, StateSource::Report),
+            (2, None, CouponState::Unused, StateSource::Status),
+        ]
+    );
+    j.close().await;
 }
 
 pub async fn a_change_of_state_is_kept_in_the_history<F: Fixture>(f: &F) {
@@ -275,10 +373,23 @@ pub async fn a_sync_asks_about_rows_not_final_and_not_checked_recently<F: Fixtur
     }
     tokio::time::sleep(Duration::from_millis(5)).await;
     let after = Utc::now();
-    assert_eq!(lines(&j.rows_to_check(&c, before, None, 100).await.unwrap()), vec![6], "the others were checked since");
-    assert_eq!(lines(&j.rows_to_check(&c, after, None, 100).await.unwrap()), vec![3, 4, 5, 6], "never a final one");
-    assert_eq!(lines(&j.rows_to_check(&c, after, Some(3), 2).await.unwrap()), vec![4, 5]);
-    assert!(j.rows_to_check(&c, after, Some(6), 2).await.unwrap().is_empty());
+    assert_eq!(
+        to_check_lines(&j.coupons_to_check(&c, before, None, 100).await.unwrap()),
+        vec![6],
+        "the others were checked since"
+    );
+    assert_eq!(
+        to_check_lines(&j.coupons_to_check(&c, after, None, 100).await.unwrap()),
+        vec![3, 4, 5, 6],
+        "never a final one"
+    );
+    assert_eq!(to_check_lines(&j.coupons_to_check(&c, after, Some(3), 2).await.unwrap()), vec![4, 5]);
+    assert!(j.coupons_to_check(&c, after, Some(6), 2).await.unwrap().is_empty());
+    // What names each coupon to the vendor is its row's.
+    let first = j.coupons_to_check(&c, after, None, 1).await.unwrap().remove(0);
+    let row = &rows[2];
+    assert_eq!((first.id, &first.partner_ref, &first.order_id), (row.id, &row.partner_ref, &row.order_id));
+    assert!(first.order_id.is_some());
 }
 
 pub async fn report_days_are_remembered_per_campaign<F: Fixture>(f: &F) {

@@ -70,6 +70,7 @@ macro_rules! behaviour_tests {
             outcomes_recorded_together_are_all_kept_even_when_one_is_refused,
             claiming_for_sending_commits_the_intents_and_hands_doubts_back_as_doubts,
             a_check_records_every_coupon_status,
+            checks_recorded_together_leave_what_the_same_checks_one_by_one_leave,
             a_change_of_state_is_kept_in_the_history,
             a_check_fills_the_order_and_pin_of_a_row_issued_with_details_unknown,
             rows_are_found_by_the_hash_of_their_pin,
