@@ -44,7 +44,7 @@ async fn assert_report_agrees(w: &World, c: &Campaign, within_days: u32) {
     let report = build_report(&*w.journal, c, within_days).await.unwrap();
     assert_eq!(
         serde_json::to_value(report.coupons).unwrap(),
-        serde_json::to_value(&status.coupons).unwrap(),
+        serde_json::to_value(status.coupons).unwrap(),
         "coupons by state"
     );
     assert_eq!(

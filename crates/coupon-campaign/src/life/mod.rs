@@ -24,7 +24,7 @@ pub use self::cancel::{
 };
 pub use self::report::build_report;
 pub use self::resend::{ResendOptions, ResendReport, ResendSelection, resend};
-pub use self::summary::{CouponSummary, ExpiringSummary, Lifecycle, lifecycle};
+pub use self::summary::{ExpiringSummary, Lifecycle, lifecycle};
 pub use self::sync::{SyncOptions, SyncProgress, SyncReport, sync};
 use crate::error::{CampaignError, Result};
 use crate::stop::Stop;

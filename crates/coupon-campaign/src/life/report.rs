@@ -2,10 +2,10 @@
 //! journal figures as `status`, so the page and `status --json` show the same numbers.
 
 use coupon_core::chrono::Utc;
-use coupon_journal::{Campaign, CouponCounts, Journal, RowState};
+use coupon_journal::{Campaign, Journal, RowState};
 
 use crate::error::Result;
-use crate::report::{CouponStates, DOUBTS_SHOWN, Doubt, ExpiringSoon, GoodsLine, ReportData, ReportFacts};
+use crate::report::{DOUBTS_SHOWN, Doubt, ExpiringSoon, GoodsLine, ReportData, ReportFacts};
 
 /// The report of `campaign`, with what expires within `within_days`.
 pub async fn build_report(journal: &dyn Journal, campaign: &Campaign, within_days: u32) -> Result<ReportData> {
@@ -28,7 +28,7 @@ pub async fn build_report(journal: &dyn Journal, campaign: &Campaign, within_day
         rows: figures.counts.total(),
         issued: figures.counts.issued,
         delivered: figures.delivered,
-        coupons: states(&figures.coupons),
+        coupons: figures.coupons,
         spent_won: figures.spent_won,
         refunded_won: figures.refunded_won,
         expiring: ExpiringSoon { within_days, count: expiring.count, won: expiring.won },
@@ -56,17 +56,4 @@ pub async fn build_report(journal: &dyn Journal, campaign: &Campaign, within_day
         checked_oldest: figures.checked_oldest,
     };
     Ok(ReportData::new(facts, DOUBTS_SHOWN))
-}
-
-fn states(c: &CouponCounts) -> CouponStates {
-    CouponStates {
-        unused: c.unused,
-        used: c.used,
-        partly_used: c.partly_used,
-        cancelled: c.cancelled,
-        expired: c.expired,
-        unknown: c.unknown,
-        unchecked: c.unchecked,
-        details_unknown: c.details_unknown,
-    }
 }

@@ -7,44 +7,6 @@ use coupon_journal::{Campaign, CouponCounts, Figures, Journal};
 
 use crate::error::Result;
 
-/// The issued coupons by the state the last sync saw.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
-pub struct CouponSummary {
-    /// Not used.
-    pub unused: u64,
-    /// Used.
-    pub used: u64,
-    /// Stored value, used in part.
-    pub partly_used: u64,
-    /// Cancelled.
-    pub cancelled: u64,
-    /// Past their validity.
-    pub expired: u64,
-    /// In a state the vendor named with a code we do not know (kept on the row).
-    pub unknown: u64,
-    /// Never checked yet.
-    pub unchecked: u64,
-    /// Issued, but the order id was never learnt (a re-send refused as a duplicate
-    /// after a lost answer) and the vendor cannot look it up by our reference.
-    pub details_unknown: u64,
-}
-
-impl From<&CouponCounts> for CouponSummary {
-    fn from(c: &CouponCounts) -> Self {
-        Self {
-            unused: c.unused,
-            used: c.used,
-            partly_used: c.partly_used,
-            cancelled: c.cancelled,
-            expired: c.expired,
-            unknown: c.unknown,
-            unchecked: c.unchecked,
-            details_unknown: c.details_unknown,
-        }
-    }
-}
-
 /// The unused coupons whose validity ends within some days.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
@@ -61,8 +23,8 @@ pub struct ExpiringSummary {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Lifecycle {
-    /// By state.
-    pub coupons: CouponSummary,
+    /// By state (as the last sync saw them).
+    pub coupons: CouponCounts,
     /// Expiring soon.
     pub expiring: ExpiringSummary,
     /// Spent on issued coupons, in won.
@@ -77,7 +39,7 @@ impl Lifecycle {
     /// The summary of these figures, with what expires within `within_days`.
     pub fn of(figures: &Figures, expiring: ExpiringSummary) -> Self {
         Self {
-            coupons: CouponSummary::from(&figures.coupons),
+            coupons: figures.coupons,
             expiring,
             spent_won: figures.spent_won,
             refunded_won: figures.refunded_won,

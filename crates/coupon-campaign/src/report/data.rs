@@ -77,26 +77,9 @@ pub struct Funnel {
     pub used: u64,
 }
 
-/// Issued coupons per state, as the last sync saw them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct CouponStates {
-    /// Not used yet.
-    pub unused: u64,
-    /// Used up.
-    pub used: u64,
-    /// Stored value, partly spent.
-    pub partly_used: u64,
-    /// Cancelled (by us or the vendor).
-    pub cancelled: u64,
-    /// Expired unused.
-    pub expired: u64,
-    /// The vendor answered with a state of its own (its code is kept on the row).
-    pub unknown: u64,
-    /// Issued, never checked.
-    pub unchecked: u64,
-    /// Issued without an order id (the vendor's answer was lost), so their details are unknown.
-    pub details_unknown: u64,
-}
+/// Issued coupons per state, as the last sync saw them: the journal's own counts
+/// ([`coupon_journal::CouponCounts`]), the same that `status` shows.
+pub type CouponStates = coupon_journal::CouponCounts;
 
 /// Unused coupons whose last day falls within the next `within_days` days.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
