@@ -165,6 +165,10 @@ fn failure_of(e: JournalError, message: String) -> Failure {
         JournalError::UnsupportedUrl(_) => {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field("journal"))
         }
+        // Nothing was read or written: the journal stays as the newer release left it.
+        JournalError::NewerSchema { .. } => {
+            Failure::before_sending(Error::new(ErrorKind::InvalidInput, message).with_field("journal"))
+        }
         JournalError::Invalid(_) => {
             Failure::before_sending(Error::new(ErrorKind::InvalidInput, message))
         }
@@ -256,6 +260,9 @@ mod tests {
         assert_eq!(f.exit_code(), crate::exit::USAGE);
         assert_eq!(journal_failure(JournalError::UnsupportedUrl("mysql:x".into())).exit_code(), crate::exit::USAGE);
         assert_eq!(journal_failure(JournalError::Invalid("x".into())).exit_code(), crate::exit::USAGE);
+        let newer = journal_failure(JournalError::NewerSchema { found: 9, known: 3 });
+        assert_eq!(newer.exit_code(), crate::exit::USAGE);
+        assert!(newer.error.message().contains("upgrade") && newer.error.message().contains('9'), "{newer:?}");
         let io = JournalError::Io { path: "j.db".into(), source: std::io::Error::other("disk full") };
         assert_eq!(journal_failure(io).exit_code(), crate::exit::TRANSPORT);
     }
