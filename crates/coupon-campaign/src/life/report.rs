@@ -5,7 +5,7 @@ use coupon_core::chrono::Utc;
 use coupon_journal::{Campaign, Journal, RowState};
 
 use crate::error::Result;
-use crate::report::{DOUBTS_SHOWN, Doubt, ExpiringSoon, GoodsLine, ReportData, ReportFacts};
+use crate::report::{DOUBTS_SHOWN, Doubt, GoodsLine, ReportData, ReportFacts};
 
 /// The report of `campaign`, with what expires within `within_days`.
 pub async fn build_report(journal: &dyn Journal, campaign: &Campaign, within_days: u32) -> Result<ReportData> {
@@ -31,7 +31,7 @@ pub async fn build_report(journal: &dyn Journal, campaign: &Campaign, within_day
         coupons: figures.coupons,
         spent_won: figures.spent_won,
         refunded_won: figures.refunded_won,
-        expiring: ExpiringSoon { within_days, count: expiring.count, won: expiring.won },
+        expiring,
         used_by_day: figures.used_by_day.clone(),
         spent_by_day: figures.issued_by_day.iter().map(|(day, _, won)| (*day, *won)).collect(),
         refunded_by_day: figures.refunded_by_day.iter().map(|(day, _, won)| (*day, *won)).collect(),

@@ -8,8 +8,7 @@ use coupon_journal::{Campaign, CouponCounts, Figures, Journal};
 use crate::error::Result;
 
 /// The unused coupons whose validity ends within some days.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-#[non_exhaustive]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ExpiringSummary {
     /// The window, in days from today (KST).
     pub within_days: u32,

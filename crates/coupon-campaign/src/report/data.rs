@@ -81,16 +81,9 @@ pub struct Funnel {
 /// ([`coupon_journal::CouponCounts`]), the same that `status` shows.
 pub type CouponStates = coupon_journal::CouponCounts;
 
-/// Unused coupons whose last day falls within the next `within_days` days.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ExpiringSoon {
-    /// The window, in days from today (KST).
-    pub within_days: u32,
-    /// Coupons in it.
-    pub count: u64,
-    /// Their price in won (coupons without a known price count as 0).
-    pub won: i64,
-}
+/// Unused coupons whose last day falls within the next `within_days` days: what `status`
+/// shows ([`crate::life::ExpiringSummary`]), one type for both.
+pub type ExpiringSoon = crate::life::ExpiringSummary;
 
 /// Coupons used on one KST day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
