@@ -420,6 +420,10 @@ impl Work {
                 calls.push(Call::Look(row));
             }
             let adapter = Arc::clone(&self.adapter);
+            // Marked rows whose request a stop or an interrupt kept from starting: they were
+            // never sent, so they go back to `selected` now instead of waiting out the lease
+            // as doubts.
+            let mut unsent = marked;
             pace.each(
                 calls,
                 |call| {
@@ -427,12 +431,18 @@ impl Work {
                     async move { call.make(&*adapter).await }
                 },
                 async |pace: &mut Pace, answer: Answer| {
+                    if let Answer::Sent(id, _, _) = &answer {
+                        unsent.remove(id);
+                    }
                     self.take(pace, answer).await?;
                     progress(&self.progress);
                     Ok(())
                 },
             )
             .await?;
+            for id in unsent {
+                self.record(id, CancelRecord::NotCancelled).await?;
+            }
         }
     }
 
