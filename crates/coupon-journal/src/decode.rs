@@ -10,6 +10,7 @@ use coupon_campaign_input::RequestFields;
 
 use crate::lifecycle::CouponLife;
 use crate::model::{Campaign, CampaignId, Counts, Row, RowId, RowState};
+use crate::service::{ApiKey, IdemRecord};
 use crate::sql::{parse_day, time};
 
 /// A fetched row's columns, by name, as the journal stores them (text, BIGINT, boolean).
@@ -142,5 +143,49 @@ pub(crate) fn life_from(row: &impl Columns) -> Result<CouponLife> {
         resend_count: count32(row.int("resend_count")?),
         resent_at: row.opt_int("resent_at")?.map(time),
         resend_code: row.opt_text("resend_code")?,
+    })
+}
+
+/// An API key, from the columns of `api_keys` (`sql::columns::API_KEY_COLS`). The scopes
+/// are stored comma-separated; none stored is no scope.
+pub(crate) fn api_key_from(row: &impl Columns) -> Result<ApiKey> {
+    let scopes = row.text("scopes")?;
+    Ok(ApiKey {
+        id: row.text("id")?,
+        name: row.text("name")?,
+        scopes: scopes.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        secret_hash: row.text("secret_hash")?,
+        created_at: time(row.int("created_at")?),
+        revoked_at: row.opt_int("revoked_at")?.map(time),
+    })
+}
+
+/// An idempotency record, from the columns of `idempotency` (`sql::columns::IDEM_COLS`).
+pub(crate) fn idem_from(row: &impl Columns) -> Result<IdemRecord> {
+    let status = row
+        .opt_int("status")?
+        .map(|s| u16::try_from(s).map_err(|_| JournalError::Invalid(format!("stored HTTP status {s}"))))
+        .transpose()?;
+    Ok(IdemRecord {
+        scope: row.text("scope")?,
+        key: row.text("key")?,
+        op: row.text("op")?,
+        target: row.opt_text("target")?,
+        fingerprint: row.text("fingerprint")?,
+        vendor: row.text("vendor")?,
+        partner_ref: row.opt_text("partner_ref")?,
+        request: row.text("request")?,
+        state: row.text("state")?.parse()?,
+        outcome: row.opt_text("outcome")?,
+        status,
+        response: row.opt_text("response")?,
+        order_id: row.opt_text("order_id")?,
+        owner: row.opt_text("owner")?,
+        lease_until: row.opt_int("lease_until")?.map(time),
+        attempts: count32(row.int("attempts")?),
+        next_check_at: row.opt_int("next_check_at")?.map(time),
+        note: row.opt_text("note")?,
+        created_at: time(row.int("created_at")?),
+        updated_at: time(row.int("updated_at")?),
     })
 }

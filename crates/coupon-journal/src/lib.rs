@@ -36,6 +36,7 @@ pub mod pins;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod refs;
+pub mod service;
 mod sql;
 pub mod sqlite;
 pub mod store;
@@ -54,6 +55,7 @@ pub use model::{
 pub use pins::PinKey;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresJournal;
+pub use service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemRecord, IdemState};
 pub use sqlite::SqliteJournal;
 pub use store::{Journal, open, open_existing};
 

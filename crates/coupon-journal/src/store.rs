@@ -17,6 +17,7 @@ use crate::model::{
     RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
+use crate::service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemRecord};
 use crate::sqlite::SqliteJournal;
 
 /// Opens (creating if needed) the journal at `url` and brings its schema up to date.
@@ -326,6 +327,76 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// `after` = (line, id) of the last one read (exclusive), at most `limit`: an empty
     /// page is the end.
     async fn history(&self, campaign: &Campaign, after: Option<(u64, i64)>, limit: usize) -> Result<Vec<HistoryEntry>>;
+
+    // The service's API keys and idempotency keys.
+
+    /// Stores a new API key. A name or id already present is refused
+    /// ([`JournalError::Invalid`], "an API key named `x` already exists"): a key is never
+    /// overwritten. A scope holding a comma (or empty) is refused too.
+    async fn create_api_key(&self, key: &ApiKey) -> Result<()>;
+
+    /// The API key of this id, revoked ones too (the caller checks).
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKey>>;
+
+    /// Every API key, revoked ones too, ordered by created_at, then name.
+    async fn api_keys(&self) -> Result<Vec<ApiKey>>;
+
+    /// Revokes the key of this name (or, when no key has that name, of this id). False:
+    /// none such, or already revoked.
+    async fn revoke_api_key(&self, name_or_id: &str) -> Result<bool>;
+
+    /// Begins a request with an Idempotency-Key, once the server has checked it: stores
+    /// its record `in_flight`, leased to `begin.owner` for `begin.lease`, synced as an
+    /// issue's intent is ([`IdemBegun::Started`]: the caller may send), unless a record
+    /// stands in the way: one under the same key for another request
+    /// ([`IdemBegun::Mismatch`]: another fingerprint, operation or target), in flight
+    /// under a live lease ([`IdemBegun::InFlight`]), settled or in doubt
+    /// ([`IdemBegun::Existing`]; one in flight under an expired lease is turned into a
+    /// doubt by this call, next_check_at = now), or, for a `cancel`, another key's cancel
+    /// of the same target ([`IdemBegun::OtherCancel`]). Two concurrent calls with one key
+    /// never both start.
+    async fn begin_idempotent(&self, begin: &IdemBegin) -> Result<IdemBegun>;
+
+    /// Writes the answer of the request `owner` sent: applies when the record is
+    /// `in_flight` under `owner`, or `unknown` whoever holds it (a late answer settles a
+    /// doubt another replica declared); never over `done` (final). Clears owner and lease;
+    /// an `unknown` finish may be looked at from now + `first_check`. Answers whether it
+    /// applied. Durable (synced) before returning. A finish `in_flight` is refused
+    /// ([`JournalError::Invalid`]).
+    async fn finish_idempotent(&self, scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<bool>;
+
+    /// Deletes an `in_flight` record owned by `owner`: the request provably never left (or
+    /// was refused retryably with nothing issued), so the same key may be sent again.
+    /// Answers whether it deleted.
+    async fn release_idempotent(&self, scope: &str, key: &str, owner: &str) -> Result<bool>;
+
+    /// The reconciler's claim: up to `limit` records `unknown` with next_check_at <= now
+    /// and no live lease, and `in_flight` records whose lease expired (turned into
+    /// `unknown` by this claim, next_check_at = now), leased to `owner` for `lease`
+    /// (attempts + 1); the most overdue first. Two replicas never get the same record
+    /// (on PostgreSQL, `FOR UPDATE SKIP LOCKED`: a record another is claiming is skipped).
+    async fn claim_doubts(&self, owner: &str, lease: Duration, limit: usize) -> Result<Vec<IdemRecord>>;
+
+    /// A doubt still unknown after a reconcile by `owner`: its lease released,
+    /// next_check_at = now + `after`, `note` kept. Answers whether it applied (false: not
+    /// a doubt, or not `owner`'s).
+    async fn retry_doubt_later(&self, scope: &str, key: &str, owner: &str, after: Duration, note: &str)
+    -> Result<bool>;
+
+    /// One idempotency record.
+    async fn idempotent(&self, scope: &str, key: &str) -> Result<Option<IdemRecord>>;
+
+    /// The records acting on issue `target` (its cancel, at most one, and its resends),
+    /// newest first.
+    async fn idempotent_children(&self, scope: &str, target: &str) -> Result<Vec<IdemRecord>>;
+
+    /// Deletes `done` records created before `before`; never `unknown` nor `in_flight` (a
+    /// doubt is never forgotten), and never an issue's record while a cancel or resend of
+    /// it is not `done`. Answers how many.
+    async fn purge_idempotent(&self, before: DateTime<Utc>) -> Result<u64>;
+
+    /// How many records are `unknown` (the doubts open).
+    async fn idempotent_doubts(&self) -> Result<u64>;
 
     /// Closes the connections (pending writes are already committed).
     async fn close(&self);

@@ -1,7 +1,7 @@
 //! A journal written by the release before the coupon lifecycle (schema 2, made by that
 //! release's own `coupon` binary: `tests/fixtures/README.md`) opens with this one,
-//! migrates, and keeps every row as that release read it; a journal of a newer release
-//! is refused and left as it was.
+//! migrates (to 4: the coupon's life, then the service's keys), and keeps every row as
+//! that release read it; a journal of a newer release is refused and left as it was.
 
 use std::path::{Path, PathBuf};
 
@@ -57,8 +57,8 @@ async fn a_journal_of_the_release_before_migrates_and_keeps_every_row() {
 
     let (_dir, path) = copy_of_fixture();
     let j = coupon_journal::open_existing(&url(&path)).await.unwrap();
-    assert_eq!(j.schema_version().await.unwrap(), 3);
-    assert_eq!(SCHEMA_VERSION, 3);
+    assert_eq!(j.schema_version().await.unwrap(), 4);
+    assert_eq!(SCHEMA_VERSION, 4);
     let mut read = Vec::new();
     for summary in j.list_campaigns().await.unwrap() {
         read.extend(j.rows(&summary.campaign, None, None, 1_000).await.unwrap());
@@ -79,11 +79,13 @@ async fn a_journal_of_the_release_before_migrates_and_keeps_every_row() {
     let figures = j.figures(&spring).await.unwrap();
     assert_eq!(figures.coupons.unchecked, 12, "every issued coupon waits for its first sync");
     assert_eq!(figures.coupons.details_unknown, 1);
+    // The service's tables (migration 4) are there, empty.
+    assert_eq!((j.api_keys().await.unwrap(), j.idempotent_doubts().await.unwrap()), (vec![], 0));
     j.close().await;
 
     // The journal goes on where the release left it: the row killed in flight is in doubt.
     let j = coupon_journal::open_existing(&url(&path)).await.unwrap();
-    assert_eq!(j.schema_version().await.unwrap(), 3, "migrated once");
+    assert_eq!(j.schema_version().await.unwrap(), 4, "migrated once");
     let autumn = j.campaign("autumn-pins").await.unwrap();
     let doubts = Claim { doubts_only: true, ..Claim::new(&autumn, "w", 10, std::time::Duration::from_secs(60)) };
     let claimed = j.claim(&doubts).await.unwrap();
@@ -122,7 +124,7 @@ async fn a_journal_of_a_newer_release_is_refused_and_left_as_it_was() {
 
     for open in [coupon_journal::open(&url(&path)).await, coupon_journal::open_existing(&url(&path)).await] {
         let e = open.unwrap_err();
-        assert!(matches!(e, JournalError::NewerSchema { found: 99, known: 3 }), "{e}");
+        assert!(matches!(e, JournalError::NewerSchema { found: 99, known: 4 }), "{e}");
         let shown = e.to_string();
         assert!(shown.contains("newer release") && shown.contains("99") && shown.contains("upgrade coupon"), "{shown}");
     }

@@ -90,10 +90,13 @@ suite::behaviour_tests!(PgFixture);
 async fn the_journal_is_in_the_schema_of_its_url() {
     let Some(f) = PgFixture::new().await else { return };
     let j = PostgresJournal::open(&f.url).await.unwrap();
-    assert_eq!(j.schema_version().await.unwrap(), 3);
+    assert_eq!(j.schema_version().await.unwrap(), 4);
     let sql = format!("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{}'", f.schema);
     let (tables,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(&f.admin).await.unwrap();
-    assert_eq!(tables, 6, "schema_version, journal_meta, campaigns, campaign_rows, coupon_history, report_days");
+    assert_eq!(
+        tables, 8,
+        "schema_version, journal_meta, campaigns, campaign_rows, coupon_history, report_days, api_keys, idempotency"
+    );
     j.close().await;
     f.cleanup().await;
 }
@@ -109,7 +112,7 @@ async fn concurrent_opens_migrate_once_and_share_one_pin_key() {
     for open in opens {
         journals.push(open.await.unwrap());
     }
-    assert_eq!(f.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(f.schema_versions().await, vec![1, 2, 3, 4]);
     assert_eq!(f.meta().await.len(), 1);
     let key = journals[0].pin_key().clone();
     for j in &journals {

@@ -155,3 +155,39 @@ async fn open_existing_makes_no_journal_at_a_path_with_none() {
     coupon_journal::open(&url).await.unwrap().close().await;
     coupon_journal::open_existing(&url).await.expect("the journal exists now").close().await;
 }
+
+#[tokio::test]
+async fn a_journal_of_schema_3_gains_the_services_tables_and_keeps_its_campaigns() {
+    let f = SqliteFixture::make();
+    let j = f.open().await;
+    let c = suite::campaign_with(&*j, "before", 2).await;
+    j.close().await;
+    // Migration 4 taken back: the journal as the release of schema 3 left it (a released
+    // migration never changes, so 1–3 made exactly these tables).
+    let pool = raw(&f.path).await;
+    for undo in ["DROP TABLE idempotency", "DROP TABLE api_keys", "DELETE FROM schema_version WHERE version = 4"] {
+        sqlx::query(undo).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    assert_eq!(f.schema_versions().await, vec![1, 2, 3]);
+
+    let j = f.open().await;
+    assert_eq!(j.schema_version().await.unwrap(), 4);
+    assert_eq!(f.schema_versions().await, vec![1, 2, 3, 4]);
+    assert_eq!(j.counts(&c).await.unwrap().pending, 2, "the campaign is as it was");
+    let begin = coupon_journal::IdemBegin {
+        scope: "k".into(),
+        key: "order-1".into(),
+        op: "issue".into(),
+        target: None,
+        fingerprint: "fp".into(),
+        vendor: "test".into(),
+        partner_ref: None,
+        request: "{}".into(),
+        order_id: None,
+        owner: "w".into(),
+        lease: LONG,
+    };
+    assert_eq!(j.begin_idempotent(&begin).await.unwrap(), coupon_journal::IdemBegun::Started);
+    j.close().await;
+}

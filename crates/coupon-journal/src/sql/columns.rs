@@ -44,6 +44,13 @@ pub(crate) fn campaign_cols() -> &'static str {
     &COLS
 }
 
+/// Every column of `api_keys` (migration 4), as [`crate::decode::api_key_from`] reads them.
+pub(crate) const API_KEY_COLS: &str = "id, name, scopes, secret_hash, created_at, revoked_at";
+
+/// Every column of `idempotency` (migration 4), as [`crate::decode::idem_from`] reads them.
+pub(crate) const IDEM_COLS: &str = "scope, key, op, target, fingerprint, vendor, partner_ref, request, state, outcome, \
+     status, response, order_id, owner, lease_until, attempts, next_check_at, note, created_at, updated_at";
+
 pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }

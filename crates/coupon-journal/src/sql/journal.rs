@@ -10,7 +10,7 @@ use coupon_core::{Issued, Reconciliation};
 
 use super::columns::{campaign_cols, duration_ms, int, now_ms, row_cols};
 use super::driver::{Driver, Stmt};
-use super::{Backend, Dialect, cancel, claim, coupon, figures, load, mark, record, resend, schema};
+use super::{Backend, Dialect, cancel, claim, coupon, figures, idempotency, keys, load, mark, record, resend, schema};
 use crate::decode::{campaign_from, counts_from, row_from};
 use crate::error::{JournalError, Result};
 use crate::lifecycle::{
@@ -21,6 +21,7 @@ use crate::model::{
     RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
+use crate::service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemRecord};
 use crate::store::Journal;
 
 #[async_trait]
@@ -260,6 +261,65 @@ impl<B: Backend> Journal for B {
 
     async fn history(&self, campaign: &Campaign, after: Option<(u64, i64)>, limit: usize) -> Result<Vec<HistoryEntry>> {
         coupon::history(self, campaign, after, limit).await
+    }
+
+    async fn create_api_key(&self, key: &ApiKey) -> Result<()> {
+        keys::create(self, key).await
+    }
+
+    async fn api_key(&self, id: &str) -> Result<Option<ApiKey>> {
+        keys::get(self, id).await
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKey>> {
+        keys::list(self).await
+    }
+
+    async fn revoke_api_key(&self, name_or_id: &str) -> Result<bool> {
+        keys::revoke(self, name_or_id).await
+    }
+
+    async fn begin_idempotent(&self, begin: &IdemBegin) -> Result<IdemBegun> {
+        idempotency::begin(self, begin).await
+    }
+
+    async fn finish_idempotent(&self, scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<bool> {
+        idempotency::finish(self, scope, key, owner, finish).await
+    }
+
+    async fn release_idempotent(&self, scope: &str, key: &str, owner: &str) -> Result<bool> {
+        idempotency::release(self, scope, key, owner).await
+    }
+
+    async fn claim_doubts(&self, owner: &str, lease: Duration, limit: usize) -> Result<Vec<IdemRecord>> {
+        idempotency::claim_doubts(self, owner, lease, limit).await
+    }
+
+    async fn retry_doubt_later(
+        &self,
+        scope: &str,
+        key: &str,
+        owner: &str,
+        after: Duration,
+        note: &str,
+    ) -> Result<bool> {
+        idempotency::retry_later(self, scope, key, owner, after, note).await
+    }
+
+    async fn idempotent(&self, scope: &str, key: &str) -> Result<Option<IdemRecord>> {
+        idempotency::get(self, scope, key).await
+    }
+
+    async fn idempotent_children(&self, scope: &str, target: &str) -> Result<Vec<IdemRecord>> {
+        idempotency::children(self, scope, target).await
+    }
+
+    async fn purge_idempotent(&self, before: DateTime<Utc>) -> Result<u64> {
+        idempotency::purge(self, before).await
+    }
+
+    async fn idempotent_doubts(&self) -> Result<u64> {
+        idempotency::doubts(self).await
     }
 
     async fn close(&self) {

@@ -14,6 +14,7 @@
 //! - [`coupon`]: the coupon's state after its issue (checks, history, report days);
 //! - [`cancel`], [`resend`]: a coupon's cancel and resends;
 //! - [`figures`]: a campaign's aggregates;
+//! - [`keys`], [`idempotency`]: the HTTP service's API keys and idempotency records;
 //! - [`journal`]: the trait's methods, each on the right connection.
 
 mod cancel;
@@ -22,7 +23,9 @@ mod columns;
 mod coupon;
 mod driver;
 mod figures;
+mod idempotency;
 mod journal;
+mod keys;
 mod load;
 mod mark;
 mod record;

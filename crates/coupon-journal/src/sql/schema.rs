@@ -128,6 +128,49 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
         )",
         ],
     ),
+    (
+        4,
+        &[
+            "CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            scopes TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            revoked_at BIGINT
+        )",
+            "CREATE TABLE idempotency (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            op TEXT NOT NULL,
+            target TEXT,
+            fingerprint TEXT NOT NULL,
+            vendor TEXT NOT NULL,
+            partner_ref TEXT,
+            request TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('in_flight', 'unknown', 'done')),
+            outcome TEXT,
+            status BIGINT,
+            response TEXT,
+            order_id TEXT,
+            owner TEXT,
+            lease_until BIGINT,
+            attempts BIGINT NOT NULL DEFAULT 0,
+            next_check_at BIGINT,
+            note TEXT,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL,
+            PRIMARY KEY (scope, key)
+        )",
+            // At most one cancel per issue, whatever its key: a second key's cancel finds the first.
+            "CREATE UNIQUE INDEX idempotency_one_cancel ON idempotency (scope, target) WHERE op = 'cancel'",
+            // An issue's cancel and resends, and the purge's look for children not settled.
+            "CREATE INDEX idempotency_target ON idempotency (scope, target) WHERE target IS NOT NULL",
+            // The reconciler's walk: doubts by when they may be looked at.
+            "CREATE INDEX idempotency_doubts ON idempotency (state, next_check_at)",
+            "CREATE INDEX idempotency_created ON idempotency (created_at)",
+        ],
+    ),
 ];
 
 /// The schema version this release writes: its highest migration.

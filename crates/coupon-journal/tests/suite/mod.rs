@@ -1,12 +1,15 @@
 //! The journal's behaviour, whatever the backend: every test is an `async fn` over a
 //! [`Fixture`] (a fresh, empty journal of one backend), and [`behaviour_tests!`]
 //! makes a `#[tokio::test]` of each for a backend's fixture (`tests/sqlite.rs`,
-//! `tests/postgres.rs`).
+//! `tests/postgres.rs`): the campaigns' here, the coupon's life in `lifecycle.rs`, the
+//! HTTP service's keys and idempotency records in `service.rs`.
 
 #![allow(dead_code)]
 
 mod lifecycle;
+mod service;
 pub use lifecycle::*;
+pub use service::*;
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
@@ -81,6 +84,17 @@ macro_rules! behaviour_tests {
             each_cancel_outcome_is_recorded,
             a_resend_is_taken_once_within_its_window,
             figures_and_expiring_coupons_of_a_small_campaign,
+            an_idempotency_key_starts_once_then_answers_with_what_it_holds,
+            a_record_in_flight_under_an_expired_lease_is_found_as_a_doubt,
+            one_cancel_per_issue_whatever_its_key,
+            an_answer_settles_a_record_in_flight_or_in_doubt_never_one_done,
+            a_release_deletes_only_its_owners_record_in_flight,
+            the_reconciler_claims_due_doubts_and_dead_senders_records,
+            concurrent_reconcilers_never_claim_one_doubt_twice,
+            concurrent_begins_of_one_key_start_it_once,
+            a_purge_forgets_settled_records_only,
+            api_keys_are_stored_once_listed_and_revoked,
+            debug_shows_no_hash_request_or_answer,
         );
     };
     (@each $fixture:ty; $($name:ident),* $(,)?) => {
@@ -151,20 +165,20 @@ pub fn ids(rows: &[Row]) -> Vec<RowId> {
 
 pub async fn migrations_are_applied_once_and_reopening_is_idempotent<F: Fixture>(f: &F) {
     let j = f.open().await;
-    assert_eq!(j.schema_version().await.unwrap(), 3);
+    assert_eq!(j.schema_version().await.unwrap(), 4);
     let c = campaign_with(&*j, "spring", 3).await;
     let hash = j.pin_key().hash(PIN);
     j.close().await;
 
     for _ in 0..2 {
         let j = f.open().await;
-        assert_eq!(j.schema_version().await.unwrap(), 3);
+        assert_eq!(j.schema_version().await.unwrap(), 4);
         assert_eq!(j.campaign("spring").await.unwrap(), c);
         assert_eq!(j.counts(&c).await.unwrap().pending, 3);
         assert_eq!(j.pin_key().hash(PIN), hash, "the PIN key is generated once per journal");
         j.close().await;
     }
-    assert_eq!(f.schema_versions().await, vec![1, 2, 3]);
+    assert_eq!(f.schema_versions().await, vec![1, 2, 3, 4]);
     let meta = f.meta().await;
     assert_eq!(meta.len(), 1);
     assert_eq!(meta[0].0, "pin_hmac_key");
