@@ -18,7 +18,13 @@
 //! - once issued, a coupon's own life is kept apart ([`lifecycle`], `Row::life`): what
 //!   syncs found (with a history of changes), its cancel (selected, leased, its intent
 //!   committed before the request leaves, like an issue's) and its resends; and a
-//!   campaign's figures come from SQL aggregates ([`Journal::figures`]).
+//!   campaign's figures come from SQL aggregates ([`Journal::figures`]);
+//! - the HTTP service (`coupon serve`) keeps its memory here too ([`service`]): its API
+//!   keys, stored hashed ([`Journal::create_api_key`]), and one idempotency record per
+//!   (API key, Idempotency-Key), stored and synced before its request may leave, as an
+//!   intent is ([`Journal::begin_idempotent`]), then its answer for replay
+//!   ([`Journal::finish_idempotent`]) or a doubt, which the service's reconcilers claim
+//!   under leases, never two at once ([`Journal::claim_doubts`]).
 //!
 //! The storage is behind the [`Journal`] trait; [`open`] picks the backend from
 //! the URL (`sqlite:PATH`, or `postgres://…` with the `postgres` feature): both run
@@ -26,7 +32,8 @@
 //!
 //! This crate is the storage only: the engine that runs campaigns on a [`Journal`]
 //! (checking a file, claiming, sending, recording, settling doubts) is the
-//! `coupon-campaign` crate. See `docs/campaigns.md`.
+//! `coupon-campaign` crate, and the service that answers HTTP requests with the
+//! records of [`service`] is the server's. See `docs/campaigns.md`.
 
 mod decode;
 pub mod error;

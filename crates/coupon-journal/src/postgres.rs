@@ -6,7 +6,10 @@
 //!
 //! - a claim is one `WITH picked AS (SELECT id … ORDER BY line LIMIT n FOR UPDATE
 //!   SKIP LOCKED) UPDATE … RETURNING …`: a row another worker is claiming or
-//!   marking at the same moment is skipped, not waited for, and never handed out twice;
+//!   marking at the same moment is skipped, not waited for, and never handed out twice
+//!   (the service's reconcilers claim their doubts the same way);
+//! - two replicas beginning one idempotency key at once: the table's primary key lets one
+//!   insert in (`ON CONFLICT DO NOTHING`), the other waits for its commit and then reads it;
 //! - `mark_sending` under a spending cap first locks the campaign's row
 //!   (`SELECT 1 FROM campaigns WHERE id = $1 FOR NO KEY UPDATE`), then reads the
 //!   spend: every capped marking of a campaign is serialized, so workers together

@@ -86,8 +86,10 @@ impl SqliteJournal {
     /// applied; generates the PIN key on first open.
     ///
     /// Durability: what must survive a power loss is synced before the call returns
-    /// (`synchronous=FULL`): campaigns and rows as loaded, and every intent
-    /// ([`crate::Journal::mark_sending`]). Claims, lease renewals and outcomes are committed
+    /// (`synchronous=FULL`): campaigns and rows as loaded, every intent
+    /// ([`crate::Journal::mark_sending`]), every idempotency record begun or answered
+    /// ([`crate::Journal::begin_idempotent`], [`crate::Journal::finish_idempotent`]),
+    /// and API keys created or revoked. Claims, lease renewals and outcomes are committed
     /// with `synchronous=NORMAL`: they survive the process dying at any moment, and a
     /// power loss can only take back the last of them, which leaves their rows
     /// `sending`, that is in doubt, settled with the vendor; and the next intent's

@@ -7,8 +7,8 @@ use std::time::Duration;
 use coupon_core::chrono::{DateTime, Utc};
 
 use super::columns::{IDEM_COLS, duration_ms, int, now_ms};
-use super::driver::{Driver, Stmt};
-use super::mark::sync_intents;
+use super::driver::Stmt;
+use super::mark::write_synced;
 use super::{Backend, Dialect};
 use crate::decode::{Columns, idem_from};
 use crate::error::{JournalError, Result};
@@ -24,16 +24,6 @@ const BEGIN_PASSES: usize = 8;
 
 /// The least `Retry-After` of a record in flight.
 const MIN_RETRY: Duration = Duration::from_secs(1);
-
-/// Runs `stmt` on the writer with its commit synced in full, as an issue's intent is:
-/// once this returns, money may move on the strength of it.
-async fn write_synced<B: Backend>(journal: &B, stmt: Stmt) -> Result<u64> {
-    let mut conn = journal.pools().writer.acquire().await?;
-    sync_intents::<B>(&mut conn, true).await?;
-    let changed = B::Db::execute(&mut conn, stmt).await;
-    sync_intents::<B>(&mut conn, false).await?;
-    changed
-}
 
 pub(crate) async fn get<B: Backend>(journal: &B, scope: &str, key: &str) -> Result<Option<IdemRecord>> {
     let stmt =
@@ -64,7 +54,8 @@ pub(crate) async fn begin<B: Backend>(journal: &B, begin: &IdemBegin) -> Result<
                 }
             }
         }
-        // Any unique key stops it: this key (another replica's begin just now), or another
+        // Synced: once Started is answered, money may move on the strength of it. Any
+        // unique key stops it: this key (another replica's begin just now), or another
         // key's cancel of the same issue. Either is read on the next pass.
         if write_synced(journal, insert(begin)).await? > 0 {
             return Ok(IdemBegun::Started);
@@ -161,6 +152,7 @@ pub(crate) async fn finish<B: Backend>(
         .bind(scope)
         .bind(key)
         .bind(owner);
+    // Synced: the answer replayed from now on must survive what the request did.
     Ok(write_synced(journal, stmt).await? > 0)
 }
 

@@ -3,6 +3,7 @@
 use super::Backend;
 use super::columns::{API_KEY_COLS, now_ms};
 use super::driver::Stmt;
+use super::mark::write_synced;
 use crate::decode::api_key_from;
 use crate::error::{JournalError, Result};
 use crate::service::ApiKey;
@@ -12,9 +13,7 @@ pub(crate) async fn create<B: Backend>(journal: &B, key: &ApiKey) -> Result<()> 
     if let Some(bad) = key.scopes.iter().find(|s| s.is_empty() || s.contains(',')) {
         return Err(JournalError::Invalid(format!("API key scope `{bad}`: a scope is a word without a comma")));
     }
-    let sql = format!(
-        "INSERT INTO api_keys ({API_KEY_COLS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id"
-    );
+    let sql = format!("INSERT INTO api_keys ({API_KEY_COLS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING");
     let stmt = Stmt::new(sql)
         .bind(key.id.as_str())
         .bind(key.name.as_str())
@@ -22,7 +21,8 @@ pub(crate) async fn create<B: Backend>(journal: &B, key: &ApiKey) -> Result<()> 
         .bind(key.secret_hash.as_str())
         .bind(key.created_at.timestamp_millis())
         .bind(key.revoked_at.map(|t| t.timestamp_millis()));
-    if !journal.pools().write_fetch(stmt).await?.is_empty() {
+    // Synced: the key is shown once, on the strength of this.
+    if write_synced(journal, stmt).await? > 0 {
         return Ok(());
     }
     let named = Stmt::new("SELECT id FROM api_keys WHERE name = $1").bind(key.name.as_str());
@@ -46,5 +46,6 @@ pub(crate) async fn revoke<B: Backend>(journal: &B, name_or_id: &str) -> Result<
     // A name wins over an id: a key named like another key's id revokes that key alone.
     let sql = "UPDATE api_keys SET revoked_at = $1 WHERE revoked_at IS NULL \
                AND (name = $2 OR (id = $2 AND NOT EXISTS (SELECT 1 FROM api_keys AS n WHERE n.name = $2)))";
-    Ok(journal.pools().write(Stmt::new(sql).bind(now_ms()).bind(name_or_id)).await? > 0)
+    // Synced: a power loss must not bring a revoked key back to life.
+    Ok(write_synced(journal, Stmt::new(sql).bind(now_ms()).bind(name_or_id)).await? > 0)
 }

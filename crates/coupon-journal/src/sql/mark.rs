@@ -21,6 +21,16 @@ pub(crate) async fn sync_intents<B: Backend>(conn: &mut Conn<B>, durable: bool) 
     Ok(())
 }
 
+/// Runs `stmt` on the writer with its commit synced in full, as an intent is; answers
+/// how many rows it changed.
+pub(crate) async fn write_synced<B: Backend>(journal: &B, stmt: Stmt) -> Result<u64> {
+    let mut conn = journal.pools().writer.acquire().await?;
+    sync_intents::<B>(&mut conn, true).await?;
+    let changed = B::Db::execute(&mut conn, stmt).await;
+    sync_intents::<B>(&mut conn, false).await?;
+    changed
+}
+
 /// [`Journal::mark_sending`] on `conn`, in one transaction: the spend read and the
 /// marking are serialized with every other capped marking of the campaign.
 pub(crate) async fn mark<B: Backend>(
