@@ -12,7 +12,7 @@ mod suite;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use coupon_journal::{Claim, Journal, PostgresJournal, RowState};
+use coupon_journal::{Claim, IdemBegin, IdemBegun, IdemFinish, IdemState, Journal, PostgresJournal, RowState};
 use sqlx::PgPool;
 
 use suite::{Fixture, LONG, campaign_with, ids, issued_for};
@@ -238,6 +238,167 @@ async fn postgres_urls_open_a_postgres_journal() {
     let alt = f.url().replacen("postgres://", "postgresql://", 1);
     let j = coupon_journal::open(&alt).await.unwrap();
     assert!(format!("{j:?}").starts_with("PostgresJournal"), "{j:?}");
+    j.close().await;
+    f.cleanup().await;
+}
+
+/// An issue's (or with `target`, a cancel's) begin under `key`, for `owner`.
+fn idem(key: &str, target: Option<&str>, owner: &str, lease: Duration) -> IdemBegin {
+    IdemBegin {
+        scope: "kPG".into(),
+        key: key.into(),
+        op: if target.is_some() { "cancel" } else { "issue" }.into(),
+        target: target.map(str::to_owned),
+        fingerprint: format!("fp-{}", target.unwrap_or("issue")),
+        vendor: "test".into(),
+        partner_ref: None,
+        request: "{}".into(),
+        order_id: None,
+        owner: owner.into(),
+        lease,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_sending_one_key_at_once_start_it_once() {
+    let Some(f) = PgFixture::new().await else { return };
+    const KEYS: usize = 30;
+    // Three replicas, each its own journal, each sending every key from four tasks at once.
+    let replicas = ["a", "b", "c"].map(|replica| {
+        let url = f.url();
+        tokio::spawn(async move {
+            let j = std::sync::Arc::new(PostgresJournal::open(&url).await.unwrap());
+            let mut tasks = Vec::new();
+            for n in 0..4 {
+                let j = j.clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut started = Vec::new();
+                    for k in 0..KEYS {
+                        let begin = idem(&format!("key-{k}"), None, &format!("{replica}{n}"), LONG);
+                        match j.begin_idempotent(&begin).await.unwrap() {
+                            IdemBegun::Started => started.push(k),
+                            IdemBegun::InFlight { .. } => {}
+                            other => panic!("key-{k}: {other:?}"),
+                        }
+                    }
+                    started
+                }));
+            }
+            let mut started = Vec::new();
+            for t in tasks {
+                started.extend(t.await.unwrap());
+            }
+            j.close().await;
+            started
+        })
+    });
+    let mut started = Vec::new();
+    for r in replicas {
+        started.extend(r.await.unwrap());
+    }
+    started.sort_unstable();
+    assert_eq!(started, (0..KEYS).collect::<Vec<_>>(), "each key started exactly once");
+    f.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancels_of_one_issue_under_different_keys_at_once_start_one() {
+    let Some(f) = PgFixture::new().await else { return };
+    for round in 0..10 {
+        let target = format!("issue-{round}");
+        let senders = (0..4).map(|n| {
+            let (url, target) = (f.url(), target.clone());
+            tokio::spawn(async move {
+                let j = PostgresJournal::open(&url).await.unwrap();
+                let begun = j.begin_idempotent(&idem(&format!("cancel-{round}-{n}"), Some(&target), "w", LONG)).await;
+                j.close().await;
+                begun.unwrap()
+            })
+        });
+        let mut started = 0;
+        for s in senders {
+            match s.await.unwrap() {
+                IdemBegun::Started => started += 1,
+                IdemBegun::OtherCancel(first) => assert_eq!(first.target.as_deref(), Some(target.as_str())),
+                other => panic!("round {round}: {other:?}"),
+            }
+        }
+        assert_eq!(started, 1, "round {round}: one cancel per issue");
+    }
+    f.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_reconcilers_on_their_own_connections_never_get_the_same_doubt() {
+    let Some(f) = PgFixture::new().await else { return };
+    let setup = f.open().await;
+    const DOUBTS: usize = 300;
+    for k in 0..DOUBTS {
+        let key = format!("d{k}");
+        if k % 3 == 0 {
+            // A dead sender's record: the claim makes it a doubt.
+            setup.begin_idempotent(&idem(&key, None, "w", Duration::ZERO)).await.unwrap();
+        } else {
+            setup.begin_idempotent(&idem(&key, None, "w", LONG)).await.unwrap();
+            let doubt = IdemFinish {
+                state: IdemState::Unknown,
+                outcome: "unknown".into(),
+                status: 202,
+                response: "{}".into(),
+                order_id: None,
+                first_check: Duration::ZERO,
+            };
+            assert!(setup.finish_idempotent("kPG", &key, "w", &doubt).await.unwrap());
+        }
+    }
+    let reconcilers = ["r1", "r2", "r3"].map(|owner| {
+        let url = f.url();
+        tokio::spawn(async move {
+            let j = PostgresJournal::open(&url).await.unwrap();
+            let mut got = Vec::new();
+            loop {
+                let batch = j.claim_doubts(owner, LONG, 7).await.unwrap();
+                if batch.is_empty() {
+                    break;
+                }
+                assert!(batch.iter().all(|r| r.owner.as_deref() == Some(owner) && r.state == IdemState::Unknown));
+                got.extend(batch.into_iter().map(|r| r.key));
+            }
+            j.close().await;
+            got
+        })
+    });
+    let mut all = Vec::new();
+    for r in reconcilers {
+        all.push(r.await.unwrap());
+    }
+    let total: usize = all.iter().map(Vec::len).sum();
+    let distinct: HashSet<&String> = all.iter().flatten().collect();
+    assert_eq!((total, distinct.len()), (DOUBTS, DOUBTS), "every doubt claimed once");
+    assert_eq!(setup.idempotent_doubts().await.unwrap(), DOUBTS as u64);
+    setup.close().await;
+    f.cleanup().await;
+}
+
+#[tokio::test]
+async fn claiming_doubts_skips_one_locked_by_another_instead_of_waiting() {
+    let Some(f) = PgFixture::new().await else { return };
+    let j = f.open().await;
+    for key in ["d1", "d2"] {
+        j.begin_idempotent(&idem(key, None, "w", Duration::ZERO)).await.unwrap();
+    }
+    // Another session holds d1 locked (a replica in the middle of its own claim).
+    let mut tx = f.admin.begin().await.unwrap();
+    let sql = format!("SELECT key FROM {}.idempotency WHERE key = 'd1' FOR UPDATE", f.schema);
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await.unwrap();
+    let claimed = tokio::time::timeout(Duration::from_secs(10), j.claim_doubts("r1", LONG, 10))
+        .await
+        .expect("the claim waited for a locked record")
+        .unwrap();
+    assert_eq!(claimed.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["d2"]);
+    tx.rollback().await.unwrap();
+    let rest = j.claim_doubts("r2", LONG, 10).await.unwrap();
+    assert_eq!(rest.iter().map(|r| (r.key.as_str(), r.attempts)).collect::<Vec<_>>(), [("d1", 1)]);
     j.close().await;
     f.cleanup().await;
 }
