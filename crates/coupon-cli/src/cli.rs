@@ -70,6 +70,12 @@ pub enum Command {
     /// journal (--journal URL, default $COUPON_JOURNAL or sqlite:coupon-campaigns.db).
     #[command(subcommand)]
     Campaign(crate::commands::campaign::CampaignCommand),
+    /// The HTTP service for back ends in any language: idempotent issues, cancels and resends under an
+    /// Idempotency-Key, reads, campaigns, OpenAPI at /openapi.json. Stops cleanly on SIGTERM.
+    Serve(crate::commands::serve::ServeArgs),
+    /// The service's API keys: create (printed once, stored hashed), list, revoke.
+    #[command(subcommand)]
+    Keys(crate::commands::keys::KeysCommand),
     /// A vendor's own operations, one group per module of `src/native/`.
     #[command(flatten)]
     Native(crate::native::Native),

@@ -4,7 +4,9 @@ mod adapters;
 pub mod campaign;
 pub(crate) mod demo;
 pub mod generic;
+pub mod keys;
 mod sandbox;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -48,6 +50,8 @@ pub async fn run(cli: &Cli, out: &Output) -> CliResult<u8> {
         Command::Product(args) => generic::product(args, &ctx).await,
         Command::Redemptions(args) => generic::redemptions(args, &ctx).await,
         Command::Reconcile(args) => generic::reconcile(args, &ctx).await,
+        Command::Serve(args) => serve::run(args, cli.config.as_deref(), out).await,
+        Command::Keys(command) => keys::run(command, out).await,
         Command::Native(group) => group.run(&ctx).await,
     };
     done.map(|()| 0)

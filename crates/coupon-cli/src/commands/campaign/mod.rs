@@ -37,6 +37,7 @@ pub use demo::DemoArgs;
 pub use export::ExportArgs;
 pub use life::{CancelArgs, ResendArgs, SyncArgs};
 pub use report::ReportArgs;
+pub(crate) use run::parse_duration;
 pub use run::{ReconcileArgs, RunArgs};
 pub use status::StatusArgs;
 

@@ -87,7 +87,7 @@ pub(super) fn usage(field: &str, message: String) -> Failure {
 }
 
 /// `60s`, `2m`, `1h`, `500ms`, or a bare number of seconds.
-pub(super) fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
     let (n, unit) = t.split_at(split);
