@@ -29,6 +29,10 @@ pub struct ServeConfig {
     pub rate_per_key: RateLimit,
     /// How long SIGTERM waits for requests and money-moving calls in flight: 30 seconds.
     pub shutdown_grace: Duration,
+    /// How many money-moving vendor calls this replica makes at once (64): each opens a connection of its
+    /// own, so this bounds what one replica asks of a vendor and of the machine; more requests wait their turn.
+    /// Several replicas multiply it.
+    pub max_concurrent_calls: usize,
     /// How long a looked-up API key is trusted before it is read again (a revocation takes effect within it).
     pub key_cache: Duration,
 }
@@ -56,6 +60,7 @@ impl Default for ServeConfig {
             rate_per_key: RateLimit { per_second: 200.0, burst: 400 },
             shutdown_grace: Duration::from_secs(30),
             key_cache: Duration::from_secs(5),
+            max_concurrent_calls: 64,
         }
     }
 }

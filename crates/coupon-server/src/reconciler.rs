@@ -133,7 +133,7 @@ async fn settle_issue(
     let request = checked.request(&partner_ref);
     let since = (record.created_at - SINCE_SLACK).with_timezone(&coupon_core::time::kst());
     let started = Instant::now();
-    let result = adapter.reconcile(&request, since).await;
+    let result = crate::issues::flow::within_lease(state, Some(&partner_ref), adapter.reconcile(&request, since)).await;
     let name = result.as_ref().map(|r| r.as_str().to_string()).unwrap_or_else(|e| crate::problem::kind_name(e.kind()));
     state.metrics().vendor_call(&record.vendor, op::RECONCILE, &name, started.elapsed());
     match result {
@@ -171,7 +171,7 @@ async fn settle_cancel(state: &AppState, attempt: &Attempt, adapter: &dyn Adapte
         );
     }
     let started = Instant::now();
-    let result = adapter.cancel(&OrderRef::new(order)).await;
+    let result = crate::issues::flow::within_lease(state, None, adapter.cancel(&OrderRef::new(order))).await;
     let name = result.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| crate::problem::kind_name(e.kind()));
     state.metrics().vendor_call(&attempt.vendor, op::CANCEL, &name, started.elapsed());
     match &result {

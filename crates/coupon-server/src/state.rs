@@ -42,7 +42,7 @@ impl AppState {
             worker: worker_name(),
             metrics: Metrics::default(),
             keys,
-            tasks: Arc::default(),
+            tasks: Arc::new(Tasks::new(config.max_concurrent_calls)),
             buckets: crate::ops::rate::Buckets::new(config.rate_per_key),
             stopping,
             config,
@@ -167,17 +167,35 @@ impl KeyCache {
     }
 }
 
-/// A count of money-moving calls in flight, which shutdown waits on.
-#[derive(Debug, Default)]
+/// The money-moving calls in flight: counted (shutdown waits on them) and bounded (the settings'
+/// `max_concurrent_calls`).
+#[derive(Debug)]
 pub struct Tasks {
     count: Mutex<usize>,
     idle: tokio::sync::Notify,
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Tasks {
+    /// At most `limit` calls at once (at least one).
+    pub fn new(limit: usize) -> Self {
+        Self {
+            count: Mutex::new(0),
+            idle: tokio::sync::Notify::new(),
+            permits: Arc::new(tokio::sync::Semaphore::new(limit.max(1))),
+        }
+    }
+
+    /// A turn to call a vendor: taken before the request is recorded as in flight, so a request never
+    /// waits for its turn under a lease that may run out.
+    pub async fn permit(&self) -> Permit {
+        // The semaphore is never closed: a permit always comes.
+        Permit { _held: self.permits.clone().acquire_owned().await.ok() }
+    }
+
     /// Runs `work` to its end on its own task, counted, even if the request that started it is dropped
     /// (its client hung up, its deadline fired): a call that may have reached the vendor is always recorded.
-    pub async fn run_to_end<F, T>(self: &Arc<Self>, work: F) -> Option<T>
+    pub async fn run_to_end<F, T>(self: &Arc<Self>, permit: Permit, work: F) -> Option<T>
     where
         F: Future<Output = T> + Send + 'static,
         T: Send + 'static,
@@ -185,6 +203,7 @@ impl Tasks {
         let guard = TaskGuard::enter(self.clone());
         tokio::spawn(async move {
             let _guard = guard;
+            let _permit = permit;
             work.await
         })
         .await
@@ -206,6 +225,12 @@ impl Tasks {
             notified.await;
         }
     }
+}
+
+/// A turn to call a vendor ([`Tasks::permit`]), given back when dropped.
+#[derive(Debug)]
+pub struct Permit {
+    _held: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 struct TaskGuard(Arc<Tasks>);

@@ -63,6 +63,10 @@ pub struct ServeArgs {
     /// How long a replica holds a request it is sending before another replica treats it as a doubt.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration)]
     pub send_lease: Duration,
+    /// How many money-moving vendor calls this replica makes at once (each on a connection of its own);
+    /// more requests wait their turn.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_concurrent_calls: usize,
     /// How long SIGTERM waits for requests in flight.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = duration)]
     pub shutdown_grace: Duration,
@@ -124,6 +128,7 @@ pub async fn run(args: &ServeArgs, config_path: Option<&std::path::Path>, out: &
     serve.reconcile_every = args.reconcile_every;
     serve.send_lease = args.send_lease;
     serve.shutdown_grace = args.shutdown_grace;
+    serve.max_concurrent_calls = args.max_concurrent_calls;
     let listener = tokio::net::TcpListener::bind(args.addr).await.map_err(|e| {
         Error::new(ErrorKind::Config, format!("cannot listen on {}: {e}", args.addr)).with_field("addr")
     })?;

@@ -58,15 +58,16 @@ pub async fn create(
         request: checked.canonical.clone(),
         order_id: None,
     };
+    let permit = state.tasks().permit().await;
     if let Begun::Answered(response) = flow::begin(&state, &attempt).await? {
         return Ok(response);
     }
     let run = state.clone();
     let answered = state
         .tasks()
-        .run_to_end(async move {
+        .run_to_end(permit, async move {
             let started = Instant::now();
-            let result = adapter.issue(&request).await;
+            let result = flow::within_lease(&run, Some(&partner_ref), adapter.issue(&request)).await;
             let outcome =
                 result.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| crate::problem::kind_name(e.kind()));
             run.metrics().vendor_call(&attempt.vendor, op::ISSUE, &outcome, started.elapsed());

@@ -151,6 +151,28 @@ pub fn respond(status: u16, body: String, replayed: bool) -> Response {
     response
 }
 
+/// Runs a money-moving `call` for at most 80% of the send lease: a call still unanswered then is abandoned
+/// (a doubt, settled by the reconciler), so that no sender can act on a request after its lease ran out and
+/// another replica took it as a doubt.
+pub async fn within_lease<T>(
+    state: &AppState,
+    partner_ref: Option<&coupon_core::PartnerRef>,
+    call: impl Future<Output = coupon_core::Result<T>>,
+) -> coupon_core::Result<T> {
+    let limit = state.config().send_lease.mul_f64(0.8);
+    match tokio::time::timeout(limit, call).await {
+        Ok(result) => result,
+        Err(_) => Err(coupon_core::Error::outcome_unknown(
+            partner_ref.cloned(),
+            format!(
+                "no answer within {} s (80% of the send lease): abandoned, so it cannot act once another replica may \
+                 settle it; the reconciler settles it with the vendor",
+                limit.as_secs()
+            ),
+        )),
+    }
+}
+
 /// What the vendor's answer means for the key.
 pub enum Settled {
     /// A final answer: stored and replayed to every repeat.

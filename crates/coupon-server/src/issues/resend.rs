@@ -47,15 +47,16 @@ pub async fn resend(
         request: serde_json::json!({"issue": issue}).to_string(),
         order_id: Some(order.clone()),
     };
+    let permit = state.tasks().permit().await;
     if let Begun::Answered(response) = flow::begin(&state, &attempt).await? {
         return Ok(response);
     }
     let run = state.clone();
     state
         .tasks()
-        .run_to_end(async move {
+        .run_to_end(permit, async move {
             let started = Instant::now();
-            let result = adapter.resend(&OrderRef::new(order.clone())).await;
+            let result = flow::within_lease(&run, None, adapter.resend(&OrderRef::new(order.clone()))).await;
             let outcome =
                 result.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| crate::problem::kind_name(e.kind()));
             run.metrics().vendor_call(&attempt.vendor, op::RESEND, &outcome, started.elapsed());
