@@ -134,6 +134,20 @@ pub async fn run(args: &ServeArgs, config_path: Option<&std::path::Path>, out: &
     })?;
     let addr = listener.local_addr().map_err(|e| Error::new(ErrorKind::Transport, e.to_string()))?;
     let vendors: Vec<String> = adapters.iter().map(|a| a.vendor().as_str().to_string()).collect();
+    // The example to show first: a vendor that delivers to a recipient (its sample can be sent again and again).
+    let delivering: Vec<String> =
+        adapters.iter().filter(|a| a.capabilities().issue_delivers).map(|a| a.vendor().as_str().to_string()).collect();
+    // What to try on the sandbox: each configured vendor's issue sample, as this API's JSON body.
+    let samples: serde_json::Map<String, serde_json::Value> = match &sandbox {
+        Some(s) => s
+            .state()
+            .samples()
+            .into_iter()
+            .filter(|(vendor, _)| vendors.contains(vendor))
+            .filter_map(|(vendor, samples)| samples.issue.map(|i| (vendor.clone(), issue_body(&vendor, &i))))
+            .collect(),
+        None => serde_json::Map::new(),
+    };
     let state = AppState::new(journal, adapters, serve);
     let doc = json!({
         "listening": format!("http://{addr}"),
@@ -142,6 +156,7 @@ pub async fn run(args: &ServeArgs, config_path: Option<&std::path::Path>, out: &
         "worker": state.worker(),
         "sandbox": sandbox.as_ref().map(|s| s.base_url()),
         "key": sandbox_key.as_ref().map(|k| k.token.clone()),
+        "samples": samples,
     });
     out.emit(&doc, || {
         let mut text = format!(
@@ -157,6 +172,13 @@ pub async fn run(args: &ServeArgs, config_path: Option<&std::path::Path>, out: &
                 k.token,
                 k.token
             ));
+            let example = samples.iter().find(|(v, _)| delivering.contains(v)).or_else(|| samples.iter().next());
+            if let Some((_, body)) = example {
+                text.push_str(&format!(
+                    "\n  curl -H \"Authorization: Bearer {}\" -H \"Idempotency-Key: order-1\" -H \"Content-Type: application/json\" -d '{}' http://{addr}/v1/issues",
+                    k.token, body
+                ));
+            }
         }
         text
     });
@@ -165,4 +187,24 @@ pub async fn run(args: &ServeArgs, config_path: Option<&std::path::Path>, out: &
         s.shutdown().await;
     }
     served.map_err(|e| Failure::from(Error::new(ErrorKind::Transport, format!("the service failed: {e}"))))
+}
+
+/// A vendor's issue sample as `POST /v1/issues`'s body.
+fn issue_body(vendor: &str, sample: &coupon_sandbox::IssueSample) -> serde_json::Value {
+    let mut body = json!({"vendor": vendor, "product": sample.product_id});
+    for (field, value) in [
+        ("to", &sample.recipient),
+        ("callback", &sample.callback),
+        ("title", &sample.title),
+        ("message", &sample.message),
+        ("product_name", &sample.product_name),
+    ] {
+        if let Some(v) = value {
+            body[field] = json!(v);
+        }
+    }
+    if let Some(a) = sample.amount {
+        body["amount"] = json!(a);
+    }
+    body
 }
