@@ -235,6 +235,8 @@ pub fn body(vendor: &str, sample: &IssueSample) -> Value {
 }
 
 /// Runs each named `async fn(&TestServer)` as a test on SQLite, and on PostgreSQL when the server is named.
+// Not every test binary that shares this module runs on both backends.
+#[allow(unused_macros)]
 macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -262,4 +264,5 @@ macro_rules! on_every_backend {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use on_every_backend;
