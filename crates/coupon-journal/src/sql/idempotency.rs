@@ -31,9 +31,13 @@ pub(crate) async fn get<B: Backend>(journal: &B, scope: &str, key: &str) -> Resu
     journal.pools().read_optional(stmt).await?.as_ref().map(idem_from).transpose()
 }
 
-/// The cancel of issue `target`, whatever its key.
+/// The cancel of issue `target` that stands, whatever its key: in flight, in doubt, or settled as anything
+/// but `not_cancelled` (one that refunded nothing does not stop another).
 async fn cancel_of<B: Backend>(journal: &B, scope: &str, target: &str) -> Result<Option<IdemRecord>> {
-    let sql = format!("SELECT {IDEM_COLS} FROM idempotency WHERE scope = $1 AND target = $2 AND op = 'cancel'");
+    let sql = format!(
+        "SELECT {IDEM_COLS} FROM idempotency WHERE scope = $1 AND target = $2 AND op = 'cancel' \
+         AND (outcome IS NULL OR outcome <> 'not_cancelled')"
+    );
     let stmt = Stmt::new(sql).bind(scope).bind(target);
     journal.pools().read_optional(stmt).await?.as_ref().map(idem_from).transpose()
 }

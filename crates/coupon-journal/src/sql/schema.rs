@@ -163,7 +163,9 @@ const MIGRATIONS: &[(i64, &[&str])] = &[
             PRIMARY KEY (scope, key)
         )",
             // At most one cancel per issue, whatever its key: a second key's cancel finds the first.
-            "CREATE UNIQUE INDEX idempotency_one_cancel ON idempotency (scope, target) WHERE op = 'cancel'",
+            // One cancel per issue, but for one settled `not_cancelled`: it refunded nothing, so another may go.
+            "CREATE UNIQUE INDEX idempotency_one_cancel ON idempotency (scope, target) \
+             WHERE op = 'cancel' AND (outcome IS NULL OR outcome <> 'not_cancelled')",
             // An issue's cancel and resends, and the purge's look for children not settled.
             "CREATE INDEX idempotency_target ON idempotency (scope, target) WHERE target IS NOT NULL",
             // The reconciler's walk: doubts by when they may be looked at.

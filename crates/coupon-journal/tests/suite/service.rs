@@ -196,6 +196,14 @@ pub async fn one_cancel_per_issue_whatever_its_key<F: Fixture>(f: &F) {
         panic!("a cancel after the issue's cancel settled")
     };
     assert_eq!((first.key.as_str(), first.outcome.as_deref()), ("c1", Some("cancelled")));
+
+    // A cancel settled `not_cancelled` refunded nothing: another key may cancel the issue, once.
+    let refused = IdemFinish { outcome: "not_cancelled".into(), status: 409, ..issued() };
+    assert!(j.finish_idempotent(SCOPE, "c3", "w", &refused).await.unwrap());
+    assert_eq!(j.begin_idempotent(&child("cancel", "c5", "i2", "w")).await.unwrap(), IdemBegun::Started);
+    assert!(matches!(j.begin_idempotent(&child("cancel", "c6", "i2", "w")).await.unwrap(), IdemBegun::OtherCancel(_)));
+    // The refused cancel's own key still replays its answer.
+    assert!(matches!(j.begin_idempotent(&child("cancel", "c3", "i2", "w")).await.unwrap(), IdemBegun::Existing(_)));
     j.close().await;
 }
 
