@@ -53,6 +53,10 @@ async fn no_secret_reaches_a_log_line() {
         let f = &r["fields"];
         assert!(f["request_id"].is_string() && f["route"].is_string() && f["status"].is_number(), "{r}");
     }
+    assert!(
+        requests.iter().any(|r| r["fields"]["key"].as_str().is_some_and(|k| k.starts_with("test-"))),
+        "the key's name"
+    );
     assert!(requests.iter().any(|r| r["fields"]["route"] == "/v1/issues/{key}/cancel"), "routes as patterns");
     let secret = key.rsplit('_').next().unwrap();
     // Order ids and partner references are no secrets (the library's call spans carry the reference).

@@ -149,6 +149,11 @@ impl FromRequestParts<AppState> for Caller {
         }
         let scopes = stored.scopes.iter().filter_map(|s| s.parse().ok()).collect();
         let caller = Caller { key_id: stored.id.clone(), name: stored.name.clone(), scopes };
+        if let Some(slot) = parts.extensions.get::<crate::ops::observe::CallerSlot>() {
+            if let Ok(mut name) = slot.0.lock() {
+                *name = Some(caller.name.clone());
+            }
+        }
         parts.extensions.insert(caller.clone());
         Ok(caller)
     }

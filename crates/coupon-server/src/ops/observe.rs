@@ -18,6 +18,10 @@ pub const REQUEST_ID: &str = "x-request-id";
 #[derive(Clone, Debug)]
 pub struct RequestId(pub String);
 
+/// Where authentication leaves the caller's key name for the request's log line.
+#[derive(Clone, Debug, Default)]
+pub struct CallerSlot(pub std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
 /// The middleware.
 pub async fn observe(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -37,11 +41,13 @@ pub async fn observe(State(state): State<AppState>, mut request: Request, next: 
         .unwrap_or_else(|| "unmatched".to_string());
     let method = request.method().as_str().to_string();
     request.extensions_mut().insert(RequestId(id.clone()));
+    let slot = CallerSlot::default();
+    request.extensions_mut().insert(slot.clone());
     let mut response = next.run(request).await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     state.metrics().request(&route, &method, status, elapsed);
-    let caller = response.extensions().get::<crate::auth::Caller>().map(|c| c.name.clone());
+    let caller = slot.0.lock().ok().and_then(|c| c.clone());
     if let Ok(v) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, v);
     }

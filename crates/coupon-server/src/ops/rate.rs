@@ -16,6 +16,9 @@ use crate::config::RateLimit;
 use crate::problem::Problem;
 use crate::state::AppState;
 
+/// How many buckets are kept before the full ones are dropped.
+const MAX_BUCKETS: usize = 10_000;
+
 /// The buckets.
 #[derive(Debug)]
 pub struct Buckets {
@@ -34,6 +37,12 @@ impl Buckets {
         let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
         let now = Instant::now();
         let burst = f64::from(self.limit.burst.max(1));
+        // Ids are read before the key is checked, so made-up ones must not grow the map without end: a full
+        // bucket (one untouched long enough to refill) is the same as none, and is dropped.
+        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(key) {
+            let refill = std::time::Duration::from_secs_f64(burst / self.limit.per_second.max(f64::MIN_POSITIVE));
+            buckets.retain(|_, (_, at)| now.duration_since(*at) < refill);
+        }
         let (tokens, at) = buckets.entry(key.to_string()).or_insert((burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.limit.per_second).min(burst);
         *at = now;
