@@ -28,6 +28,7 @@ struct Inner {
     tasks: Arc<Tasks>,
     buckets: crate::ops::rate::Buckets,
     stopping: watch::Sender<bool>,
+    jobs: crate::campaigns::jobs::Jobs,
 }
 
 impl AppState {
@@ -45,6 +46,7 @@ impl AppState {
             tasks: Arc::new(Tasks::new(config.max_concurrent_calls)),
             buckets: crate::ops::rate::Buckets::new(config.rate_per_key),
             stopping,
+            jobs: crate::campaigns::jobs::Jobs::default(),
             config,
         }))
     }
@@ -114,6 +116,11 @@ impl AppState {
     /// The per-key rate limit's buckets.
     pub fn buckets(&self) -> &crate::ops::rate::Buckets {
         &self.0.buckets
+    }
+
+    /// The campaign jobs (runs, reconciles, syncs, cancels, resends) of this replica.
+    pub fn jobs(&self) -> &crate::campaigns::jobs::Jobs {
+        &self.0.jobs
     }
 
     /// Whether the service is shutting down, and a receiver that changes when it starts to.

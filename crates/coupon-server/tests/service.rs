@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "service/campaigns.rs"]
+mod campaigns;
 #[path = "service/idempotency.rs"]
 mod idempotency;
 #[path = "service/input.rs"]
