@@ -72,6 +72,8 @@ pub async fn status(
     let Query(p) = params.map_err(query_problem)?;
     let journal = state.journal();
     let c = load(&state, &name).await?;
+    // The job first: when it says finished, the figures below were read after its end.
+    let job = state.jobs().of(&c.name).map(|j| j.view());
     let life =
         coupon_campaign::lifecycle(journal, &c, p.expiring_within_days.unwrap_or(7)).await.map_err(campaign_problem)?;
     let counts = journal.counts(&c).await.map_err(journal_problem)?;
@@ -91,7 +93,7 @@ pub async fn status(
         "refunded_won": life.refunded_won,
         "checked_oldest": life.checked_oldest,
         "doubts": doubts.len(),
-        "job": state.jobs().of(&c.name).map(|j| j.view()),
+        "job": job,
     })))
 }
 
