@@ -73,3 +73,60 @@ fn the_readme_capability_table_is_what_adapters_markdown_prints() {
     .unwrap();
     assert_eq!(doc["markdown"], printed.as_str());
 }
+
+#[test]
+fn serve_refuses_a_non_loopback_address_without_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = format!("sqlite:{}", dir.path().join("j.db").display());
+    let assert =
+        coupon().args(["serve", "--sandbox", "--addr", "0.0.0.0:0", "--journal", &journal, "--json"]).assert().code(2);
+    let doc: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(
+        (doc["error"]["kind"].as_str(), doc["error"]["field"].as_str()),
+        (Some("invalid_input"), Some("addr")),
+        "{doc}"
+    );
+    assert!(doc["error"]["message"].as_str().unwrap().contains("--public"), "{doc}");
+}
+
+#[test]
+fn keys_are_shown_once_listed_without_their_secret_and_revoked_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = format!("sqlite:{}", dir.path().join("j.db").display());
+    let made = coupon()
+        .args(["keys", "create", "backend", "--scope", "issue,read", "--journal", &journal, "--json"])
+        .assert()
+        .success();
+    let made: Value = serde_json::from_slice(&made.get_output().stdout).unwrap();
+    let key = made["key"].as_str().unwrap().to_string();
+    assert!(key.starts_with("cpk_") && key.len() == 4 + 12 + 1 + 64, "{made}");
+    assert_eq!(made["scopes"], serde_json::json!(["issue", "read"]));
+    let secret = key.rsplit('_').next().unwrap().to_string();
+
+    let listed = coupon().args(["keys", "list", "--journal", &journal, "--json"]).assert().success();
+    let text = String::from_utf8(listed.get_output().stdout.clone()).unwrap();
+    assert!(!text.contains(&secret), "a listing never shows a key: {text}");
+    let listed: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((listed[0]["name"].as_str(), listed[0]["revoked_at"].is_null()), (Some("backend"), true), "{listed}");
+
+    let dup = coupon()
+        .args(["keys", "create", "backend", "--scope", "read", "--journal", &journal, "--json"])
+        .assert()
+        .code(2);
+    let dup: Value = serde_json::from_slice(&dup.get_output().stdout).unwrap();
+    assert!(dup["error"]["message"].as_str().unwrap().contains("backend"), "{dup}");
+    let bad = coupon()
+        .args(["keys", "create", "x", "--scope", "issue,refund", "--journal", &journal, "--json"])
+        .assert()
+        .code(2);
+    let bad: Value = serde_json::from_slice(&bad.get_output().stdout).unwrap();
+    assert_eq!(bad["error"]["field"], "scope", "{bad}");
+
+    coupon().args(["keys", "revoke", "backend", "--journal", &journal]).assert().success();
+    let listed: Value = serde_json::from_slice(
+        &coupon().args(["keys", "list", "--journal", &journal, "--json"]).assert().success().get_output().stdout,
+    )
+    .unwrap();
+    assert!(listed[0]["revoked_at"].is_string(), "{listed}");
+    coupon().args(["keys", "revoke", "backend", "--journal", &journal]).assert().code(2);
+}
