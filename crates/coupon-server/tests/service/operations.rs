@@ -121,3 +121,45 @@ async fn shutdown_finishes_and_records_the_calls_in_flight() {
         assert_eq!(call.await.unwrap().unwrap().status(), 201, "answered before the service stopped");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_purges_keys_past_their_retention() {
+    let mut config = fast_config();
+    config.idempotency_retention = Duration::from_millis(1);
+    config.purge_every = Duration::from_millis(100);
+    let s = TestServer::start_with(Store::sqlite(), config).await;
+    let key = s.key("issue,read").await;
+    let (vendor, sample) = s.repeatable();
+    assert_eq!(s.issue(&key, "short-lived", &body(&vendor, &sample)).await.status(), 201);
+    let mut gone = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if s.get(&key, "/v1/issues/short-lived").await.status() == 404 {
+            gone = true;
+            break;
+        }
+    }
+    assert!(gone, "the purge forgot the key past its retention");
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_its_time_is_503_and_its_issue_still_recorded() {
+    let mut config = fast_config();
+    config.request_timeout = Duration::from_millis(300);
+    let s = TestServer::start_with(Store::sqlite(), config).await;
+    let key = s.key("issue,read").await;
+    let (vendor, sample) = s.repeatable();
+    s.warm(&vendor).await;
+    s.admin().inject(FaultSpec::new(format!("/{vendor}/"), FaultKind::HoldThenAnswer { ms: 900 })).await.unwrap();
+    let r = s.issue(&key, "slow-answer", &body(&vendor, &sample)).await;
+    assert_eq!(r.status(), 503);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!((p["kind"].as_str(), p["retryable"].as_bool()), (Some("timeout"), Some(true)));
+    // The call went on to its end on its own task and was recorded: the key reads issued, and a repeat replays.
+    let settled = s.settled(&key, "slow-answer").await;
+    assert_eq!(settled["state"], "issued", "{settled}");
+    let again = s.issue(&key, "slow-answer", &body(&vendor, &sample)).await;
+    assert_eq!((again.status().as_u16(), again.headers()["Idempotent-Replayed"].to_str().unwrap()), (201, "true"));
+    s.stop().await;
+}
