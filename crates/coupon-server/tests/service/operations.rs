@@ -60,8 +60,20 @@ fn the_committed_openapi_document_is_the_generated_one() {
         );
     }
     let doc: Value = serde_json::from_str(&generated).unwrap();
-    for path in ["/v1/issues", "/v1/issues/{key}", "/v1/issues/{key}/cancel", "/v1/vendors", "/healthz", "/metrics"] {
+    for path in [
+        "/v1/issues",
+        "/v1/issues/{key}",
+        "/v1/issues/{key}/cancel",
+        "/v1/vendors",
+        "/v1/campaigns",
+        "/v1/campaigns/{name}/run",
+        "/healthz",
+        "/metrics",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} is in the document");
+    }
+    for path in doc["paths"].as_object().unwrap().keys() {
+        assert!(path.starts_with('/') && !path.starts_with("//"), "{path}");
     }
 }
 
