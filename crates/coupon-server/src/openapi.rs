@@ -43,11 +43,60 @@ impl Modify for Bearer {
     }
 }
 
+/// Every error answer is a problem document, and every `/v1` operation may answer the refusals every request
+/// can meet (bad input, no key, a key without the scope, its rate, the service failing or slow): said once here
+/// rather than on every handler.
+struct Problems;
+
+impl Modify for Problems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        const COMMON: [(&str, &str); 6] = [
+            ("400", "bad input, named in `field` (nothing stored or sent)"),
+            ("401", "no API key, or not one this service knows"),
+            ("403", "the API key lacks the scope"),
+            ("429", "the API key is over its rate (`Retry-After`)"),
+            ("500", "the service failed (its journal); nothing moved"),
+            ("503", "the request took longer than the service's limit"),
+        ];
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                if path.starts_with("/v1/") {
+                    for (status, description) in COMMON {
+                        responses.entry(status.to_string()).or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(description)
+                                    .content(
+                                        crate::problem::PROBLEM_JSON,
+                                        ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                                    )
+                                    .build(),
+                            )
+                        });
+                    }
+                }
+                for (status, response) in responses.iter_mut() {
+                    let error = status.starts_with('4') || status.starts_with('5');
+                    if let (true, RefOr::T(response)) = (error, response) {
+                        if let Some(content) = response.content.shift_remove("application/json") {
+                            response.content.insert(crate::problem::PROBLEM_JSON.to_string(), content);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The document as pretty JSON, with a final newline (as committed).
 pub fn document() -> String {
     let mut doc = ApiDoc::openapi();
     // The campaigns' paths and schemas are declared beside their handlers.
     doc.merge(crate::campaigns::CampaignsApi::openapi());
+    Problems.modify(&mut doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     let mut text = doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');

@@ -81,7 +81,8 @@ const OPTION_PARTS: [&str; 7] =
               (status = 200, description = "a dry run's plan (accepted, rows, invalid, goods, total, lines), or an import into an existing campaign", body = Object),
               (status = 400, description = "a bad file (`lines`: every bad line) or option", body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
-              (status = 413, body = Problem), (status = 501, body = Problem)),
+              (status = 413, body = Problem), (status = 415, description = "not multipart/form-data", body = Problem),
+              (status = 501, body = Problem)),
     security(("bearer" = [])))]
 pub async fn create(
     State(state): State<AppState>,
