@@ -43,6 +43,7 @@
 
 pub mod create;
 pub mod error;
+pub mod export;
 pub mod life;
 pub mod outcome;
 pub mod plan;

@@ -182,7 +182,7 @@ async fn settle_cancel(state: &AppState, attempt: &Attempt, adapter: &dyn Adapte
         {
             Err(e.to_string())
         }
-        _ => Ok(crate::issues::cancel::settle_cancel(attempt, adapter, result)),
+        _ => Ok(crate::issues::cancel::settle_cancel(attempt, result)),
     }
 }
 

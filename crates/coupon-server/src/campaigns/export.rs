@@ -9,13 +9,12 @@ use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use coupon_core::chrono::{DateTime, Utc};
-use coupon_journal::{Campaign, Journal, Row, RowState};
+use coupon_campaign::export::{COLUMNS, HISTORY_COLUMNS, Shown, fields, history_fields, history_json, row_json};
+use coupon_journal::{Campaign, Journal, RowState};
 use futures_util::StreamExt;
 use futures_util::stream::{self, BoxStream};
 use http::{HeaderValue, header};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use utoipa::IntoParams;
 
 use super::{journal_problem, load, require};
@@ -23,32 +22,6 @@ use crate::auth::{Caller, Scope};
 use crate::problem::{ApiResult, Problem};
 use crate::reads::query_problem;
 use crate::state::AppState;
-
-/// The fixed columns, in order; the rows' extra columns follow (sorted by name).
-const COLUMNS: [&str; 22] = [
-    "line",
-    "key",
-    "phone",
-    "name",
-    "goods",
-    "partner_ref",
-    "state",
-    "attempts",
-    "order_id",
-    "pin",
-    "pin_hash",
-    "price",
-    "vendor_code",
-    "vendor_message",
-    "details_unknown",
-    "error_kind",
-    "coupon_state",
-    "used_at",
-    "valid_until",
-    "delivery",
-    "cancel_state",
-    "checked_at",
-];
 
 /// Rows read from the journal per chunk of the answer.
 const PAGE: usize = 500;
@@ -168,15 +141,16 @@ fn rows_stream(
             let mut chunk = String::new();
             let mut first_row = first;
             for r in &page {
-                let f = fields(r, show_pins);
+                // Phone numbers are never shown in full over HTTP.
+                let shown = Shown { phones: false, pins: show_pins };
                 match format {
                     Format::Csv => {
                         let extras = extra.iter().map(|k| r.extra.get(k).cloned().unwrap_or_default());
-                        chunk.push_str(&csv_record(f.into_iter().chain(extras)));
+                        chunk.push_str(&csv_record(fields(r, shown).into_iter().chain(extras)));
                     }
                     Format::Json => {
                         chunk.push_str(if first_row { "\n" } else { ",\n" });
-                        chunk.push_str(&row_json(r, &f).to_string());
+                        chunk.push_str(&row_json(r, shown).to_string());
                     }
                 }
                 first_row = false;
@@ -196,8 +170,8 @@ fn rows_stream(
 
 fn history_stream(journal: Arc<dyn Journal>, c: Campaign, format: Format) -> Chunks {
     let head = match format {
-        Format::Csv => "line,from,to,at,source\n",
-        Format::Json => "[",
+        Format::Csv => csv_record(HISTORY_COLUMNS.iter().map(|c| c.to_string())),
+        Format::Json => "[".to_string(),
     };
     let pages = stream::unfold((Some(None::<(u64, i64)>), true), move |(after, first)| {
         let journal = journal.clone();
@@ -212,23 +186,11 @@ fn history_stream(journal: Arc<dyn Journal>, c: Campaign, format: Format) -> Chu
             let mut chunk = String::new();
             let mut first_entry = first;
             for h in &page {
-                let from = h.from.map(|s| s.as_str());
                 match format {
-                    Format::Csv => chunk.push_str(&csv_record(
-                        [
-                            h.line.to_string(),
-                            from.unwrap_or("").to_string(),
-                            h.to.as_str().to_string(),
-                            kst(&h.at),
-                            h.source.as_str().to_string(),
-                        ]
-                        .into_iter(),
-                    )),
+                    Format::Csv => chunk.push_str(&csv_record(history_fields(h).into_iter())),
                     Format::Json => {
-                        let doc = json!({"line": h.line, "from": from, "to": h.to.as_str(), "at": kst(&h.at),
-                                         "source": h.source.as_str()});
                         chunk.push_str(if first_entry { "\n" } else { ",\n" });
-                        chunk.push_str(&doc.to_string());
+                        chunk.push_str(&history_json(h).to_string());
                     }
                 }
                 first_entry = false;
@@ -237,7 +199,7 @@ fn history_stream(journal: Arc<dyn Journal>, c: Campaign, format: Format) -> Chu
         }
     });
     let tail = if format == Format::Json { "\n]\n" } else { "" };
-    stream::once(async move { Ok(Bytes::from_static(head.as_bytes())) })
+    stream::once(async move { Ok(Bytes::from(head)) })
         .chain(pages)
         .chain(stream::once(async move { Ok(Bytes::from_static(tail.as_bytes())) }))
         .boxed()
@@ -261,61 +223,6 @@ fn csv_record(fields: impl Iterator<Item = String>) -> String {
     }
     line.push('\n');
     line
-}
-
-/// A moment as RFC 3339 in KST, as the CLI prints every time.
-fn kst(t: &DateTime<Utc>) -> String {
-    t.with_timezone(&coupon_core::time::kst()).to_rfc3339()
-}
-
-/// The fixed fields of a row as text (`""` for none), in [`COLUMNS`] order.
-fn fields(r: &Row, show_pins: bool) -> [String; 22] {
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    let pin = match (&r.pin, show_pins) {
-        (Some(pin), true) => pin.expose().to_string(),
-        _ => o(&r.pin_masked),
-    };
-    [
-        r.line.to_string(),
-        o(&r.key),
-        super::mask_phone(&r.phone),
-        o(&r.name),
-        o(&r.request.product_id),
-        r.partner_ref.to_string(),
-        r.state.as_str().to_string(),
-        r.attempts.to_string(),
-        o(&r.order_id),
-        pin,
-        o(&r.pin_hash),
-        r.price.map(|p| p.to_string()).unwrap_or_default(),
-        o(&r.vendor_code),
-        o(&r.vendor_message),
-        o(&r.details_unknown),
-        o(&r.error_kind),
-        r.life.state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        r.life.used_at.map(|t| kst(&t)).unwrap_or_default(),
-        r.life.valid_until.map(|d| d.to_string()).unwrap_or_default(),
-        o(&r.life.delivery),
-        r.life.cancel_state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        r.life.checked_at.map(|t| kst(&t)).unwrap_or_default(),
-    ]
-}
-
-/// A row as JSON: the same fields, `null` for none, the extra columns under `extra`.
-fn row_json(r: &Row, f: &[String; 22]) -> Value {
-    let text = |i: usize| if f[i].is_empty() { Value::Null } else { json!(f[i]) };
-    let mut doc = serde_json::Map::new();
-    for (i, column) in COLUMNS.iter().enumerate() {
-        doc.insert((*column).to_string(), text(i));
-    }
-    doc.insert("line".into(), json!(r.line));
-    doc.insert("phone".into(), json!(f[2]));
-    doc.insert("partner_ref".into(), json!(f[5]));
-    doc.insert("state".into(), json!(f[6]));
-    doc.insert("attempts".into(), json!(r.attempts));
-    doc.insert("price".into(), json!(r.price));
-    doc.insert("extra".into(), json!(r.extra));
-    Value::Object(doc)
 }
 
 #[cfg(test)]

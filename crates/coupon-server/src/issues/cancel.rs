@@ -1,18 +1,14 @@
 //! `POST /v1/issues/{key}/cancel`: cancels an issued coupon (a refund), at most once per issue.
 
-use std::time::Instant;
-
 use axum::extract::{Path, State};
 use axum::response::Response;
-use coupon_core::{Adapter, ErrorKind, OrderRef, op};
+use coupon_core::{ErrorKind, op};
 use coupon_journal::{IdemRecord, IdemState};
 use http::StatusCode;
 
 use super::answer::ActionAnswer;
-use super::body::fingerprint;
-use super::flow::{self, Attempt, Begun, Settled};
-use super::get::issue_record;
-use crate::auth::{Caller, Scope};
+use super::flow::{Attempt, Settled};
+use crate::auth::Caller;
 use crate::json::IdempotencyKey;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -36,39 +32,7 @@ pub async fn cancel(
     key: IdempotencyKey,
     Path(issue): Path<String>,
 ) -> ApiResult<Response> {
-    caller.require(&[Scope::Cancel])?;
-    let record = issue_record(&state, &caller, &issue).await?;
-    let order = issued_order(&record, "cancelled")?;
-    let adapter = state.adapter_for(&record.vendor, "vendor", op::CANCEL)?;
-    let attempt = Attempt {
-        scope: caller.key_id.clone(),
-        key: key.0,
-        op: op::CANCEL,
-        target: Some(issue.clone()),
-        fingerprint: fingerprint(op::CANCEL, &issue),
-        vendor: record.vendor.clone(),
-        partner_ref: None,
-        request: serde_json::json!({"issue": issue}).to_string(),
-        order_id: Some(order.clone()),
-    };
-    let permit = state.tasks().permit().await;
-    if let Begun::Answered(response) = flow::begin(&state, &attempt).await? {
-        return Ok(response);
-    }
-    let run = state.clone();
-    state
-        .tasks()
-        .run_to_end(permit, async move {
-            let started = Instant::now();
-            let result = flow::within_lease(&run, None, adapter.cancel(&OrderRef::new(order.clone()))).await;
-            let outcome =
-                result.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| crate::problem::kind_name(e.kind()));
-            run.metrics().vendor_call(&attempt.vendor, op::CANCEL, &outcome, started.elapsed());
-            let settled = settle_cancel(&attempt, adapter.as_ref(), result);
-            flow::finish(&run, &attempt, settled).await
-        })
-        .await
-        .ok_or_else(|| Problem::internal("the cancel's task ended without an answer"))
+    super::action::act(state, caller, key, issue, op::CANCEL).await
 }
 
 /// The order id of an issued coupon, or `409` saying why it cannot be acted on.
@@ -93,7 +57,7 @@ pub fn issued_order(record: &IdemRecord, action: &str) -> Result<String, Problem
 }
 
 /// What a cancel's result means: the campaign engine's rules for a cancel, by kind.
-pub fn settle_cancel(attempt: &Attempt, adapter: &dyn Adapter, result: coupon_core::Result<()>) -> Settled {
+pub fn settle_cancel(attempt: &Attempt, result: coupon_core::Result<()>) -> Settled {
     let order = attempt.order_id.clone().unwrap_or_default();
     let answer = |state: &str, already: bool| {
         serde_json::to_value(ActionAnswer {
@@ -118,7 +82,6 @@ pub fn settle_cancel(attempt: &Attempt, adapter: &dyn Adapter, result: coupon_co
         }
         Err(e) => e,
     };
-    let _ = adapter;
     match e.kind() {
         ErrorKind::AlreadyCancelled => Settled::Done {
             status: 200,

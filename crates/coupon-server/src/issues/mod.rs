@@ -8,6 +8,7 @@
 //! journal: the stored answer (`Idempotent-Replayed: true`), `409` while the first is in flight,
 //! `422` when the request differs.
 
+pub mod action;
 pub mod answer;
 pub mod body;
 pub mod cancel;

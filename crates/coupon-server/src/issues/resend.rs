@@ -1,17 +1,12 @@
 //! `POST /v1/issues/{key}/resend`: sends an issued coupon's message again, once per Idempotency-Key.
 
-use std::time::Instant;
-
 use axum::extract::{Path, State};
 use axum::response::Response;
-use coupon_core::{ErrorKind, OrderRef, op};
+use coupon_core::{ErrorKind, op};
 
 use super::answer::ActionAnswer;
-use super::body::fingerprint;
-use super::cancel::issued_order;
-use super::flow::{self, Attempt, Begun, Settled};
-use super::get::issue_record;
-use crate::auth::{Caller, Scope};
+use super::flow::{Attempt, Settled};
+use crate::auth::Caller;
 use crate::json::IdempotencyKey;
 use crate::problem::{ApiResult, Problem};
 use crate::state::AppState;
@@ -32,39 +27,7 @@ pub async fn resend(
     key: IdempotencyKey,
     Path(issue): Path<String>,
 ) -> ApiResult<Response> {
-    caller.require(&[Scope::Issue])?;
-    let record = issue_record(&state, &caller, &issue).await?;
-    let order = issued_order(&record, "resent")?;
-    let adapter = state.adapter_for(&record.vendor, "vendor", op::RESEND)?;
-    let attempt = Attempt {
-        scope: caller.key_id.clone(),
-        key: key.0,
-        op: op::RESEND,
-        target: Some(issue.clone()),
-        fingerprint: fingerprint(op::RESEND, &issue),
-        vendor: record.vendor.clone(),
-        partner_ref: None,
-        request: serde_json::json!({"issue": issue}).to_string(),
-        order_id: Some(order.clone()),
-    };
-    let permit = state.tasks().permit().await;
-    if let Begun::Answered(response) = flow::begin(&state, &attempt).await? {
-        return Ok(response);
-    }
-    let run = state.clone();
-    state
-        .tasks()
-        .run_to_end(permit, async move {
-            let started = Instant::now();
-            let result = flow::within_lease(&run, None, adapter.resend(&OrderRef::new(order.clone()))).await;
-            let outcome =
-                result.as_ref().map(|_| "ok".to_string()).unwrap_or_else(|e| crate::problem::kind_name(e.kind()));
-            run.metrics().vendor_call(&attempt.vendor, op::RESEND, &outcome, started.elapsed());
-            let settled = settle_resend(&attempt, result);
-            flow::finish(&run, &attempt, settled).await
-        })
-        .await
-        .ok_or_else(|| Problem::internal("the resend's task ended without an answer"))
+    super::action::act(state, caller, key, issue, op::RESEND).await
 }
 
 /// What a resend's result means.

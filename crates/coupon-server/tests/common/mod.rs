@@ -3,6 +3,9 @@
 //! keys of every scope. Vendors are taken from the sandbox's samples, never named.
 #![allow(dead_code)]
 
+// The campaign engine's own: a SQLite file, or a PostgreSQL schema of its own (its macro is for its tests).
+#[allow(unused_macros, unused_imports)]
+#[path = "../../../coupon-campaign/tests/backend/mod.rs"]
 pub mod backend;
 
 use std::sync::Arc;

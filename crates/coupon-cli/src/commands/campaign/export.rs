@@ -11,39 +11,13 @@ use std::sync::Arc;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
 use coupon::{Error, ErrorKind};
-use coupon_journal::{Campaign, Journal, Row, RowState};
-use serde_json::{Value, json};
+use coupon_campaign::export::{COLUMNS, HISTORY_COLUMNS, Shown, fields, history_fields, history_json, row_json};
+use coupon_journal::{Campaign, Journal, RowState};
 
 use super::{JournalArg, each_row, journal_failure};
 use crate::commands::Ctx;
 use crate::failure::{CliResult, Failure};
 use crate::output::Output;
-
-/// The fixed columns, in order; the rows' extra columns follow (sorted by name).
-const COLUMNS: [&str; 22] = [
-    "line",
-    "key",
-    "phone",
-    "name",
-    "goods",
-    "partner_ref",
-    "state",
-    "attempts",
-    "order_id",
-    "pin",
-    "pin_hash",
-    "price",
-    "vendor_code",
-    "vendor_message",
-    "details_unknown",
-    "error_kind",
-    "coupon_state",
-    "used_at",
-    "valid_until",
-    "delivery",
-    "cancel_state",
-    "checked_at",
-];
 
 /// The export's format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -113,42 +87,9 @@ fn write_failure(e: std::io::Error) -> Failure {
     Failure::from(Error::new(ErrorKind::Transport, message))
 }
 
-/// The fixed fields of a row as text (`""` for none), in [`COLUMNS`] order.
-fn fields(r: &Row, out: &Output) -> [String; 22] {
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    let pin = match (&r.pin, out.reveals()) {
-        (Some(pin), true) => pin.expose().to_string(),
-        _ => o(&r.pin_masked),
-    };
-    [
-        r.line.to_string(),
-        o(&r.key),
-        out.phone_text(&r.phone),
-        o(&r.name),
-        o(&r.request.product_id),
-        r.partner_ref.to_string(),
-        r.state.as_str().to_string(),
-        r.attempts.to_string(),
-        o(&r.order_id),
-        pin,
-        o(&r.pin_hash),
-        r.price.map(|p| p.to_string()).unwrap_or_default(),
-        o(&r.vendor_code),
-        o(&r.vendor_message),
-        o(&r.details_unknown),
-        o(&r.error_kind),
-        r.life.state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        r.life.used_at.map(|t| kst(&t)).unwrap_or_default(),
-        r.life.valid_until.map(|d| d.to_string()).unwrap_or_default(),
-        o(&r.life.delivery),
-        r.life.cancel_state.map(|s| s.as_str().to_string()).unwrap_or_default(),
-        r.life.checked_at.map(|t| kst(&t)).unwrap_or_default(),
-    ]
-}
-
-/// A moment as RFC 3339 in KST, as every time the CLI prints.
-fn kst(t: &coupon::chrono::DateTime<coupon::chrono::Utc>) -> String {
-    t.with_timezone(&coupon::time::kst()).to_rfc3339()
+/// What this command shows in full: phone numbers and PINs with `--reveal`.
+fn shown(out: &Output) -> Shown {
+    Shown { phones: out.reveals(), pins: out.reveals() }
 }
 
 /// CSV: two passes, the first for the union of the extra columns' names.
@@ -172,7 +113,7 @@ async fn csv(
     };
     writer.write_record(COLUMNS.iter().copied().chain(extra.iter().map(String::as_str))).map_err(csv_failure)?;
     each_row(journal, c, state, |r| {
-        let fixed = fields(r, out);
+        let fixed = fields(r, shown(out));
         let extras = extra.iter().map(|k| r.extra.get(k).map(String::as_str).unwrap_or(""));
         writer.write_record(fixed.iter().map(String::as_str).chain(extras)).map_err(csv_failure)
     })
@@ -194,40 +135,10 @@ async fn json_array(
         let sep: &[u8] = if first { b"\n" } else { b",\n" };
         first = false;
         w.write_all(sep).map_err(write_failure)?;
-        w.write_all(row_json(r, out).to_string().as_bytes()).map_err(write_failure)
+        w.write_all(row_json(r, shown(out)).to_string().as_bytes()).map_err(write_failure)
     })
     .await?;
     w.write_all(b"\n]\n").map_err(write_failure)
-}
-
-fn row_json(r: &Row, out: &Output) -> Value {
-    let f = fields(r, out);
-    let text = |i: usize| if f[i].is_empty() { Value::Null } else { json!(f[i]) };
-    json!({
-        "line": r.line,
-        "key": text(1),
-        "phone": f[2],
-        "name": text(3),
-        "goods": text(4),
-        "partner_ref": f[5],
-        "state": f[6],
-        "attempts": r.attempts,
-        "order_id": text(8),
-        "pin": text(9),
-        "pin_hash": text(10),
-        "price": r.price,
-        "vendor_code": text(12),
-        "vendor_message": text(13),
-        "details_unknown": text(14),
-        "error_kind": text(15),
-        "coupon_state": text(16),
-        "used_at": text(17),
-        "valid_until": text(18),
-        "delivery": text(19),
-        "cancel_state": text(20),
-        "checked_at": text(21),
-        "extra": r.extra,
-    })
 }
 
 /// `--history`: every change of a coupon's state, in line order, as CSV or JSON.
@@ -236,7 +147,7 @@ async fn history(journal: &dyn Journal, c: &Campaign, format: Format, w: &mut im
     let mut after = None;
     let mut first = true;
     if format == Format::Csv {
-        w.write_all(b"line,from,to,at,source\n").map_err(write_failure)?;
+        w.write_all(format!("{}\n", HISTORY_COLUMNS.join(",")).as_bytes()).map_err(write_failure)?;
     } else {
         w.write_all(b"[").map_err(write_failure)?;
     }
@@ -245,14 +156,9 @@ async fn history(journal: &dyn Journal, c: &Campaign, format: Format, w: &mut im
         let Some(last) = page.last() else { break };
         after = Some((last.line, last.id));
         for h in &page {
-            let from = h.from.map(|s| s.as_str()).unwrap_or("");
             let line = match format {
-                Format::Csv => format!("{},{from},{},{},{}\n", h.line, h.to.as_str(), kst(&h.at), h.source.as_str()),
-                Format::Json => {
-                    let doc = json!({"line": h.line, "from": h.from.map(|s| s.as_str()), "to": h.to.as_str(),
-                                     "at": kst(&h.at), "source": h.source.as_str()});
-                    format!("{}{doc}", if first { "\n" } else { ",\n" })
-                }
+                Format::Csv => format!("{}\n", history_fields(h).join(",")),
+                Format::Json => format!("{}{}", if first { "\n" } else { ",\n" }, history_json(h)),
             };
             first = false;
             w.write_all(line.as_bytes()).map_err(write_failure)?;
