@@ -54,6 +54,31 @@ pub struct Plan {
     pub accepted: bool,
 }
 
+impl Plan {
+    /// The plan as one JSON document, as a dry run answers it (the command line's `--dry-run --json` and the
+    /// service's): `accepted`, `rows`, `invalid`, `goods` (each `goods`, `name`, `rows`, `unit_price`,
+    /// `total`), `total`, `errors` (each `line`, `column`, `message`, `fatal`) and `errors_total`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "accepted": self.accepted,
+            "rows": self.rows,
+            "invalid": self.invalid,
+            "goods": self.goods.iter().map(|g| serde_json::json!({
+                "goods": g.goods,
+                "name": g.name,
+                "rows": g.rows,
+                "unit_price": g.unit_price,
+                "total": g.total,
+            })).collect::<Vec<_>>(),
+            "total": self.total,
+            "errors": self.errors.iter().map(|e| serde_json::json!({
+                "line": e.line, "column": e.column, "message": e.message, "fatal": e.fatal,
+            })).collect::<Vec<_>>(),
+            "errors_total": self.errors_total,
+        })
+    }
+}
+
 /// A product's name and price from the catalog, or why the product cannot be used.
 type Found = std::result::Result<(Option<String>, Option<i64>), String>;
 

@@ -78,7 +78,7 @@ const OPTION_PARTS: [&str; 7] =
 #[utoipa::path(post, path = "/v1/campaigns", tag = "campaigns",
     request_body(content = CreateForm, content_type = "multipart/form-data"),
     responses((status = 201, description = "the campaign: added, known_keys_skipped, existed, invalid_left_out, lines, total, …", body = Object),
-              (status = 200, description = "a dry run's plan (accepted, rows, invalid, goods, total, lines), or an import into an existing campaign", body = Object),
+              (status = 200, description = "a dry run's plan (accepted, rows, invalid, goods, total, errors), or an import into an existing campaign", body = Object),
               (status = 400, description = "a bad file (`lines`: every bad line) or option", body = Problem),
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
               (status = 413, body = Problem), (status = 415, description = "not multipart/form-data", body = Problem),
@@ -161,7 +161,7 @@ pub async fn create(
     let adapter = state.adapter_for(vendor, "vendor", op::ISSUE)?;
     if flag(&parts, "dry_run")? {
         let plan = coupon_campaign::plan(&*adapter, Cursor::new(file), &options).await.map_err(campaign_problem)?;
-        let mut doc = plan_json(&plan);
+        let mut doc = plan.to_json();
         doc["campaign"] = json!(name);
         doc["vendor"] = json!(adapter.vendor().as_str());
         doc["dry_run"] = json!(true);
@@ -270,25 +270,6 @@ fn lines_json(plan: &Plan) -> Value {
             .map(|e| json!({"line": e.line, "field": e.column, "message": e.message, "fatal": e.fatal}))
             .collect::<Vec<_>>()
     )
-}
-
-/// The dry run's document (as `coupon campaign create --dry-run --json`).
-fn plan_json(plan: &Plan) -> Value {
-    json!({
-        "accepted": plan.accepted,
-        "rows": plan.rows,
-        "invalid": plan.invalid,
-        "goods": plan.goods.iter().map(|g| json!({
-            "goods": g.goods,
-            "name": g.name,
-            "rows": g.rows,
-            "unit_price": g.unit_price,
-            "total": g.total,
-        })).collect::<Vec<_>>(),
-        "total": plan.total,
-        "lines": lines_json(plan),
-        "errors_total": plan.errors_total,
-    })
 }
 
 /// A campaign name as one path segment (percent-encoded where it must be).

@@ -95,7 +95,7 @@ pub async fn dry_run(args: &CreateArgs, ctx: &Ctx) -> CliResult<u8> {
     let options = args.options()?;
     let adapter = adapter(&args.vendor, ctx)?;
     let plan = campaign::plan(&*adapter, args.open_csv()?, &options).await.map_err(campaign_failure)?;
-    let mut doc = plan_json(&plan);
+    let mut doc = plan.to_json();
     doc["campaign"] = json!(args.name);
     doc["vendor"] = json!(adapter.vendor().as_str());
     doc["dry_run"] = json!(true);
@@ -212,25 +212,6 @@ fn total_text(plan: &Plan) -> String {
         Some(t) => won(Some(t)),
         None => "unknown (a price is unknown)".to_string(),
     }
-}
-
-/// The dry run's document.
-fn plan_json(plan: &Plan) -> Value {
-    json!({
-        "accepted": plan.accepted,
-        "rows": plan.rows,
-        "invalid": plan.invalid,
-        "goods": plan.goods.iter().map(|g| json!({
-            "goods": g.goods,
-            "name": g.name,
-            "rows": g.rows,
-            "unit_price": g.unit_price,
-            "total": g.total,
-        })).collect::<Vec<_>>(),
-        "total": plan.total,
-        "errors": errors_json(plan),
-        "errors_total": plan.errors_total,
-    })
 }
 
 /// The dry run for people.
