@@ -8,6 +8,7 @@
 //! - [`report`]: the campaign report's page of a 1,000,000-row campaign beside its JSON.
 //! - [`sync`]: `sync` by status beside bare look-ups of the same coupons.
 //! - [`million`]: a 1,000,000-row campaign's journal after its send, built once and cached, and its report.
+//! - [`server`]: `coupon serve` in-process (issues over HTTP beside bare issues, replays, replicas).
 //! - [`measure`]: the quick interleaved timing the `ratios` program prints.
 //! - [`sandbox`]: the sandbox and its Giftletter configuration the calls and campaigns use.
 //!
@@ -23,4 +24,5 @@ pub mod pair;
 pub mod parsers;
 pub mod report;
 pub mod sandbox;
+pub mod server;
 pub mod sync;

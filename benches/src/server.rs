@@ -1,0 +1,252 @@
+//! `coupon serve` in-process against the sandbox on loopback: the service started on a
+//! journal of its own (`coupon_server::serve` on a loopback port), an API key, the issue
+//! bodies a client sends, a client with a connection pool, and the PostgreSQL schemas the
+//! replica group runs in.
+//!
+//! The vendor is the Giftletter adapter of [`crate::campaigns::Setup`], the one the bare
+//! baseline calls, so both sides issue the same coupons through the same adapter.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use coupon::Adapter;
+use coupon_journal::{ApiKey, Journal};
+use coupon_server::{AppState, RateLimit, ServeConfig};
+use serde_json::{Value, json};
+use tokio::sync::{Semaphore, oneshot};
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::campaigns::{MESSAGE, Setup, TITLE, phone};
+
+/// The service's settings for a bench: the defaults, with at most `max_concurrent_calls` vendor calls at
+/// once, and the per-key rate limit out of the way (one key sends every request here, far above the
+/// default 200 a second a key).
+pub fn config(max_concurrent_calls: usize) -> ServeConfig {
+    let mut c = ServeConfig::default();
+    c.max_concurrent_calls = max_concurrent_calls;
+    c.rate_per_key = RateLimit { per_second: 1e9, burst: 1_000_000 };
+    c
+}
+
+/// A running service: its address, its state, and what stops it.
+pub struct Service {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// Its state (its worker name, its journal).
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Service {
+    /// Starts `coupon_server::serve` on a loopback port, on `journal`, with `adapter` as its only vendor.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound: nothing could be measured.
+    pub async fn start(journal: Arc<dyn Journal>, adapter: Arc<dyn Adapter>, config: ServeConfig) -> Self {
+        let state = AppState::new(journal, vec![adapter], config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+        let base = format!("http://{}", listener.local_addr().expect("its address"));
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(coupon_server::serve(state.clone(), listener, async move {
+            let _ = rx.await;
+        }));
+        Self { base, state, shutdown: Some(tx), task: Some(task) }
+    }
+
+    /// Stops it as SIGTERM would, and waits until it has.
+    ///
+    /// # Panics
+    ///
+    /// When the service ends with an error.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("the service's task").expect("the service stops cleanly");
+        }
+    }
+}
+
+/// Stores a fresh API key with the `issue` and `read` scopes in `journal`; the whole key (the bearer token).
+///
+/// # Panics
+///
+/// When the key cannot be made or stored.
+pub async fn api_key(journal: &dyn Journal) -> String {
+    let made = coupon_server::auth::keys::generate().expect("randomness for a key");
+    let record = ApiKey {
+        id: made.id.clone(),
+        name: format!("bench-{}", made.id),
+        scopes: vec!["issue".into(), "read".into()],
+        secret_hash: made.secret_hash.clone(),
+        created_at: coupon::chrono::Utc::now(),
+        revoked_at: None,
+    };
+    journal.create_api_key(&record).await.expect("the API key is stored");
+    made.token
+}
+
+/// A client as a back end would keep one: a pool of keep-alive connections, no proxy.
+///
+/// # Panics
+///
+/// When the client cannot be built.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().expect("a reqwest client")
+}
+
+/// The `POST /v1/issues` body of row `i`: what [`Setup::issue_request`] sends bare (the sample goods and
+/// callback, the same title and message, row `i`'s mobile number), as JSON bytes.
+pub fn issue_body(setup: &Setup, i: usize) -> Vec<u8> {
+    let body = json!({
+        "vendor": "giftletter",
+        "product": setup.goods,
+        "to": phone(i),
+        "callback": setup.callback.expose_digits(),
+        "title": TITLE,
+        "message": MESSAGE,
+    });
+    serde_json::to_vec(&body).expect("JSON")
+}
+
+/// An Idempotency-Key prefix no other call of this process uses.
+pub fn fresh_prefix(name: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{name}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// One `POST /v1/issues` to `base` under `idem`; its status and its body read as JSON.
+///
+/// # Panics
+///
+/// When the request fails at the transport or the answer is not JSON.
+pub async fn post_issue(http: &reqwest::Client, base: &str, token: &str, idem: &str, body: Vec<u8>) -> (u16, Value) {
+    let response = http
+        .post(format!("{base}/v1/issues"))
+        .bearer_auth(token)
+        .header("Idempotency-Key", idem)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("the service answers");
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("the answer's body");
+    (status, serde_json::from_slice(&bytes).expect("a JSON answer"))
+}
+
+/// Makes each service read the key and opens a connection to it, untimed: one authenticated read of an issue
+/// that does not exist (`404`).
+///
+/// # Panics
+///
+/// When a service does not answer `404`.
+pub async fn warm(http: &reqwest::Client, bases: &[String], token: &str) {
+    for base in bases {
+        let r =
+            http.get(format!("{base}/v1/issues/warm-up")).bearer_auth(token).send().await.expect("the service answers");
+        assert_eq!(r.status(), 404, "an authenticated read of an unknown key");
+    }
+}
+
+/// Sends `bodies` as issues under fresh keys (`prefix-i`), to `bases` in turn (round-robin), at most
+/// `concurrency` at once; the time from the first send to the last answer. Every one must be issued (`201`).
+///
+/// # Panics
+///
+/// When an answer is not `201 issued`: the bench would time an error path.
+pub async fn send_issues(
+    http: &reqwest::Client,
+    bases: &[String],
+    token: &str,
+    prefix: &str,
+    bodies: Vec<Vec<u8>>,
+    concurrency: usize,
+) -> Duration {
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = JoinSet::new();
+    let token: Arc<str> = Arc::from(token);
+    let started = Instant::now();
+    for (i, body) in bodies.into_iter().enumerate() {
+        let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
+        let (http, base, token, idem) =
+            (http.clone(), bases[i % bases.len()].clone(), Arc::clone(&token), format!("{prefix}-{i}"));
+        tasks.spawn(async move {
+            let answered = post_issue(&http, &base, &token, &idem, body).await;
+            drop(permit);
+            answered
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (status, body) = joined.expect("an issue task");
+        assert_eq!((status, body["state"].as_str()), (201, Some("issued")), "{body}");
+    }
+    started.elapsed()
+}
+
+/// Latencies in order: the median, the 99th percentile and the largest.
+pub fn percentiles(latencies: &[Duration]) -> (Duration, Duration, Duration) {
+    let mut sorted = latencies.to_vec();
+    sorted.sort();
+    let at = |q: f64| {
+        let i = ((sorted.len() as f64 * q).ceil() as usize).saturating_sub(1);
+        sorted.get(i.min(sorted.len().saturating_sub(1))).copied().unwrap_or_default()
+    };
+    (at(0.5), at(0.99), sorted.last().copied().unwrap_or_default())
+}
+
+/// A PostgreSQL schema of its own, created with a random name in the server `base` names, dropped by
+/// [`Schema::drop_schema`]: each replica-group run starts from an empty journal.
+pub struct Schema {
+    /// The journal URL: `base` with the schema as its search path.
+    pub url: String,
+    admin: sqlx::PgPool,
+    name: String,
+}
+
+impl Schema {
+    /// Creates one.
+    ///
+    /// # Panics
+    ///
+    /// When the server cannot be reached or the schema cannot be made.
+    pub async fn create(base: &str) -> Self {
+        let mut random = [0u8; 6];
+        for b in &mut random {
+            *b = fastrand::u8(..);
+        }
+        let name = format!("coupon_bench_{}", random.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let admin =
+            sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(base).await.expect("PostgreSQL answers");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {name}"))).execute(&admin).await.expect("a schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Self { url: format!("{base}{sep}options[search_path]={name}"), admin, name }
+    }
+
+    /// Drops the schema and all it holds.
+    ///
+    /// # Panics
+    ///
+    /// When the schema cannot be dropped.
+    pub async fn drop_schema(self) {
+        let sql = format!("DROP SCHEMA {} CASCADE", self.name);
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&self.admin).await.expect("the schema is dropped");
+        self.admin.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_read_from_the_sorted_latencies() {
+        let ms: Vec<Duration> = (1..=100).rev().map(Duration::from_millis).collect();
+        let (p50, p99, max) = percentiles(&ms);
+        assert_eq!((p50, p99, max), (Duration::from_millis(50), Duration::from_millis(99), Duration::from_millis(100)));
+    }
+}
