@@ -62,7 +62,7 @@ pub use model::{
 pub use pins::PinKey;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresJournal;
-pub use service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemRecord, IdemState};
+pub use service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemFinishOf, IdemRecord, IdemState};
 pub use sqlite::SqliteJournal;
 pub use store::{Journal, open, open_existing};
 

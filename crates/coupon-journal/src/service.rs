@@ -272,3 +272,27 @@ mod tests {
         assert!("leased".parse::<IdemState>().is_err());
     }
 }
+
+/// An answer to write ([`crate::Journal::finish_idempotent_many`]): whose request, and how it ended.
+#[derive(Clone)]
+pub struct IdemFinishOf {
+    /// The API key's id.
+    pub scope: String,
+    /// The Idempotency-Key.
+    pub key: String,
+    /// The replica that sent it.
+    pub owner: String,
+    /// How it ended.
+    pub finish: IdemFinish,
+}
+
+impl fmt::Debug for IdemFinishOf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdemFinishOf")
+            .field("scope", &self.scope)
+            .field("key", &self.key)
+            .field("owner", &self.owner)
+            .field("finish", &self.finish)
+            .finish()
+    }
+}

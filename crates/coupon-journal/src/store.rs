@@ -17,7 +17,7 @@ use crate::model::{
     RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
-use crate::service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemRecord};
+use crate::service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemFinishOf, IdemRecord};
 use crate::sqlite::SqliteJournal;
 
 /// Opens (creating if needed) the journal at `url` and brings its schema up to date.
@@ -364,6 +364,17 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// applied. Durable (synced) before returning. A finish `in_flight` is refused
     /// ([`JournalError::Invalid`]).
     async fn finish_idempotent(&self, scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<bool>;
+
+    /// [`Journal::begin_idempotent`]'s insert for many requests at once (the group commit of
+    /// the requests in flight): each begin no record holds yet is stored, in one transaction
+    /// synced once before this returns; answers, per begin, whether it was stored (then its
+    /// caller may send). A begin not stored (its key is taken, or its issue's cancel) is
+    /// judged by [`Journal::begin_idempotent`].
+    async fn begin_idempotent_many(&self, begins: &[IdemBegin]) -> Result<Vec<bool>>;
+
+    /// [`Journal::finish_idempotent`] for many answers at once, in one transaction synced
+    /// once; whether each applied.
+    async fn finish_idempotent_many(&self, finishes: &[IdemFinishOf]) -> Result<Vec<bool>>;
 
     /// Deletes an `in_flight` record owned by `owner`: the request provably never left (or
     /// was refused retryably with nothing issued), so the same key may be sent again.

@@ -25,6 +25,7 @@
 
 pub mod auth;
 pub mod campaigns;
+pub mod commit;
 pub mod config;
 pub mod issues;
 pub mod json;

@@ -26,6 +26,7 @@ struct Inner {
     metrics: Metrics,
     keys: KeyCache,
     tasks: Arc<Tasks>,
+    commits: crate::commit::GroupCommit,
     buckets: crate::ops::rate::Buckets,
     stopping: watch::Sender<bool>,
     jobs: crate::campaigns::jobs::Jobs,
@@ -37,6 +38,7 @@ impl AppState {
         let adapters = adapters.into_iter().map(|a| (a.vendor().as_str().to_string(), a)).collect();
         let (stopping, _) = watch::channel(false);
         let keys = KeyCache { journal: journal.clone(), ttl: config.key_cache, cached: Mutex::default() };
+        let commits = crate::commit::GroupCommit::new(journal.clone());
         Self(Arc::new(Inner {
             journal,
             adapters,
@@ -44,6 +46,7 @@ impl AppState {
             metrics: Metrics::default(),
             keys,
             tasks: Arc::new(Tasks::new(config.max_concurrent_calls)),
+            commits,
             buckets: crate::ops::rate::Buckets::new(config.rate_per_key),
             stopping,
             jobs: crate::campaigns::jobs::Jobs::default(),
@@ -111,6 +114,11 @@ impl AppState {
     /// The money-moving calls in flight (finished and recorded before the process exits).
     pub fn tasks(&self) -> &Arc<Tasks> {
         &self.0.tasks
+    }
+
+    /// The group commit of the requests in flight.
+    pub fn commits(&self) -> &crate::commit::GroupCommit {
+        &self.0.commits
     }
 
     /// The per-key rate limit's buckets.
@@ -193,8 +201,8 @@ impl Tasks {
         }
     }
 
-    /// A turn to call a vendor: taken before the request is recorded as in flight, so a request never
-    /// waits for its turn under a lease that may run out.
+    /// A turn to call a vendor. Taken once the request is stored (a replay needs none), waiting at most a
+    /// tenth of the send lease ([`crate::issues::flow::turn`]), so no request waits out its lease for it.
     pub async fn permit(&self) -> Permit {
         // The semaphore is never closed: a permit always comes.
         Permit { _held: self.permits.clone().acquire_owned().await.ok() }

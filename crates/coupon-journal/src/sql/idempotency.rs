@@ -8,11 +8,11 @@ use coupon_core::chrono::{DateTime, Utc};
 
 use super::columns::{IDEM_COLS, duration_ms, int, now_ms};
 use super::driver::Stmt;
-use super::mark::write_synced;
+use super::mark::{write_synced, write_synced_all};
 use super::{Backend, Dialect};
 use crate::decode::{Columns, idem_from};
 use crate::error::{JournalError, Result};
-use crate::service::{IdemBegin, IdemBegun, IdemFinish, IdemRecord, IdemState};
+use crate::service::{IdemBegin, IdemBegun, IdemFinish, IdemFinishOf, IdemRecord, IdemState};
 
 /// The note of a record found in flight under an expired lease, turned into a doubt.
 const EXPIRED_NOTE: &str = "lease expired in flight: the request may have left";
@@ -129,6 +129,31 @@ pub(crate) async fn finish<B: Backend>(
     owner: &str,
     finish: &IdemFinish,
 ) -> Result<bool> {
+    // Synced: the answer replayed from now on must survive what the request did.
+    Ok(write_synced(journal, finish_stmt(scope, key, owner, finish)?).await? > 0)
+}
+
+/// Many answers in one transaction, synced once; whether each applied.
+pub(crate) async fn finish_many<B: Backend>(journal: &B, finishes: &[IdemFinishOf]) -> Result<Vec<bool>> {
+    let mut order: Vec<usize> = (0..finishes.len()).collect();
+    // One lock order for every batch: two replicas' batches never wait on each other in a ring.
+    order.sort_by(|a, b| (&finishes[*a].scope, &finishes[*a].key).cmp(&(&finishes[*b].scope, &finishes[*b].key)));
+    let stmts = order
+        .iter()
+        .map(|i| {
+            let f = &finishes[*i];
+            finish_stmt(&f.scope, &f.key, &f.owner, &f.finish)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let changed = write_synced_all(journal, stmts).await?;
+    let mut applied = vec![false; finishes.len()];
+    for (i, n) in order.into_iter().zip(changed) {
+        applied[i] = n > 0;
+    }
+    Ok(applied)
+}
+
+fn finish_stmt(scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<Stmt> {
     let now = now_ms();
     let next_check = match finish.state {
         IdemState::Done => None,
@@ -145,7 +170,7 @@ pub(crate) async fn finish<B: Backend>(
                order_id = COALESCE($5, order_id), owner = NULL, lease_until = NULL, next_check_at = $6, \
                updated_at = $7 \
                WHERE scope = $8 AND key = $9 AND ((state = 'in_flight' AND owner = $10) OR state = 'unknown')";
-    let stmt = Stmt::new(sql)
+    Ok(Stmt::new(sql)
         .bind(finish.state.as_str())
         .bind(finish.outcome.as_str())
         .bind(i64::from(finish.status))
@@ -155,9 +180,21 @@ pub(crate) async fn finish<B: Backend>(
         .bind(now)
         .bind(scope)
         .bind(key)
-        .bind(owner);
-    // Synced: the answer replayed from now on must survive what the request did.
-    Ok(write_synced(journal, stmt).await? > 0)
+        .bind(owner))
+}
+
+/// Stores every begin no record holds yet, in one transaction synced once; whether each was
+/// stored (the others are judged one by one by [`begin`]).
+pub(crate) async fn begin_many<B: Backend>(journal: &B, begins: &[IdemBegin]) -> Result<Vec<bool>> {
+    let mut order: Vec<usize> = (0..begins.len()).collect();
+    order.sort_by(|a, b| (&begins[*a].scope, &begins[*a].key).cmp(&(&begins[*b].scope, &begins[*b].key)));
+    let stmts = order.iter().map(|i| insert(&begins[*i])).collect();
+    let changed = write_synced_all(journal, stmts).await?;
+    let mut stored = vec![false; begins.len()];
+    for (i, n) in order.into_iter().zip(changed) {
+        stored[i] = n > 0;
+    }
+    Ok(stored)
 }
 
 pub(crate) async fn release<B: Backend>(journal: &B, scope: &str, key: &str, owner: &str) -> Result<bool> {

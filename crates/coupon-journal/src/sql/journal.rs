@@ -21,7 +21,7 @@ use crate::model::{
     RowId, RowState, Spend,
 };
 use crate::pins::PinKey;
-use crate::service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemRecord};
+use crate::service::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemFinishOf, IdemRecord};
 use crate::store::Journal;
 
 #[async_trait]
@@ -285,6 +285,14 @@ impl<B: Backend> Journal for B {
 
     async fn finish_idempotent(&self, scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<bool> {
         idempotency::finish(self, scope, key, owner, finish).await
+    }
+
+    async fn begin_idempotent_many(&self, begins: &[IdemBegin]) -> Result<Vec<bool>> {
+        idempotency::begin_many(self, begins).await
+    }
+
+    async fn finish_idempotent_many(&self, finishes: &[IdemFinishOf]) -> Result<Vec<bool>> {
+        idempotency::finish_many(self, finishes).await
     }
 
     async fn release_idempotent(&self, scope: &str, key: &str, owner: &str) -> Result<bool> {

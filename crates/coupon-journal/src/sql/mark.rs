@@ -31,6 +31,26 @@ pub(crate) async fn write_synced<B: Backend>(journal: &B, stmt: Stmt) -> Result<
     changed
 }
 
+/// Runs `stmts` on the writer in one transaction with its commit synced in full, as an
+/// intent is (one sync for all of them: the group commit of concurrent requests); answers
+/// how many rows each changed.
+pub(crate) async fn write_synced_all<B: Backend>(journal: &B, stmts: Vec<Stmt>) -> Result<Vec<u64>> {
+    let mut conn = journal.pools().writer.acquire().await?;
+    sync_intents::<B>(&mut conn, true).await?;
+    let done = async {
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, B::Db::BEGIN).await?;
+        let mut changed = Vec::with_capacity(stmts.len());
+        for stmt in stmts {
+            changed.push(B::Db::execute(&mut tx, stmt).await?);
+        }
+        tx.commit().await?;
+        Ok::<_, JournalError>(changed)
+    }
+    .await;
+    sync_intents::<B>(&mut conn, false).await?;
+    done
+}
+
 /// [`Journal::mark_sending`] on `conn`, in one transaction: the spend read and the
 /// marking are serialized with every other capped marking of the campaign.
 pub(crate) async fn mark<B: Backend>(

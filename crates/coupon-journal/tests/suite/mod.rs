@@ -87,6 +87,7 @@ macro_rules! behaviour_tests {
             an_idempotency_key_starts_once_then_answers_with_what_it_holds,
             a_record_in_flight_under_an_expired_lease_is_found_as_a_doubt,
             one_cancel_per_issue_whatever_its_key,
+            begins_and_answers_of_requests_in_flight_commit_together,
             an_answer_settles_a_record_in_flight_or_in_doubt_never_one_done,
             a_release_deletes_only_its_owners_record_in_flight,
             the_reconciler_claims_due_doubts_and_dead_senders_records,

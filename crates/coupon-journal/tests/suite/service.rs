@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use coupon_core::chrono::{DateTime, Utc};
-use coupon_journal::{ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemRecord, IdemState, Journal, JournalError};
+use coupon_journal::{
+    ApiKey, IdemBegin, IdemBegun, IdemFinish, IdemFinishOf, IdemRecord, IdemState, Journal, JournalError,
+};
 
 use super::{Fixture, LONG, PIN};
 
@@ -523,5 +525,40 @@ pub async fn debug_shows_no_hash_request_or_answer<F: Fixture>(f: &F) {
     assert!(!shown.contains(PHONE) && !shown.contains(PIN) && shown.contains("ref-order-1"), "{shown}");
     let shown = format!("{:?}", IdemBegun::Existing(r));
     assert!(!shown.contains(PHONE) && !shown.contains(PIN), "{shown}");
+    j.close().await;
+}
+
+pub async fn begins_and_answers_of_requests_in_flight_commit_together<F: Fixture>(f: &F) {
+    let j = f.open().await;
+    j.begin_idempotent(&issue("taken", "fp", "w", LONG)).await.unwrap();
+    j.begin_idempotent(&issue("i1", "fp", "w", LONG)).await.unwrap();
+    j.finish_idempotent(SCOPE, "i1", "w", &issued()).await.unwrap();
+    j.begin_idempotent(&child("cancel", "c1", "i1", "w")).await.unwrap();
+    // Stored: the fresh keys; not stored: a key taken, and a second cancel of an issue (judged one by one).
+    let begins = [
+        issue("b", "fp", "w", LONG),
+        issue("taken", "fp", "w", LONG),
+        issue("a", "fp", "w", LONG),
+        child("cancel", "c2", "i1", "w"),
+    ];
+    assert_eq!(j.begin_idempotent_many(&begins).await.unwrap(), [true, false, true, false]);
+    assert_eq!(record(&*j, "a").await.state, IdemState::InFlight);
+    assert_eq!(j.idempotent(SCOPE, "c2").await.unwrap(), None);
+    assert!(matches!(j.begin_idempotent(&begins[3]).await.unwrap(), IdemBegun::OtherCancel(_)));
+    assert!(matches!(j.begin_idempotent(&begins[0]).await.unwrap(), IdemBegun::InFlight { .. }));
+    assert!(j.begin_idempotent_many(&[]).await.unwrap().is_empty());
+
+    // Answers: each applies as `finish_idempotent` would, the sender's own only.
+    let of = |key: &str, owner: &str| IdemFinishOf {
+        scope: SCOPE.into(),
+        key: key.into(),
+        owner: owner.into(),
+        finish: issued(),
+    };
+    let applied = j.finish_idempotent_many(&[of("b", "w"), of("a", "someone else"), of("nothing", "w")]).await.unwrap();
+    assert_eq!(applied, [true, false, false]);
+    assert_eq!((record(&*j, "b").await.state, record(&*j, "a").await.state), (IdemState::Done, IdemState::InFlight));
+    let in_flight = IdemFinishOf { finish: IdemFinish { state: IdemState::InFlight, ..issued() }, ..of("a", "w") };
+    assert!(matches!(j.finish_idempotent_many(&[in_flight]).await, Err(JournalError::Invalid(_))));
     j.close().await;
 }

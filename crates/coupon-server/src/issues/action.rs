@@ -39,10 +39,10 @@ pub async fn act(
         request: serde_json::json!({"issue": issue}).to_string(),
         order_id: Some(order.clone()),
     };
-    let permit = state.tasks().permit().await;
     if let Begun::Answered(response) = flow::begin(&state, &attempt).await? {
         return Ok(response);
     }
+    let permit = flow::turn(&state, &attempt).await?;
     let run = state.clone();
     state
         .tasks()

@@ -60,10 +60,10 @@ pub async fn create(
         request: checked.canonical.clone(),
         order_id: None,
     };
-    let permit = state.tasks().permit().await;
     if let Begun::Answered(response) = flow::begin(&state, &attempt).await? {
         return Ok(response);
     }
+    let permit = flow::turn(&state, &attempt).await?;
     let run = state.clone();
     let answered = state
         .tasks()

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use axum::response::{IntoResponse, Response};
-use coupon_journal::{IdemBegin, IdemBegun, IdemFinish, IdemRecord, IdemState};
+use coupon_journal::{IdemBegin, IdemBegun, IdemFinish, IdemFinishOf, IdemRecord, IdemState};
 use http::{HeaderValue, StatusCode, header};
 use serde_json::Value;
 
@@ -60,6 +60,13 @@ pub async fn begin(state: &AppState, attempt: &Attempt) -> Result<Begun, Problem
         owner: state.worker().to_string(),
         lease: state.config().send_lease,
     };
+    // A replay (the common repeat) is only read; a fresh key is stored with the requests in flight beside
+    // it, one synced commit for all. Whatever stands in the way is judged alone.
+    if state.journal().idempotent(&begin.scope, &begin.key).await?.is_none()
+        && state.commits().begin(begin.clone()).await == Some(true)
+    {
+        return Ok(Begun::Send);
+    }
     Ok(match state.journal().begin_idempotent(&begin).await? {
         IdemBegun::Started => Begun::Send,
         IdemBegun::Mismatch(record) => {
@@ -151,6 +158,32 @@ pub fn respond(status: u16, body: String, replayed: bool) -> Response {
     response
 }
 
+/// A turn to call the vendor (the settings' `max_concurrent_calls`), taken once the request is stored: a
+/// replay never waits for one. Waiting longer than a tenth of the send lease (the replica is saturated) gives
+/// the key back, never sent, and answers `503`: the same key may go again.
+pub async fn turn(state: &AppState, attempt: &Attempt) -> Result<crate::state::Permit, Problem> {
+    let wait = state.config().send_lease.mul_f64(0.1);
+    match tokio::time::timeout(wait, state.tasks().permit()).await {
+        Ok(permit) => Ok(permit),
+        Err(_) => {
+            if let Err(e) = state.journal().release_idempotent(&attempt.scope, &attempt.key, state.worker()).await {
+                tracing::error!(error = %e, "a key could not be released; it becomes a doubt the reconciler settles");
+            }
+            Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                format!(
+                    "this replica already makes {} vendor calls; nothing was sent: send the same Idempotency-Key again",
+                    state.config().max_concurrent_calls
+                ),
+            )
+            .retryable(true)
+            .with("key", attempt.key.clone())
+            .with("retry_after_seconds", 1))
+        }
+    }
+}
+
 /// Runs a money-moving `call` for at most 80% of the send lease: a call still unanswered then is abandoned
 /// (a doubt, settled by the reconciler), so that no sender can act on a request after its lease ran out and
 /// another replica took it as a doubt.
@@ -212,9 +245,7 @@ pub async fn finish(state: &AppState, attempt: &Attempt, settled: Settled) -> Re
                 order_id,
                 first_check: state.config().first_check,
             };
-            if let Err(e) = journal.finish_idempotent(&attempt.scope, &attempt.key, owner, &finish).await {
-                tracing::error!(error = %e, op = attempt.op, "an answer could not be recorded; the reconciler will settle it");
-            }
+            record(state, attempt, finish).await;
             respond(status, text, false)
         }
         Settled::Doubt { body } => {
@@ -227,9 +258,7 @@ pub async fn finish(state: &AppState, attempt: &Attempt, settled: Settled) -> Re
                 order_id: None,
                 first_check: state.config().first_check,
             };
-            if let Err(e) = journal.finish_idempotent(&attempt.scope, &attempt.key, owner, &finish).await {
-                tracing::error!(error = %e, op = attempt.op, "a doubt could not be recorded; its lease will make it one");
-            }
+            record(state, attempt, finish).await;
             respond(202, text, false)
         }
         Settled::Release(problem) => {
@@ -238,5 +267,22 @@ pub async fn finish(state: &AppState, attempt: &Attempt, settled: Settled) -> Re
             }
             problem.into_response()
         }
+    }
+}
+
+/// Writes an answer with the others in flight (alone when their batch failed). A journal that fails here
+/// leaves the key in flight under this replica's lease: once it runs out, a doubt the reconciler settles.
+async fn record(state: &AppState, attempt: &Attempt, finish: IdemFinish) {
+    let of = IdemFinishOf {
+        scope: attempt.scope.clone(),
+        key: attempt.key.clone(),
+        owner: state.worker().to_string(),
+        finish,
+    };
+    if state.commits().finish(of.clone()).await.is_some() {
+        return;
+    }
+    if let Err(e) = state.journal().finish_idempotent(&of.scope, &of.key, &of.owner, &of.finish).await {
+        tracing::error!(error = %e, op = attempt.op, "an answer could not be recorded; the reconciler will settle it");
     }
 }
