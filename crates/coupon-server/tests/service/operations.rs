@@ -175,3 +175,41 @@ async fn a_request_over_its_time_is_503_and_its_issue_still_recorded() {
     assert_eq!((again.status().as_u16(), again.headers()["Idempotent-Replayed"].to_str().unwrap()), (201, "true"));
     s.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_at_its_call_limit_gives_the_key_back_and_a_replay_never_waits() {
+    let mut config = fast_config();
+    config.max_concurrent_calls = 1;
+    config.send_lease = Duration::from_secs(2);
+    let s = TestServer::start_with(Store::sqlite(), config).await;
+    let key = s.key("issue,read").await;
+    let (vendor, sample) = s.repeatable();
+    assert_eq!(s.issue(&key, "done-before", &body(&vendor, &sample)).await.status(), 201);
+    let before = s.admin().issued(&vendor).await.unwrap().len();
+    s.admin().inject(FaultSpec::new(format!("/{vendor}/"), FaultKind::HoldThenAnswer { ms: 900 })).await.unwrap();
+    let slow = tokio::spawn({
+        let (http, base, key, b) = (s.http.clone(), s.base.clone(), key.clone(), body(&vendor, &sample));
+        async move {
+            http.post(format!("{base}/v1/issues"))
+                .bearer_auth(key)
+                .header("Idempotency-Key", "holder")
+                .json(&b)
+                .send()
+                .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The one turn is taken: a new request waits a tenth of the lease, then is given back unsent.
+    let busy = s.issue(&key, "waiter", &body(&vendor, &sample)).await;
+    assert_eq!(busy.status(), 503);
+    let p: Value = busy.json().await.unwrap();
+    assert_eq!((p["kind"].as_str(), p["retryable"].as_bool()), (Some("busy"), Some(true)), "{p}");
+    // A replay needs no turn.
+    let replay = s.issue(&key, "done-before", &body(&vendor, &sample)).await;
+    assert_eq!((replay.status().as_u16(), replay.headers()["Idempotent-Replayed"].to_str().unwrap()), (201, "true"));
+    assert_eq!(slow.await.unwrap().unwrap().status(), 201);
+    // The key given back goes again, once.
+    assert_eq!(s.issue(&key, "waiter", &body(&vendor, &sample)).await.status(), 201);
+    assert_eq!(s.admin().issued(&vendor).await.unwrap().len(), before + 2);
+    s.stop().await;
+}
