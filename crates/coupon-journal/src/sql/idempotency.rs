@@ -8,7 +8,7 @@ use coupon_core::chrono::{DateTime, Utc};
 
 use super::columns::{IDEM_COLS, duration_ms, int, now_ms};
 use super::driver::Stmt;
-use super::mark::{write_synced, write_synced_all};
+use super::mark::{fetch_synced, write_synced};
 use super::{Backend, Dialect};
 use crate::decode::{Columns, idem_from};
 use crate::error::{JournalError, Result};
@@ -133,24 +133,66 @@ pub(crate) async fn finish<B: Backend>(
     Ok(write_synced(journal, finish_stmt(scope, key, owner, finish)?).await? > 0)
 }
 
-/// Many answers in one transaction, synced once; whether each applied.
+/// Many answers in one statement, synced once; whether each applied.
 pub(crate) async fn finish_many<B: Backend>(journal: &B, finishes: &[IdemFinishOf]) -> Result<Vec<bool>> {
-    let mut order: Vec<usize> = (0..finishes.len()).collect();
-    // One lock order for every batch: two replicas' batches never wait on each other in a ring.
-    order.sort_by(|a, b| (&finishes[*a].scope, &finishes[*a].key).cmp(&(&finishes[*b].scope, &finishes[*b].key)));
-    let stmts = order
-        .iter()
-        .map(|i| {
-            let f = &finishes[*i];
-            finish_stmt(&f.scope, &f.key, &f.owner, &f.finish)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let changed = write_synced_all(journal, stmts).await?;
-    let mut applied = vec![false; finishes.len()];
-    for (i, n) in order.into_iter().zip(changed) {
-        applied[i] = n > 0;
+    if finishes.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(applied)
+    let now = now_ms();
+    // One lock order for every batch: two replicas' batches never wait on each other in a ring.
+    let mut order: Vec<&IdemFinishOf> = finishes.iter().collect();
+    order.sort_by(|a, b| (&a.scope, &a.key).cmp(&(&b.scope, &b.key)));
+    let width = 9;
+    let tuples: Vec<String> = (0..order.len())
+        .map(|i| {
+            let b = i * width;
+            let cols: Vec<String> = (1..=width).map(|c| format!("${}", b + c)).collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect();
+    // VALUES' columns are column1 … column9 on both databases: scope, key, owner, state, outcome, status,
+    // response, order_id, next_check_at.
+    let sql = format!(
+        "UPDATE idempotency SET state = v.column4, outcome = v.column5, status = v.column6, response = v.column7, \
+         order_id = COALESCE(v.column8, idempotency.order_id), owner = NULL, lease_until = NULL, \
+         next_check_at = v.column9, updated_at = ${now_param} \
+         FROM (VALUES {values}) AS v \
+         WHERE idempotency.scope = v.column1 AND idempotency.key = v.column2 \
+         AND ((idempotency.state = 'in_flight' AND idempotency.owner = v.column3) OR idempotency.state = 'unknown') \
+         RETURNING idempotency.scope, idempotency.key",
+        now_param = order.len() * width + 1,
+        values = tuples.join(", ")
+    );
+    let mut stmt = Stmt::new(sql);
+    for f in &order {
+        let next_check = match f.finish.state {
+            IdemState::Done => None,
+            IdemState::Unknown => Some(now.saturating_add(duration_ms(f.finish.first_check))),
+            IdemState::InFlight => {
+                return Err(JournalError::Invalid(format!(
+                    "idempotency key `{}`: a request ends `done` or `unknown`, never `in_flight`",
+                    f.key
+                )));
+            }
+        };
+        stmt = stmt
+            .bind(f.scope.as_str())
+            .bind(f.key.as_str())
+            .bind(f.owner.as_str())
+            .bind(f.finish.state.as_str())
+            .bind(f.finish.outcome.as_str())
+            .bind(i64::from(f.finish.status))
+            .bind(f.finish.response.as_str())
+            .bind(&f.finish.order_id)
+            .bind(next_check);
+    }
+    let stmt = stmt.bind(now);
+    let applied: std::collections::HashSet<(String, String)> = fetch_synced(journal, stmt)
+        .await?
+        .iter()
+        .map(|row| Ok((row.text("scope")?, row.text("key")?)))
+        .collect::<Result<_>>()?;
+    Ok(finishes.iter().map(|f| applied.contains(&(f.scope.clone(), f.key.clone()))).collect())
 }
 
 fn finish_stmt(scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<Stmt> {
@@ -183,18 +225,73 @@ fn finish_stmt(scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Resu
         .bind(owner))
 }
 
-/// Stores every begin no record holds yet, in one transaction synced once; whether each was
+/// Stores every begin no record holds yet, in one statement synced once; whether each was
 /// stored (the others are judged one by one by [`begin`]).
 pub(crate) async fn begin_many<B: Backend>(journal: &B, begins: &[IdemBegin]) -> Result<Vec<bool>> {
-    let mut order: Vec<usize> = (0..begins.len()).collect();
-    order.sort_by(|a, b| (&begins[*a].scope, &begins[*a].key).cmp(&(&begins[*b].scope, &begins[*b].key)));
-    let stmts = order.iter().map(|i| insert(&begins[*i])).collect();
-    let changed = write_synced_all(journal, stmts).await?;
-    let mut stored = vec![false; begins.len()];
-    for (i, n) in order.into_iter().zip(changed) {
-        stored[i] = n > 0;
+    if begins.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(stored)
+    let now = now_ms();
+    let tuples: Vec<String> = (0..begins.len())
+        .map(|i| {
+            let b = i * 11;
+            format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'in_flight', ${}, ${}, ${}, 0, ${}, ${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10,
+                b + 11,
+                begins.len() * 11 + 1,
+                begins.len() * 11 + 1
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO idempotency (scope, key, op, target, fingerprint, vendor, partner_ref, request, state, \
+         order_id, owner, lease_until, attempts, created_at, updated_at) VALUES {} \
+         ON CONFLICT DO NOTHING RETURNING scope, key",
+        tuples.join(", ")
+    );
+    let mut stmt = Stmt::new(sql);
+    // One lock order for every batch: two replicas' batches never wait on each other in a ring.
+    let mut order: Vec<&IdemBegin> = begins.iter().collect();
+    order.sort_by(|a, b| (&a.scope, &a.key).cmp(&(&b.scope, &b.key)));
+    for begin in order {
+        stmt = stmt
+            .bind(begin.scope.as_str())
+            .bind(begin.key.as_str())
+            .bind(begin.op.as_str())
+            .bind(&begin.target)
+            .bind(begin.fingerprint.as_str())
+            .bind(begin.vendor.as_str())
+            .bind(&begin.partner_ref)
+            .bind(begin.request.as_str())
+            .bind(&begin.order_id)
+            .bind(begin.owner.as_str())
+            .bind(now.saturating_add(duration_ms(begin.lease)));
+    }
+    let stmt = stmt.bind(now);
+    let stored: std::collections::HashSet<(String, String)> = fetch_synced(journal, stmt)
+        .await?
+        .iter()
+        .map(|row| Ok((row.text("scope")?, row.text("key")?)))
+        .collect::<Result<_>>()?;
+    // A key twice in one batch is stored once: the first asks, the second is judged alone.
+    let mut seen = std::collections::HashSet::new();
+    Ok(begins
+        .iter()
+        .map(|b| {
+            let id = (b.scope.clone(), b.key.clone());
+            stored.contains(&id) && seen.insert(id)
+        })
+        .collect())
 }
 
 pub(crate) async fn release<B: Backend>(journal: &B, scope: &str, key: &str, owner: &str) -> Result<bool> {

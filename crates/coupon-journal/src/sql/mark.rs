@@ -31,24 +31,14 @@ pub(crate) async fn write_synced<B: Backend>(journal: &B, stmt: Stmt) -> Result<
     changed
 }
 
-/// Runs `stmts` on the writer in one transaction with its commit synced in full, as an
-/// intent is (one sync for all of them: the group commit of concurrent requests); answers
-/// how many rows each changed.
-pub(crate) async fn write_synced_all<B: Backend>(journal: &B, stmts: Vec<Stmt>) -> Result<Vec<u64>> {
+/// Runs `stmt` (one with `RETURNING`) on the writer with its commit synced in full, as an intent is;
+/// answers its rows.
+pub(crate) async fn fetch_synced<B: Backend>(journal: &B, stmt: Stmt) -> Result<Vec<<B::Db as sqlx::Database>::Row>> {
     let mut conn = journal.pools().writer.acquire().await?;
     sync_intents::<B>(&mut conn, true).await?;
-    let done = async {
-        let mut tx = sqlx::Connection::begin_with(&mut *conn, B::Db::BEGIN).await?;
-        let mut changed = Vec::with_capacity(stmts.len());
-        for stmt in stmts {
-            changed.push(B::Db::execute(&mut tx, stmt).await?);
-        }
-        tx.commit().await?;
-        Ok::<_, JournalError>(changed)
-    }
-    .await;
+    let rows = B::Db::fetch_all(&mut conn, stmt).await;
     sync_intents::<B>(&mut conn, false).await?;
-    done
+    rows
 }
 
 /// [`Journal::mark_sending`] on `conn`, in one transaction: the spend read and the
