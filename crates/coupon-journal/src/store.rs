@@ -361,8 +361,11 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// `in_flight` under `owner`, or `unknown` whoever holds it (a late answer settles a
     /// doubt another replica declared); never over `done` (final). Clears owner and lease;
     /// an `unknown` finish may be looked at from now + `first_check`. Answers whether it
-    /// applied. Durable (synced) before returning. A finish `in_flight` is refused
-    /// ([`JournalError::Invalid`]).
+    /// applied. Committed before returning, as a campaign's outcome is (on SQLite
+    /// `synchronous=NORMAL`): it survives the process dying; a power loss can only take back
+    /// the last answers, whose records are then in flight under a lease that runs out (doubts,
+    /// settled with the vendor), and the next synced begin makes them durable too. A finish
+    /// `in_flight` is refused ([`JournalError::Invalid`]).
     async fn finish_idempotent(&self, scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<bool>;
 
     /// [`Journal::begin_idempotent`]'s insert for many requests at once (the group commit of
@@ -372,8 +375,8 @@ pub trait Journal: Send + Sync + fmt::Debug {
     /// judged by [`Journal::begin_idempotent`].
     async fn begin_idempotent_many(&self, begins: &[IdemBegin]) -> Result<Vec<bool>>;
 
-    /// [`Journal::finish_idempotent`] for many answers at once, in one transaction synced
-    /// once; whether each applied.
+    /// [`Journal::finish_idempotent`] for many answers at once, in one statement; whether
+    /// each applied.
     async fn finish_idempotent_many(&self, finishes: &[IdemFinishOf]) -> Result<Vec<bool>>;
 
     /// Deletes an `in_flight` record owned by `owner`: the request provably never left (or

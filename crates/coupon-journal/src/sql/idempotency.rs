@@ -8,7 +8,7 @@ use coupon_core::chrono::{DateTime, Utc};
 
 use super::columns::{IDEM_COLS, duration_ms, int, now_ms};
 use super::driver::Stmt;
-use super::mark::{fetch_synced, write_synced};
+use super::mark::fetch_synced;
 use super::{Backend, Dialect};
 use crate::decode::{Columns, idem_from};
 use crate::error::{JournalError, Result};
@@ -61,7 +61,7 @@ pub(crate) async fn begin<B: Backend>(journal: &B, begin: &IdemBegin) -> Result<
         // Synced: once Started is answered, money may move on the strength of it. Any
         // unique key stops it: this key (another replica's begin just now), or another
         // key's cancel of the same issue. Either is read on the next pass.
-        if write_synced(journal, insert(begin)).await? > 0 {
+        if !fetch_synced(journal, insert(&[begin])).await?.is_empty() {
             return Ok(IdemBegun::Started);
         }
     }
@@ -69,28 +69,6 @@ pub(crate) async fn begin<B: Backend>(journal: &B, begin: &IdemBegin) -> Result<
         "idempotency key `{}` kept changing under this request (begun and released elsewhere): try again",
         begin.key
     )))
-}
-
-/// The insert of a new record, in flight and leased to its owner; nothing on a conflict.
-fn insert(begin: &IdemBegin) -> Stmt {
-    let now = now_ms();
-    let sql = "INSERT INTO idempotency (scope, key, op, target, fingerprint, vendor, partner_ref, request, state, \
-               order_id, owner, lease_until, attempts, created_at, updated_at) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'in_flight', $9, $10, $11, 0, $12, $12) \
-               ON CONFLICT DO NOTHING";
-    Stmt::new(sql)
-        .bind(begin.scope.as_str())
-        .bind(begin.key.as_str())
-        .bind(begin.op.as_str())
-        .bind(&begin.target)
-        .bind(begin.fingerprint.as_str())
-        .bind(begin.vendor.as_str())
-        .bind(&begin.partner_ref)
-        .bind(begin.request.as_str())
-        .bind(&begin.order_id)
-        .bind(begin.owner.as_str())
-        .bind(now.saturating_add(duration_ms(begin.lease)))
-        .bind(now)
 }
 
 /// The answer for a record found under the key; None when it changed meanwhile (look again).
@@ -122,6 +100,7 @@ async fn judge<B: Backend>(journal: &B, begin: &IdemBegin, record: IdemRecord) -
     turned.first().map(idem_from).transpose().map(|r| r.map(IdemBegun::Existing))
 }
 
+/// A request's answer under the key its sender holds, or over a doubt.
 pub(crate) async fn finish<B: Backend>(
     journal: &B,
     scope: &str,
@@ -129,27 +108,40 @@ pub(crate) async fn finish<B: Backend>(
     owner: &str,
     finish: &IdemFinish,
 ) -> Result<bool> {
-    // Synced: the answer replayed from now on must survive what the request did.
-    Ok(write_synced(journal, finish_stmt(scope, key, owner, finish)?).await? > 0)
+    Ok(!journal.pools().write_fetch(finish_stmt(&[(scope, key, owner, finish)])?).await?.is_empty())
 }
 
-/// Many answers in one statement, synced once; whether each applied.
+/// Many answers in one statement; whether each applied.
+///
+/// Not synced in full, as a campaign's outcomes are not: an answer survives the process dying at any
+/// moment, and a power loss can only take back the last ones, whose records are then in flight under a
+/// lease that runs out: doubts the reconciler settles with the vendor. The begin is what must be durable
+/// before money may move, and it is.
 pub(crate) async fn finish_many<B: Backend>(journal: &B, finishes: &[IdemFinishOf]) -> Result<Vec<bool>> {
     if finishes.is_empty() {
         return Ok(Vec::new());
     }
+    let of: Vec<(&str, &str, &str, &IdemFinish)> =
+        finishes.iter().map(|f| (f.scope.as_str(), f.key.as_str(), f.owner.as_str(), &f.finish)).collect();
+    let applied: std::collections::HashSet<(String, String)> = journal
+        .pools()
+        .write_fetch(finish_stmt(&of)?)
+        .await?
+        .iter()
+        .map(|row| Ok((row.text("scope")?, row.text("key")?)))
+        .collect::<Result<_>>()?;
+    Ok(finishes.iter().map(|f| applied.contains(&(f.scope.clone(), f.key.clone()))).collect())
+}
+
+/// The answers `(scope, key, owner, finish)` as one `UPDATE … FROM (VALUES …) RETURNING scope, key`. An
+/// in-flight record is its sender's alone; a doubt takes the first answer that comes, the sender's late one
+/// or a reconciler's.
+fn finish_stmt(finishes: &[(&str, &str, &str, &IdemFinish)]) -> Result<Stmt> {
     let now = now_ms();
     // One lock order for every batch: two replicas' batches never wait on each other in a ring.
-    let mut order: Vec<&IdemFinishOf> = finishes.iter().collect();
-    order.sort_by(|a, b| (&a.scope, &a.key).cmp(&(&b.scope, &b.key)));
+    let mut order: Vec<&(&str, &str, &str, &IdemFinish)> = finishes.iter().collect();
+    order.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let width = 9;
-    let tuples: Vec<String> = (0..order.len())
-        .map(|i| {
-            let b = i * width;
-            let cols: Vec<String> = (1..=width).map(|c| format!("${}", b + c)).collect();
-            format!("({})", cols.join(", "))
-        })
-        .collect();
     // VALUES' columns are column1 … column9 on both databases: scope, key, owner, state, outcome, status,
     // response, order_id, next_check_at.
     let sql = format!(
@@ -161,68 +153,51 @@ pub(crate) async fn finish_many<B: Backend>(journal: &B, finishes: &[IdemFinishO
          AND ((idempotency.state = 'in_flight' AND idempotency.owner = v.column3) OR idempotency.state = 'unknown') \
          RETURNING idempotency.scope, idempotency.key",
         now_param = order.len() * width + 1,
-        values = tuples.join(", ")
+        values = placeholders(order.len(), width, |_| None),
     );
     let mut stmt = Stmt::new(sql);
-    for f in &order {
-        let next_check = match f.finish.state {
+    for (scope, key, owner, finish) in order {
+        let next_check = match finish.state {
             IdemState::Done => None,
-            IdemState::Unknown => Some(now.saturating_add(duration_ms(f.finish.first_check))),
+            IdemState::Unknown => Some(now.saturating_add(duration_ms(finish.first_check))),
             IdemState::InFlight => {
                 return Err(JournalError::Invalid(format!(
-                    "idempotency key `{}`: a request ends `done` or `unknown`, never `in_flight`",
-                    f.key
+                    "idempotency key `{key}`: a request ends `done` or `unknown`, never `in_flight`"
                 )));
             }
         };
         stmt = stmt
-            .bind(f.scope.as_str())
-            .bind(f.key.as_str())
-            .bind(f.owner.as_str())
-            .bind(f.finish.state.as_str())
-            .bind(f.finish.outcome.as_str())
-            .bind(i64::from(f.finish.status))
-            .bind(f.finish.response.as_str())
-            .bind(&f.finish.order_id)
+            .bind(*scope)
+            .bind(*key)
+            .bind(*owner)
+            .bind(finish.state.as_str())
+            .bind(finish.outcome.as_str())
+            .bind(i64::from(finish.status))
+            .bind(finish.response.as_str())
+            .bind(&finish.order_id)
             .bind(next_check);
     }
-    let stmt = stmt.bind(now);
-    let applied: std::collections::HashSet<(String, String)> = fetch_synced(journal, stmt)
-        .await?
-        .iter()
-        .map(|row| Ok((row.text("scope")?, row.text("key")?)))
-        .collect::<Result<_>>()?;
-    Ok(finishes.iter().map(|f| applied.contains(&(f.scope.clone(), f.key.clone()))).collect())
+    Ok(stmt.bind(now))
 }
 
-fn finish_stmt(scope: &str, key: &str, owner: &str, finish: &IdemFinish) -> Result<Stmt> {
-    let now = now_ms();
-    let next_check = match finish.state {
-        IdemState::Done => None,
-        IdemState::Unknown => Some(now.saturating_add(duration_ms(finish.first_check))),
-        IdemState::InFlight => {
-            return Err(JournalError::Invalid(format!(
-                "idempotency key `{key}`: a request ends `done` or `unknown`, never `in_flight`"
-            )));
-        }
-    };
-    // An in-flight record is its sender's alone; a doubt takes the first answer that comes,
-    // the sender's late one or a reconciler's.
-    let sql = "UPDATE idempotency SET state = $1, outcome = $2, status = $3, response = $4, \
-               order_id = COALESCE($5, order_id), owner = NULL, lease_until = NULL, next_check_at = $6, \
-               updated_at = $7 \
-               WHERE scope = $8 AND key = $9 AND ((state = 'in_flight' AND owner = $10) OR state = 'unknown')";
-    Ok(Stmt::new(sql)
-        .bind(finish.state.as_str())
-        .bind(finish.outcome.as_str())
-        .bind(i64::from(finish.status))
-        .bind(finish.response.as_str())
-        .bind(&finish.order_id)
-        .bind(next_check)
-        .bind(now)
-        .bind(scope)
-        .bind(key)
-        .bind(owner))
+/// `n` tuples of `width` columns each, numbered placeholders from `$1` on (`($1, $2), ($3, $4)`), except
+/// where `fixed(column)` gives the column's text.
+fn placeholders(n: usize, width: usize, fixed: impl Fn(usize) -> Option<String>) -> String {
+    let mut next = 0;
+    let tuples: Vec<String> = (0..n)
+        .map(|_| {
+            let cols: Vec<String> = (0..width)
+                .map(|column| {
+                    fixed(column).unwrap_or_else(|| {
+                        next += 1;
+                        format!("${next}")
+                    })
+                })
+                .collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect();
+    tuples.join(", ")
 }
 
 /// Stores every begin no record holds yet, in one statement synced once; whether each was
@@ -231,37 +206,45 @@ pub(crate) async fn begin_many<B: Backend>(journal: &B, begins: &[IdemBegin]) ->
     if begins.is_empty() {
         return Ok(Vec::new());
     }
-    let now = now_ms();
-    let tuples: Vec<String> = (0..begins.len())
-        .map(|i| {
-            let b = i * 11;
-            format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'in_flight', ${}, ${}, ${}, 0, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11,
-                begins.len() * 11 + 1,
-                begins.len() * 11 + 1
-            )
+    let all: Vec<&IdemBegin> = begins.iter().collect();
+    let stored: std::collections::HashSet<(String, String)> = fetch_synced(journal, insert(&all))
+        .await?
+        .iter()
+        .map(|row| Ok((row.text("scope")?, row.text("key")?)))
+        .collect::<Result<_>>()?;
+    // A key twice in one batch is stored once: the first asks, the second is judged alone.
+    let mut seen = std::collections::HashSet::new();
+    Ok(begins
+        .iter()
+        .map(|b| {
+            let id = (b.scope.clone(), b.key.clone());
+            stored.contains(&id) && seen.insert(id)
         })
-        .collect();
+        .collect())
+}
+
+/// The insert of new records, in flight and leased to their owner, as one statement that answers the
+/// `scope, key` of each it stored; nothing for one a unique key stops (this key, or another key's cancel of
+/// the same issue).
+fn insert(begins: &[&IdemBegin]) -> Stmt {
+    let now = now_ms();
+    // Columns 8 (state), 12 (attempts), 13 and 14 (created_at, updated_at: now, the last placeholder) are
+    // the same in every row.
+    let now_param = format!("${}", begins.len() * 11 + 1);
+    let values = placeholders(begins.len(), 15, |column| match column {
+        8 => Some("'in_flight'".into()),
+        12 => Some("0".into()),
+        13 | 14 => Some(now_param.clone()),
+        _ => None,
+    });
     let sql = format!(
         "INSERT INTO idempotency (scope, key, op, target, fingerprint, vendor, partner_ref, request, state, \
-         order_id, owner, lease_until, attempts, created_at, updated_at) VALUES {} \
-         ON CONFLICT DO NOTHING RETURNING scope, key",
-        tuples.join(", ")
+         order_id, owner, lease_until, attempts, created_at, updated_at) VALUES {values} \
+         ON CONFLICT DO NOTHING RETURNING scope, key"
     );
     let mut stmt = Stmt::new(sql);
     // One lock order for every batch: two replicas' batches never wait on each other in a ring.
-    let mut order: Vec<&IdemBegin> = begins.iter().collect();
+    let mut order = begins.to_vec();
     order.sort_by(|a, b| (&a.scope, &a.key).cmp(&(&b.scope, &b.key)));
     for begin in order {
         stmt = stmt
@@ -277,21 +260,7 @@ pub(crate) async fn begin_many<B: Backend>(journal: &B, begins: &[IdemBegin]) ->
             .bind(begin.owner.as_str())
             .bind(now.saturating_add(duration_ms(begin.lease)));
     }
-    let stmt = stmt.bind(now);
-    let stored: std::collections::HashSet<(String, String)> = fetch_synced(journal, stmt)
-        .await?
-        .iter()
-        .map(|row| Ok((row.text("scope")?, row.text("key")?)))
-        .collect::<Result<_>>()?;
-    // A key twice in one batch is stored once: the first asks, the second is judged alone.
-    let mut seen = std::collections::HashSet::new();
-    Ok(begins
-        .iter()
-        .map(|b| {
-            let id = (b.scope.clone(), b.key.clone());
-            stored.contains(&id) && seen.insert(id)
-        })
-        .collect())
+    stmt.bind(now)
 }
 
 pub(crate) async fn release<B: Backend>(journal: &B, scope: &str, key: &str, owner: &str) -> Result<bool> {
@@ -385,4 +354,16 @@ pub(crate) async fn doubts<B: Backend>(journal: &B) -> Result<u64> {
     let found = journal.pools().read_optional(stmt).await?;
     let found = found.ok_or_else(|| JournalError::Invalid("a count without a row".into()))?;
     Ok(u64::try_from(found.int("n")?).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+
+    #[test]
+    fn placeholders_number_the_free_columns_across_tuples_and_keep_the_fixed_ones() {
+        let fixed = |column: usize| (column == 1).then(|| "'x'".to_string());
+        assert_eq!(placeholders(2, 3, fixed), "($1, 'x', $2), ($3, 'x', $4)");
+        assert_eq!(placeholders(1, 2, |_| None), "($1, $2)");
+    }
 }
