@@ -59,6 +59,15 @@ impl Stmt {
         self.args.push(arg.into());
         self
     }
+
+    /// This statement between `before` and `after` (two without parameters), sent as one: one round
+    /// trip where the driver runs a text of several statements (SQLite), its parameters numbered as
+    /// they were. Only for a statement whose rows are read: an affected-rows count would take the
+    /// last one's figure twice.
+    pub(crate) fn between(self, before: &Stmt, after: &Stmt) -> Stmt {
+        debug_assert!(before.args.is_empty() && after.args.is_empty(), "only statements without parameters wrap");
+        Stmt { sql: format!("{}; {}; {}", before.sql, self.sql, after.sql).into(), args: self.args }
+    }
 }
 
 /// `$from, $from+1, …`: `count` parameters, for an `IN` list.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use coupon_core::chrono::{DateTime, Utc};
 
 use super::columns::{IDEM_COLS, duration_ms, int, now_ms};
-use super::driver::Stmt;
+use super::driver::{Stmt, params, tuples};
 use super::mark::fetch_synced;
 use super::{Backend, Dialect};
 use crate::decode::{Columns, idem_from};
@@ -153,7 +153,7 @@ fn finish_stmt(finishes: &[(&str, &str, &str, &IdemFinish)]) -> Result<Stmt> {
          AND ((idempotency.state = 'in_flight' AND idempotency.owner = v.column3) OR idempotency.state = 'unknown') \
          RETURNING idempotency.scope, idempotency.key",
         now_param = order.len() * width + 1,
-        values = placeholders(order.len(), width, |_| None),
+        values = tuples(1, width, order.len()),
     );
     let mut stmt = Stmt::new(sql);
     for (scope, key, owner, finish) in order {
@@ -178,26 +178,6 @@ fn finish_stmt(finishes: &[(&str, &str, &str, &IdemFinish)]) -> Result<Stmt> {
             .bind(next_check);
     }
     Ok(stmt.bind(now))
-}
-
-/// `n` tuples of `width` columns each, numbered placeholders from `$1` on (`($1, $2), ($3, $4)`), except
-/// where `fixed(column)` gives the column's text.
-fn placeholders(n: usize, width: usize, fixed: impl Fn(usize) -> Option<String>) -> String {
-    let mut next = 0;
-    let tuples: Vec<String> = (0..n)
-        .map(|_| {
-            let cols: Vec<String> = (0..width)
-                .map(|column| {
-                    fixed(column).unwrap_or_else(|| {
-                        next += 1;
-                        format!("${next}")
-                    })
-                })
-                .collect();
-            format!("({})", cols.join(", "))
-        })
-        .collect();
-    tuples.join(", ")
 }
 
 /// Stores every begin no record holds yet, in one statement synced once; whether each was
@@ -228,15 +208,23 @@ pub(crate) async fn begin_many<B: Backend>(journal: &B, begins: &[IdemBegin]) ->
 /// the same issue).
 fn insert(begins: &[&IdemBegin]) -> Stmt {
     let now = now_ms();
-    // Columns 8 (state), 12 (attempts), 13 and 14 (created_at, updated_at: now, the last placeholder) are
-    // the same in every row.
-    let now_param = format!("${}", begins.len() * 11 + 1);
-    let values = placeholders(begins.len(), 15, |column| match column {
-        8 => Some("'in_flight'".into()),
-        12 => Some("0".into()),
-        13 | 14 => Some(now_param.clone()),
-        _ => None,
-    });
+    let width = 11;
+    let now_param = begins.len() * width + 1;
+    // Per row: scope … request (8), its state, order_id, owner, lease_until, no attempt yet, created and
+    // updated now (the last parameter, shared).
+    let values: Vec<String> = (0..begins.len())
+        .map(|i| {
+            let b = i * width;
+            format!(
+                "({}, 'in_flight', ${}, ${}, ${}, 0, ${now_param}, ${now_param})",
+                params(b + 1, 8),
+                b + 9,
+                b + 10,
+                b + 11
+            )
+        })
+        .collect();
+    let values = values.join(", ");
     let sql = format!(
         "INSERT INTO idempotency (scope, key, op, target, fingerprint, vendor, partner_ref, request, state, \
          order_id, owner, lease_until, attempts, created_at, updated_at) VALUES {values} \
@@ -354,16 +342,4 @@ pub(crate) async fn doubts<B: Backend>(journal: &B) -> Result<u64> {
     let found = journal.pools().read_optional(stmt).await?;
     let found = found.ok_or_else(|| JournalError::Invalid("a count without a row".into()))?;
     Ok(u64::try_from(found.int("n")?).unwrap_or(0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::placeholders;
-
-    #[test]
-    fn placeholders_number_the_free_columns_across_tuples_and_keep_the_fixed_ones() {
-        let fixed = |column: usize| (column == 1).then(|| "'x'".to_string());
-        assert_eq!(placeholders(2, 3, fixed), "($1, 'x', $2), ($3, 'x', $4)");
-        assert_eq!(placeholders(1, 2, |_| None), "($1, $2)");
-    }
 }
