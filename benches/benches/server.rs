@@ -6,6 +6,10 @@
 //!   to `coupon_server::serve` on a fresh SQLite journal per iteration, one fresh Idempotency-Key
 //!   per issue, one reqwest client with its connection pool). Starting the service, its journal and
 //!   its API key is untimed.
+//!   Two parts of `serve_issue` alone, at the same N and C: `healthz` (`GET /healthz`: the HTTP
+//!   exchange to the service with no handler's work) and `journal_only` (each issue's begin and
+//!   answer through the service's group commit, no HTTP, no vendor); the last line gives the most
+//!   the ratio can be with those two costs and nothing else, `bare / (bare + healthz + journal_only)`.
 //! - `serve_replay`: R sequential requests per iteration on one service: `healthz` (`GET /healthz`,
 //!   the baseline) against `replay` (the same `POST /v1/issues` under the same key again, answered
 //!   from the journal); each request's latency is kept, and p50 / p99 / max are printed.
@@ -51,6 +55,29 @@ fn timed(iters: u64, times: &Mutex<Vec<Duration>>, mut one: impl FnMut() -> Dura
     total
 }
 
+/// The process's CPU time since `started` (see [`server::process_cpu`]); zero where it cannot be read.
+fn cpu_since(started: Option<Duration>) -> Duration {
+    server::process_cpu().zip(started).map(|(now, then)| now.saturating_sub(then)).unwrap_or_default()
+}
+
+/// Runs `one` `iters` times, keeping each one's time in `times` and its CPU time in `cpus`; the sum of the
+/// times, for `iter_custom`.
+fn timed_cpu(
+    iters: u64,
+    times: &Mutex<Vec<Duration>>,
+    cpus: &Mutex<Vec<Duration>>,
+    mut one: impl FnMut() -> (Duration, Duration),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let (took, cpu) = one();
+        times.lock().unwrap_or_else(|e| e.into_inner()).push(took);
+        cpus.lock().unwrap_or_else(|e| e.into_inner()).push(cpu);
+        total += took;
+    }
+    total
+}
+
 /// A temporary directory for a SQLite journal, in `COUPON_BENCH_JOURNAL_DIR` when set.
 fn journal_dir() -> tempfile::TempDir {
     match std::env::var_os("COUPON_BENCH_JOURNAL_DIR") {
@@ -72,7 +99,7 @@ fn sqlite_journal(setup: &Setup, dir: &tempfile::TempDir) -> Arc<dyn Journal> {
 }
 
 /// One `serve_issue` iteration: a fresh journal, service and key (untimed), then `n` issues over HTTP.
-fn serve_issue_once(setup: &Setup, http: &reqwest::Client, n: usize, concurrency: usize) -> Duration {
+fn serve_issue_once(setup: &Setup, http: &reqwest::Client, n: usize, concurrency: usize) -> (Duration, Duration) {
     let dir = journal_dir();
     let journal = sqlite_journal(setup, &dir);
     let bodies: Vec<Vec<u8>> = (0..n).map(|i| server::issue_body(setup, i)).collect();
@@ -81,10 +108,42 @@ fn serve_issue_once(setup: &Setup, http: &reqwest::Client, n: usize, concurrency
         let token = server::api_key(&*journal).await;
         let bases = [service.base.clone()];
         server::warm(http, &bases, &token).await;
+        let started = server::process_cpu();
         let took = server::send_issues(http, &bases, &token, &server::fresh_prefix("issue"), bodies, concurrency).await;
+        let cpu = cpu_since(started);
         service.stop().await;
         journal.close().await;
-        took
+        (took, cpu)
+    })
+}
+
+/// One `healthz` iteration: a service on a fresh journal (untimed), then `n` `GET /healthz` at `concurrency`.
+fn healthz_once(setup: &Setup, http: &reqwest::Client, n: usize, concurrency: usize) -> (Duration, Duration) {
+    let dir = journal_dir();
+    let journal = sqlite_journal(setup, &dir);
+    setup.runtime.block_on(async {
+        let service = Service::start(Arc::clone(&journal), Arc::clone(&setup.adapter), server::config(64)).await;
+        let started = server::process_cpu();
+        let took = server::send_healthz(http, &service.base, n, concurrency).await;
+        let cpu = cpu_since(started);
+        service.stop().await;
+        journal.close().await;
+        (took, cpu)
+    })
+}
+
+/// One `journal_only` iteration: a fresh journal and the writes (untimed), then `n` begins and answers.
+fn journal_once(setup: &Setup, n: usize, concurrency: usize) -> (Duration, Duration) {
+    let dir = journal_dir();
+    let journal = sqlite_journal(setup, &dir);
+    let bodies: Vec<Vec<u8>> = (0..n).map(|i| server::issue_body(setup, i)).collect();
+    let writes = server::journal_writes(&bodies, &server::fresh_prefix("journal"), "bench-worker");
+    setup.runtime.block_on(async {
+        let started = server::process_cpu();
+        let took = server::journal_only(Arc::clone(&journal), writes, concurrency).await;
+        let cpu = cpu_since(started);
+        journal.close().await;
+        (took, cpu)
     })
 }
 
@@ -96,15 +155,27 @@ fn serve_issue(c: &mut Criterion, setup: &Setup) {
     group.throughput(Throughput::Elements(n as u64));
     group.sampling_mode(SamplingMode::Flat).sample_size(10).warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(10));
-    let (bare, served) = (Mutex::new(Vec::new()), Mutex::new(Vec::new()));
+    let runs = || (Mutex::new(Vec::new()), Mutex::new(Vec::new()));
+    let (bare, served, hop, journal) = (runs(), runs(), runs(), runs());
     group.bench_function("bare_issue", |b| {
-        b.iter_custom(|iters| timed(iters, &bare, || setup.bare_issue(n, concurrency)))
+        b.iter_custom(|iters| {
+            timed_cpu(iters, &bare.0, &bare.1, || server::with_cpu(|| setup.bare_issue(n, concurrency)))
+        })
     });
     group.bench_function("serve_issue", |b| {
-        b.iter_custom(|iters| timed(iters, &served, || serve_issue_once(setup, &http, n, concurrency)))
+        b.iter_custom(|iters| timed_cpu(iters, &served.0, &served.1, || serve_issue_once(setup, &http, n, concurrency)))
+    });
+    // Two parts of serve_issue alone, to tell what its ratio can reach on this machine.
+    group.bench_function("healthz", |b| {
+        b.iter_custom(|iters| timed_cpu(iters, &hop.0, &hop.1, || healthz_once(setup, &http, n, concurrency)))
+    });
+    group.bench_function("journal_only", |b| {
+        b.iter_custom(|iters| timed_cpu(iters, &journal.0, &journal.1, || journal_once(setup, n, concurrency)))
     });
     group.finish();
-    let ((b, bn), (s, sn)) = (median(&bare), median(&served));
+    let ((b, bn), (s, sn), (h, _), (j, _)) = (median(&bare.0), median(&served.0), median(&hop.0), median(&journal.0));
+    let per_issue = |cpus: &Mutex<Vec<Duration>>| median(cpus).0.as_secs_f64() * 1e6 / n as f64;
+    let (bc, sc, hc, jc) = (per_issue(&bare.1), per_issue(&served.1), per_issue(&hop.1), per_issue(&journal.1));
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
     println!(
         "serve_issue: N = {n}, C = {concurrency}, journal in {}: bare_issue median {b:.2?} ({:.0} issues/s, {bn} runs), \
@@ -113,6 +184,15 @@ fn serve_issue(c: &mut Criterion, setup: &Setup) {
         rate(b),
         rate(s),
         b.as_secs_f64() / s.as_secs_f64(),
+    );
+    println!(
+        "serve_issue parts: healthz median {h:.2?} (the HTTP exchange alone), journal_only median {j:.2?} (the \
+         begins and answers alone); the most the ratio can be with both and nothing else, \
+         bare_issue / (bare_issue + healthz + journal_only) = {:.2}; CPU time per issue (all threads, median): \
+         bare_issue {bc:.0} µs, serve_issue {sc:.0} µs, healthz {hc:.0} µs, journal_only {jc:.0} µs, \
+         bare_issue / (bare_issue + healthz + journal_only) in CPU = {:.2}",
+        b.as_secs_f64() / (b + h + j).as_secs_f64(),
+        bc / (bc + hc + jc),
     );
 }
 

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use coupon::Adapter;
-use coupon_journal::{ApiKey, Journal};
+use coupon_journal::{ApiKey, IdemBegin, IdemFinish, IdemFinishOf, IdemState, Journal};
 use coupon_server::{AppState, RateLimit, ServeConfig};
 use serde_json::{Value, json};
 use tokio::sync::{Semaphore, oneshot};
@@ -239,6 +239,137 @@ impl Schema {
     }
 }
 
+/// Sends `n` `GET /healthz` to `base`, at most `concurrency` at once: the HTTP exchange of a request to the
+/// service alone (the same client, connections and runtime as [`send_issues`], no handler's work); the time
+/// from the first send to the last answer.
+///
+/// # Panics
+///
+/// When an answer is not `200`.
+pub async fn send_healthz(http: &reqwest::Client, base: &str, n: usize, concurrency: usize) -> Duration {
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = JoinSet::new();
+    let started = Instant::now();
+    for _ in 0..n {
+        let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
+        let (http, url) = (http.clone(), format!("{base}/healthz"));
+        tasks.spawn(async move {
+            let response = http.get(url).send().await.expect("the service answers");
+            let status = response.status().as_u16();
+            let _ = response.bytes().await;
+            drop(permit);
+            status
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        assert_eq!(joined.expect("a healthz task"), 200);
+    }
+    started.elapsed()
+}
+
+/// What `POST /v1/issues` writes to the journal for `bodies` under the keys `prefix-i`: each one's begin (its
+/// canonical request, fingerprint and a fresh partner reference, as the service makes them) and a `201`
+/// answer of the size the service stores.
+///
+/// # Panics
+///
+/// When a body is not one the service takes.
+pub fn journal_writes(bodies: &[Vec<u8>], prefix: &str, worker: &str) -> Vec<(IdemBegin, IdemFinishOf)> {
+    use coupon_server::issues::body::{IssueBody, fingerprint, new_partner_ref};
+    bodies
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let body: IssueBody = serde_json::from_slice(bytes).expect("an issue body");
+            let checked = body.check().expect("a valid issue body");
+            let partner_ref = new_partner_ref().expect("randomness");
+            let key = format!("{prefix}-{i}");
+            let answer = json!({
+                "key": key, "state": "issued", "vendor": checked.body.vendor, "product": checked.body.product,
+                "partner_ref": partner_ref.as_str(), "order": format!("ORDER{i:012}"), "pin": format!("{i:016}"),
+                "to": checked.body.to, "details_unknown": null,
+            });
+            let begin = IdemBegin {
+                scope: "bench".into(),
+                key: key.clone(),
+                op: "issue".into(),
+                target: None,
+                fingerprint: fingerprint("issue", &checked.canonical),
+                vendor: checked.body.vendor.clone(),
+                partner_ref: Some(partner_ref.as_str().to_string()),
+                request: checked.canonical.clone(),
+                order_id: None,
+                owner: worker.to_string(),
+                lease: Duration::from_secs(300),
+            };
+            let finish = IdemFinishOf {
+                scope: begin.scope.clone(),
+                key,
+                owner: worker.to_string(),
+                finish: IdemFinish {
+                    state: IdemState::Done,
+                    outcome: "issued".into(),
+                    status: 201,
+                    response: answer.to_string(),
+                    order_id: Some(format!("ORDER{i:012}")),
+                    first_check: Duration::from_secs(2),
+                },
+            };
+            (begin, finish)
+        })
+        .collect()
+}
+
+/// The journal's part of `POST /v1/issues` alone: each of `writes`' begins, then its answer, through the
+/// service's group commit (as the service writes them, batched with the others in flight), at most
+/// `concurrency` at once; no HTTP, no vendor call. The time from the first begin to the last answer.
+///
+/// # Panics
+///
+/// When a begin is not stored or an answer not applied.
+pub async fn journal_only(
+    journal: Arc<dyn Journal>,
+    writes: Vec<(IdemBegin, IdemFinishOf)>,
+    concurrency: usize,
+) -> Duration {
+    let commits = Arc::new(coupon_server::commit::GroupCommit::new(journal));
+    let permits = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = JoinSet::new();
+    let started = Instant::now();
+    for (begin, finish) in writes {
+        let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
+        let commits = Arc::clone(&commits);
+        tasks.spawn(async move {
+            let begun = commits.begin(begin).await;
+            let finished = commits.finish(finish).await;
+            drop(permit);
+            (begun, finished)
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        assert_eq!(joined.expect("a journal task"), (Some(true), Some(true)), "stored, then answered");
+    }
+    started.elapsed()
+}
+
+/// The CPU time this process has used so far, all its threads (user and system, from `/proc/self/stat`, in
+/// clock ticks of 10 ms); None where that file is not Linux's.
+pub fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command's `(name)`, which may hold spaces: state is the first, utime the 12th.
+    let fields: Vec<&str> = stat.get(stat.rfind(')')? + 2..)?.split(' ').collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Runs `work`, answering its own figure (the time it reports) and the process's CPU time it took.
+pub fn with_cpu(work: impl FnOnce() -> Duration) -> (Duration, Duration) {
+    let before = process_cpu();
+    let took = work();
+    let cpu = process_cpu().zip(before).map(|(after, before)| after.saturating_sub(before)).unwrap_or_default();
+    (took, cpu)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +379,17 @@ mod tests {
         let ms: Vec<Duration> = (1..=100).rev().map(Duration::from_millis).collect();
         let (p50, p99, max) = percentiles(&ms);
         assert_eq!((p50, p99, max), (Duration::from_millis(50), Duration::from_millis(99), Duration::from_millis(100)));
+    }
+
+    #[test]
+    fn process_cpu_counts_what_the_process_burns() {
+        let before = process_cpu().expect("Linux's /proc/self/stat");
+        let mut x = 0u64;
+        while process_cpu().expect("still readable") < before + Duration::from_millis(20) {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+        }
+        let (took, cpu) = with_cpu(|| Duration::from_millis(1));
+        assert_eq!(took, Duration::from_millis(1), "the work's own figure is kept");
+        assert!(cpu < Duration::from_secs(1), "{cpu:?}");
     }
 }
