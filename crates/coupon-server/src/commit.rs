@@ -1,8 +1,9 @@
 //! Group commit: the begins and the answers of the requests in flight are written together, one
-//! transaction synced once for all that queued while the last one was being written, as the
-//! campaign runner gathers its intents. A request still waits for the sync of the batch that
-//! holds its begin before its vendor is called, so the promise is the same; what is shared is
-//! the journal's one writer and its flush.
+//! statement for all that queued while the last one was being written, as the campaign runner
+//! gathers its intents. A request still waits for the sync of the batch that holds its begin
+//! before its vendor is called, so the promise is the same; what is shared is the journal's one
+//! writer and its flush. Answers are committed, not synced in full, as a campaign's outcomes are:
+//! one a power loss takes back leaves its key in flight, a doubt settled with the vendor.
 //!
 //! A batch that fails answers `None` to each of its requests, which then take the journal one
 //! by one (`begin_idempotent`, `finish_idempotent`).
