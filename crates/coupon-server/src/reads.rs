@@ -143,10 +143,7 @@ pub async fn coupon_status(
     Path(vendor): Path<String>,
     params: Result<Query<CouponParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(&[Scope::Read])?;
-    let Query(p) = params.map_err(query_problem)?;
-    let coupon = p.coupon()?;
-    let adapter = state.adapter_for(&vendor, "vendor", op::STATUS)?;
+    let (adapter, coupon) = coupon_read(&state, &caller, &vendor, params, op::STATUS)?;
     let check = adapter.check(&coupon).await?;
     Ok(Json(check_json(&check, caller.has(Scope::Pins))))
 }
@@ -175,12 +172,24 @@ pub async fn balance(
     Path(vendor): Path<String>,
     params: Result<Query<CouponParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Value>> {
+    let (adapter, coupon) = coupon_read(&state, &caller, &vendor, params, op::BALANCE)?;
+    let balance = adapter.balance(&coupon).await?;
+    Ok(Json(serde_json::to_value(balance).unwrap_or(Value::Null)))
+}
+
+/// What a read of one coupon needs before it asks the vendor: the `read` scope, the coupon named by the query,
+/// and the vendor's adapter able to do `operation`.
+fn coupon_read(
+    state: &AppState,
+    caller: &Caller,
+    vendor: &str,
+    params: Result<Query<CouponParams>, axum::extract::rejection::QueryRejection>,
+    operation: &'static str,
+) -> Result<(std::sync::Arc<dyn coupon_core::Adapter>, CouponRef), Problem> {
     caller.require(&[Scope::Read])?;
     let Query(p) = params.map_err(query_problem)?;
     let coupon = p.coupon()?;
-    let adapter = state.adapter_for(&vendor, "vendor", op::BALANCE)?;
-    let balance = adapter.balance(&coupon).await?;
-    Ok(Json(serde_json::to_value(balance).unwrap_or(Value::Null)))
+    Ok((state.adapter_for(vendor, "vendor", operation)?, coupon))
 }
 
 /// A query string that does not parse, or names an unknown parameter: `400` naming it.
