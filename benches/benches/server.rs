@@ -8,8 +8,9 @@
 //!   its API key is untimed.
 //!   Two parts of `serve_issue` alone, at the same N and C: `healthz` (`GET /healthz`: the HTTP
 //!   exchange to the service with no handler's work) and `journal_only` (each issue's begin and
-//!   answer through the service's group commit, no HTTP, no vendor); the last line gives the most
-//!   the ratio can be with those two costs and nothing else, `bare / (bare + healthz + journal_only)`.
+//!   answer through the service's group commit, no HTTP, no vendor); the last line gives the ratio
+//!   with those two costs and nothing else, `bare / (bare + healthz + journal_only)`, in wall time
+//!   (if they do not overlap) and in CPU time (the most it can be where the machine is CPU-bound).
 //! - `serve_replay`: R sequential requests per iteration on one service: `healthz` (`GET /healthz`,
 //!   the baseline) against `replay` (the same `POST /v1/issues` under the same key again, answered
 //!   from the journal); each request's latency is kept, and p50 / p99 / max are printed.
@@ -187,7 +188,7 @@ fn serve_issue(c: &mut Criterion, setup: &Setup) {
     );
     println!(
         "serve_issue parts: healthz median {h:.2?} (the HTTP exchange alone), journal_only median {j:.2?} (the \
-         begins and answers alone); the most the ratio can be with both and nothing else, \
+         begins and answers alone); the ratio with both and nothing else, if they do not overlap, \
          bare_issue / (bare_issue + healthz + journal_only) = {:.2}; CPU time per issue (all threads, median): \
          bare_issue {bc:.0} µs, serve_issue {sc:.0} µs, healthz {hc:.0} µs, journal_only {jc:.0} µs, \
          bare_issue / (bare_issue + healthz + journal_only) in CPU = {:.2}",
