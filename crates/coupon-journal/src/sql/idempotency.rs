@@ -2,6 +2,7 @@
 //! with the answer to replay, or left in doubt for the reconciler, which claims doubts
 //! under leases as the campaigns claim rows.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use coupon_core::chrono::{DateTime, Utc};
@@ -123,7 +124,7 @@ pub(crate) async fn finish_many<B: Backend>(journal: &B, finishes: &[IdemFinishO
     }
     let of: Vec<(&str, &str, &str, &IdemFinish)> =
         finishes.iter().map(|f| (f.scope.as_str(), f.key.as_str(), f.owner.as_str(), &f.finish)).collect();
-    let applied: std::collections::HashSet<(String, String)> = journal
+    let applied: HashSet<(String, String)> = journal
         .pools()
         .write_fetch(finish_stmt(&of)?)
         .await?
@@ -186,20 +187,21 @@ pub(crate) async fn begin_many<B: Backend>(journal: &B, begins: &[IdemBegin]) ->
     if begins.is_empty() {
         return Ok(Vec::new());
     }
-    let all: Vec<&IdemBegin> = begins.iter().collect();
-    let stored: std::collections::HashSet<(String, String)> = fetch_synced(journal, insert(&all))
+    // A key twice in one batch: only its first request is offered, the other is judged alone. Both rows in
+    // one insert would leave it to the database which one stands, and the answer names only the key: the
+    // record could then hold another request than the one told to send.
+    let mut offered = HashSet::new();
+    let firsts: Vec<bool> = begins.iter().map(|b| offered.insert((b.scope.as_str(), b.key.as_str()))).collect();
+    let rows: Vec<&IdemBegin> = begins.iter().zip(&firsts).filter(|(_, first)| **first).map(|(b, _)| b).collect();
+    let stored: HashSet<(String, String)> = fetch_synced(journal, insert(&rows))
         .await?
         .iter()
         .map(|row| Ok((row.text("scope")?, row.text("key")?)))
         .collect::<Result<_>>()?;
-    // A key twice in one batch is stored once: the first asks, the second is judged alone.
-    let mut seen = std::collections::HashSet::new();
     Ok(begins
         .iter()
-        .map(|b| {
-            let id = (b.scope.clone(), b.key.clone());
-            stored.contains(&id) && seen.insert(id)
-        })
+        .zip(firsts)
+        .map(|(b, first)| first && stored.contains(&(b.scope.clone(), b.key.clone())))
         .collect())
 }
 

@@ -88,6 +88,7 @@ macro_rules! behaviour_tests {
             a_record_in_flight_under_an_expired_lease_is_found_as_a_doubt,
             one_cancel_per_issue_whatever_its_key,
             begins_and_answers_of_requests_in_flight_commit_together,
+            a_key_twice_in_one_batch_stores_its_first_request_only,
             an_answer_settles_a_record_in_flight_or_in_doubt_never_one_done,
             a_release_deletes_only_its_owners_record_in_flight,
             the_reconciler_claims_due_doubts_and_dead_senders_records,

@@ -528,6 +528,26 @@ pub async fn debug_shows_no_hash_request_or_answer<F: Fixture>(f: &F) {
     j.close().await;
 }
 
+pub async fn a_key_twice_in_one_batch_stores_its_first_request_only<F: Fixture>(f: &F) {
+    let j = f.open().await;
+    // Two requests under one key in one batch, and whatever order the database takes rows in: the first is
+    // stored (send it), the second is judged alone against the first's record.
+    let begins = [issue("twice", "fp-first", "w", LONG), issue("other", "fp", "w", LONG), {
+        let mut second = issue("twice", "fp-second", "w", LONG);
+        second.partner_ref = Some("ref-second".into());
+        second
+    }];
+    assert_eq!(j.begin_idempotent_many(&begins).await.unwrap(), [true, true, false]);
+    let stored = record(&*j, "twice").await;
+    assert_eq!(
+        (stored.fingerprint.as_str(), stored.partner_ref.as_deref()),
+        ("fp-first", Some("ref-twice")),
+        "the record is the request told to send"
+    );
+    assert!(matches!(j.begin_idempotent(&begins[2]).await.unwrap(), IdemBegun::Mismatch(_)));
+    j.close().await;
+}
+
 pub async fn begins_and_answers_of_requests_in_flight_commit_together<F: Fixture>(f: &F) {
     let j = f.open().await;
     j.begin_idempotent(&issue("taken", "fp", "w", LONG)).await.unwrap();
