@@ -56,11 +56,6 @@ fn timed(iters: u64, times: &Mutex<Vec<Duration>>, mut one: impl FnMut() -> Dura
     total
 }
 
-/// The process's CPU time since `started` (see [`server::process_cpu`]); zero where it cannot be read.
-fn cpu_since(started: Option<Duration>) -> Duration {
-    server::process_cpu().zip(started).map(|(now, then)| now.saturating_sub(then)).unwrap_or_default()
-}
-
 /// Runs `one` `iters` times, keeping each one's time in `times` and its CPU time in `cpus`; the sum of the
 /// times, for `iter_custom`.
 fn timed_cpu(
@@ -69,14 +64,11 @@ fn timed_cpu(
     cpus: &Mutex<Vec<Duration>>,
     mut one: impl FnMut() -> (Duration, Duration),
 ) -> Duration {
-    let mut total = Duration::ZERO;
-    for _ in 0..iters {
+    timed(iters, times, || {
         let (took, cpu) = one();
-        times.lock().unwrap_or_else(|e| e.into_inner()).push(took);
         cpus.lock().unwrap_or_else(|e| e.into_inner()).push(cpu);
-        total += took;
-    }
-    total
+        took
+    })
 }
 
 /// A temporary directory for a SQLite journal, in `COUPON_BENCH_JOURNAL_DIR` when set.
@@ -111,7 +103,7 @@ fn serve_issue_once(setup: &Setup, http: &reqwest::Client, n: usize, concurrency
         server::warm(http, &bases, &token).await;
         let started = server::process_cpu();
         let took = server::send_issues(http, &bases, &token, &server::fresh_prefix("issue"), bodies, concurrency).await;
-        let cpu = cpu_since(started);
+        let cpu = server::cpu_since(started);
         service.stop().await;
         journal.close().await;
         (took, cpu)
@@ -126,7 +118,7 @@ fn healthz_once(setup: &Setup, http: &reqwest::Client, n: usize, concurrency: us
         let service = Service::start(Arc::clone(&journal), Arc::clone(&setup.adapter), server::config(64)).await;
         let started = server::process_cpu();
         let took = server::send_healthz(http, &service.base, n, concurrency).await;
-        let cpu = cpu_since(started);
+        let cpu = server::cpu_since(started);
         service.stop().await;
         journal.close().await;
         (took, cpu)
@@ -142,7 +134,7 @@ fn journal_once(setup: &Setup, n: usize, concurrency: usize) -> (Duration, Durat
     setup.runtime.block_on(async {
         let started = server::process_cpu();
         let took = server::journal_only(Arc::clone(&journal), writes, concurrency).await;
-        let cpu = cpu_since(started);
+        let cpu = server::cpu_since(started);
         journal.close().await;
         (took, cpu)
     })

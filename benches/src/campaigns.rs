@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::flight::at_most;
 use coupon::giftletter::{Giftletter, GiftletterAdapter};
 use coupon::{Adapter, IssueRequest, PhoneNumber};
 use coupon_campaign::{self as campaign, Rate, RunEnd, RunOptions, Runner};
@@ -15,8 +16,6 @@ use coupon_campaign_input::Options;
 use coupon_journal::{Campaign, CampaignSpec, Journal, RequestFields};
 use coupon_sandbox::RunningSandbox;
 use tokio::runtime::Runtime;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
 /// The title every row carries (no template: the bare side sends the same text).
 pub const TITLE: &str = "선물이 도착했어요";
@@ -81,24 +80,13 @@ impl Setup {
     /// When an issue fails: the benchmark would time an error path.
     pub fn bare_issue(&self, n: usize, concurrency: usize) -> Duration {
         let requests: Vec<IssueRequest> = (0..n).map(|i| self.issue_request(i)).collect();
-        self.runtime.block_on(async {
-            let permits = Arc::new(Semaphore::new(concurrency));
-            let mut tasks = JoinSet::new();
-            let started = Instant::now();
-            for request in requests {
-                let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
-                let adapter = Arc::clone(&self.adapter);
-                tasks.spawn(async move {
-                    let issued = adapter.issue(&request).await;
-                    drop(permit);
-                    issued
-                });
-            }
-            while let Some(joined) = tasks.join_next().await {
-                joined.expect("an issue task").expect("the sandbox issues");
-            }
-            started.elapsed()
-        })
+        let jobs = requests.into_iter().map(|request| {
+            let adapter = Arc::clone(&self.adapter);
+            async move { adapter.issue(&request).await.map(drop) }
+        });
+        let (took, issued) = self.runtime.block_on(at_most(concurrency, jobs));
+        issued.into_iter().for_each(|i| i.expect("the sandbox issues"));
+        took
     }
 
     /// Writes a CSV of `n` rows (`phone,name,key`) to `path`, and creates a campaign of it in `journal`.

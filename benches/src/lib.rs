@@ -9,6 +9,7 @@
 //! - [`sync`]: `sync` by status beside bare look-ups of the same coupons.
 //! - [`million`]: a 1,000,000-row campaign's journal after its send, built once and cached, and its report.
 //! - [`server`]: `coupon serve` in-process (issues over HTTP beside bare issues, replays, replicas).
+//! - [`flight`]: jobs at most C at a time, as every "at concurrency C" figure runs them.
 //! - [`measure`]: the quick interleaved timing the `ratios` program prints.
 //! - [`sandbox`]: the sandbox and its Giftletter configuration the calls and campaigns use.
 //!
@@ -17,6 +18,7 @@
 
 pub mod calls;
 pub mod campaigns;
+pub mod flight;
 pub mod inputs;
 pub mod measure;
 pub mod million;

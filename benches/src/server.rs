@@ -8,16 +8,17 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use coupon::Adapter;
 use coupon_journal::{ApiKey, IdemBegin, IdemFinish, IdemFinishOf, IdemState, Journal};
 use coupon_server::{AppState, RateLimit, ServeConfig};
 use serde_json::{Value, json};
-use tokio::sync::{Semaphore, oneshot};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 use crate::campaigns::{MESSAGE, Setup, TITLE, phone};
+use crate::flight::at_most;
 
 /// The service's settings for a bench: the defaults, with at most `max_concurrent_calls` vendor calls at
 /// once, and the per-key rate limit out of the way (one key sends every request here, far above the
@@ -167,25 +168,17 @@ pub async fn send_issues(
     bodies: Vec<Vec<u8>>,
     concurrency: usize,
 ) -> Duration {
-    let permits = Arc::new(Semaphore::new(concurrency));
-    let mut tasks = JoinSet::new();
     let token: Arc<str> = Arc::from(token);
-    let started = Instant::now();
-    for (i, body) in bodies.into_iter().enumerate() {
-        let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
+    let jobs = bodies.into_iter().enumerate().map(|(i, body)| {
         let (http, base, token, idem) =
             (http.clone(), bases[i % bases.len()].clone(), Arc::clone(&token), format!("{prefix}-{i}"));
-        tasks.spawn(async move {
-            let answered = post_issue(&http, &base, &token, &idem, body).await;
-            drop(permit);
-            answered
-        });
-    }
-    while let Some(joined) = tasks.join_next().await {
-        let (status, body) = joined.expect("an issue task");
+        async move { post_issue(&http, &base, &token, &idem, body).await }
+    });
+    let (took, answers) = at_most(concurrency, jobs).await;
+    for (status, body) in answers {
         assert_eq!((status, body["state"].as_str()), (201, Some("issued")), "{body}");
     }
-    started.elapsed()
+    took
 }
 
 /// Latencies in order: the median, the 99th percentile and the largest.
@@ -247,24 +240,18 @@ impl Schema {
 ///
 /// When an answer is not `200`.
 pub async fn send_healthz(http: &reqwest::Client, base: &str, n: usize, concurrency: usize) -> Duration {
-    let permits = Arc::new(Semaphore::new(concurrency));
-    let mut tasks = JoinSet::new();
-    let started = Instant::now();
-    for _ in 0..n {
-        let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
+    let jobs = (0..n).map(|_| {
         let (http, url) = (http.clone(), format!("{base}/healthz"));
-        tasks.spawn(async move {
+        async move {
             let response = http.get(url).send().await.expect("the service answers");
             let status = response.status().as_u16();
             let _ = response.bytes().await;
-            drop(permit);
             status
-        });
-    }
-    while let Some(joined) = tasks.join_next().await {
-        assert_eq!(joined.expect("a healthz task"), 200);
-    }
-    started.elapsed()
+        }
+    });
+    let (took, statuses) = at_most(concurrency, jobs).await;
+    assert!(statuses.iter().all(|s| *s == 200), "every healthz answers 200");
+    took
 }
 
 /// What `POST /v1/issues` writes to the journal for `bodies` under the keys `prefix-i`: each one's begin (its
@@ -333,23 +320,15 @@ pub async fn journal_only(
     concurrency: usize,
 ) -> Duration {
     let commits = Arc::new(coupon_server::commit::GroupCommit::new(journal));
-    let permits = Arc::new(Semaphore::new(concurrency));
-    let mut tasks = JoinSet::new();
-    let started = Instant::now();
-    for (begin, finish) in writes {
-        let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
+    let jobs = writes.into_iter().map(|(begin, finish)| {
         let commits = Arc::clone(&commits);
-        tasks.spawn(async move {
-            let begun = commits.begin(begin).await;
-            let finished = commits.finish(finish).await;
-            drop(permit);
-            (begun, finished)
-        });
+        async move { (commits.begin(begin).await, commits.finish(finish).await) }
+    });
+    let (took, written) = at_most(concurrency, jobs).await;
+    for w in written {
+        assert_eq!(w, (Some(true), Some(true)), "stored, then answered");
     }
-    while let Some(joined) = tasks.join_next().await {
-        assert_eq!(joined.expect("a journal task"), (Some(true), Some(true)), "stored, then answered");
-    }
-    started.elapsed()
+    took
 }
 
 /// The CPU time this process has used so far, all its threads (user and system, from `/proc/self/stat`, in
@@ -362,12 +341,16 @@ pub fn process_cpu() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// The process's CPU time since `started` (a [`process_cpu`] reading); zero where it cannot be read.
+pub fn cpu_since(started: Option<Duration>) -> Duration {
+    process_cpu().zip(started).map(|(now, then)| now.saturating_sub(then)).unwrap_or_default()
+}
+
 /// Runs `work`, answering its own figure (the time it reports) and the process's CPU time it took.
 pub fn with_cpu(work: impl FnOnce() -> Duration) -> (Duration, Duration) {
-    let before = process_cpu();
+    let started = process_cpu();
     let took = work();
-    let cpu = process_cpu().zip(before).map(|(after, before)| after.saturating_sub(before)).unwrap_or_default();
-    (took, cpu)
+    (took, cpu_since(started))
 }
 
 #[cfg(test)]
@@ -391,5 +374,14 @@ mod tests {
         let (took, cpu) = with_cpu(|| Duration::from_millis(1));
         assert_eq!(took, Duration::from_millis(1), "the work's own figure is kept");
         assert!(cpu < Duration::from_secs(1), "{cpu:?}");
+        // Work that burns 50 ms of CPU is counted as at least most of it (the clock ticks every 10 ms).
+        let (_, burnt) = with_cpu(|| {
+            let spin = process_cpu().expect("readable");
+            while process_cpu().expect("readable") < spin + Duration::from_millis(50) {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+            }
+            Duration::ZERO
+        });
+        assert!(burnt >= Duration::from_millis(40), "{burnt:?}");
     }
 }

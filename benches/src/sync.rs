@@ -11,10 +11,9 @@ use std::time::{Duration, Instant};
 use coupon::CouponRef;
 use coupon_campaign::{SyncOptions, sync};
 use coupon_journal::{Campaign, Journal};
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
 use crate::campaigns::{Setup, unlimited};
+use crate::flight::at_most;
 
 /// The sandbox, a journal and a campaign of N issued coupons, asked about again and again.
 pub struct SyncBench {
@@ -87,24 +86,13 @@ impl SyncBench {
     /// When a look-up fails: the benchmark would time an error path.
     pub fn bare_checks(&self) -> Duration {
         let coupons = self.coupons.clone();
-        self.setup.runtime.block_on(async {
-            let permits = Arc::new(Semaphore::new(self.concurrency));
-            let mut tasks = JoinSet::new();
-            let started = Instant::now();
-            for coupon in coupons {
-                let permit = Arc::clone(&permits).acquire_owned().await.expect("the semaphore stays open");
-                let adapter = Arc::clone(&self.setup.adapter);
-                tasks.spawn(async move {
-                    let checked = adapter.check(&coupon).await;
-                    drop(permit);
-                    checked
-                });
-            }
-            while let Some(joined) = tasks.join_next().await {
-                joined.expect("a look-up task").expect("the sandbox answers");
-            }
-            started.elapsed()
-        })
+        let jobs = coupons.into_iter().map(|coupon| {
+            let adapter = Arc::clone(&self.setup.adapter);
+            async move { adapter.check(&coupon).await.map(drop) }
+        });
+        let (took, checked) = self.setup.runtime.block_on(at_most(self.concurrency, jobs));
+        checked.into_iter().for_each(|c| c.expect("the sandbox answers"));
+        took
     }
 }
 
